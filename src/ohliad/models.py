@@ -1,0 +1,117 @@
+"""The records that flow through ohliad: Article → Story → DigestEntry.
+
+They are frozen dataclasses so that a stage can never change what an earlier
+stage produced; a stage that refines a record returns a new one
+(``dataclasses.replace``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One report by one outlet, after extraction and cleaning.
+
+    ``id`` is the store's id once the article is stored; ``duplicate_of`` is
+    the id of the article this one is a near-identical copy of (a wire story
+    republished elsewhere), so that copies are not counted as sources.
+    """
+
+    title: str
+    text: str
+    url: str | None = None
+    published: datetime | None = None
+    outlet: str | None = None
+    language: str | None = None
+    author: str | None = None
+    id: int | None = None
+    duplicate_of: int | None = None
+    # Where the article came from (file path, feed or URL), for messages.
+    origin: str | None = None
+    # Fields read from a digest entry in the house Markdown format.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """A short human name: the outlet, else the URL, else the origin."""
+        return self.outlet or self.url or self.origin or f"article {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles reporting the same event, oldest first.
+
+    ``articles`` are the independent reports; ``copies`` are near-duplicates of
+    them (same wire text on another site), kept for the source list only.
+    """
+
+    id: str
+    articles: tuple[Article, ...]
+    copies: tuple[Article, ...] = ()
+
+    @property
+    def updated(self) -> datetime | None:
+        times = [a.published for a in self.articles + self.copies if a.published]
+        return max(times) if times else None
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """A summary sentence with the ids (or, before storage, the indexes) of the
+    articles it was drawn from."""
+
+    text: str
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    headline: str
+    sentences: tuple[SummarySentence, ...]
+    engine: str = "extractive"
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class UkrainianText:
+    """The Ukrainian headline and summary, and the engine that wrote them."""
+
+    headline: str
+    summary: str
+    engine: str
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    url: str | None
+    outlet: str | None
+    title: str
+    published: datetime | None
+    article_id: int | None = None
+    copy_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestEntry:
+    """One story as published: the house Markdown entry, the JSON object, a
+    web page and a feed item are all rendered from this."""
+
+    story_id: str
+    summary: Summary
+    sources: tuple[SourceRef, ...]
+    article_ids: tuple[int, ...]
+    updated: datetime | None
+    ukrainian: UkrainianText | None = None
+    # Why Ukrainian is missing, when it is (shown to the reader).
+    ukrainian_unavailable: str | None = None
+    # Filled by compare/: a JSON-ready mapping (see ohliad.compare).
+    comparison: Mapping[str, Any] | None = None

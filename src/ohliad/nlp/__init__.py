@@ -1,0 +1,1 @@
+"""Shared NLP helpers: sentence splitting, the spaCy pipeline, sentence embedders."""
