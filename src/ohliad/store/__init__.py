@@ -1,1 +1,14 @@
-"""store stage."""
+"""Storage: SQLite by default, PostgreSQL through the same code (SQLAlchemy + Alembic)."""
+
+from ohliad.store.db import DatabaseError, database_url, default_database_url
+from ohliad.store.repository import Store, StoredStory, Transaction, content_hash
+
+__all__ = [
+    "DatabaseError",
+    "Store",
+    "StoredStory",
+    "Transaction",
+    "content_hash",
+    "database_url",
+    "default_database_url",
+]

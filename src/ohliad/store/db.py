@@ -1,0 +1,72 @@
+"""Opening a database: SQLite by default, any SQLAlchemy URL (PostgreSQL)
+through the same code. Opening also brings the schema up to date with Alembic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(RuntimeError):
+    """A database could not be opened or migrated; the message names it."""
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("ohliad"))
+    return f"sqlite:///{data_dir / 'ohliad.db'}"
+
+
+def database_url(db: str | None) -> str:
+    """``--db`` accepts a SQLAlchemy URL or a plain file path (SQLite)."""
+    if not db:
+        return default_database_url()
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().absolute()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (the web app) work while a writer (the watcher) runs,
+    # and keeps committed transactions safe when the process is killed.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_database_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply pending migrations (idempotent)."""
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except Exception as exc:
+        raise DatabaseError(
+            f"cannot open database {engine.url.render_as_string(hide_password=True)}: {exc}"
+        ) from exc

@@ -1,0 +1,151 @@
+"""The database schema (SQLAlchemy 2 ORM). Alembic migrations in
+``store/migrations`` create and evolve it; never ``create_all`` outside tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class OutletRow(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    author: Mapped[str | None] = mapped_column(String(500))
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    origin: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+    outlet: Mapped[OutletRow | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_articles_published", "published"),)
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when an article joins; cleared when the digest entry is recomputed.
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True)
+    headline_en: Mapped[str | None] = mapped_column(Text)
+    headline_uk: Mapped[str | None] = mapped_column(Text)
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    summary_uk: Mapped[str | None] = mapped_column(Text)
+    # The whole DigestEntry as JSON, so rendering needs no recomputation.
+    entry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_stories_updated_at", "updated_at"),)
+
+
+class StoryArticleRow(Base):
+    __tablename__ = "story_articles"
+
+    # An article belongs to exactly one story at a time.
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    command: Mapped[str] = mapped_column(String(50))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    articles_added: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class TranslationRow(Base):
+    """Cache of engine output, so re-rendering a digest calls no engine again."""
+
+    __tablename__ = "translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # sha256 over (source text, engine, model, style, kind).
+    cache_key: Mapped[str] = mapped_column(String(64), unique=True)
+    source_text: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(50))
+    model: Mapped[str | None] = mapped_column(String(200))
+    style: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(30))
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(16))
+    interval_seconds: Mapped[int] = mapped_column(Integer, default=900)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_polled: Mapped[datetime | None]
+    last_success: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    parked_reason: Mapped[str | None] = mapped_column(Text)
+    next_poll: Mapped[datetime | None]
+
+
+class FeedEntryRow(Base):
+    """Entries seen in a feed, so a restarted watcher neither skips nor repeats one."""
+
+    __tablename__ = "feed_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    entry_key: Mapped[str] = mapped_column(String(2000))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("feed_id", "entry_key"),)
