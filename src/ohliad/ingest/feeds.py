@@ -1,0 +1,101 @@
+"""RSS and Atom feeds through feedparser.
+
+Feed items that carry only a teaser are marked so that the caller can fetch
+the full article from the item's link.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+import lxml.html
+from lxml import etree
+
+from ohliad.extract import clean_news_text
+from ohliad.models import Article
+
+# Fewer words than this in an item's content means a teaser, not the story.
+TEASER_MAX_WORDS = 120
+
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+_DROP_TAGS = ("script", "style", "figure", "figcaption", "aside", "nav", "iframe", "noscript")
+
+
+class FeedError(ValueError):
+    """Not a feed, or a feed too broken to read."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    article: Article | None  # None when the item had no usable text
+    link: str | None
+    entry_key: str  # stable id: guid, else link, else title
+    is_teaser: bool
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Paragraph text of an HTML fragment, scripts, figures and captions dropped."""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in root.iter(*_DROP_TAGS):
+        bad.drop_tree()
+    blocks = [" ".join(el.text_content().split()) for el in root.iter(*_BLOCK_TAGS)]
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return " ".join(root.text_content().split())
+    return "\n\n".join(blocks)
+
+
+def _entry_time(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    return None
+
+
+def _entry_html(entry: Any) -> str:
+    contents = entry.get("content") or []
+    if contents:
+        return str(max(contents, key=lambda c: len(c.get("value", ""))).get("value", ""))
+    return str(entry.get("summary", ""))
+
+
+def parse_feed(data: bytes, *, origin: str, outlet: str | None = None) -> Iterator[FeedItem]:
+    """Items of an RSS/Atom document. Raises FeedError if it is not a feed."""
+    # feedparser resolves no external entities and expands none from the
+    # network, so a hostile feed cannot read files or fetch URLs.
+    parsed = feedparser.parse(data)
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
+        raise FeedError(f"not a readable RSS or Atom feed ({reason})")
+    feed_outlet = outlet or parsed.feed.get("title") or None
+    language = (parsed.feed.get("language") or "").split("-")[0].lower() or None
+    for entry in parsed.entries:
+        link = entry.get("link") or None
+        title = " ".join(str(entry.get("title", "")).split())
+        key = str(entry.get("id") or link or title)
+        text = clean_news_text(html_fragment_text(_entry_html(entry)), title=title or None)
+        is_teaser = len(text.split()) < TEASER_MAX_WORDS
+        article = None
+        if text and title:
+            article = Article(
+                title=title,
+                text=text,
+                url=link,
+                published=_entry_time(entry),
+                outlet=feed_outlet,
+                author=entry.get("author") or None,
+                language=language,
+                origin=origin,
+            )
+        yield FeedItem(article=article, link=link, entry_key=key, is_teaser=is_teaser)

@@ -1,0 +1,51 @@
+"""Parsing of metadata values found in input files (dates, keys)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dateutil import parser as date_parser
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A timezone-aware UTC datetime from an ISO 8601 or human date string;
+    None when the value is empty or not a date. Dates without a zone are
+    taken as UTC."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = date_parser.parse(value.strip())
+        except (ValueError, OverflowError):
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+# Names under which input files give each article field.
+FIELD_ALIASES: dict[str, str] = {
+    "date": "published",
+    "published": "published",
+    "published_at": "published",
+    "pubdate": "published",
+    "time": "published",
+    "dateline": "published",
+    "url": "url",
+    "link": "url",
+    "canonical": "url",
+    "outlet": "outlet",
+    "source": "outlet",
+    "publisher": "outlet",
+    "site": "outlet",
+    "site_name": "outlet",
+    "title": "title",
+    "headline": "title",
+    "author": "author",
+    "by": "author",
+    "byline": "author",
+    "language": "language",
+    "lang": "language",
+}
