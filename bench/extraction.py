@@ -1,0 +1,153 @@
+"""Extraction benchmark on the Scrapinghub article-extraction pages.
+
+Runs ohliad's extractor (``extract_html``, the code path of ``ohliad extract``)
+and plain ``trafilatura.extract`` over every page in this process, scores them
+and every stored peer output with the benchmark's shingle metric, prints one
+table and writes it to bench/results/extraction.md.
+
+Usage: python bench/extraction.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+from ohliad.extract import NoArticleTextError, extract_html
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "extraction" / "scrapinghub"
+RESULTS = ROOT / "bench" / "results" / "extraction.md"
+TOKEN = re.compile(r"\w+")
+SHINGLE = 4
+
+
+@dataclass(frozen=True)
+class Score:
+    name: str
+    precision: float
+    recall: float
+    f1: float
+    accuracy: float
+    pages_per_second: float | None = None
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = TOKEN.findall(text)
+    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
+
+
+def page_counts(gold: str, predicted: str) -> tuple[float, float, float]:
+    """TP, FP, FN over shingle multisets, normalised to sum to 1 (all 0 if both empty)."""
+    expected, got = shingles(gold), shingles(predicted)
+    tp = sum((expected & got).values())
+    fp = sum((got - expected).values())
+    fn = sum((expected - got).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def score(
+    name: str, gold: Mapping[str, str], predicted: Mapping[str, str], pps: float | None = None
+) -> Score:
+    tp = fp = fn = 0.0
+    exact = 0
+    for page_id, gold_text in gold.items():
+        text = predicted.get(page_id) or ""
+        page_tp, page_fp, page_fn = page_counts(gold_text, text)
+        tp, fp, fn = tp + page_tp, fp + page_fp, fn + page_fn
+        exact += TOKEN.findall(gold_text) == TOKEN.findall(text)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(name, precision, recall, f1, exact / len(gold), pps)
+
+
+def load_peer(path: Path) -> dict[str, str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    outputs = data.get("output", data) if "version" in data else data
+    return {page_id: (item or {}).get("articleBody") or "" for page_id, item in outputs.items()}
+
+
+def ohliad_text(page: bytes, url: str) -> str:
+    try:
+        return extract_html(page, url).text
+    except NoArticleTextError:
+        return ""
+
+
+def trafilatura_text(page: bytes, url: str) -> str:
+    return trafilatura.extract(page, url=url) or ""
+
+
+def run_extractor(
+    extract: Callable[[bytes, str], str], pages: Mapping[str, bytes], urls: Mapping[str, str]
+) -> tuple[dict[str, str], float]:
+    started = time.perf_counter()
+    outputs = {page_id: extract(page, urls[page_id]) for page_id, page in pages.items()}
+    return outputs, len(pages) / (time.perf_counter() - started)
+
+
+def table(scores: list[Score], trafilatura_pps: float) -> str:
+    lines = [
+        "| extractor | F1 | precision | recall | accuracy | pages/s | speed vs trafilatura |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in sorted(scores, key=lambda s: s.f1, reverse=True):
+        pps = f"{s.pages_per_second:.1f}" if s.pages_per_second else "stored"
+        ratio = f"{s.pages_per_second / trafilatura_pps:.2f}×" if s.pages_per_second else ""
+        lines.append(
+            f"| {s.name} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} "
+            f"| {s.accuracy:.3f} | {pps} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if not DATA.is_dir():
+        print(f"skipped: benchmark data not found at {DATA}")
+        return 0
+    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
+    gold = {page_id: item["articleBody"] for page_id, item in truth.items()}
+    urls = {page_id: item["url"] for page_id, item in truth.items()}
+    pages = {
+        page_id: gzip.decompress((DATA / "html" / f"{page_id}.html.gz").read_bytes())
+        for page_id in gold
+    }
+    # Warm both up (imports, lazy models) so that the timings compare extraction alone.
+    first = next(iter(pages))
+    ohliad_text(pages[first], urls[first])
+    trafilatura_text(pages[first], urls[first])
+    ohliad_out, ohliad_pps = run_extractor(ohliad_text, pages, urls)
+    plain_out, plain_pps = run_extractor(trafilatura_text, pages, urls)
+    scores = [
+        score("**ohliad**", gold, ohliad_out, ohliad_pps),
+        score(f"trafilatura {trafilatura.__version__} (in process)", gold, plain_out, plain_pps),
+    ]
+    scores += [
+        score(f"{path.stem} (stored)", gold, load_peer(path))
+        for path in sorted((DATA / "peers").glob("*.json"))
+    ]
+    report = table(scores, plain_pps)
+    print(report)
+    RESULTS.write_text(
+        "# Extraction benchmark (Scrapinghub article-extraction, 181 pages)\n\n"
+        "Shingle (token 4-gram) precision, recall and F1 summed over pages; accuracy is the\n"
+        "share of pages whose token sequence equals the gold one. Produced by\n"
+        "`python bench/extraction.py`.\n\n" + report + "\n",
+        encoding="utf-8",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
