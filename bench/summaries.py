@@ -1,0 +1,332 @@
+"""Summary and headline quality on AllSides roundups, against peers run in the same process.
+
+Reads ../shared/data/stories/allsides/roundup-{val,train}.{source,target}: three outlets'
+articles per story, and the neutral AllSides headline and summary. Prints ROUGE-1, ROUGE-2
+and ROUGE-Lsum F1 (rouge-score, Porter stemming) for
+
+* summaries: ohliad's extractive engine (the same ``summarize_story`` the pipeline calls),
+  the first article's lead, a TF-IDF centroid with MMR, and sumy's LexRank and TextRank;
+* headlines: ohliad's neutral headline against single-source titles picked by a fixed
+  rule (first source, shortest, most central);
+
+every system with the same length budget, plus stories per second. Writes
+bench/results/summaries.md.
+
+    PYTHONPATH=src python bench/summaries.py [--split val|train] [--limit N] [--max-words W]
+
+Use ``--split train`` for tuning; the committed table is the validation split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rouge_score import rouge_scorer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+from ohliad.models import Article, Story
+from ohliad.nlp.sentences import split_sentences
+from ohliad.summarize import SummaryOptions, summarize_story
+from ohliad.summarize.material import clean_title
+from ohliad.summarize.terms import words
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "stories" / "allsides"
+RESULTS = ROOT / "bench" / "results" / "summaries.md"
+METRICS = ("rouge1", "rouge2", "rougeLsum")
+GOAL_R1, GOAL_R2 = 47.0, 21.0
+GOAL_STORIES_PER_SECOND = 20.0
+
+
+@dataclass(frozen=True)
+class Reference:
+    headline: str
+    summary: str
+
+
+Summarizer = Callable[[Story], list[str]]
+Headliner = Callable[[Story], str]
+
+
+def _field(part: str) -> tuple[str, str]:
+    title, _, body = part.partition(" ARTICLE=> ")
+    return title.removeprefix("TITLE=> ").strip(), body.strip()
+
+
+def load_split(split: str, limit: int | None) -> tuple[list[Story], list[Reference]]:
+    sources = (DATA / f"roundup-{split}.source").read_text(encoding="utf-8").splitlines()
+    targets = (DATA / f"roundup-{split}.target").read_text(encoding="utf-8").splitlines()
+    stories, references = [], []
+    for number, (source, target) in enumerate(zip(sources, targets, strict=True)):
+        articles = tuple(Article(title=t, text=b) for t, b in map(_field, source.split(" [SEP] ")))
+        stories.append(Story(id=f"{split}-{number}", articles=articles))
+        headline, summary = _field(target)
+        references.append(Reference(headline.rstrip("."), summary))
+    return stories[:limit], references[:limit]
+
+
+def within_budget(ranked: Sequence[str], max_sentences: int, max_words: int) -> list[str]:
+    """The same length rule as SummaryOptions: sentences in rank order while they fit."""
+    chosen: list[str] = []
+    used = 0
+    for sentence in ranked:
+        if len(chosen) == max_sentences:
+            break
+        size = len(words(sentence))
+        if chosen and used + size > max_words:
+            continue
+        chosen.append(sentence)
+        used += size
+    return chosen
+
+
+def story_sentences(story: Story) -> list[str]:
+    return [s for a in story.articles for s in split_sentences(a.text)]
+
+
+class SumyTokenizer:
+    """Our sentence splitter and word pattern, so sumy needs no NLTK data."""
+
+    def to_sentences(self, text: str) -> list[str]:
+        return split_sentences(text)
+
+    def to_words(self, sentence: str) -> list[str]:
+        return words(sentence)
+
+
+def sumy_summarizer(
+    kind: type[LexRankSummarizer] | type[TextRankSummarizer],
+) -> Callable[[Story, int, int], list[str]]:
+    engine = kind(Stemmer("english"))
+    engine.stop_words = get_stop_words("english")
+    tokenizer = SumyTokenizer()
+
+    def summarize(story: Story, max_sentences: int, max_words: int) -> list[str]:
+        sentences = [Sentence(s, tokenizer) for s in story_sentences(story)]
+        document = ObjectDocumentModel([Paragraph(sentences)])
+        # sumy returns its top-k in document order; take the largest k that fits.
+        for count in range(max_sentences, 0, -1):
+            picked = [str(s) for s in engine(document, count)]
+            if count == 1 or sum(len(words(s)) for s in picked) <= max_words:
+                return picked
+        return []
+
+    return summarize
+
+
+def lead_summary(story: Story, max_sentences: int, max_words: int) -> list[str]:
+    return within_budget(split_sentences(story.articles[0].text), max_sentences, max_words)
+
+
+def centroid_mmr_summary(
+    story: Story, max_sentences: int, max_words: int, relevance: float = 0.7
+) -> list[str]:
+    sentences = story_sentences(story)
+    if not sentences:
+        return []
+    vectors = TfidfVectorizer(stop_words="english").fit_transform(sentences).toarray()
+    centroid = vectors.mean(axis=0)
+    scores = vectors @ centroid / (np.linalg.norm(centroid) or 1.0)
+    similarity = vectors @ vectors.T
+    ranked: list[int] = []
+    remaining = set(range(len(sentences)))
+    while remaining:
+        best = max(
+            remaining,
+            key=lambda i: (
+                relevance * scores[i]
+                - (1 - relevance) * max((similarity[i, j] for j in ranked), default=0.0)
+            ),
+        )
+        ranked.append(best)
+        remaining.discard(best)
+    return within_budget([sentences[i] for i in ranked], max_sentences, max_words)
+
+
+def first_title(story: Story) -> str:
+    return clean_title(story.articles[0].title)
+
+
+def shortest_title(story: Story) -> str:
+    return min((clean_title(a.title) for a in story.articles), key=lambda t: len(t.split()))
+
+
+def most_central_title(story: Story) -> str:
+    titles = [clean_title(a.title) for a in story.articles]
+    vectors = TfidfVectorizer(stop_words="english").fit_transform(titles).toarray()
+    similarity = vectors @ vectors.T
+    return titles[int(np.argmax(similarity.sum(axis=1)))]
+
+
+def rouge(pairs: Sequence[tuple[str, str]]) -> dict[str, float]:
+    """Mean F1 ×100 over (prediction, reference) pairs; Lsum over sentence lines."""
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    totals = dict.fromkeys(METRICS, 0.0)
+    for prediction, reference in pairs:
+        scores = scorer.score(
+            "\n".join(split_sentences(reference)), "\n".join(split_sentences(prediction))
+        )
+        for metric in METRICS:
+            totals[metric] += scores[metric].fmeasure
+    return {m: 100 * totals[m] / max(len(pairs), 1) for m in METRICS}
+
+
+@dataclass(frozen=True)
+class Row:
+    system: str
+    scores: dict[str, float]
+    mean_words: float
+    stories_per_second: float | None = None
+
+
+def run_ohliad(
+    stories: Sequence[Story], options: SummaryOptions
+) -> tuple[list[str], list[str], float]:
+    summarize_story(stories[0], options)  # load the sentence splitter before timing
+    started = time.perf_counter()
+    summaries = [summarize_story(story, options) for story in stories]
+    elapsed = time.perf_counter() - started
+    texts = ["\n".join(s.text for s in summary.sentences) for summary in summaries]
+    return texts, [s.headline for s in summaries], len(stories) / elapsed
+
+
+def summary_row(
+    system: str, texts: Sequence[str], refs: Sequence[Reference], speed: float | None = None
+) -> Row:
+    mean_words = float(np.mean([len(words(t)) for t in texts]))
+    return Row(
+        system, rouge(list(zip(texts, (r.summary for r in refs), strict=True))), mean_words, speed
+    )
+
+
+def timed(
+    stories: Sequence[Story],
+    system: Callable[[Story, int, int], list[str]],
+    options: SummaryOptions,
+) -> tuple[list[str], float]:
+    max_words = options.max_words or 10**6
+    started = time.perf_counter()
+    texts = ["\n".join(system(s, options.max_sentences, max_words)) for s in stories]
+    return texts, len(stories) / (time.perf_counter() - started)
+
+
+def table(rows: Sequence[Row], title: str) -> str:
+    lines = [
+        f"### {title}",
+        "",
+        "| system | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | mean words | stories/s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        speed = f"{row.stories_per_second:.1f}" if row.stories_per_second else "–"
+        r1, r2, rl = (row.scores[m] for m in METRICS)
+        lines.append(
+            f"| {row.system} | {r1:.2f} | {r2:.2f} | {rl:.2f} | {row.mean_words:.1f} | {speed} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("val", "train"), default="val")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--max-sentences", type=int, default=4)
+    parser.add_argument("--max-words", type=int, default=70)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"skipped: benchmark data not found at {DATA} (../shared is missing)")
+        return 0
+    stories, refs = load_split(args.split, args.limit)
+    options = SummaryOptions(max_sentences=args.max_sentences, max_words=args.max_words)
+
+    texts, headlines, speed = run_ohliad(stories, options)
+    summary_rows = [summary_row("ohliad extractive", texts, refs, speed)]
+    peers: list[tuple[str, Callable[[Story, int, int], list[str]]]] = [
+        ("first article's lead", lead_summary),
+        ("TF-IDF centroid + MMR", centroid_mmr_summary),
+        ("LexRank (sumy)", sumy_summarizer(LexRankSummarizer)),
+        ("TextRank (sumy)", sumy_summarizer(TextRankSummarizer)),
+    ]
+    for name, system in peers:
+        peer_texts, peer_speed = timed(stories, system, options)
+        summary_rows.append(summary_row(name, peer_texts, refs, peer_speed))
+
+    headline_rows = [summary_row_of_headlines("ohliad neutral headline", headlines, refs)]
+    rules: list[tuple[str, Headliner]] = [
+        ("first source's title", first_title),
+        ("shortest title", shortest_title),
+        ("most central title (TF-IDF)", most_central_title),
+    ]
+    for name, rule in rules:
+        headline_rows.append(summary_row_of_headlines(name, [rule(s) for s in stories], refs))
+
+    report = render_report(args, len(stories), summary_rows, headline_rows, speed)
+    print(report)
+    if not args.no_write and args.split == "val" and args.limit is None:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(report + "\n", encoding="utf-8")
+        print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def summary_row_of_headlines(
+    system: str, headlines: Sequence[str], refs: Sequence[Reference]
+) -> Row:
+    pairs = list(zip(headlines, (r.headline for r in refs), strict=True))
+    return Row(system, rouge(pairs), float(np.mean([len(words(h)) for h in headlines])))
+
+
+def render_report(
+    args: argparse.Namespace,
+    count: int,
+    summary_rows: Sequence[Row],
+    headline_rows: Sequence[Row],
+    speed: float,
+) -> str:
+    ours, best_rule = headline_rows[0], max(headline_rows[1:], key=lambda r: r.scores["rouge1"])
+    summary = summary_rows[0].scores
+    goals = [
+        f"- summary ROUGE-1 ≥ {GOAL_R1}: {summary['rouge1']:.2f} "
+        f"({'met' if summary['rouge1'] >= GOAL_R1 else 'not met'})",
+        f"- summary ROUGE-2 ≥ {GOAL_R2}: {summary['rouge2']:.2f} "
+        f"({'met' if summary['rouge2'] >= GOAL_R2 else 'not met'})",
+        f"- headline ROUGE-1 above the best fixed-rule title ({best_rule.system}, "
+        f"{best_rule.scores['rouge1']:.2f}): {ours.scores['rouge1']:.2f} "
+        f"({'met' if ours.scores['rouge1'] > best_rule.scores['rouge1'] else 'not met'})",
+        f"- ≥ {GOAL_STORIES_PER_SECOND:.0f} stories/s (extractive, one process): {speed:.1f} "
+        f"({'met' if speed >= GOAL_STORIES_PER_SECOND else 'not met'})",
+    ]
+    return "\n".join(
+        [
+            f"## Summaries and headlines: AllSides roundup-{args.split}, {count} stories",
+            "",
+            f"Budget for every system: at most {args.max_sentences} sentences and "
+            f"{args.max_words} words. ROUGE F1 ×100, rouge-score with Porter stemming; "
+            f"Lsum over sentence lines. Machine: {os.cpu_count()} CPUs.",
+            "",
+            table(summary_rows, "Summaries"),
+            "",
+            table(headline_rows, "Headlines (against the neutral AllSides headline)"),
+            "",
+            "### Goals",
+            "",
+            *goals,
+        ]
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Multi-document extractive summarizer.
+
+Every source's sentences compete. A sentence scores by
+
+* **support**: how closely the other sources say the same (its best match in
+  each other article, averaged over them), so a fact several outlets report
+  outranks one outlet's colour;
+* **centrality**: closeness to the story's centroid, titles included;
+* **position**: news puts the event first;
+* **entity salience**: how many of the names and numbers shared across sources
+  it mentions;
+
+minus penalties for loaded wording and for being mostly a quotation.
+Maximal marginal relevance then picks sentences that add something new, up to
+the length limit, and they are printed in story order: leads first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ohliad.models import Story, Summary, SummarySentence
+from ohliad.summarize.entities import entities
+from ohliad.summarize.headline import neutral_headline
+from ohliad.summarize.loaded import loadedness, quoted_share
+from ohliad.summarize.material import Candidate, StoryMaterial, story_material
+from ohliad.summarize.options import SummaryOptions
+
+Scores = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreWeights:
+    """How much each feature counts; tuned on the AllSides training stories."""
+
+    support: float = 1.0
+    centrality: float = 1.0
+    position: float = 0.6
+    entities: float = 0.4
+    loaded: float = 0.5
+    quoted: float = 0.6
+    title_weight: float = 2.0
+    # MMR trade-off between score and novelty.
+    relevance: float = 0.7
+    # Two sentences this similar say the same thing.
+    equivalent: float = 0.5
+
+
+def _scaled(values: Scores) -> Scores:
+    top = float(values.max()) if values.size else 0.0
+    return values / top if top > 0 else values
+
+
+def support_scores(material: StoryMaterial) -> Scores:
+    """Each candidate's mean, over the other articles, of its best similarity
+    to a sentence or the title of that article."""
+    vectors = material.vectors
+    n = len(material.candidates)
+    totals = np.zeros(n)
+    others = np.zeros(n)
+    for article in range(material.article_count):
+        rows = material.rows_of_article(article)
+        if not rows:
+            continue
+        best = (vectors[:n] @ vectors[rows].T).max(axis=1)
+        outside = np.array([c.article != article for c in material.candidates])
+        totals += np.where(outside, best, 0.0)
+        others += outside
+    return np.divide(totals, others, out=np.zeros(n), where=others > 0)
+
+
+def centrality_scores(material: StoryMaterial, title_weight: float) -> Scores:
+    n = len(material.candidates)
+    weights = np.ones(len(material.vectors))
+    weights[n:] = title_weight
+    centroid = weights @ material.vectors
+    norm = np.linalg.norm(centroid)
+    if norm == 0:
+        return np.zeros(n)
+    return material.vectors[:n] @ (centroid / norm)
+
+
+def entity_scores(material: StoryMaterial) -> Scores:
+    """Sum, over the names a candidate mentions, of the share of articles that
+    mention them too; names only one article uses do not count."""
+    per_article: list[set[str]] = [set() for _ in range(material.article_count)]
+    mentions = [entities(c.text) for c in material.candidates]
+    for candidate, found in zip(material.candidates, mentions, strict=True):
+        per_article[candidate.article] |= found
+    for article, title in enumerate(material.titles):
+        per_article[article] |= entities(title)
+    spread = Counter(name for names in per_article for name in names)
+    shared = {name: count for name, count in spread.items() if count >= 2}
+    count = max(material.article_count, 1)
+    return np.array([sum(shared.get(n, 0) for n in found) / count for found in mentions])
+
+
+def position_scores(material: StoryMaterial) -> Scores:
+    return np.array([1.0 / (1.0 + c.position) for c in material.candidates])
+
+
+def sentence_scores(material: StoryMaterial, weights: ScoreWeights) -> Scores:
+    candidates = material.candidates
+    loaded = np.array([loadedness(c.original) for c in candidates])
+    quoted = np.array([quoted_share(c.original) for c in candidates])
+    return (
+        weights.support * _scaled(support_scores(material))
+        + weights.centrality * _scaled(centrality_scores(material, weights.title_weight))
+        + weights.position * position_scores(material)
+        + weights.entities * _scaled(entity_scores(material))
+        - weights.loaded * loaded
+        - weights.quoted * quoted
+    )
+
+
+def select_sentences(
+    material: StoryMaterial, scores: Scores, options: SummaryOptions, weights: ScoreWeights
+) -> list[int]:
+    """Candidate indexes chosen by MMR within the sentence and word limits."""
+    n = len(material.candidates)
+    similarity = material.vectors[:n] @ material.vectors[:n].T
+    chosen: list[int] = []
+    used_words = 0
+    remaining = set(range(n))
+    relevance = _scaled(scores - scores.min()) if n else scores
+    while remaining and len(chosen) < options.max_sentences:
+
+        def mmr(i: int) -> float:
+            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
+            return weights.relevance * relevance[i] - (1 - weights.relevance) * redundancy
+
+        best = max(remaining, key=mmr)
+        remaining.discard(best)
+        size = material.candidates[best].word_count
+        if options.max_words is not None and chosen and used_words + size > options.max_words:
+            continue
+        chosen.append(best)
+        used_words += size
+    return chosen
+
+
+def story_order(material: StoryMaterial, chosen: list[int]) -> list[int]:
+    """Leads before later sentences; among equals, the better-ranked first."""
+    rank = {index: r for r, index in enumerate(chosen)}
+    return sorted(chosen, key=lambda i: (material.candidates[i].position, rank[i]))
+
+
+def source_keys(story: Story) -> tuple[int, ...]:
+    """Article ids if every article has one, else their indexes."""
+    ids = [a.id for a in story.articles]
+    if all(i is not None for i in ids):
+        return tuple(i for i in ids if i is not None)
+    return tuple(range(len(story.articles)))
+
+
+def sentence_sources(material: StoryMaterial, index: int, equivalent: float) -> list[int]:
+    """The candidate's article and every article with an equivalent sentence."""
+    candidate: Candidate = material.candidates[index]
+    sources = {candidate.article}
+    row = material.vectors[index]
+    for article in range(material.article_count):
+        rows = [i for i, c in enumerate(material.candidates) if c.article == article]
+        if (
+            article != candidate.article
+            and rows
+            and float((material.vectors[rows] @ row).max()) >= equivalent
+        ):
+            sources.add(article)
+    return sorted(sources)
+
+
+class ExtractiveSummarizer:
+    """The default engine: sentences drawn from the sources, compressed lightly."""
+
+    name = "extractive"
+
+    def __init__(self, weights: ScoreWeights | None = None) -> None:
+        self.weights = weights or ScoreWeights()
+
+    def summarize(self, story: Story, options: SummaryOptions) -> Summary:
+        material = story_material(story, compress=options.compress)
+        keys = source_keys(story)
+        if not material.candidates:
+            headline = neutral_headline(material, (), options)
+            return Summary(headline=headline, sentences=(), engine=self.name)
+        scores = sentence_scores(material, self.weights)
+        chosen = story_order(material, select_sentences(material, scores, options, self.weights))
+        sentences = tuple(
+            SummarySentence(
+                text=material.candidates[i].text,
+                sources=tuple(
+                    keys[a] for a in sentence_sources(material, i, self.weights.equivalent)
+                ),
+            )
+            for i in chosen
+        )
+        ranked = [int(i) for i in np.argsort(-scores)]
+        headline = neutral_headline(material, ranked, options)
+        return Summary(headline=headline, sentences=sentences, engine=self.name)

@@ -1,0 +1,91 @@
+"""A neutral headline, picked from the sources' titles or cut from the top
+summary sentence.
+
+Titles are scored by how central they are (how much of the other titles and
+the top sentences they share) and scored down for loaded words, quotation
+marks and question or exclamation forms. A title that is over the length
+limit is cut at a clause boundary, never mid-phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ohliad.summarize.loaded import has_quotes, loadedness
+from ohliad.summarize.material import StoryMaterial
+from ohliad.summarize.options import SummaryOptions
+from ohliad.summarize.terms import words
+
+# Words a shorter headline may end before: conjunctions, prepositions and
+# relative pronouns start a phrase that the headline can lose.
+_CLAUSE_STARTER_TEXT = (
+    "as after amid while but despite because following over with that which who whose "
+    "where when in on at for from into during since until before against and or by "
+    "under about than including"
+)
+_CLAUSE_STARTERS = frozenset(_CLAUSE_STARTER_TEXT.split())
+_TOP_SENTENCES = 3
+LOADED_PENALTY = 0.6
+QUOTE_PENALTY = 0.3
+QUESTION_PENALTY = 0.5
+
+
+def shorten(text: str, max_words: int) -> str:
+    """``text`` cut to at most ``max_words`` words at the last clause boundary
+    that leaves at least four words (or at the limit if there is none)."""
+    text = text.strip().rstrip(".")
+    if len(text.split()) <= max_words:
+        return text
+    if ":" in text:
+        parts = [p.strip() for p in text.split(":", 1)]
+        longer = max(parts, key=lambda p: len(p.split()))
+        if len(longer.split()) >= 4:
+            return shorten(longer, max_words)
+    tokens = text.split()
+    for end in range(max_words, 3, -1):
+        before, after = tokens[end - 1], tokens[end].lower().strip("\"“”'‘’(")
+        if before.endswith((",", ";")) or after in _CLAUSE_STARTERS:
+            return " ".join(tokens[:end]).rstrip(",;—–-")
+    return " ".join(tokens[:max_words]).rstrip(",;—–-")
+
+
+def _title_penalty(title: str) -> float:
+    penalty = LOADED_PENALTY * loadedness(title)
+    if has_quotes(title):
+        penalty += QUOTE_PENALTY
+    if re.search(r"[?!]", title):
+        penalty += QUESTION_PENALTY
+    return penalty
+
+
+def _title_centrality(material: StoryMaterial, article: int, top_rows: Sequence[int]) -> float:
+    vectors = material.vectors
+    row = vectors[material.title_row(article)]
+    others = [
+        material.title_row(a) for a, title in enumerate(material.titles) if a != article and title
+    ]
+    compared = others + list(top_rows)
+    if not compared:
+        return 0.0
+    return float(np.mean(vectors[compared] @ row))
+
+
+def neutral_headline(
+    material: StoryMaterial, ranked: Sequence[int], options: SummaryOptions
+) -> str:
+    """The headline for a story whose candidates rank as ``ranked`` (best first)."""
+    top_rows = list(ranked[:_TOP_SENTENCES])
+    scored = [
+        (_title_centrality(material, a, top_rows) - _title_penalty(title), a)
+        for a, title in enumerate(material.titles)
+        if len(words(title)) >= 3
+    ]
+    if scored:
+        _, best = max(scored)
+        return shorten(material.titles[best], options.headline_max_words)
+    if ranked:
+        return shorten(material.candidates[ranked[0]].text, options.headline_max_words)
+    return next((t for t in material.titles if t), "")

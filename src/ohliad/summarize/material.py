@@ -1,0 +1,111 @@
+"""What a story offers a summarizer: its titles and candidate sentences, each
+with the article it came from, and their TF-IDF vectors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ohliad.models import Story
+from ohliad.nlp.sentences import split_sentences
+from ohliad.summarize.compress import compress_sentence
+from ohliad.summarize.terms import Matrix, terms, tfidf_matrix, words
+
+# Shorter sentences are mostly fragments, datelines and captions; longer ones
+# are run-ons from text whose punctuation was lost.
+MIN_SENTENCE_WORDS = 6
+MAX_SENTENCE_WORDS = 70
+
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+_SURROUNDING_QUOTES = re.compile(r"^[\"“'‘](.*)[\"”'’]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that may go into the summary.
+
+    ``text`` is the sentence as the summary would print it (compressed when
+    compression is on), ``original`` as the article wrote it; ``article`` is
+    its article's index in ``story.articles`` and ``position`` its index among
+    that article's sentences.
+    """
+
+    text: str
+    original: str
+    article: int
+    position: int
+
+    @property
+    def word_count(self) -> int:
+        return len(words(self.text))
+
+
+@dataclass(frozen=True, eq=False)
+class StoryMaterial:
+    """Titles and candidates of one story, with one TF-IDF row per candidate
+    followed by one row per title (``title_row(i)``)."""
+
+    titles: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+    vectors: Matrix
+
+    @property
+    def article_count(self) -> int:
+        return len(self.titles)
+
+    def title_row(self, article: int) -> int:
+        return len(self.candidates) + article
+
+    def rows_of_article(self, article: int) -> list[int]:
+        """Rows of the article's sentences and, if it has one, its title."""
+        rows = [i for i, c in enumerate(self.candidates) if c.article == article]
+        if self.titles[article]:
+            rows.append(self.title_row(article))
+        return rows
+
+
+def clean_title(title: str) -> str:
+    """The title without a trailing " | Outlet", surrounding quotes or full stop."""
+    title = " ".join(title.split())
+    title = _SITE_SUFFIX.sub("", title)
+    quoted = _SURROUNDING_QUOTES.match(title)
+    if quoted:
+        title = quoted.group(1)
+    return title.rstrip(" .")
+
+
+def _article_candidates(text: str, article: int, compress: bool) -> list[Candidate]:
+    out = []
+    for position, sentence in enumerate(split_sentences(text)):
+        count = len(words(sentence))
+        if not MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS or sentence.endswith("?"):
+            continue
+        shown = compress_sentence(sentence) if compress else sentence
+        out.append(Candidate(shown, sentence, article, position))
+    return out
+
+
+def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop sentences whose terms repeat an earlier candidate's exactly (pull
+    quotes, a wire sentence two outlets share)."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for candidate in candidates:
+        key = tuple(terms(candidate.original))
+        if key not in seen:
+            seen.add(key)
+            out.append(candidate)
+    return out
+
+
+def story_material(story: Story, compress: bool = True) -> StoryMaterial:
+    titles = tuple(clean_title(a.title or "") for a in story.articles)
+    found: list[Candidate] = []
+    for index, article in enumerate(story.articles):
+        found.extend(_article_candidates(article.text or "", index, compress))
+    candidates = tuple(_without_repeats(found))
+    texts = [c.text for c in candidates] + list(titles)
+    vectors = tfidf_matrix(texts) if texts else np.zeros((0, 1))
+    return StoryMaterial(titles, candidates, vectors)

@@ -1,0 +1,196 @@
+"""The extractive summarizer on stories written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from ohliad.models import Article, Story
+from ohliad.registry import UnknownEngineError
+from ohliad.summarize import SummaryOptions, SummaryOptionsError, summarize_story, summarizers
+from ohliad.summarize.loaded import loaded_words
+from ohliad.summarize.terms import words
+
+HARBOUR = Story(
+    id="harbour",
+    articles=(
+        Article(
+            id=11,
+            outlet="Coastal Herald",
+            title="Port of Velmora closes after fuel tanker runs aground",
+            text=(
+                "The port of Velmora closed on Tuesday after the fuel tanker Aster Crown ran "
+                "aground at the mouth of the harbour. "
+                "Harbour master Ilse Brandt said no fuel had leaked from the tanker's hull. "
+                "Fishing boats waited outside the breakwater for most of the afternoon. "
+                "The tanker was carrying 40,000 tonnes of diesel to the terminal at Velmora."
+            ),
+        ),
+        Article(
+            id=12,
+            outlet="Morning Ledger",
+            title="Tanker aground shuts Velmora port",
+            text=(
+                "A fuel tanker, the Aster Crown, ran aground at the entrance to the port of "
+                "Velmora on Tuesday, and the port was closed to all shipping. "
+                "No fuel leaked from the hull, the harbour master Ilse Brandt said. "
+                "Tugs will try to refloat the tanker at high tide on Wednesday morning. "
+                "Local ferry services were moved to the neighbouring town of Saltby."
+            ),
+        ),
+        Article(
+            id=13,
+            outlet="Velmora Daily",
+            title="Velmora harbour closed as tanker Aster Crown grounds",
+            text=(
+                "Velmora's port closed on Tuesday when the tanker Aster Crown ran aground in the "
+                "harbour mouth. "
+                "The harbour master, Ilse Brandt, said there was no leak of fuel. "
+                "The ship's owner, Norrland Shipping, said the crew of 22 were unharmed. "
+                "Ferries to the islands now leave from Saltby."
+            ),
+        ),
+    ),
+)
+
+
+def all_source_sentences(story: Story) -> str:
+    return " ".join(a.text for a in story.articles)
+
+
+def test_summary_draws_on_several_sources_and_keeps_them() -> None:
+    summary = summarize_story(HARBOUR)
+    assert 1 <= len(summary.sentences) <= 4
+    cited = {source for sentence in summary.sentences for source in sentence.sources}
+    assert cited <= {11, 12, 13}
+    assert len(cited) >= 2
+    # The event that all three report leads the summary, credited to more than one source.
+    lead = summary.sentences[0]
+    assert "aground" in lead.text
+    assert len(lead.sources) >= 2
+
+
+def test_fact_reported_by_one_source_ranks_below_shared_facts() -> None:
+    summary = summarize_story(HARBOUR, SummaryOptions(max_sentences=2))
+    assert "Norrland" not in summary.text
+    assert all("aground" in s.text or "leak" in s.text for s in summary.sentences)
+
+
+def test_fact_only_one_source_states_is_credited_to_that_source_alone() -> None:
+    summary = summarize_story(HARBOUR, SummaryOptions(max_sentences=4, max_words=200))
+    lone = [s for s in summary.sentences if "Norrland" in s.text or "refloat" in s.text]
+    for sentence in lone:
+        assert len(sentence.sources) == 1
+
+
+def test_every_summary_sentence_comes_from_a_source() -> None:
+    summary = summarize_story(HARBOUR, SummaryOptions(max_sentences=4, compress=False))
+    text = all_source_sentences(HARBOUR)
+    for sentence in summary.sentences:
+        assert sentence.text in text
+
+
+def test_redundant_sentences_are_not_repeated() -> None:
+    summary = summarize_story(HARBOUR, SummaryOptions(max_sentences=4))
+    leak_sentences = [s for s in summary.sentences if "leak" in s.text]
+    assert len(leak_sentences) <= 1
+
+
+def test_word_limit_is_respected() -> None:
+    summary = summarize_story(HARBOUR, SummaryOptions(max_sentences=4, max_words=40))
+    assert len(words(summary.text)) <= 40 or len(summary.sentences) == 1
+
+
+def test_sources_are_indexes_when_articles_have_no_ids() -> None:
+    story = Story(
+        id="no-ids",
+        articles=tuple(Article(title=a.title, text=a.text) for a in HARBOUR.articles),
+    )
+    summary = summarize_story(story)
+    cited = {source for sentence in summary.sentences for source in sentence.sources}
+    assert cited <= {0, 1, 2}
+
+
+LOADED_STORY = Story(
+    id="budget",
+    articles=(
+        Article(
+            title="Council approves city budget of 310 million",
+            text=(
+                "The city council of Dunmere approved a budget of 310 million for next year on "
+                "Monday by a vote of nine to four. "
+                "The budget raises spending on bus services by 12 million. "
+                "The mayor, Ruth Okafor, said the plan would be balanced without new taxes."
+            ),
+        ),
+        Article(
+            title="Dunmere council passes 310 million budget with more money for buses",
+            text=(
+                "Dunmere's council passed a 310 million budget for next year on Monday, nine "
+                "votes to four. "
+                "Spending on bus services rises by 12 million under the plan. "
+                "Four councillors voted against it, citing the cost of road repairs."
+            ),
+        ),
+        Article(
+            title="Disastrous budget: Okafor's reckless cronies ram through shameful spree!",
+            text=(
+                "In a shameful and utterly reckless stunt, Okafor's cronies rammed through a "
+                "disastrous spending spree on Monday. "
+                "The outrageous budget is a total disaster for every taxpayer in Dunmere. "
+                "The council approved the budget of 310 million by nine votes to four."
+            ),
+        ),
+    ),
+)
+
+
+def test_loaded_source_lends_facts_not_wording() -> None:
+    summary = summarize_story(LOADED_STORY, SummaryOptions(max_sentences=3))
+    assert summary.sentences
+    for sentence in summary.sentences:
+        assert loaded_words(sentence.text) == []
+    assert loaded_words(summary.headline) == []
+    assert "!" not in summary.headline
+
+
+def test_one_source_story() -> None:
+    story = Story(id="one", articles=(HARBOUR.articles[0],))
+    summary = summarize_story(story, SummaryOptions(max_sentences=2))
+    assert len(summary.sentences) == 2
+    assert all(s.sources == (11,) for s in summary.sentences)
+    assert summary.sentences[0].text.startswith("The port of Velmora closed")
+    assert summary.headline == "Port of Velmora closes after fuel tanker runs aground"
+
+
+def test_empty_and_near_empty_sources_are_ignored() -> None:
+    story = Story(
+        id="thin",
+        articles=(
+            Article(id=1, title="", text=""),
+            Article(id=2, title="Update", text="More soon."),
+            *HARBOUR.articles[:2],
+        ),
+    )
+    summary = summarize_story(story)
+    assert summary.sentences
+    cited = {source for sentence in summary.sentences for source in sentence.sources}
+    assert cited <= {11, 12}
+    assert summary.headline
+
+
+def test_story_with_no_usable_text_gets_headline_and_no_sentences() -> None:
+    story = Story(id="bare", articles=(Article(title="Storm closes Saltby ferry", text=""),))
+    summary = summarize_story(story)
+    assert summary.sentences == ()
+    assert summary.headline == "Storm closes Saltby ferry"
+
+
+def test_unknown_engine_is_a_clear_error() -> None:
+    with pytest.raises(UnknownEngineError, match="unknown summarizer 'nope'"):
+        summarize_story(HARBOUR, SummaryOptions(engine="nope"))
+    assert "extractive" in summarizers.names()
+
+
+def test_impossible_options_are_refused() -> None:
+    with pytest.raises(SummaryOptionsError, match="max_sentences"):
+        SummaryOptions(max_sentences=0)
