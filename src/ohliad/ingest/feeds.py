@@ -55,6 +55,15 @@ def html_fragment_text(fragment: str) -> str:
     return "\n\n".join(blocks)
 
 
+def outlet_from_feed_title(title: str) -> str | None:
+    """ "Baltic Wire — Top News" names the outlet Baltic Wire: feed titles
+    often append a section after a separator."""
+    name = " ".join(title.split())
+    for separator in (" — ", " – ", " | ", " - ", ": "):
+        name = name.split(separator, 1)[0]
+    return name or None
+
+
 def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
@@ -78,7 +87,9 @@ def parse_feed(data: bytes, *, origin: str, outlet: str | None = None) -> Iterat
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom elements"
         raise FeedError(f"not a readable RSS or Atom feed ({reason})")
-    feed_outlet = outlet or parsed.feed.get("title") or None
+    if parsed.get("bozo") and not any(_entry_html(e).strip() for e in parsed.entries):
+        raise FeedError(f"malformed feed ({parsed.get('bozo_exception')})")
+    feed_outlet = outlet or outlet_from_feed_title(parsed.feed.get("title", ""))
     language = (parsed.feed.get("language") or "").split("-")[0].lower() or None
     for entry in parsed.entries:
         link = entry.get("link") or None

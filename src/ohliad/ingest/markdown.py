@@ -20,6 +20,9 @@ _UK_HEADLINE = re.compile(r"^### \*(.+)\*\s*$")
 _ITALIC_PARAGRAPH = re.compile(r"^\*(?!\*)(.+)\*$", re.DOTALL)
 _SOURCE_LINE = re.compile(r"^<https?://[^>]+>(\s*·\s*<https?://[^>]+>)*$")
 _ANGLE_URL = re.compile(r"<(https?://[^>]+)>")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")
+# What the renderer writes where Ukrainian is missing.
+UNAVAILABLE_NOTICE = "> Ukrainian unavailable:"
 
 _markdown = MarkdownIt("commonmark")
 
@@ -62,22 +65,36 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def is_digest_markdown(text: str) -> bool:
-    """Whether ``text`` holds entries in the house digest format."""
+    """Whether ``text`` holds entries in the house digest format: a ``## ``
+    headline followed by a Ukrainian headline, or by the notice that Ukrainian
+    is unavailable."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    return len(lines) > 1 and lines[0].startswith("## ") and bool(_UK_HEADLINE.match(lines[1]))
+    if lines and lines[0].startswith("# ") and not lines[0].startswith("## "):
+        lines = lines[1:]  # the digest's own title
+    return (
+        len(lines) > 1
+        and lines[0].startswith("## ")
+        and bool(_UK_HEADLINE.match(lines[1]) or lines[1].startswith(UNAVAILABLE_NOTICE))
+    )
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(r"\1", " ".join(text.split()))
 
 
 def parse_digest_entry(entry: str, *, origin: str | None = None) -> Article:
     """One house-format entry (starting at its ``## `` headline)."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", entry.strip()) if p.strip()]
-    headline = paragraphs[0].removeprefix("## ").strip()
+    headline = _unescape(paragraphs[0].removeprefix("## "))
     extra: dict[str, Any] = {"digest_entry": True}
     rest = paragraphs[1:]
     if rest and (match := _UK_HEADLINE.match(rest[0])):
-        extra["headline_uk"] = match.group(1).strip()
+        extra["headline_uk"] = _unescape(match.group(1))
         rest = rest[1:]
-    if rest and (match := _ITALIC_PARAGRAPH.match(rest[0])):
-        extra["summary_uk"] = " ".join(match.group(1).split())
+        if rest and (match := _ITALIC_PARAGRAPH.match(rest[0])):
+            extra["summary_uk"] = _unescape(match.group(1))
+            rest = rest[1:]
+    elif rest and rest[0].startswith(UNAVAILABLE_NOTICE):
         rest = rest[1:]
     sources: list[str] = []
     if rest and _SOURCE_LINE.match(rest[0]):

@@ -38,6 +38,8 @@ _TEXT_SUFFIXES = {".txt", ".text"}
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 _FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+# A folder of articles often also holds its own README; such files are not news.
+_PROJECT_FILES = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING", "NOTICE"})
 _KNOWN_SUFFIXES = (
     _HTML_SUFFIXES | _TEXT_SUFFIXES | _MARKDOWN_SUFFIXES | _JSONL_SUFFIXES | _FEED_SUFFIXES
 )
@@ -273,7 +275,12 @@ def _expand(inputs: Sequence[str]) -> Iterator[str | Path]:
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 name = child.name.lower().removesuffix(".gz")
-                if child.is_file() and not hidden and Path(name).suffix in _KNOWN_SUFFIXES:
+                if (
+                    child.is_file()
+                    and not hidden
+                    and Path(name).suffix in _KNOWN_SUFFIXES
+                    and Path(name).stem.upper() not in _PROJECT_FILES
+                ):
                     yield child
         else:
             yield path

