@@ -151,15 +151,24 @@ class Transaction:
             .where(StoryArticleRow.article_id == article_id)
         )
 
-    def save_entry(self, story_key: str, entry: dict[str, Any]) -> None:
-        """Store a story's computed digest entry and clear its dirty mark."""
+    def save_entry(self, story_key: str, entry: dict[str, Any], *, members: frozenset[int]) -> None:
+        """Store a story's digest entry, computed from the articles ``members``.
+
+        The dirty mark is cleared only if the story still has exactly those
+        articles: one that joined during the computation keeps it dirty.
+        """
         row = self._story_row(story_key)
+        current = frozenset(
+            self.session.scalars(
+                select(StoryArticleRow.article_id).where(StoryArticleRow.story_id == row.id)
+            )
+        )
         row.entry = entry
         row.headline_en = entry.get("headline", {}).get("en")
         row.headline_uk = entry.get("headline", {}).get("uk")
         row.summary_en = entry.get("summary", {}).get("en")
         row.summary_uk = entry.get("summary", {}).get("uk")
-        row.dirty = False
+        row.dirty = current != members
 
 
 class Store:
@@ -210,6 +219,10 @@ class Store:
     def article_count(self) -> int:
         with self._sessions() as session:
             return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    def latest_published(self) -> datetime | None:
+        with self._sessions() as session:
+            return _aware(session.scalar(select(func.max(ArticleRow.published))))
 
     def article(self, article_id: int) -> Article | None:
         with self._sessions() as session:

@@ -1,0 +1,220 @@
+"""The main job, stage by stage: ingest → dedup → group → summarize →
+Ukrainian → compare → digest entries in the store.
+
+Articles are stored in small batches, each in one transaction together with
+its story links, so a killed run loses at most the batch in flight and never
+leaves half of it. Stories touched by new articles are marked dirty and
+recomputed afterwards; a story whose recomputation was interrupted stays dirty
+and is recomputed by the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from itertools import islice
+
+from ohliad.cluster import ClusterConfig, OnlineClusterer
+from ohliad.compare import compare_story
+from ohliad.dedup import NearDuplicateIndex
+from ohliad.ingest import IngestFailure, Outcome
+from ohliad.models import Article, DigestEntry, SourceRef, Story
+from ohliad.render.jsonout import entry_from_dict, entry_to_dict
+from ohliad.store import Store, content_hash
+from ohliad.summarize import SummaryOptions, summarize_story
+from ohliad.translate import TranslateSettings, Translator, UkrainianResult, ukrainian_for
+
+BATCH_SIZE = 32
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    summary: SummaryOptions = field(default_factory=SummaryOptions)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    cluster: ClusterConfig | None = None
+    compare: bool = True
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    already_stored: int = 0
+    copies: int = 0
+    failures: list[IngestFailure] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+
+
+Progress = Callable[[str], None]
+
+
+def _batches(items: Iterable[Outcome], size: int) -> Iterator[list[Outcome]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _window_start(store: Store, window: timedelta | None) -> datetime | None:
+    latest = store.latest_published()
+    if latest is None or window is None:
+        return None
+    return latest - window
+
+
+class Pipeline:
+    """Holds the in-memory indexes (near-duplicates, story clusters) that the
+    store alone cannot answer quickly, rebuilt from the store on start."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: PipelineSettings | None = None,
+        *,
+        translator: Translator | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or PipelineSettings()
+        self.translator = translator
+        self._clusterer: OnlineClusterer | None = None
+        self._dedup: NearDuplicateIndex | None = None
+
+    # Indexes ----------------------------------------------------------------
+
+    def _restore_indexes(self) -> tuple[OnlineClusterer, NearDuplicateIndex]:
+        clusterer = OnlineClusterer(self.settings.cluster)
+        since = _window_start(self.store, timedelta(hours=clusterer.config.window_hours))
+        members = self.store.story_members(since)
+        clusterer.restore(members)
+        dedup = NearDuplicateIndex()
+        dedup.add_all((a.id, a.text) for _key, a in members if a.id is not None)
+        self._clusterer, self._dedup = clusterer, dedup
+        return clusterer, dedup
+
+    def _indexes(self) -> tuple[OnlineClusterer, NearDuplicateIndex]:
+        if self._clusterer is None or self._dedup is None:
+            return self._restore_indexes()
+        return self._clusterer, self._dedup
+
+    # Ingest -----------------------------------------------------------------
+
+    def ingest(
+        self,
+        outcomes: Iterable[Outcome],
+        *,
+        run_id: int | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        for batch in _batches(outcomes, BATCH_SIZE):
+            articles: list[Article] = []
+            for outcome in batch:
+                if isinstance(outcome, IngestFailure):
+                    report.failures.append(outcome)
+                    if progress:
+                        progress(str(outcome))
+                else:
+                    articles.append(outcome)
+            if articles:
+                try:
+                    self._store_batch(articles, report, run_id)
+                except Exception:
+                    # The transaction rolled back; the in-memory indexes may
+                    # hold articles that were never stored.
+                    self._clusterer = self._dedup = None
+                    raise
+            if progress:
+                progress("")
+        return report
+
+    def _store_batch(
+        self, articles: list[Article], report: IngestReport, run_id: int | None
+    ) -> None:
+        clusterer, dedup = self._indexes()
+        with self.store.transaction() as tx:
+            fresh: list[Article] = []
+            copies: list[Article] = []
+            seen_hashes: set[str] = set()
+            for article in articles:
+                digest = content_hash(article)
+                if digest in seen_hashes or tx.find_existing(article.url, digest) is not None:
+                    report.already_stored += 1
+                    continue
+                seen_hashes.add(digest)
+                original = dedup.find_original(article.text)
+                stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
+                if original is not None:
+                    copies.append(stored)
+                    report.copies += 1
+                else:
+                    if stored.id is not None:
+                        dedup.add(stored.id, stored.text)
+                    fresh.append(stored)
+                report.added += 1
+            assigned: dict[int, str] = {}
+            for article, assignment in zip(fresh, clusterer.add_batch(fresh), strict=True):
+                if assignment.merged:
+                    tx.merge_stories(assignment.story_id, assignment.merged)
+                    report.stories_touched.difference_update(assignment.merged)
+                assert article.id is not None
+                tx.link(article.id, assignment.story_id)
+                assigned[article.id] = assignment.story_id
+                report.stories_touched.add(assignment.story_id)
+            for copy in copies:
+                assert copy.id is not None and copy.duplicate_of is not None
+                key = assigned.get(copy.duplicate_of) or tx.story_key_of(copy.duplicate_of)
+                if key is not None:
+                    tx.link(copy.id, key)
+                    report.stories_touched.add(key)
+
+    # Story entries ----------------------------------------------------------
+
+    def build_entry(self, story: Story) -> DigestEntry:
+        summary = summarize_story(story, self.settings.summary)
+        ukrainian: UkrainianResult = ukrainian_for(
+            summary, story.articles, self.translator, settings=self.settings.translate
+        )
+        comparison = compare_story(story) if self.settings.compare else None
+        sources = tuple(
+            SourceRef(
+                url=a.url,
+                outlet=a.outlet,
+                title=a.title,
+                published=a.published,
+                article_id=a.id,
+                copy_of=a.duplicate_of,
+            )
+            for a in story.articles + story.copies
+        )
+        return DigestEntry(
+            story_id=story.id,
+            summary=summary,
+            sources=sources,
+            article_ids=tuple(a.id for a in story.articles + story.copies if a.id is not None),
+            updated=story.updated,
+            ukrainian=ukrainian.text,
+            ukrainian_unavailable=ukrainian.unavailable,
+            comparison=comparison.to_dict() if comparison is not None else None,
+        )
+
+    def refresh(self, *, progress: Progress | None = None) -> list[str]:
+        """Recompute the digest entry of every dirty story; returns their keys."""
+        done: list[str] = []
+        for key in self.store.dirty_story_keys():
+            story = self.store.story(key)
+            if story is None:
+                continue
+            entry = self.build_entry(story)
+            members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
+            with self.store.transaction() as tx:
+                tx.save_entry(key, entry_to_dict(entry), members=members)
+            done.append(key)
+            if progress:
+                progress(key)
+        return done
+
+    def digest(self, *, limit: int | None = None) -> list[DigestEntry]:
+        return [
+            entry_from_dict(s.entry)
+            for s in self.store.stored_stories(limit=limit)
+            if s.entry is not None
+        ]
