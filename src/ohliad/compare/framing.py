@@ -1,0 +1,112 @@
+"""Framing contrasts: which term each source uses for the same thing, loaded
+words in an outlet's own voice (headline included), and whom each source
+quotes directly and how much."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ohliad.compare.claims import QUOTE_RE, Claim
+from ohliad.compare.lexicon import LOADED_WORDS, TERM_GROUPS, compiled
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """One compared article: its headline and sentences (claims), by source index."""
+
+    source: int
+    title: str
+    claims: tuple[Claim, ...]
+
+    def passages(self) -> list[str]:
+        return [self.title, *(c.text for c in self.claims)]
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    term: str
+    source: int
+    example: str  # the headline or sentence where the source uses it
+
+
+@dataclass(frozen=True, slots=True)
+class Contrast:
+    kind: str
+    label: str
+    uses: tuple[Use, ...]
+    absent: tuple[int, ...]
+
+
+def _own_voice(passage: str) -> str:
+    """The passage with quotations blanked out: words inside them are not the outlet's."""
+    return QUOTE_RE.sub(lambda m: " " * len(m.group(0)), passage)
+
+
+def _first_uses(
+    sources: Sequence[SourceText], patterns: Sequence[tuple[str, re.Pattern[str]]]
+) -> list[Use]:
+    """Each source's uses of the terms, longest term first so that 'full-scale
+    invasion' is not also counted as 'invasion'; one use per term and source."""
+    uses: list[Use] = []
+    for source in sources:
+        for passage in source.passages():
+            text = _own_voice(passage)
+            for term, pattern in sorted(patterns, key=lambda p: -len(p[0])):
+                for match in pattern.finditer(text):
+                    text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
+                    if not any(u.term == term and u.source == source.source for u in uses):
+                        uses.append(Use(term, source.source, passage))
+    return uses
+
+
+def _terminology(sources: Sequence[SourceText]) -> list[Contrast]:
+    contrasts = []
+    for group in TERM_GROUPS:
+        uses = _first_uses(sources, [(term, compiled(p)) for term, p in group.terms])
+        choices = {u.source: frozenset(v.term for v in uses if v.source == u.source) for u in uses}
+        if len({u.term for u in uses}) >= 2 and len(set(choices.values())) >= 2:
+            contrasts.append(Contrast("terminology", group.label, tuple(uses), ()))
+    return contrasts
+
+
+def _loaded_language(sources: Sequence[SourceText]) -> list[Contrast]:
+    patterns = [(word, compiled(p)) for word, p in LOADED_WORDS.items()]
+    uses = _first_uses(sources, patterns)
+    contrasts = []
+    for word in dict.fromkeys(u.term for u in uses):
+        users = tuple(u for u in uses if u.term == word)
+        absent = tuple(s.source for s in sources if s.source not in {u.source for u in users})
+        if absent:
+            contrasts.append(Contrast("loaded_language", word, users, absent))
+    return contrasts
+
+
+def _quoted_voices(sources: Sequence[SourceText]) -> list[Contrast]:
+    contrasts = []
+    speakers: dict[str, str] = {}
+    for source in sources:
+        for claim in source.claims:
+            for quote in claim.quotes:
+                speakers.setdefault(quote.key, quote.speaker)
+    for key, speaker in speakers.items():
+        uses = []
+        for source in sources:
+            quotes = [(c, q) for c in source.claims for q in c.quotes if q.key == key]
+            if quotes:
+                words = sum(len(q.text.split()) for _, q in quotes)
+                count = len(quotes)
+                summary = f"{speaker}: {count} quote{'s' * (count > 1)}, {words} words"
+                uses.append(Use(summary, source.source, quotes[0][0].text))
+        absent = tuple(s.source for s in sources if s.source not in {u.source for u in uses})
+        if absent:
+            contrasts.append(Contrast("quoted_voices", speaker, tuple(uses), absent))
+    return contrasts
+
+
+def framing_contrasts(sources: Sequence[SourceText]) -> list[Contrast]:
+    """Contrasts between at least two sources; nothing when they all frame alike."""
+    if len(sources) < 2:
+        return []
+    return _terminology(sources) + _loaded_language(sources) + _quoted_voices(sources)
