@@ -1,0 +1,82 @@
+"""Where candidate stories come from: an approximate nearest-neighbour index
+over article vectors (usearch HNSW) and an inverted index from entity to the
+most recent articles naming it. Neither scans all stories, so the cost per
+article stays near-constant as the store grows."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+# onnxruntime must be loaded before usearch: the other order segfaults
+# (usearch 2.26's numkong and onnxruntime 1.x clash on load).
+import onnxruntime  # noqa: F401
+from usearch.index import BatchMatches, Index
+
+from ohliad.nlp.embedders import Vectors
+
+
+class CandidateIndex:
+    def __init__(self, dim: int, entity_postings: int) -> None:
+        # Inner product on unit vectors is cosine; f16 halves memory at no
+        # measurable cost to neighbour quality.
+        self._ann = Index(ndim=dim, metric="ip", dtype="f16")
+        self._postings: dict[str, deque[int]] = {}
+        self._entity_postings = entity_postings
+        self.story_of: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.story_of)
+
+    def add(self, keys: Sequence[int], vectors: Vectors, stories: Sequence[str]) -> None:
+        self._ann.add(np.asarray(keys, dtype=np.uint64), vectors)
+        self.story_of.update(zip(keys, stories, strict=True))
+
+    def add_entities(self, key: int, entities: Iterable[str]) -> None:
+        for entity in entities:
+            posting = self._postings.get(entity)
+            if posting is None:
+                posting = self._postings[entity] = deque(maxlen=self._entity_postings)
+            posting.append(key)
+
+    def move(self, keys: Iterable[int], story: str) -> None:
+        for key in keys:
+            self.story_of[key] = story
+
+    def remove(self, keys: Sequence[int]) -> None:
+        self._ann.remove(np.asarray(keys, dtype=np.uint64))
+        for key in keys:
+            del self.story_of[key]
+
+    def prune_postings(self) -> None:
+        """Drop entities whose remembered articles have all left the window."""
+        for entity in [e for e, keys in self._postings.items() if keys[-1] not in self.story_of]:
+            del self._postings[entity]
+
+    def nearest_stories(self, vectors: Vectors, count: int) -> list[set[str]]:
+        """For each vector, the stories of its ``count`` nearest articles."""
+        if not len(self._ann) or not len(vectors):
+            return [set() for _ in range(len(vectors))]
+        matches = self._ann.search(np.atleast_2d(vectors), count)
+        if not isinstance(matches, BatchMatches):
+            matches = BatchMatches(
+                np.atleast_2d(matches.keys),
+                np.atleast_2d(matches.distances),
+                np.array([len(matches.keys)]),
+            )
+        keys, counts = matches.keys, matches.counts
+        return [
+            {self.story_of[int(k)] for k in row[:n] if int(k) in self.story_of}
+            for row, n in zip(keys, counts, strict=True)
+        ]
+
+    def entity_stories(self, entities: Iterable[str]) -> set[str]:
+        stories: set[str] = set()
+        for entity in entities:
+            for key in self._postings.get(entity, ()):
+                story = self.story_of.get(key)
+                if story is not None:
+                    stories.add(story)
+        return stories

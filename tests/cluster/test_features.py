@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ohliad.cluster.features import content_terms, proper_noun_entities
+from ohliad.cluster.vector_cache import CachedEmbedder
+from ohliad.nlp.embedders import Vectors, get_embedder
+
+
+def test_proper_nouns_are_names_not_sentence_starts() -> None:
+    entities = proper_noun_entities(
+        "Biden meets Zelensky in Kyiv",
+        "Officials said Joe Biden arrived in Kyiv on Monday. The White House confirmed it.",
+    )
+    assert {"joe biden", "biden", "kyiv", "white house", "zelensky"} <= entities
+    assert "officials" not in entities
+    assert "monday" not in entities
+
+
+def test_headline_case_titles_give_no_entities() -> None:
+    entities = proper_noun_entities("Senate Passes Sweeping Farm Bill", "")
+    assert entities == frozenset()
+
+
+def test_content_terms_drop_stop_words_and_fold_plurals() -> None:
+    terms = content_terms("The senators passed the bills, and the senator's bill")
+    assert terms["senator"] == 2
+    assert terms["bill"] == 2
+    assert "the" not in terms
+
+
+class CountingEmbedder:
+    """The real embedder, recording how many texts reached it."""
+
+    def __init__(self) -> None:
+        self._inner = get_embedder("minilm")
+        self.name = self._inner.name
+        self.dim = self._inner.dim
+        self.embedded = 0
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.embedded += len(texts)
+        return self._inner.embed(texts)
+
+
+def test_cached_embedder_embeds_each_text_once(tmp_path: Path) -> None:
+    texts = ["Fed raises rates", "Court rules on EPA", "Fed raises rates"]
+    counting = CountingEmbedder()
+    first = CachedEmbedder(counting, tmp_path / "v.sqlite").embed(texts)
+    again = CachedEmbedder(counting, tmp_path / "v.sqlite").embed(texts)
+    assert counting.embedded == 3
+    np.testing.assert_allclose(first, again)
+    np.testing.assert_allclose(first, counting.embed(texts), atol=1e-6)

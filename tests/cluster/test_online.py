@@ -1,0 +1,141 @@
+"""Story grouping on small groups of hand-written articles, with the real
+MiniLM embedder and the calibrated configuration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ohliad.cluster import ClusterConfig, OnlineClusterer, assign_stories
+from ohliad.models import Article
+
+MONDAY = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+
+
+def article(title: str, text: str, hours: float = 0.0, outlet: str = "x") -> Article:
+    return Article(title=title, text=text, published=MONDAY + timedelta(hours=hours), outlet=outlet)
+
+
+EPA_RULING = [
+    article(
+        "Supreme Court curbs EPA's power to limit power plant emissions",
+        "The Supreme Court on Monday limited the Environmental Protection Agency's authority "
+        "to regulate greenhouse gas emissions from power plants. In a 6-3 decision written by "
+        "Chief Justice John Roberts, the court said Congress had not given the EPA the power "
+        "to force a nationwide shift away from coal.",
+        outlet="Reuters",
+    ),
+    article(
+        "Justices side with coal states, rein in environmental regulators",
+        "A divided high court handed a win to West Virginia and other coal-producing states, "
+        "ruling that federal regulators overstepped when they tried to push utilities toward "
+        "cleaner electricity. Roberts wrote for the conservative majority; Justice Elena Kagan "
+        "dissented, warning the ruling strips the agency of tools to fight climate change.",
+        hours=3,
+        outlet="Fox News",
+    ),
+    article(
+        "Climate advocates decry high court ruling against EPA carbon rules",
+        "Environmental groups said the 6-3 ruling in West Virginia v. EPA would make it far "
+        "harder for the Biden administration to meet its climate goals, after the justices "
+        "restricted how the agency can cut carbon pollution from coal and gas power plants.",
+        hours=6,
+        outlet="The Guardian",
+    ),
+]
+
+DEATH_ROW_RULING = article(
+    "Supreme Court rejects Texas death row inmate's appeal over DNA testing",
+    "The Supreme Court on Thursday turned away an appeal from a Texas death row inmate who "
+    "sought DNA testing of evidence from a 1998 murder, clearing the way for his execution "
+    "next month. Justice Sonia Sotomayor dissented from the unsigned order.",
+    hours=72,
+    outlet="AP",
+)
+
+
+@pytest.fixture(scope="module")
+def config() -> ClusterConfig:
+    return ClusterConfig()
+
+
+def test_same_event_told_with_different_vocabulary(config: ClusterConfig) -> None:
+    keys = assign_stories(EPA_RULING, config)
+    assert len(set(keys)) == 1
+
+
+def test_two_court_rulings_in_one_week_stay_apart(config: ClusterConfig) -> None:
+    keys = assign_stories([*EPA_RULING, DEATH_ROW_RULING], config)
+    assert keys[0] == keys[1] == keys[2]
+    assert keys[3] != keys[0]
+
+
+def test_same_topic_weeks_apart_is_a_new_story(config: ClusterConfig) -> None:
+    march = article(
+        "Fed raises interest rates by a quarter point to fight inflation",
+        "The Federal Reserve raised its benchmark interest rate by 0.25 percentage points on "
+        "Wednesday, its latest step to cool inflation. Chair Jerome Powell said further "
+        "increases were likely as the labour market stays tight.",
+    )
+    march_again = article(
+        "Powell's Fed lifts rates again, signals more hikes ahead",
+        "Federal Reserve policymakers voted to increase the federal funds rate by a quarter of "
+        "a point, and Jerome Powell told reporters inflation remained too high.",
+        hours=2,
+    )
+    six_weeks_later = article(
+        "Fed raises interest rates by a quarter point as inflation persists",
+        "The Federal Reserve raised its benchmark interest rate by 0.25 percentage points on "
+        "Wednesday. Chair Jerome Powell said the central bank would keep fighting inflation.",
+        hours=6 * 7 * 24,
+    )
+    keys = assign_stories([march, march_again, six_weeks_later], config)
+    assert keys[0] == keys[1]
+    assert keys[2] != keys[0]
+
+
+def test_title_only_article_joins_its_story(config: ClusterConfig) -> None:
+    title_only = article("Supreme Court limits EPA authority over power plant emissions", "", 4)
+    keys = assign_stories([*EPA_RULING[:2], title_only, DEATH_ROW_RULING], config)
+    assert keys[2] == keys[0]
+    assert keys[3] != keys[0]
+
+
+def test_results_come_back_in_input_order(config: ClusterConfig) -> None:
+    shuffled = [DEATH_ROW_RULING, EPA_RULING[2], EPA_RULING[0]]
+    keys = assign_stories(shuffled, config)
+    assert keys[1] == keys[2] != keys[0]
+
+
+def test_restore_rebuilds_stories_from_stored_members(config: ClusterConfig) -> None:
+    first = OnlineClusterer(config)
+    assignments = first.add_batch(EPA_RULING[:2])
+    story = assignments[-1].story_id
+    # A new process: rebuild from the stored (story, article) pairs, then go on.
+    restarted = OnlineClusterer(config)
+    restarted.restore([(story, a) for a in EPA_RULING[:2]])
+    assert restarted.open_stories == 1
+    [assignment] = restarted.add_batch([EPA_RULING[2]])
+    assert assignment.story_id == story
+
+
+def test_stories_older_than_the_window_are_forgotten(config: ClusterConfig) -> None:
+    clusterer = OnlineClusterer(config)
+    clusterer.add_batch([*EPA_RULING, DEATH_ROW_RULING])
+    assert clusterer.open_stories == 2
+    late = article("Senate passes farm bill", "The Senate passed the farm bill.", 24 * 30)
+    clusterer.add_batch([late])
+    assert clusterer.open_stories == 1
+    assert clusterer.indexed_articles == 1
+
+
+def test_state_dir_keeps_vectors_across_restarts(config: ClusterConfig, tmp_path: Path) -> None:
+    OnlineClusterer(config, state_dir=tmp_path).add_batch(EPA_RULING)
+    cached = tmp_path / "vectors.sqlite"
+    assert cached.is_file()
+    restarted = OnlineClusterer(config, state_dir=tmp_path)
+    restarted.restore([("story", a) for a in EPA_RULING])
+    [assignment] = restarted.add_batch([EPA_RULING[0]])
+    assert assignment.story_id == "story"
