@@ -1,1 +1,6 @@
-"""web stage."""
+"""The web app, the JSON API and the feeds (``ohliad serve``)."""
+
+from ohliad.web.app import create_app, settings_from_env
+from ohliad.web.deps import WebSettings
+
+__all__ = ["WebSettings", "create_app", "settings_from_env"]

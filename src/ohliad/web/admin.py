@@ -1,0 +1,155 @@
+"""Admin actions: add a feed to the watch list, re-run a story.
+
+They need the token from config (``OHLIAD_ADMIN_TOKEN``); without one they are
+off. Nothing authenticates by cookie, so a forged cross-site request carries no
+credential: the API takes the token in an ``Authorization: Bearer`` header, the
+HTML forms take it as a field the person types. Forms also refuse a foreign
+``Origin``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Form, Header, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from ohliad.render.jsonout import entry_to_dict
+from ohliad.store import Store
+from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
+from ohliad.web.i18n import parse_lang
+from ohliad.web.security import token_matches
+from ohliad.web.views import safe_url
+
+router = APIRouter(tags=["admin"])
+
+DEFAULT_FEED_INTERVAL = 900
+
+
+class FeedIn(BaseModel):
+    url: str = Field(max_length=2000, description="An http(s) feed URL")
+    outlet: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, max_length=16)
+    interval_seconds: int = Field(default=DEFAULT_FEED_INTERVAL, ge=60, le=86_400)
+
+
+class FeedAdded(BaseModel):
+    id: int
+    url: str
+
+
+class StoryRerun(BaseModel):
+    key: str
+    articles: int
+
+
+def _require_token(settings: WebSettings, given: str | None) -> None:
+    if not settings.admin_token:
+        raise HTTPException(403, "admin actions are off: set OHLIAD_ADMIN_TOKEN to turn them on")
+    if not token_matches(given, settings.admin_token):
+        raise HTTPException(401, "wrong or missing admin token")
+
+
+def _bearer(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _require_same_origin(request: Request) -> None:
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.url.netloc:
+        raise HTTPException(403, f"cross-site request refused (origin {origin})")
+
+
+def add_feed(store: Store, feed: FeedIn) -> FeedAdded:
+    from ohliad.store.feeds import FeedStore
+
+    if safe_url(feed.url) is None:
+        raise HTTPException(422, f"url: not an http(s) address: {feed.url!r}")
+    (state,) = FeedStore(store).sync(
+        [(feed.url.strip(), feed.outlet or None, feed.language or None, feed.interval_seconds)]
+    )
+    return FeedAdded(id=state.id, url=state.url)
+
+
+def rerun_story(store: Store, settings: WebSettings, key: str) -> StoryRerun:
+    """Recompute a story's digest entry from its stored articles now."""
+    if settings.pipeline is None:
+        raise HTTPException(503, "re-running stories needs the pipeline: start with ohliad serve")
+    story = store.story(key)
+    if story is None:
+        raise HTTPException(404, f"no story {key!r}")
+    entry = settings.pipeline.build_entry(story)
+    members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
+    with store.transaction() as tx:
+        tx.save_entry(key, entry_to_dict(entry), members=members)
+    return StoryRerun(key=key, articles=len(members))
+
+
+BearerHeader = Annotated[str | None, Header(description="Bearer <admin token>")]
+
+
+@router.post("/api/admin/feeds", response_model=FeedAdded, status_code=status.HTTP_201_CREATED)
+def api_add_feed(
+    feed: FeedIn, store: StoreDep, settings: SettingsDep, authorization: BearerHeader = None
+) -> FeedAdded:
+    """Add a feed to the watch list (or update its outlet, language and interval)."""
+    _require_token(settings, _bearer(authorization))
+    return add_feed(store, feed)
+
+
+@router.post("/api/admin/stories/{key}/rerun", response_model=StoryRerun)
+def api_rerun_story(
+    key: str, store: StoreDep, settings: SettingsDep, authorization: BearerHeader = None
+) -> StoryRerun:
+    """Recompute a story's summary, Ukrainian and comparison from its articles."""
+    _require_token(settings, _bearer(authorization))
+    return rerun_story(store, settings, key)
+
+
+@router.get("/admin", response_class=HTMLResponse, include_in_schema=False)
+def admin_page(
+    request: Request, settings: SettingsDep, lang: str | None = None, done: str | None = None
+) -> HTMLResponse:
+    return render_page(
+        request,
+        "admin.html",
+        parse_lang(lang),
+        enabled=bool(settings.admin_token),
+        done=done,
+    )
+
+
+TokenField = Annotated[str, Form(max_length=500)]
+
+
+@router.post("/admin/feeds", include_in_schema=False)
+def form_add_feed(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    token: TokenField,
+    url: Annotated[str, Form(max_length=2000)],
+    outlet: Annotated[str, Form(max_length=200)] = "",
+    language: Annotated[str, Form(max_length=16)] = "",
+) -> RedirectResponse:
+    _require_same_origin(request)
+    _require_token(settings, token)
+    added = add_feed(store, FeedIn(url=url, outlet=outlet, language=language))
+    return RedirectResponse(f"/admin?done=feed-{added.id}", status_code=303)
+
+
+@router.post("/admin/rerun", include_in_schema=False)
+def form_rerun_story(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    token: TokenField,
+    key: Annotated[str, Form(max_length=64)],
+) -> RedirectResponse:
+    _require_same_origin(request)
+    _require_token(settings, token)
+    rerun_story(store, settings, key)
+    return RedirectResponse(f"/stories/{quote(key, safe='')}", status_code=303)

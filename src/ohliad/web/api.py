@@ -1,0 +1,156 @@
+"""The JSON API under /api/: stories in the digest JSON contract
+(``ohliad.render.jsonout``), articles, and search. Read-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from ohliad.store.search import (
+    ArticleHit,
+    article_hit,
+    find_articles,
+    find_stories,
+    stored_story,
+)
+from ohliad.web.deps import ListingDep, SettingsDep, StoreDep, paged
+
+router = APIRouter(prefix="/api", tags=["digest"])
+
+StoryObject = dict[str, Any]
+
+
+class StoryPage(BaseModel):
+    page: int
+    per_page: int
+    next_page: int | None
+    stories: list[StoryObject] = Field(
+        description="Digest entries in the JSON contract: id, headline {en, uk}, summary "
+        "{en, uk}, sources, articles, updated, comparison, summary_sentences, "
+        "ukrainian_unavailable"
+    )
+
+
+class ArticleOut(BaseModel):
+    id: int
+    title: str
+    text: str
+    url: str | None
+    outlet: str | None
+    language: str | None
+    author: str | None
+    published: datetime | None
+    duplicate_of: int | None
+    story: str | None = Field(description="The key of the article's story")
+
+
+class ArticlePage(BaseModel):
+    page: int
+    per_page: int
+    next_page: int | None
+    articles: list[ArticleOut]
+
+
+class SearchResults(BaseModel):
+    query: str
+    page: int
+    per_page: int
+    next_page: int | None
+    stories: list[StoryObject]
+    articles: list[ArticleOut]
+
+
+def _article_out(hit: ArticleHit) -> ArticleOut:
+    article = hit.article
+    assert article.id is not None
+    return ArticleOut(
+        id=article.id,
+        title=article.title,
+        text=article.text,
+        url=article.url,
+        outlet=article.outlet,
+        language=article.language,
+        author=article.author,
+        published=article.published,
+        duplicate_of=article.duplicate_of,
+        story=hit.story_key,
+    )
+
+
+def _next(page: int, more: bool) -> int | None:
+    return page + 1 if more else None
+
+
+@router.get("/stories", response_model=StoryPage)
+def list_stories(listing: ListingDep, store: StoreDep, settings: SettingsDep) -> StoryPage:
+    """Stories, most recently updated first; filter with from, to, outlet, language, q."""
+    size = settings.page_size
+    rows, more = paged(
+        find_stories(store, listing.filters, limit=size + 1, offset=listing.offset(size)), size
+    )
+    return StoryPage(
+        page=listing.page,
+        per_page=size,
+        next_page=_next(listing.page, more),
+        stories=[r.entry for r in rows if r.entry is not None],
+    )
+
+
+@router.get("/stories/{key}", response_model=StoryObject)
+def get_story(key: str, store: StoreDep) -> StoryObject:
+    """One story's digest entry."""
+    stored = stored_story(store, key)
+    if stored is None or stored.entry is None:
+        raise HTTPException(404, f"no story {key!r}")
+    return stored.entry
+
+
+@router.get("/articles", response_model=ArticlePage)
+def list_articles(listing: ListingDep, store: StoreDep, settings: SettingsDep) -> ArticlePage:
+    """Stored articles, newest first; filter with from, to, outlet, language, q."""
+    size = settings.page_size
+    hits, more = paged(
+        find_articles(store, listing.filters, limit=size + 1, offset=listing.offset(size)), size
+    )
+    return ArticlePage(
+        page=listing.page,
+        per_page=size,
+        next_page=_next(listing.page, more),
+        articles=[_article_out(h) for h in hits],
+    )
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut)
+def get_article(article_id: int, store: StoreDep) -> ArticleOut:
+    """One stored article, with the key of its story."""
+    hit = article_hit(store, article_id)
+    if hit is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return _article_out(hit)
+
+
+@router.get("/search", response_model=SearchResults)
+def search(listing: ListingDep, store: StoreDep, settings: SettingsDep) -> SearchResults:
+    """Full-text search over stories (headlines and summaries in both languages,
+    and their articles) and over articles. Every word must match, as a prefix."""
+    if listing.filters.text is None:
+        raise HTTPException(400, "q: give the words to search for")
+    size = settings.page_size
+    offset = listing.offset(size)
+    stories, more_stories = paged(
+        find_stories(store, listing.filters, limit=size + 1, offset=offset), size
+    )
+    hits, more_articles = paged(
+        find_articles(store, listing.filters, limit=size + 1, offset=offset), size
+    )
+    return SearchResults(
+        query=listing.filters.text,
+        page=listing.page,
+        per_page=size,
+        next_page=_next(listing.page, more_stories or more_articles),
+        stories=[s.entry for s in stories if s.entry is not None],
+        articles=[_article_out(h) for h in hits],
+    )

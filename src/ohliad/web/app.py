@@ -1,0 +1,95 @@
+"""The ohliad web app: server-rendered pages, the JSON API, feeds and admin
+actions over one store. ``ohliad serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from ohliad.store import Store
+from ohliad.web import admin, api, pages, publish
+from ohliad.web.deps import WebSettings, render_page
+from ohliad.web.i18n import parse_lang
+from ohliad.web.security import (
+    BodySizeLimitMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+    docs_policy,
+)
+
+STATIC = Path(__file__).with_name("static")
+
+
+def settings_from_env() -> WebSettings:
+    return WebSettings(admin_token=os.environ.get("OHLIAD_ADMIN_TOKEN") or None)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/feeds/", "/digest/")) and (
+        "text/html" in request.headers.get("accept", "")
+    )
+
+
+def _error_message(exc: HTTPException | RequestValidationError) -> str:
+    if isinstance(exc, HTTPException):
+        return str(exc.detail)
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ())[1:]) or "request"
+    return f"{where}: {first.get('msg', 'invalid input')}"
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    """Errors read as one line: a page for people, JSON for programs."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException | RequestValidationError)
+        code = exc.status_code if isinstance(exc, HTTPException) else 422
+        message = _error_message(exc)
+        if _wants_html(request):
+            lang = parse_lang(request.query_params.get("lang"))
+            return render_page(request, "error.html", lang, status_code=code, message=message)
+        return JSONResponse({"detail": message}, status_code=code)
+
+    app.add_exception_handler(HTTPException, handle)
+    app.add_exception_handler(RequestValidationError, handle)
+
+
+def _add_docs(app: FastAPI) -> None:
+    html = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="ohliad API").body).decode()
+    policy = docs_policy(html)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+
+
+def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or settings_from_env()
+    app = FastAPI(
+        title="ohliad",
+        summary="The news digest: stories in English and Ukrainian, their sources, "
+        "how the sources compare; articles; full-text search; feeds.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (pages, api, publish, admin):
+        app.include_router(module.router)
+    _add_docs(app)
+    _add_error_pages(app)
+    # The last added middleware runs first: headers go on every response,
+    # refused ones included, and the rate is limited before a body is read.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RateLimitMiddleware, per_minute=settings.rate_per_minute, burst=settings.rate_burst
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

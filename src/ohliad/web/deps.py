@@ -1,0 +1,128 @@
+"""What the routes share: the store, the reader's filters and page, templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ohliad.store import Store
+from ohliad.store.search import Filters
+from ohliad.web.i18n import LABELS, Lang, format_time, parse_lang
+
+if TYPE_CHECKING:
+    from ohliad.pipeline import Pipeline
+
+T = TypeVar("T")
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+TEMPLATES.env.filters["when"] = format_time
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """How the server behaves; ``admin_token`` None disables the admin actions."""
+
+    admin_token: str | None = None
+    page_size: int = 20
+    max_body_bytes: int = 64 * 1024
+    rate_per_minute: int = 240
+    rate_burst: int = 120
+    # Absolute links in feeds; taken from the request when unset.
+    public_url: str | None = None
+    pipeline: Pipeline | None = field(default=None, compare=False)
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[Store, Depends(store_of)]
+SettingsDep = Annotated[WebSettings, Depends(settings_of)]
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The reader's filters, page number and interface language."""
+
+    filters: Filters
+    page: int
+    lang: Lang
+
+    def offset(self, page_size: int) -> int:
+        return (self.page - 1) * page_size
+
+
+def listing(
+    q: Annotated[str | None, Query(max_length=200, description="Search words")] = None,
+    since: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(alias="to", description="Last day, YYYY-MM-DD")] = None,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    language: Annotated[str | None, Query(max_length=16, description="Source language")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    lang: Annotated[str | None, Query(description="Edition: uk (default) or en")] = None,
+) -> Listing:
+    # HTML forms send empty fields; they mean "no filter".
+    return Listing(
+        filters=Filters(
+            text=q.strip() if q and q.strip() else None,
+            since=_day(since, "from"),
+            until=_day(until, "to"),
+            outlet=outlet or None,
+            language=language or None,
+        ),
+        page=page,
+        lang=parse_lang(lang),
+    )
+
+
+ListingDep = Annotated[Listing, Depends(listing)]
+
+
+def paged(rows: list[T], page_size: int) -> tuple[list[T], bool]:
+    """Rows of one page (fetched with one extra) and whether another page follows."""
+    return rows[:page_size], len(rows) > page_size
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """The current page's path and query with some parameters changed
+    (None removes one); page links and the language switch use it."""
+    params = dict(request.query_params)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    url = request.url.replace_query_params(**params)
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
+def render_page(
+    request: Request, template: str, lang: Lang, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {"lang": lang, "t": LABELS[lang], "url_with": url_with, **context},
+        status_code=status_code,
+    )

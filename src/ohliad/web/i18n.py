@@ -1,0 +1,153 @@
+"""The interface's words in Ukrainian (first) and English, and dates for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+Lang = Literal["uk", "en"]
+LANGUAGES: tuple[Lang, ...] = ("uk", "en")
+
+_UK_MONTHS = [
+    "січня",
+    "лютого",
+    "березня",
+    "квітня",
+    "травня",
+    "червня",
+    "липня",
+    "серпня",
+    "вересня",
+    "жовтня",
+    "листопада",
+    "грудня",
+]
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+LABELS: dict[Lang, dict[str, str]] = {
+    "uk": {
+        "site": "Огляд",
+        "tagline": "Огляд іноземної преси",
+        "latest": "Останні сюжети",
+        "updated": "Оновлено",
+        "sources": "Джерела",
+        "source_count": "джерел",
+        "outlets": "Видання",
+        "in_english": "English",
+        "in_ukrainian": "Українською",
+        "no_ukrainian": "Українського тексту немає — показано англійський оригінал",
+        "search": "Пошук",
+        "search_placeholder": "Шукати сюжети й статті",
+        "from": "Від",
+        "to": "До",
+        "outlet": "Видання",
+        "language": "Мова джерела",
+        "any": "Усі",
+        "apply": "Застосувати",
+        "reset": "Скинути",
+        "newer": "← Новіші",
+        "older": "Старіші →",
+        "no_stories": "Сюжетів не знайдено.",
+        "summary": "Підсумок",
+        "summary_by_sentence": "Підсумок за реченнями (англійською) з джерелами",
+        "text": "Текст статті",
+        "copy_of": "копія матеріалу",
+        "comparison": "Порівняння джерел",
+        "agreed": "Спільне для джерел",
+        "unique": "Є лише в одному джерелі",
+        "conflicts": "Розбіжності",
+        "framing": "Подача",
+        "notes": "Примітки",
+        "no_comparison": "Порівняння для цього сюжету ще немає.",
+        "disputed": "оскаржено",
+        "missing_from": "немає в",
+        "not_used_by": "не вживають",
+        "soft": "відрізняється лише точність",
+        "timeline": "Хронологія",
+        "first_report": "перше повідомлення",
+        "stories_found": "Сюжети",
+        "articles_found": "Статті",
+        "no_articles": "Статей не знайдено.",
+        "story": "сюжет",
+        "feeds": "Стрічки",
+        "api": "API",
+        "day_digest": "Огляд за день (Markdown)",
+        "not_found": "Не знайдено",
+    },
+    "en": {
+        "site": "Ohliad",
+        "tagline": "A review of the foreign press",
+        "latest": "Latest stories",
+        "updated": "Updated",
+        "sources": "Sources",
+        "source_count": "sources",
+        "outlets": "Outlets",
+        "in_english": "English",
+        "in_ukrainian": "Українською",
+        "no_ukrainian": "No Ukrainian text yet",
+        "search": "Search",
+        "search_placeholder": "Search stories and articles",
+        "from": "From",
+        "to": "To",
+        "outlet": "Outlet",
+        "language": "Source language",
+        "any": "Any",
+        "apply": "Apply",
+        "reset": "Reset",
+        "newer": "← Newer",
+        "older": "Older →",
+        "no_stories": "No stories found.",
+        "summary": "Summary",
+        "summary_by_sentence": "Summary sentence by sentence, with sources",
+        "text": "Article text",
+        "copy_of": "copy of",
+        "comparison": "How the sources compare",
+        "agreed": "Agreed by the sources",
+        "unique": "Only one source reports",
+        "conflicts": "Conflicts",
+        "framing": "Framing",
+        "notes": "Notes",
+        "no_comparison": "No comparison for this story yet.",
+        "disputed": "disputed",
+        "missing_from": "missing from",
+        "not_used_by": "not used by",
+        "soft": "only the precision differs",
+        "timeline": "Timeline",
+        "first_report": "first report",
+        "stories_found": "Stories",
+        "articles_found": "Articles",
+        "no_articles": "No articles found.",
+        "story": "story",
+        "feeds": "Feeds",
+        "api": "API",
+        "day_digest": "The day's digest (Markdown)",
+        "not_found": "Not found",
+    },
+}
+
+
+def parse_lang(value: str | None) -> Lang:
+    """The interface language; Ukrainian unless English is asked for."""
+    return "en" if value == "en" else "uk"
+
+
+def format_time(moment: datetime | None, lang: Lang) -> str:
+    """'5 березня 2026, 10:00 UTC' or '5 March 2026, 10:00 UTC'."""
+    if moment is None:
+        return ""
+    utc = moment.astimezone(UTC)
+    months = _UK_MONTHS if lang == "uk" else _EN_MONTHS
+    return f"{utc.day} {months[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"

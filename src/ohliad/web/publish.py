@@ -1,0 +1,81 @@
+"""Routes that publish the digest: the feeds and a day's digest at a stable URL
+(``/digest/2026-03-05.md`` in the house Markdown format, ``.json`` in the JSON
+contract)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from ohliad.models import DigestEntry
+from ohliad.render import entry_from_dict, render_json, render_markdown
+from ohliad.store.search import Filters, find_stories, last_update
+from ohliad.web import feeds
+from ohliad.web.deps import SettingsDep, StoreDep, WebSettings
+from ohliad.web.i18n import Lang, parse_lang
+
+router = APIRouter(tags=["feeds"])
+
+FEED_SIZE = 50
+LangQuery = Annotated[str | None, Query(description="Edition: uk (default) or en")]
+
+_FEED_FORMATS = {
+    "rss.xml": (feeds.render_rss, "application/rss+xml; charset=utf-8"),
+    "atom.xml": (feeds.render_atom, "application/atom+xml; charset=utf-8"),
+    "feed.json": (feeds.render_json_feed, "application/feed+json; charset=utf-8"),
+}
+
+
+def _site_url(request: Request, settings: WebSettings) -> str:
+    return (settings.public_url or str(request.base_url)).rstrip("/") + "/"
+
+
+@router.get("/feeds/{name}", response_class=Response)
+def feed(
+    name: str, request: Request, store: StoreDep, settings: SettingsDep, lang: LangQuery = None
+) -> Response:
+    """The latest stories as RSS 2.0 (rss.xml), Atom (atom.xml) or JSON Feed 1.1
+    (feed.json), in the Ukrainian or the English edition."""
+    if name not in _FEED_FORMATS:
+        raise HTTPException(404, f"no feed {name!r}: use rss.xml, atom.xml or feed.json")
+    render, media_type = _FEED_FORMATS[name]
+    edition: Lang = parse_lang(lang)
+    site = _site_url(request, settings)
+    info = feeds.FeedInfo(
+        lang=edition,
+        site_url=f"{site}?lang={edition}",
+        feed_url=f"{site}feeds/{name}?lang={edition}",
+        updated=last_update(store) or datetime.now(UTC),
+    )
+    items = [
+        feeds.feed_item(stored, edition, f"{site}stories/{stored.key}?lang={edition}")
+        for stored in find_stories(store, Filters(), limit=FEED_SIZE)
+    ]
+    return Response(render(info, items), media_type=media_type)
+
+
+def _day_entries(store: StoreDep, day: str) -> tuple[date, list[DigestEntry]]:
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise HTTPException(404, f"no digest for {day!r}: use a date as YYYY-MM-DD") from None
+    stories = find_stories(store, Filters(since=when, until=when))
+    return when, [entry_from_dict(s.entry) for s in stories if s.entry is not None]
+
+
+@router.get("/digest/{day}.md", response_class=Response)
+def day_markdown(day: str, store: StoreDep) -> Response:
+    """The stories with articles published that day (UTC), in the house Markdown format."""
+    when, entries = _day_entries(store, day)
+    text = render_markdown(entries, title=f"Огляд — {when.isoformat()}")
+    return Response(text, media_type="text/markdown; charset=utf-8")
+
+
+@router.get("/digest/{day}.json", response_class=Response)
+def day_json(day: str, store: StoreDep) -> Response:
+    """The same day's digest in the JSON contract."""
+    _when, entries = _day_entries(store, day)
+    return Response(render_json(entries), media_type="application/json")

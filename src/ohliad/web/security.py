@@ -1,0 +1,189 @@
+"""Security for the web app: response headers (Content-Security-Policy),
+a per-client rate limit, a request size limit and the admin token check.
+
+The middlewares are plain ASGI so that they also guard streamed bodies and
+run before any route does work.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# No inline script or style anywhere: article text can never run or restyle the page.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_SWAGGER_CDN = "https://cdn.jsdelivr.net"
+
+
+def docs_policy(docs_html: str) -> str:
+    """The policy for the OpenAPI page: Swagger UI from its CDN, and its one
+    inline start-up script allowed by hash (it holds no article text)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in _INLINE_SCRIPT.findall(docs_html)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {_SWAGGER_CDN} {hashes}; "
+        f"style-src 'self' {_SWAGGER_CDN}; img-src 'self' data: https:; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+
+
+def _header(name: str, value: str) -> tuple[bytes, bytes]:
+    return name.encode("latin-1"), value.encode("latin-1")
+
+
+class SecurityHeadersMiddleware:
+    """Adds the CSP and the other hardening headers to every response that
+    does not set its own CSP (the OpenAPI page does)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                if b"content-security-policy" not in names:
+                    headers.append(_header("Content-Security-Policy", PAGE_POLICY))
+                headers += [
+                    _header("X-Content-Type-Options", "nosniff"),
+                    _header("X-Frame-Options", "DENY"),
+                    _header("Referrer-Policy", "no-referrer"),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _send_error(send: Send, status: int, message: str, **headers: str) -> None:
+    body = json.dumps({"detail": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                _header("Content-Type", "application/json"),
+                _header("Content-Length", str(len(body))),
+                *(_header(k, v) for k, v in headers.items()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over ``max_bytes`` with 413, by the declared
+    length and, for chunked uploads, by what actually arrives."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = f"request body over the limit of {self.max_bytes} bytes"
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _send_error(send, 413, too_large)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLargeError
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _BodyTooLargeError:
+            if not started:
+                await _send_error(send, 413, too_large)
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    checked: float
+
+
+class RateLimitMiddleware:
+    """A token bucket per client address: ``burst`` requests at once, refilled
+    at ``per_minute``. Kept in process memory (one server process)."""
+
+    # Buckets kept at most; the least recently seen clients are forgotten first.
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, app: ASGIApp, per_minute: int, burst: int) -> None:
+        self.app = app
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def allow(self, client: str) -> bool:
+        now = time.monotonic()
+        bucket = self.buckets.pop(client, None) or _Bucket(self.burst, now)
+        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.checked) * self.rate)
+        bucket.checked = now
+        self.buckets[client] = bucket
+        if len(self.buckets) > self.MAX_CLIENTS:
+            self.buckets.popitem(last=False)
+        if bucket.tokens < 1:
+            return False
+        bucket.tokens -= 1
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        if not self.allow(address):
+            retry = max(1, round(1 / self.rate)) if self.rate else 60
+            await _send_error(
+                send, 429, "too many requests: slow down", **{"Retry-After": str(retry)}
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+def token_matches(given: str | None, expected: str | None) -> bool:
+    """Constant-time check of an admin token; no configured token admits nobody."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())

@@ -1,0 +1,184 @@
+"""What the pages show, computed from stored digest entries and articles.
+
+Templates only lay these out. Article text stays plain text here and is
+escaped by Jinja's autoescape; links to sources keep only http(s) URLs, so a
+``javascript:`` URL in a feed can never become a live link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from ohliad.models import Article, DigestEntry, SourceRef, Story
+from ohliad.render.jsonout import entry_from_dict
+from ohliad.store import StoredStory
+from ohliad.web.i18n import LABELS, Lang
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain web address, else None (never a script URL)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def paragraphs(text: str) -> list[str]:
+    blocks = [" ".join(block.split()) for block in _PARAGRAPH_BREAK.split(text)]
+    return [block for block in blocks if block]
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """A story's headline and summary in one language. ``notice`` says why the
+    Ukrainian that was asked for is not there (the text is then English)."""
+
+    lang: Lang
+    headline: str
+    summary: str
+    notice: str | None = None
+
+
+def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
+    """The edition to show first and the other one (one click away), if any."""
+    english = Edition("en", entry.summary.headline, entry.summary.text)
+    ukrainian = (
+        Edition("uk", entry.ukrainian.headline, entry.ukrainian.summary)
+        if entry.ukrainian
+        else None
+    )
+    if lang == "en":
+        return english, ukrainian
+    if ukrainian is not None:
+        return ukrainian, english
+    reason = entry.ukrainian_unavailable
+    notice = LABELS["uk"]["no_ukrainian"] + (f" ({reason})" if reason else "")
+    return Edition("en", english.headline, english.summary, notice), None
+
+
+def outlets_of(sources: Sequence[SourceRef]) -> list[str]:
+    names: list[str] = []
+    for source in sources:
+        name = source.outlet or urlsplit(source.url or "").hostname
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """A story as the front page and search results list it."""
+
+    key: str
+    primary: Edition
+    alternate: Edition | None
+    source_count: int
+    outlets: list[str]
+    updated: datetime | None
+
+
+def story_card(stored: StoredStory, lang: Lang) -> StoryCard:
+    assert stored.entry is not None
+    entry = entry_from_dict(stored.entry)
+    primary, alternate = editions(entry, lang)
+    return StoryCard(
+        key=stored.key,
+        primary=primary,
+        alternate=alternate,
+        source_count=len(entry.sources),
+        outlets=outlets_of(entry.sources),
+        updated=entry.updated or stored.updated_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """One source article, side by side with the others on the story page."""
+
+    article_id: int | None
+    outlet: str
+    title: str
+    url: str | None
+    published: datetime | None
+    language: str | None
+    paragraphs: list[str]
+    copy_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceView:
+    text: str
+    sources: list[SourceView]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    source: SourceView
+    first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    card: StoryCard
+    sentences: list[SentenceView]
+    sources: list[SourceView]
+    timeline: list[TimelineItem]
+    comparison: dict[str, list[Any]] | None
+
+
+def _source_view(
+    ref: SourceRef, article: Article | None, outlet_by_id: dict[int, str]
+) -> SourceView:
+    return SourceView(
+        article_id=ref.article_id,
+        outlet=ref.outlet or urlsplit(ref.url or "").hostname or "?",
+        title=ref.title,
+        url=safe_url(ref.url),
+        published=ref.published,
+        language=article.language if article else None,
+        paragraphs=paragraphs(article.text) if article else [],
+        copy_of=outlet_by_id.get(ref.copy_of) if ref.copy_of is not None else None,
+    )
+
+
+_COMPARISON_SECTIONS = ("agreed", "unique", "conflicts", "framing", "notes")
+
+
+def comparison_view(comparison: Mapping[str, Any] | None) -> dict[str, list[Any]] | None:
+    """The comparison's sections (as ``Comparison.to_dict()`` writes them), or
+    None when there is nothing to show."""
+    if not comparison:
+        return None
+    sections = {name: list(comparison.get(name) or ()) for name in _COMPARISON_SECTIONS}
+    return sections if any(sections.values()) else None
+
+
+def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPage:
+    assert stored.entry is not None
+    entry = entry_from_dict(stored.entry)
+    articles = {a.id: a for a in (story.articles + story.copies if story else ()) if a.id}
+    outlet_by_id = {ref.article_id: ref.outlet or "?" for ref in entry.sources if ref.article_id}
+    sources = [
+        _source_view(ref, articles.get(ref.article_id or -1), outlet_by_id) for ref in entry.sources
+    ]
+    by_id = {s.article_id: s for s in sources if s.article_id is not None}
+    in_time_order = sorted(sources, key=lambda s: (s.published is None, s.published or 0))
+    return StoryPage(
+        card=story_card(stored, lang),
+        sentences=[
+            SentenceView(s.text, [by_id[i] for i in s.sources if i in by_id])
+            for s in entry.summary.sentences
+        ],
+        sources=sources,
+        timeline=[
+            TimelineItem(source, first=index == 0) for index, source in enumerate(in_time_order)
+        ],
+        comparison=comparison_view(entry.comparison),
+    )
