@@ -98,8 +98,13 @@ def _drones_comparison(stored: list[Article]) -> dict[str, Any]:
             {
                 "statement": "Poland scrambled fighter jets after drones crossed its border.",
                 "sources": [
-                    _cite(wire, "Poland scrambled fighter jets overnight as drones crossed the border."),
-                    _cite(barn, "Polish jets were scrambled after the drones entered Polish airspace."),
+                    _cite(
+                        wire,
+                        "Poland scrambled fighter jets overnight as drones crossed the border.",
+                    ),
+                    _cite(
+                        barn, "Polish jets were scrambled after the drones entered Polish airspace."
+                    ),
                 ],
                 "disputed": True,
             }
@@ -117,8 +122,18 @@ def _drones_comparison(stored: list[Article]) -> dict[str, Any]:
                 "about": "how many drones crossed the border",
                 "soft": False,
                 "sides": [
-                    {"value": "three drones", "normalized": "3", "sources": [_cite(wire, "Three drones crossed the border overnight.")]},
-                    {"value": "five drones", "normalized": "5", "sources": [_cite(barn, "Five drones entered Polish airspace, the army said.")]},
+                    {
+                        "value": "three drones",
+                        "normalized": "3",
+                        "sources": [_cite(wire, "Three drones crossed the border overnight.")],
+                    },
+                    {
+                        "value": "five drones",
+                        "normalized": "5",
+                        "sources": [
+                            _cite(barn, "Five drones entered Polish airspace, the army said.")
+                        ],
+                    },
                 ],
             }
         ],
@@ -127,8 +142,14 @@ def _drones_comparison(stored: list[Article]) -> dict[str, Any]:
                 "kind": "terminology",
                 "label": "What the aircraft are called",
                 "uses": [
-                    {"term": "drones", "sources": [_cite(wire, "Three drones crossed the border overnight.")]},
-                    {"term": "unmanned aerial vehicles", "sources": [_cite(barn, "The unmanned aerial vehicles came from Belarus.")]},
+                    {
+                        "term": "drones",
+                        "sources": [_cite(wire, "Three drones crossed the border overnight.")],
+                    },
+                    {
+                        "term": "unmanned aerial vehicles",
+                        "sources": [_cite(barn, "The unmanned aerial vehicles came from Belarus.")],
+                    },
                 ],
                 "absent": [],
             }
@@ -187,7 +208,12 @@ def build_digest_store(path: Path) -> Store:
             )
         ],
         headline="Izmail ports handle record February cargo",
-        sentences=[("The Danube ports of Izmail handled a record 2.1 million tonnes of cargo in February.", [0])],
+        sentences=[
+            (
+                "The Danube ports of Izmail handled a record 2.1 million tonnes of cargo in February.",
+                [0],
+            )
+        ],
         ukrainian=None,
     )
     _save_story(

@@ -16,7 +16,7 @@ def test_stories_are_digest_entries_newest_first(client: TestClient) -> None:
     assert [s["id"] for s in body["stories"]] == ["drones-poland", "izmail-ports", "hostile"]
     assert body["next_page"] is None
     for story in body["stories"]:
-        assert CONTRACT_KEYS <= story.keys()
+        assert story.keys() >= CONTRACT_KEYS
         entry_from_dict(story)  # the contract reads back into a DigestEntry
 
 
