@@ -1,0 +1,220 @@
+"""Feed state for the watcher: the feeds being polled (validators, schedule,
+failures, parking) and the entries already taken from each feed.
+
+An entry is recorded only after its article is committed, in the same
+transaction as the feed's new validators: a watcher killed in between simply
+polls the feed again, and the store's URL and content-hash uniqueness turns
+the re-ingest into a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from ohliad.models import Article
+from ohliad.store.repository import Store, content_hash
+from ohliad.store.schema import (
+    ArticleRow,
+    FeedEntryRow,
+    FeedRow,
+    StoryArticleRow,
+    StoryRow,
+    utcnow,
+)
+
+# Entry keys are guids or links; a key longer than the column is stored hashed.
+_MAX_ENTRY_KEY = 2000
+ENTRY_DONE = "done"
+ENTRY_FAILED = "failed"
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def stored_entry_key(key: str) -> str:
+    if len(key) <= _MAX_ENTRY_KEY:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """One feed as the watcher knows it between polls."""
+
+    id: int
+    url: str
+    outlet: str | None
+    language: str | None
+    interval_seconds: int
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    parked_reason: str | None = None
+    next_poll: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """The outcome of one feed entry: its article, or why there is none."""
+
+    entry_key: str
+    article_id: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStats:
+    feed: FeedState
+    articles_24h: int
+    stories_updated_24h: int
+
+
+def _state(row: FeedRow) -> FeedState:
+    return FeedState(
+        id=row.id,
+        url=row.url,
+        outlet=row.outlet,
+        language=row.language,
+        interval_seconds=row.interval_seconds,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        last_polled=_aware(row.last_polled),
+        last_success=_aware(row.last_success),
+        last_error=row.last_error,
+        consecutive_failures=row.consecutive_failures,
+        parked_reason=row.parked_reason,
+        next_poll=_aware(row.next_poll),
+    )
+
+
+class FeedStore:
+    """Feed and feed-entry bookkeeping over a :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def sync(self, specs: Iterable[tuple[str, str | None, str | None, int]]) -> list[FeedState]:
+        """Add or update feeds from ``(url, outlet, language, interval)``; returns
+        their states in the given order. Feeds not listed are left untouched."""
+        states = []
+        with self.store.transaction() as tx:
+            for url, outlet, language, interval in specs:
+                row = tx.session.scalar(select(FeedRow).where(FeedRow.url == url))
+                if row is None:
+                    row = FeedRow(url=url, consecutive_failures=0)
+                    tx.session.add(row)
+                row.outlet, row.language, row.interval_seconds = outlet, language, interval
+                tx.session.flush()
+                states.append(_state(row))
+        return states
+
+    def feeds(self) -> list[FeedState]:
+        with self.store.transaction() as tx:
+            return [_state(r) for r in tx.session.scalars(select(FeedRow).order_by(FeedRow.id))]
+
+    def known_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` were already taken from the feed (done or failed for good)."""
+        wanted = {stored_entry_key(k): k for k in keys}
+        if not wanted:
+            return set()
+        query = select(FeedEntryRow.entry_key).where(
+            FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(wanted))
+        )
+        with self.store.transaction() as tx:
+            return {wanted[k] for k in tx.session.scalars(query)}
+
+    def stored_article_ids(self, articles: Sequence[Article]) -> list[int | None]:
+        """The stored id of each article, found by canonical URL or content hash."""
+        hashes = [content_hash(a) for a in articles]
+        urls = [a.url for a in articles if a.url]
+        query = select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash).where(
+            or_(ArticleRow.content_hash.in_(hashes), ArticleRow.url.in_(urls))
+        )
+        with self.store.transaction() as tx:
+            rows = list(tx.session.execute(query))
+        by_url = {url: id_ for id_, url, _h in rows if url}
+        by_hash = {h: id_ for id_, _u, h in rows}
+        return [
+            (by_url.get(a.url) if a.url else None) or by_hash.get(h)
+            for a, h in zip(articles, hashes, strict=True)
+        ]
+
+    def save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
+        """Write a feed's state and record its finished entries, atomically."""
+        with self.store.transaction() as tx:
+            row = tx.session.get(FeedRow, state.id)
+            if row is None:
+                raise KeyError(f"feed {state.url} is not in the store")
+            row.etag, row.last_modified = state.etag, state.last_modified
+            row.last_polled, row.last_success = state.last_polled, state.last_success
+            row.last_error, row.parked_reason = state.last_error, state.parked_reason
+            row.consecutive_failures, row.next_poll = state.consecutive_failures, state.next_poll
+            by_key = {stored_entry_key(e.entry_key): e for e in entries}
+            existing = {
+                r.entry_key: r
+                for r in tx.session.scalars(
+                    select(FeedEntryRow).where(
+                        FeedEntryRow.feed_id == state.id,
+                        FeedEntryRow.entry_key.in_(list(by_key)),
+                    )
+                )
+            }
+            for key, entry in by_key.items():
+                entry_row = existing.get(key) or FeedEntryRow(feed_id=state.id, entry_key=key)
+                entry_row.article_id = entry.article_id
+                entry_row.status = ENTRY_DONE if entry.error is None else ENTRY_FAILED
+                entry_row.error = entry.error
+                entry_row.seen_at = utcnow()
+                tx.session.add(entry_row)
+
+    # Status ---------------------------------------------------------------
+
+    def stats(self, now: datetime | None = None) -> list[FeedStats]:
+        """Every stored feed with its articles and stories of the last 24 hours."""
+        since = (now or utcnow()) - timedelta(hours=24)
+        recent = FeedEntryRow.seen_at >= since
+        articles = (
+            select(FeedEntryRow.feed_id, func.count())
+            .where(recent, FeedEntryRow.article_id.is_not(None))
+            .group_by(FeedEntryRow.feed_id)
+        )
+        stories = (
+            select(FeedEntryRow.feed_id, func.count(func.distinct(StoryArticleRow.story_id)))
+            .join(StoryArticleRow, StoryArticleRow.article_id == FeedEntryRow.article_id)
+            .where(recent)
+            .group_by(FeedEntryRow.feed_id)
+        )
+        with self.store.transaction() as tx:
+            article_counts = {feed: n for feed, n in tx.session.execute(articles)}
+            story_counts = {feed: n for feed, n in tx.session.execute(stories)}
+            rows = tx.session.scalars(select(FeedRow).order_by(FeedRow.id))
+            return [
+                FeedStats(
+                    feed=_state(row),
+                    articles_24h=article_counts.get(row.id, 0),
+                    stories_updated_24h=story_counts.get(row.id, 0),
+                )
+                for row in rows
+            ]
+
+    def stories_updated_since(self, since: datetime) -> int:
+        with self.store.transaction() as tx:
+            query = select(func.count()).select_from(StoryRow).where(StoryRow.updated_at >= since)
+            return tx.session.scalar(query) or 0
+
+    def dirty_story_count(self) -> int:
+        with self.store.transaction() as tx:
+            query = select(func.count()).select_from(StoryRow).where(StoryRow.dirty)
+            return tx.session.scalar(query) or 0

@@ -1,0 +1,263 @@
+"""The watcher's loop: poll due feeds on worker threads, gather their new
+articles from many feeds into one ``Pipeline.ingest`` call, record the entries
+and the feeds' validators only once the articles are committed, then recompute
+the stories that changed.
+
+Crash safety comes from that order. Articles and their story links are
+committed by the pipeline in atomic batches; an entry (and the ETag that would
+let the next poll skip it) is written only afterwards. A watcher killed in
+between polls the feed in full again on restart, and the store's URL and
+content-hash uniqueness makes the re-ingest a no-op. Stories stay dirty until
+recomputed, so an interrupted refresh is finished by the next run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from ohliad.ingest.fetch import FetchOptions
+from ohliad.models import Article
+from ohliad.pipeline import Pipeline
+from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
+from ohliad.store.schema import utcnow
+from ohliad.watch.feedlist import FeedSpec
+from ohliad.watch.hosts import HostGate, host_of
+from ohliad.watch.policy import (
+    PollFailure,
+    WatchPolicy,
+    after_failure,
+    after_success,
+    due_at,
+)
+from ohliad.watch.poller import FeedPoller, PollResult
+
+# The loop wakes at least this often to submit due feeds and flush batches.
+_TICK_SECONDS = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class FlushReport:
+    """One ingest-and-refresh round, for progress lines and the benchmark."""
+
+    articles: tuple[Article, ...]  # committed (new or already stored) this round
+    added: int
+    feeds: int
+    stories_refreshed: tuple[str, ...]
+    finished_at: float  # time.time()
+
+
+@dataclass
+class WatchSummary:
+    polls: int = 0
+    failures: int = 0
+    added: int = 0
+    stories_refreshed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+Log = Callable[[str], None]
+
+
+def _ignore(_message: str) -> None:
+    pass
+
+
+class Watcher:
+    """Polls a list of feeds until stopped (or once, for cron)."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        feeds: Sequence[FeedSpec],
+        *,
+        policy: WatchPolicy | None = None,
+        fetch_options: FetchOptions | None = None,
+        log: Log = _ignore,
+        on_flush: Callable[[FlushReport], None] | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.specs = list(feeds)
+        self.policy = policy or WatchPolicy()
+        self.store = FeedStore(pipeline.store)
+        self.stopping = threading.Event()
+        self.gate = HostGate(self.policy.host_delay_seconds, self.policy.host_concurrency)
+        self.poller = FeedPoller(
+            self.store, self.gate, fetch_options or FetchOptions(), stopping=self.stopping
+        )
+        self.log = log
+        self.on_flush = on_flush
+        self.summary = WatchSummary()
+        self._states: dict[int, FeedState] = {}
+        self._pending: list[PollResult] = []
+        self._pending_since = 0.0
+
+    def stop(self) -> None:
+        """Finish the polls in flight, store what they found, and return from run()."""
+        self.stopping.set()
+
+    # The loop -----------------------------------------------------------------
+
+    def run(self, *, once: bool = False) -> WatchSummary:
+        states = self.store.sync(
+            (s.url, s.outlet, s.language, s.interval_seconds) for s in self.specs
+        )
+        self._states = {s.id: s for s in states}
+        self._refresh()  # stories left dirty by an interrupted run
+        now = utcnow()
+        todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
+        in_flight: dict[Future[PollResult], FeedState] = {}
+        hosts: Counter[str] = Counter()
+        try:
+            with ThreadPoolExecutor(self.policy.workers, thread_name_prefix="poll") as pool:
+                while True:
+                    if not self.stopping.is_set():
+                        self._submit_due(pool, in_flight, hosts, todo)
+                    if not in_flight and (self.stopping.is_set() or todo == set()):
+                        break
+                    self._collect(in_flight, hosts)
+                    if self._pending and self._flush_due(idle=not in_flight):
+                        self._flush()
+                self._flush()
+        finally:
+            self.poller.close()
+        return self.summary
+
+    def _is_due(self, state: FeedState, now: datetime, *, once: bool) -> bool:
+        moment = due_at(state, once=once)
+        return moment is None or moment <= now
+
+    def _submit_due(
+        self,
+        pool: ThreadPoolExecutor,
+        in_flight: dict[Future[PollResult], FeedState],
+        hosts: Counter[str],
+        todo: set[int] | None,
+    ) -> None:
+        busy = {state.id for state in in_flight.values()}
+        busy.update(r.feed.id for r in self._pending)
+        now = utcnow()
+        candidates = todo if todo is not None else self._states.keys()
+        for feed_id in sorted(candidates, key=lambda i: self._states[i].next_poll or now):
+            state = self._states[feed_id]
+            host = host_of(state.url)
+            if feed_id in busy or hosts[host] >= self.policy.host_concurrency:
+                continue
+            if todo is None and not self._is_due(state, now, once=False):
+                continue
+            if len(in_flight) >= 2 * self.policy.workers:
+                break
+            in_flight[pool.submit(self.poller.poll, state)] = state
+            hosts[host] += 1
+            if todo is not None:
+                todo.discard(feed_id)
+
+    def _collect(self, in_flight: dict[Future[PollResult], FeedState], hosts: Counter[str]) -> None:
+        if not in_flight:
+            self.stopping.wait(_TICK_SECONDS)
+            return
+        done, _running = wait(in_flight, timeout=_TICK_SECONDS, return_when=FIRST_COMPLETED)
+        for future in done:
+            state = in_flight.pop(future)
+            hosts[host_of(state.url)] -= 1
+            self.summary.polls += 1
+            try:
+                result = future.result()
+            except Exception as exc:  # a bug must not stop the other feeds
+                self._record_failure(state, f"internal error: {type(exc).__name__}: {exc}")
+                continue
+            self._take(result)
+
+    def _take(self, result: PollResult) -> None:
+        feed = result.feed
+        if result.deferred_until is not None:
+            self._save(replace(feed, next_poll=result.deferred_until))
+        elif result.failure is not None:
+            self.summary.failures += 1
+            self.log(f"{feed.url}: {result.failure.reason}")
+            self._save(after_failure(feed, result.polled_at, result.failure, self.policy))
+        elif not result.entries:
+            self._save(self._succeeded(result))
+        else:
+            if not self._pending:
+                self._pending_since = time.monotonic()
+            self._pending.append(result)
+
+    def _flush_due(self, *, idle: bool) -> bool:
+        waiting = sum(len(r.entries) for r in self._pending)
+        return (
+            idle
+            or self.stopping.is_set()
+            or waiting >= self.policy.batch_articles
+            or time.monotonic() - self._pending_since >= self.policy.batch_wait_seconds
+        )
+
+    # Storing --------------------------------------------------------------------
+
+    def _succeeded(self, result: PollResult) -> FeedState:
+        return after_success(
+            result.feed, result.polled_at, etag=result.etag, last_modified=result.last_modified
+        )
+
+    def _save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
+        self.store.save(state, entries)
+        self._states[state.id] = state
+
+    def _record_failure(self, state: FeedState, reason: str) -> None:
+        self.summary.failures += 1
+        self.summary.errors.append(f"{state.url}: {reason}")
+        self.log(f"{state.url}: {reason}")
+        self._save(after_failure(state, utcnow(), PollFailure(reason), self.policy))
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        articles = [e.article for r in pending for e in r.entries if e.article is not None]
+        try:
+            report = self.pipeline.ingest(articles)
+        except Exception as exc:
+            # Nothing of this round is recorded; the feeds are polled in full again.
+            for result in pending:
+                self._record_failure(result.feed, f"cannot store articles: {exc}")
+            return
+        ids = iter(self.store.stored_article_ids(articles))
+        for result in pending:
+            self._record_entries(result, ids)
+        self.summary.added += report.added
+        refreshed = self._refresh()
+        if report.added or refreshed:
+            self.log(
+                f"stored {report.added} new articles from {len(pending)} feeds, "
+                f"{len(refreshed)} stories updated"
+            )
+        if self.on_flush is not None:
+            self.on_flush(
+                FlushReport(tuple(articles), report.added, len(pending), refreshed, time.time())
+            )
+
+    def _record_entries(self, result: PollResult, ids: Iterator[int | None]) -> None:
+        records: list[EntryRecord] = []
+        complete = True
+        for entry in result.entries:
+            if entry.article is None:
+                records.append(EntryRecord(entry.entry_key, None, entry.error))
+                continue
+            article_id = next(ids)
+            if article_id is None:  # not committed after all: take it on the next poll
+                complete = False
+                continue
+            records.append(EntryRecord(entry.entry_key, article_id))
+        if not complete:
+            result = replace(result, etag=None, last_modified=None)
+        self._save(self._succeeded(result), records)
+
+    def _refresh(self) -> tuple[str, ...]:
+        refreshed = tuple(self.pipeline.refresh())
+        self.summary.stories_refreshed += len(refreshed)
+        return refreshed
