@@ -1,1 +1,38 @@
-"""translate stage."""
+"""Ukrainian output: translation engines, terminology, house style.
+
+The pipeline opens one translator (``open_translator``) and asks
+``ukrainian_for`` for each digest entry's Ukrainian headline and summary.
+"""
+
+from ohliad.translate.cache import CacheEntry, TranslationCache, cache_key
+from ohliad.translate.engine import (
+    FallbackTranslator,
+    Rendering,
+    Segment,
+    TranslationEngineError,
+    Translator,
+    TranslatorUnavailableError,
+    open_translator,
+    translators,
+)
+from ohliad.translate.settings import TranslateSettings, TranslateSettingsError
+from ohliad.translate.ukrainian import NO_ENGINE, UkrainianResult, ukrainian_for
+
+__all__ = [
+    "NO_ENGINE",
+    "CacheEntry",
+    "FallbackTranslator",
+    "Rendering",
+    "Segment",
+    "TranslateSettings",
+    "TranslateSettingsError",
+    "TranslationCache",
+    "TranslationEngineError",
+    "Translator",
+    "TranslatorUnavailableError",
+    "UkrainianResult",
+    "cache_key",
+    "open_translator",
+    "translators",
+    "ukrainian_for",
+]

@@ -1,0 +1,59 @@
+"""The translation cache in the store (table ``translations``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+
+from ohliad.store.repository import Store
+from ohliad.store.schema import TranslationRow
+from ohliad.translate.cache import CacheEntry
+
+# SQLite allows 999 bound parameters in older builds; stay well below.
+_QUERY_CHUNK = 500
+
+
+class StoreTranslationCache:
+    """``TranslationCache`` over a ``Store``: one transaction per batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get_many(self, keys: Sequence[str]) -> Mapping[str, str]:
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys))
+        with self.store.transaction() as tx:
+            for start in range(0, len(unique), _QUERY_CHUNK):
+                chunk = unique[start : start + _QUERY_CHUNK]
+                rows = tx.session.execute(
+                    select(TranslationRow.cache_key, TranslationRow.result).where(
+                        TranslationRow.cache_key.in_(chunk)
+                    )
+                )
+                found.update({key: result for key, result in rows})
+        return found
+
+    def put_many(self, entries: Sequence[CacheEntry]) -> None:
+        by_key = {entry.key: entry for entry in entries}
+        if not by_key:
+            return
+        with self.store.transaction() as tx:
+            existing = set(
+                tx.session.scalars(
+                    select(TranslationRow.cache_key).where(TranslationRow.cache_key.in_(by_key))
+                )
+            )
+            tx.session.add_all(
+                TranslationRow(
+                    cache_key=key,
+                    source_text=entry.source_text,
+                    engine=entry.engine,
+                    model=entry.model,
+                    style=entry.style,
+                    kind=entry.kind,
+                    result=entry.result,
+                )
+                for key, entry in by_key.items()
+                if key not in existing
+            )

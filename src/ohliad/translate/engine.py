@@ -1,0 +1,145 @@
+"""The translator interface, its registry, and how an engine is chosen.
+
+A translator turns English segments (a headline, summary sentences) into
+Ukrainian. It never validates or finishes its own output: ``ukrainian_for``
+does that for every engine alike, so no engine can pass English off as
+Ukrainian.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from ohliad.registry import Registry, UnknownEngineError
+from ohliad.translate.settings import TranslateSettings
+
+SegmentKind = Literal["headline", "sentence"]
+
+# Tried in this order by ``auto``: an endpoint the user configured is a
+# deliberate choice; a Bergamot model is used when it is already on disk.
+AUTO_ORDER = ("llm", "bergamot")
+
+HOW_TO_ENABLE = (
+    "set OHLIAD_TRANSLATOR=llm with OHLIAD_LLM_BASE_URL and OHLIAD_LLM_MODEL, "
+    "or OHLIAD_TRANSLATOR=bergamot (pip install fxtranslate) to enable it"
+)
+
+
+class TranslatorUnavailableError(RuntimeError):
+    """No engine can run with these settings; the message says how to enable one."""
+
+
+class TranslationEngineError(RuntimeError):
+    """An engine failed while translating (the endpoint is down, the model broke)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """A required Ukrainian rendering of an English term or name."""
+
+    english: str
+    ukrainian: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One unit of translation, with the renderings its translation must use."""
+
+    text: str
+    kind: SegmentKind
+    renderings: tuple[Rendering, ...] = ()
+
+
+class Translator(Protocol):
+    name: str
+    model: str | None
+    # A deterministic engine gives the same output when asked again, so a
+    # failed segment is not worth a second request.
+    deterministic: bool
+
+    def translate(self, segments: Sequence[Segment]) -> list[str | None]:
+        """One Ukrainian text per segment, or None where the engine produced none."""
+        ...
+
+
+class DisabledTranslator:
+    """The ``none`` engine: Ukrainian is deliberately turned off."""
+
+    name = "none"
+    model: str | None = None
+    deterministic = True
+    reason = (
+        "Ukrainian unavailable: translation is turned off (translator 'none'); " + HOW_TO_ENABLE
+    )
+
+    def translate(self, segments: Sequence[Segment]) -> list[str | None]:
+        return [None for _ in segments]
+
+
+class FallbackTranslator:
+    """Engines tried in turn, per segment: a segment the first engine fails on
+    goes to the next one."""
+
+    deterministic = False
+
+    def __init__(self, engines: Sequence[Translator]) -> None:
+        if not engines:
+            raise ValueError("FallbackTranslator needs at least one engine")
+        self.engines = tuple(engines)
+        self.name = "+".join(e.name for e in self.engines)
+        self.model = self.engines[0].model
+
+    def translate(self, segments: Sequence[Segment]) -> list[str | None]:
+        results: list[str | None] = [None] * len(segments)
+        for engine in self.engines:
+            missing = [i for i, r in enumerate(results) if r is None]
+            if not missing:
+                break
+            for i, text in zip(
+                missing, engine.translate([segments[i] for i in missing]), strict=True
+            ):
+                results[i] = text
+        return results
+
+
+translators: Registry[Translator] = Registry("translator")
+_ENGINE_MODULES: tuple[str, ...] = ()
+
+
+@translators.register("none")
+def _disabled(settings: TranslateSettings) -> Translator:
+    return DisabledTranslator()
+
+
+def _create(name: str, settings: TranslateSettings) -> Translator:
+    # Engines register on import; importing them here keeps optional
+    # dependencies (fxtranslate) out of a plain ``import ohliad``.
+    for module in _ENGINE_MODULES:
+        importlib.import_module(module)
+    try:
+        return translators.create(name, settings=settings)
+    except UnknownEngineError as error:
+        raise TranslatorUnavailableError(str(error)) from None
+
+
+def open_translator(settings: TranslateSettings) -> Translator:
+    """The engine ``settings.engine`` names; for ``auto`` every available engine
+    in ``AUTO_ORDER``, the later ones as per-segment fallbacks (``.name`` says
+    which). Raises ``TranslatorUnavailableError`` saying how to enable one."""
+    if settings.engine != "auto":
+        return _create(settings.engine, settings)
+    available: list[Translator] = []
+    reasons: list[str] = []
+    for name in AUTO_ORDER:
+        try:
+            available.append(_create(name, settings))
+        except TranslatorUnavailableError as error:
+            reasons.append(f"{name}: {error}")
+    if not available:
+        raise TranslatorUnavailableError(
+            "no translation engine available (" + "; ".join(reasons) + "); " + HOW_TO_ENABLE
+        )
+    return available[0] if len(available) == 1 else FallbackTranslator(available)

@@ -1,0 +1,223 @@
+"""The Ukrainian headline and summary of a digest entry.
+
+Each segment (the headline, each summary sentence) is translated in one
+batch per engine, finished (glossary corrections, names, dates and numbers,
+house style) and validated. A segment that fails goes to the engine's second
+try (one request of its own, for engines that are not deterministic), then
+to the next engine of a fallback chain. If it still fails, the entry has no
+Ukrainian, and says why: English is never passed off as Ukrainian.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ohliad.models import Article, Summary, UkrainianText
+from ohliad.translate.cache import CacheEntry, TranslationCache, cache_key
+from ohliad.translate.engine import (
+    HOW_TO_ENABLE,
+    DisabledTranslator,
+    FallbackTranslator,
+    Segment,
+    SegmentKind,
+    TranslationEngineError,
+    Translator,
+)
+from ohliad.translate.glossary import Glossary, load_glossary
+from ohliad.translate.localize import localize
+from ohliad.translate.names import NameFixer, NameTable, name_table
+from ohliad.translate.settings import TranslateSettings
+from ohliad.translate.style import StyleProfile, style_profile
+from ohliad.translate.validate import translation_problem
+
+NO_ENGINE = "Ukrainian unavailable: no translation engine configured; " + HOW_TO_ENABLE
+
+
+@dataclass(frozen=True, slots=True)
+class UkrainianResult:
+    """Either the Ukrainian text, or a one-line reason it is unavailable."""
+
+    text: UkrainianText | None
+    unavailable: str | None
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.unavailable is None):
+            raise ValueError("UkrainianResult needs exactly one of text and unavailable")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSegment:
+    """A segment with what finishing and checking its translation needs."""
+
+    segment: Segment
+    names: NameFixer
+
+
+@dataclass(frozen=True, slots=True)
+class Finisher:
+    """Turns an engine's raw output into house Ukrainian, and checks it."""
+
+    glossary: Glossary
+    names: NameTable
+    style: StyleProfile
+
+    def prepare(self, text: str, kind: SegmentKind) -> PreparedSegment:
+        names = NameFixer.for_text(text, self.names)
+        renderings = self.glossary.renderings_for(text) + names.renderings()
+        return PreparedSegment(Segment(text, kind, renderings), names)
+
+    def finish(self, prepared: PreparedSegment, raw: str) -> str:
+        text = " ".join(raw.split())
+        text = prepared.names.apply(self.glossary.apply(text))
+        return self.style.apply(localize(text))
+
+    def problem(self, prepared: PreparedSegment, finished: str) -> str | None:
+        source = prepared.segment.text
+        problems = [
+            translation_problem(source, finished),
+            *self.glossary.missing(source, finished),
+            *prepared.names.missing(finished),
+            *self.style.problems(finished),
+        ]
+        return next((p for p in problems if p), None)
+
+
+@functools.cache
+def finisher_for(style: str, glossary_file: Path | None) -> Finisher:
+    return Finisher(load_glossary(glossary_file), name_table(), style_profile(style))
+
+
+@dataclass
+class _Progress:
+    """Per segment: the finished text once one passes, else the latest failure."""
+
+    segments: Sequence[PreparedSegment]
+    texts: list[str | None] = field(init=False)
+    reasons: list[str] = field(init=False)
+    engines_used: list[Translator] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.texts = [None] * len(self.segments)
+        self.reasons = [""] * len(self.segments)
+
+    def pending(self) -> list[int]:
+        return [i for i, text in enumerate(self.texts) if text is None]
+
+    def accept(self, i: int, text: str, engine: Translator) -> None:
+        self.texts[i] = text
+        if engine not in self.engines_used:
+            self.engines_used.append(engine)
+
+
+def _engines(translator: Translator) -> tuple[Translator, ...]:
+    return translator.engines if isinstance(translator, FallbackTranslator) else (translator,)
+
+
+def _key(prepared: PreparedSegment, engine: Translator, style: str) -> str:
+    segment = prepared.segment
+    return cache_key(segment.text, engine.name, engine.model, style, segment.kind)
+
+
+def _try_engine(
+    engine: Translator,
+    indexes: list[int],
+    progress: _Progress,
+    finisher: Finisher,
+    new_entries: list[CacheEntry],
+) -> None:
+    """Ask ``engine`` for the segments at ``indexes`` in one batch, and keep what passes."""
+    prepared = [progress.segments[i] for i in indexes]
+    try:
+        raw = engine.translate([p.segment for p in prepared])
+    except TranslationEngineError as error:
+        for i in indexes:
+            progress.reasons[i] = f"{engine.name}: {error}"
+        return
+    for i, item, output in zip(indexes, prepared, raw, strict=True):
+        if output is None:
+            progress.reasons[i] = f"{engine.name} returned no translation"
+            continue
+        finished = finisher.finish(item, output)
+        problem = finisher.problem(item, finished)
+        if problem:
+            progress.reasons[i] = f"{engine.name}: {problem}"
+            continue
+        progress.accept(i, finished, engine)
+        segment = item.segment
+        new_entries.append(
+            CacheEntry(
+                segment.text, engine.name, engine.model, finisher.style.name, segment.kind, output
+            )
+        )
+
+
+def translate_segments(
+    segments: Sequence[PreparedSegment],
+    translator: Translator,
+    finisher: Finisher,
+    cache: TranslationCache | None = None,
+) -> _Progress:
+    progress = _Progress(segments)
+    style = finisher.style.name
+    for engine in _engines(translator):
+        pending = progress.pending()
+        if not pending:
+            break
+        new_entries: list[CacheEntry] = []
+        if cache is not None:
+            keys = {i: _key(segments[i], engine, style) for i in pending}
+            cached = cache.get_many(list(keys.values()))
+            for i, key in keys.items():
+                if key in cached:
+                    finished = finisher.finish(segments[i], cached[key])
+                    if finisher.problem(segments[i], finished) is None:
+                        progress.accept(i, finished, engine)
+        if progress.pending():
+            _try_engine(engine, progress.pending(), progress, finisher, new_entries)
+        if not engine.deterministic:
+            # A second chance, one segment per request: a batch reply can go
+            # wrong as a whole where single requests succeed.
+            for i in progress.pending():
+                _try_engine(engine, [i], progress, finisher, new_entries)
+        if cache is not None and new_entries:
+            cache.put_many(new_entries)
+    return progress
+
+
+def ukrainian_for(
+    summary: Summary,
+    articles: Sequence[Article],
+    translator: Translator | None,
+    *,
+    settings: TranslateSettings,
+    cache: TranslationCache | None = None,
+) -> UkrainianResult:
+    """The Ukrainian headline and summary for ``summary``, or why there are none."""
+    if translator is None:
+        return UkrainianResult(None, NO_ENGINE)
+    if isinstance(translator, DisabledTranslator):
+        return UkrainianResult(None, translator.reason)
+    finisher = finisher_for(settings.style, settings.glossary)
+    segments = [finisher.prepare(summary.headline, "headline")] + [
+        finisher.prepare(sentence.text, "sentence") for sentence in summary.sentences
+    ]
+    progress = translate_segments(segments, translator, finisher, cache)
+    for i in progress.pending():
+        kind = "headline" if i == 0 else f"summary sentence {i}"
+        return UkrainianResult(
+            None, f"Ukrainian unavailable: the {kind} failed: {progress.reasons[i]}"
+        )
+    headline, *sentences = (t or "" for t in progress.texts)
+    used = progress.engines_used
+    return UkrainianResult(
+        UkrainianText(
+            headline=headline,
+            summary=" ".join(sentences),
+            engine="+".join(e.name for e in used),
+            model=used[0].model if used else None,
+        ),
+        None,
+    )

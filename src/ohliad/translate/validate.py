@@ -1,0 +1,113 @@
+"""Checks that a translation is Ukrainian, complete and free of engine chatter.
+
+Each check returns a short reason, or None when the text passes. A text
+that fails is never shown as Ukrainian.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# Letters of Russian (and other Cyrillic alphabets) that Ukrainian does not have.
+_NOT_UKRAINIAN = re.compile(r"[ыэъёЫЭЪЁ]")
+# What chat models wrap around an answer, or echo from the prompt.
+_CHATTER = re.compile(
+    r"(^|\n)\s*(translation|ukrainian|переклад|український переклад|english|source)\s*:"
+    r"|here is|here's|sure[,!]|as an ai|i cannot|i can't|```"
+    r"|ось переклад|перекладіть|translate the|\bsegments?\b|<\|?/?(im_start|im_end|s)\|?>",
+    re.IGNORECASE,
+)
+# Numbers as written in English (1,200 / 3.5) and in Ukrainian (1 200 / 3,5).
+_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]\d)|\d+(?:\.\d+)?")
+_UKRAINIAN_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
+
+MIN_CYRILLIC_SHARE = 0.6
+# Ukrainian runs longer than English; outside these bounds a sentence was cut
+# short, or the engine rambled.
+LENGTH_RATIO = (0.5, 2.5)
+# Below this many letters a length ratio says nothing (“EU”, “Q2 GDP”).
+MIN_LETTERS_FOR_RATIO = 20
+
+
+def _letters(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text).normalize()
+    except InvalidOperation:
+        return None
+
+
+def english_numbers(text: str) -> list[Decimal]:
+    values = (_decimal(m.group().replace(",", "")) for m in _ENGLISH_NUMBER.finditer(text))
+    return [v for v in values if v is not None]
+
+
+def ukrainian_numbers(text: str) -> list[Decimal]:
+    found = []
+    for match in _UKRAINIAN_NUMBER.finditer(text):
+        digits = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
+        value = _decimal(digits)
+        if value is not None:
+            found.append(value)
+    return found
+
+
+def script_problem(translation: str) -> str | None:
+    """Not Ukrainian: too few Cyrillic letters, or letters Ukrainian lacks."""
+    letters = _letters(translation)
+    if letters == 0:
+        return None
+    share = len(_CYRILLIC.findall(translation)) / letters
+    if share < MIN_CYRILLIC_SHARE:
+        return f"only {share:.0%} of the letters are Cyrillic"
+    wrong = _NOT_UKRAINIAN.search(translation)
+    if wrong:
+        return f"contains {wrong.group()!r}, a letter Ukrainian does not use"
+    return None
+
+
+def length_problem(source: str, translation: str) -> str | None:
+    source_letters = _letters(source)
+    if source_letters < MIN_LETTERS_FOR_RATIO:
+        return None
+    ratio = _letters(translation) / source_letters
+    low, high = LENGTH_RATIO
+    if not low <= ratio <= high:
+        return f"length ratio {ratio:.2f} is outside {low}–{high}"
+    return None
+
+
+def chatter_problem(translation: str) -> str | None:
+    match = _CHATTER.search(translation)
+    return f"contains leftover prompt text {match.group().strip()!r}" if match else None
+
+
+def number_problem(source: str, translation: str) -> str | None:
+    """Every number of the source must come through (counts and dates matter in news)."""
+    remaining = ukrainian_numbers(translation)
+    for value in english_numbers(source):
+        if value in remaining:
+            remaining.remove(value)
+        else:
+            return f"the number {value} is missing"
+    return None
+
+
+def translation_problem(source: str, translation: str) -> str | None:
+    """The first reason ``translation`` cannot stand for ``source``, or None."""
+    if not translation.strip():
+        return "empty translation"
+    if source.strip() and translation.strip() == source.strip():
+        return "the text was left untranslated"
+    return (
+        script_problem(translation)
+        or chatter_problem(translation)
+        or length_problem(source, translation)
+        or number_problem(source, translation)
+    )
