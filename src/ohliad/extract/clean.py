@@ -1,27 +1,35 @@
-"""The news-cleaning pass: drop what is not the story's prose from plain text.
+"""The news-cleaning pass: drop what is not the story's prose.
 
-Works on paragraphs (one per line, blank lines ignored) and returns them
-joined by blank lines. Each rule removes one general kind of boilerplate that
-extractors let through: photo captions and credits, "Read more" links and
-inline teasers, pull quotes that repeat the body, reporting credits,
-newsletter, paywall and cookie notices, bylines and datelines, and a title
-repeated at the top.
+Works on paragraphs and keeps their order. Each rule removes one general kind
+of boilerplate that extractors let through: photo captions and credits,
+"Read more" links, teasers and lists of related links, pull quotes that repeat
+the body, reporting credits, newsletter, paywall, cookie and sharing notices,
+bylines and datelines, and a title repeated at the top.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-# A short line is one a caption, teaser or notice fits in; prose runs longer.
+from ohliad.extract.links import is_link_line, normal_words
+
+# A caption, teaser or notice fits in a short line; prose runs longer.
 _SHORT_WORDS = 30
-_WORD = re.compile(r"\w+")
+# Promotions can run long ("Get access to … for as little as …"), but not this long.
+_NOTICE_WORDS = 60
+# A label above a list of links: "Don't miss", "More on this story".
+_LABEL_WORDS = 4
+# Shorter repeats are slogans or names the body quotes, not pull quotes.
+_PULL_QUOTE_MIN_WORDS = 8
+# Title lines a page repeats above the body sit among its first few paragraphs.
+_TITLE_WINDOW = 3
 
 # Photo and video credits: "Photo: AP", "… /Pool/AFP via Getty Images", "Image copyright Reuters".
 _CREDIT = re.compile(
     r"""(
         ^(photo(graph)?s?|image|picture|video|illustration|graphic|credit|source|caption)
-            (\s+(credit|copyright|caption|by))?\s*[:|©]
+            (\s+(credit|copyright|caption|by|source))?\s*[:|©]
       | ^(image|photo)\s+(copyright|caption)\b
       | ^\(?(photo|image|picture|video)s?\s+(by|courtesy|credit)\b
       | (^|\s)©
@@ -34,18 +42,18 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Links to other articles: "Read more: …", "RELATED: …", "See also …".
-_LINK_LINE = re.compile(
+# Links to other articles: "Read more: …", "RELATED: …", "Also on example.com …", "DON'T MISS".
+_LINK_LABEL = re.compile(
     r"""^\W*(
         read\s+(more|also|next|the\s+full\s+story)
       | (also|more)\s+(read|see|watch|on\s+this(\s+story)?)
-      | related(\s+(articles?|stories|content|coverage|links?|reading))?
-      | recommended(\s+(reading|for\s+you|stories))?
+      | related(\s+(articles?|stories|content|coverage|links?|reading|posts?|video))?
+      | recommended(\s+(reading|for\s+you|stories|videos?))?
       | see\s+(also|more)
-      | more\s+(from|about|stories|news|coverage|on)\b
-      | you\s+(may|might)\s+(also\s+)?(like|be\s+interested)
+      | more\s+(from|about|stories|news|coverage|on)\b.*
+      | you\s+(may|might)\s+(also\s+)?(like|enjoy|be\s+interested(\s+in)?)
       | don'?t\s+miss
-      | (watch|listen)(\s+(now|more|live|the\s+video))?
+      | (watch|listen)(\s+(now|more|live|the\s+video|here))?
       | trending(\s+now)?
       | top\s+stories
       | latest(\s+(news|stories|videos?))?
@@ -53,8 +61,15 @@ _LINK_LINE = re.compile(
       | click\s+here
       | (editor'?s\s+)?picks?
       | further\s+reading
-    )\s*[:|»>—–-]""",
+      | also\s+on\s+\S+\.\w+
+    )\s*([:|»>—–-]|$)""",
     re.IGNORECASE | re.VERBOSE,
+)
+# Tabloid teaser tags after a headline: "Plague fears grow [VIDEO]".
+_TEASER_TAG = re.compile(
+    r"\[(video|pictures?|pics|photos?|insight|reveal|reaction|latest|poll|live|watch|news|"
+    r"analysis|opinion|warning|gallery|update|explained|comment)\]\W*$",
+    re.IGNORECASE,
 )
 
 # Reporting credits: "Reporting by …; Editing by …", "X contributed to this report".
@@ -74,32 +89,47 @@ _REPORTING_CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Promotions and notices: newsletters, apps, social accounts, paywalls, cookies, ads, comments.
-_NOTICE = re.compile(
+# Promotions that can run long: newsletters, apps, social accounts, paywalls.
+_PROMO = re.compile(
     r"""(
-        \b(sign\s+up|subscribe|register)\b.{0,60}\b(newsletter|updates|alerts|briefing|email|
-            inbox|free|today|now|here|access|continue|to\s+read)
-      | \bnewsletters?\b.{0,40}\b(sign|subscribe|delivered|inbox|free)
-      | \b(follow|like|join)\s+(us|[\w ]{1,30})\s+on\s+(twitter|facebook|instagram|telegram|
+        \b(sign\s+up|subscribe|register)\b.{0,60}\b(newsletters?|updates|alerts|briefings?|inbox)\b
+      | ^\W*(sign\s+up|subscribe)\s+(now|today|here)\b
+      | \bnewsletters?\b.{0,40}\b(sign|subscribe|delivered|inbox)
+      | \b(follow|like|join)\s+(us|@?[\w ]{1,30})\s+on\s+(twitter|facebook|instagram|telegram|
             linkedin|youtube|tiktok|x\b|threads|whatsapp|google\s+news)
       | \bdownload\s+(our|the)\s+\w*\s*app\b
       | \b(already\s+a\s+subscriber|subscribers?\s+only|to\s+continue\s+reading|
-            (free|remaining)\s+articles?|reached\s+your\s+(limit|maximum)|
-            subscription\s+(required|needed)|unlock\s+(this|full)|become\s+a\s+(member|subscriber)|
+            (free|remaining)\s+articles?\s+(left|remaining|this\s+month)|
+            reached\s+your\s+(limit|maximum)|subscription\s+(required|needed)|
+            unlock\s+(this|full)\s+(article|story|access)|become\s+a\s+(member|subscriber)|
             support\s+(our|independent)\s+journalism)\b
-      | \b(we\s+use\s+cookies|this\s+(site|website)\s+uses\s+cookies|cookie\s+(policy|settings)|
+      | \bthis\s+copy\s+is\s+for\s+your\s+personal\b
+      | \bclick\s+here\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Short notices: cookies, sharing, comments, ads, copyright, tags.
+_NOTICE = re.compile(
+    r"""(
+        \b(we\s+use\s+cookies|this\s+(site|website)\s+uses\s+cookies|cookie\s+(policy|settings)|
             accept\s+(all\s+)?cookies|privacy\s+policy|terms\s+of\s+(use|service))\b
+      | \bclick\s+to\s+tweet\b
+      | \b(share|send)\s+(it|this(\s+(story|article))?)\s+with\s+(a\s+)?friends?\b
+      | \b(tell|let)\s+us\s+(what\s+you\s+think|know\s+(what|in\s+the\s+comments))
       | ^\W*(advertisement|advertising|sponsored(\s+content)?|story\s+continues(\s+below)?|
             continue\s+reading|article\s+continues\s+(below|after)|skip\s+advert\w*|
             share\s+(this|on)\b.*|comments?|leave\s+a\s+(comment|reply)|
             join\s+the\s+(conversation|discussion)|\d+\s+comments?|show\s+comments|
-            all\s+rights\s+reserved\.?|copyright\b.*|tags?\s*:.*|filed\s+under\s*:?.*)\W*$
+            all\s+rights\s+reserved\.?|copyright\b.*|filed\s+under\s*:?.*)\W*$
       | \ball\s+rights\s+reserved\b
       | \b(email|e-mail)\s+(us|the\s+author|the\s+newsroom)\s+at\b
       | \bgot\s+a\s+(news\s+)?tip\b
+      | \btags?\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# CMS shortcodes that leaked into the text: "[button link=…]Send us…[/button]".
+_SHORTCODE = re.compile(r"\[/[a-z_-]+\]|\[[a-z_-]+\s+[a-z_-]+=[^\]]*\]", re.IGNORECASE)
 
 # Bylines and datelines standing alone in the body: "By Jane Doe", "Updated: 3 May 2024 10:00".
 _NAME = r"[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}"
@@ -108,47 +138,113 @@ _BYLINE = re.compile(
         (?i:by)\s+{_NAME}(\s*(,|and|&)\s*{_NAME})*(\s*[,|—–-]\s*[\w ]{{0,40}})?
       | (?i:published|updated|posted|last\s+(updated|modified)|modified)\s*(?i:on|at)?\s*:?
             \s*[\w ,.:/+-]{{0,40}}
+      | \d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}(\s+\d{{1,2}}:\d{{2}})?(\s*[-|–—]\s*.{{0,100}})?
     )\W*$""",
     re.VERBOSE,
 )
 # Attribution of a pull quote: "— Jane Doe, mayor".
 _ATTRIBUTION = re.compile(r"^\s*[—–―-]{1,2}\s*\S.{0,80}$")
+# A line that ends like a sentence (headlines and labels do not).
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)]*\s*$")
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+def _word_count(normal: str) -> int:
+    return normal.count(" ") + 1 if normal else 0
 
 
-def _normal(text: str) -> str:
-    return " ".join(_words(text))
-
-
-def _is_boilerplate_line(line: str) -> bool:
-    if len(_words(line)) > _SHORT_WORDS:
-        return False
-    return bool(
+def _is_boilerplate_line(line: str, words: int) -> bool:
+    if words <= _SHORT_WORDS and (
         _CREDIT.search(line)
-        or _LINK_LINE.search(line)
+        or _LINK_LABEL.search(line)
         or _REPORTING_CREDIT.search(line)
-        or _NOTICE.search(line)
         or _BYLINE.match(line)
-    )
+        or _NOTICE.search(line)
+        or (_TEASER_TAG.search(line) and not _SENTENCE_END.search(line))
+    ):
+        return True
+    return words <= _NOTICE_WORDS and bool(_PROMO.search(line) or _SHORTCODE.search(line))
 
 
-def _is_repeated_title(line: str, title: str | None) -> bool:
-    return bool(title) and _normal(line) == _normal(title or "")
+def _is_title_line(normal: str, title: str) -> bool:
+    """The page title repeated, maybe without or with the site's name appended."""
+    if not normal or not title:
+        return False
+    if normal == title or (len(normal) >= 0.5 * len(title) and title.startswith(normal)):
+        return True
+    # "<title> | Site name" or "<title> - Photos"
+    return normal.startswith(title) and _word_count(normal) <= _word_count(title) + 6
 
 
 def _repeats_body(index: int, normals: Sequence[str]) -> bool:
     """A pull quote: this short paragraph's words recur inside a longer paragraph."""
     mine = normals[index]
-    if len(mine.split()) < 5 or len(mine.split()) > _SHORT_WORDS:
+    if not _PULL_QUOTE_MIN_WORDS <= _word_count(mine) <= _SHORT_WORDS:
         return False
+    padded = f" {mine} "
     return any(
-        other != mine and len(other) > len(mine) and f" {mine} " in f" {other} "
+        len(other) > len(mine) and padded in f" {other} "
         for j, other in enumerate(normals)
         if j != index
     )
+
+
+def _related_link_lines(
+    paragraphs: Sequence[str], normals: Sequence[str], links: Collection[str]
+) -> set[int]:
+    """Indexes of runs of two or more headline links, and the short label above a run."""
+    flags = [
+        bool(links)
+        and not _SENTENCE_END.search(paragraph)
+        and _word_count(normal) <= _SHORT_WORDS
+        and is_link_line(normal, links)
+        for paragraph, normal in zip(paragraphs, normals, strict=True)
+    ]
+    found: set[int] = set()
+    for index, flag in enumerate(flags):
+        neighbours = flags[max(index - 1, 0) : index] + flags[index + 1 : index + 2]
+        if flag and any(neighbours):
+            found.add(index)
+            label = index - 1
+            if (
+                label >= 0
+                and not flags[label]
+                and _word_count(normals[label]) <= _LABEL_WORDS
+                and not _SENTENCE_END.search(paragraphs[label])
+            ):
+                found.add(label)
+    return found
+
+
+def clean_paragraphs(
+    paragraphs: Sequence[str],
+    *,
+    title: str | None = None,
+    links: Collection[str] = frozenset(),
+) -> list[str]:
+    """The paragraphs that are the story's prose, in order.
+
+    ``links`` are the normalised texts of the page's links (see
+    ``links.headline_links``); runs of lines that are links are related-article lists.
+    """
+    normals = [normal_words(p) for p in paragraphs]
+    title_normal = normal_words(title or "")
+    related = _related_link_lines(paragraphs, normals, links)
+    kept: list[str] = []
+    dropped_quote = False
+    for index, (paragraph, normal) in enumerate(zip(paragraphs, normals, strict=True)):
+        words = _word_count(normal)
+        if dropped_quote and _ATTRIBUTION.match(paragraph):
+            continue
+        dropped_quote = _repeats_body(index, normals)
+        if (
+            dropped_quote
+            or index in related
+            or (index < _TITLE_WINDOW and _is_title_line(normal, title_normal))
+            or _is_boilerplate_line(paragraph, words)
+        ):
+            continue
+        kept.append(paragraph)
+    return kept
 
 
 def clean_news_text(text: str, *, title: str | None = None) -> str:
@@ -158,18 +254,4 @@ def clean_news_text(text: str, *, title: str | None = None) -> str:
     has paragraphs separated by blank lines.
     """
     paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
-    normals = [_normal(p) for p in paragraphs]
-    kept: list[str] = []
-    dropped_quote = False
-    for index, paragraph in enumerate(paragraphs):
-        if dropped_quote and _ATTRIBUTION.match(paragraph):
-            continue
-        dropped_quote = _repeats_body(index, normals)
-        if dropped_quote:
-            continue
-        if not kept and _is_repeated_title(paragraph, title):
-            continue
-        if _is_boilerplate_line(paragraph):
-            continue
-        kept.append(paragraph)
-    return "\n\n".join(kept)
+    return "\n\n".join(clean_paragraphs(paragraphs, title=title))

@@ -1,30 +1,40 @@
-"""Article extraction from HTML: trafilatura for the body, htmldate for the date,
-then the news-cleaning pass and language identification."""
+"""Article extraction from HTML: trafilatura for the body and metadata (htmldate
+for the date), then the news-cleaning pass and language identification."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
-import htmldate
 import trafilatura
 from lxml import html as lxml_html
-from lxml.etree import ParserError
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
-from ohliad.extract.clean import clean_news_text
+from ohliad.extract.clean import clean_paragraphs
 from ohliad.extract.decode import cut_text_to_size, cut_to_size, decode_html
 from ohliad.extract.errors import NoArticleTextError
 from ohliad.extract.language import detect_language
+from ohliad.extract.links import headline_links
 from ohliad.extract.options import ExtractOptions
 from ohliad.extract.outlets import outlet_from_url
+from ohliad.extract.paragraphs import body_paragraphs
 from ohliad.models import Article
 
 _DEFAULT_OPTIONS = ExtractOptions()
-# A paragraph of prose: a few words ending like a sentence.
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)]\s*$")
-_WORD = re.compile(r"\w+")
+# A sentence ends in any script: "word. Next", "word.” Next", "語。次".
+_SENTENCE_END = re.compile(r"\w[.!?…]+[\"'”’»)]*(\s|$)|[。！？]")
 _HTML_LANG = re.compile(r"^[a-z]{2}\b", re.I)
+_LOWER = "translate(@class|@id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+# Pop-ups nested in paragraphs (hover cards on names, tooltips) are never prose.
+_POPUP_XPATH = ".//p//*[{}]".format(
+    " or ".join(
+        f"contains({_LOWER}, '{token}')"
+        for token in ("tooltip", "popover", "popup", "rollover", "hovercard")
+    )
+)
 
 
 def _page_text(html: bytes | str, max_bytes: int) -> str:
@@ -34,22 +44,24 @@ def _page_text(html: bytes | str, max_bytes: int) -> str:
 
 
 def _parse(page: str) -> lxml_html.HtmlElement:
-    # lxml refuses str input that declares its own encoding; the text is decoded already.
-    page = re.sub(r"^\s*<\?xml[^>]*\?>", "", page)
-    try:
-        return lxml_html.document_fromstring(page)
-    except (ParserError, ValueError) as error:
-        raise NoArticleTextError() from error
+    # trafilatura's own loader, so that its extraction sees the tree it is tuned on.
+    tree = load_html(page)
+    if tree is None:
+        raise NoArticleTextError()
+    return tree
 
 
-def _published(tree: lxml_html.HtmlElement, url: str | None, extensive: bool) -> datetime | None:
-    found = htmldate.find_date(
-        tree,
-        url=url,
-        extensive_search=extensive,
-        original_date=True,
-        outputformat="%Y-%m-%dT%H:%M:%S%z",
-    )
+def _date_params(extensive: bool) -> dict[str, Any]:
+    """htmldate's settings: the original (not the updated) date, with its time and zone."""
+    return {
+        "original_date": True,
+        "extensive_search": extensive,
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        "max_date": datetime.now(UTC).strftime("%Y-%m-%d"),
+    }
+
+
+def _as_utc(found: str | None) -> datetime | None:
     if not found:
         return None
     try:
@@ -60,13 +72,9 @@ def _published(tree: lxml_html.HtmlElement, url: str | None, extensive: bool) ->
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _prose_words(text: str) -> int:
-    """Words in paragraphs that read as sentences (not link lists or menus)."""
-    return sum(
-        len(_WORD.findall(paragraph))
-        for paragraph in text.split("\n\n")
-        if _SENTENCE_END.search(paragraph) and len(_WORD.findall(paragraph)) >= 8
-    )
+def _prose_chars(paragraphs: list[str]) -> int:
+    """Characters of text in paragraphs that hold a sentence (not link lists or menus)."""
+    return sum(len(p) for p in paragraphs if _SENTENCE_END.search(p))
 
 
 def _page_language(tree: lxml_html.HtmlElement) -> str | None:
@@ -75,7 +83,7 @@ def _page_language(tree: lxml_html.HtmlElement) -> str | None:
 
 
 def _run_trafilatura(
-    tree: lxml_html.HtmlElement, url: str | None, options: ExtractOptions
+    tree: lxml_html.HtmlElement, url: str | None, options: ExtractOptions, *, metadata: bool
 ) -> Document | None:
     document = trafilatura.bare_extraction(
         tree,
@@ -84,9 +92,22 @@ def _run_trafilatura(
         favor_recall=options.favor_recall,
         include_tables=options.include_tables,
         include_comments=False,
-        with_metadata=True,
+        with_metadata=metadata,
+        date_extraction_params=_date_params(options.extensive_date_search),
+        prune_xpath=_POPUP_XPATH,
     )
     return document if isinstance(document, Document) else None
+
+
+def _article_paragraphs(
+    document: Document | None, links: frozenset[str], options: ExtractOptions
+) -> list[str]:
+    if document is None or document.body is None:
+        return []
+    paragraphs = body_paragraphs(document.body)
+    if options.clean:
+        paragraphs = clean_paragraphs(paragraphs, title=document.title, links=links)
+    return paragraphs
 
 
 def extract_html(
@@ -98,21 +119,23 @@ def extract_html(
     """
     options = options or _DEFAULT_OPTIONS
     tree = _parse(_page_text(html, options.max_bytes))
-    document = _run_trafilatura(tree, url, options)
-    if document is None or not document.text:
+    links = headline_links(tree)
+    document = _run_trafilatura(tree, url, options, metadata=True)
+    paragraphs = _article_paragraphs(document, links, options)
+    if _prose_chars(paragraphs) < options.min_article_chars and options.favor_precision:
+        # Precision mode sometimes discards the whole body; a balanced pass recovers it.
+        balanced = replace(options, favor_precision=False)
+        retry = _run_trafilatura(tree, url, balanced, metadata=False)
+        paragraphs = _article_paragraphs(retry, links, options) or paragraphs
+    if document is None or _prose_chars(paragraphs) < options.min_article_chars:
         raise NoArticleTextError()
     title = (document.title or "").strip()
-    text = "\n\n".join(line.strip() for line in document.text.splitlines() if line.strip())
-    if options.clean:
-        text = clean_news_text(text, title=title)
-    if _prose_words(text) < options.min_article_words:
-        raise NoArticleTextError()
     return Article(
         title=title,
-        text=text,
+        text="\n\n".join(paragraphs),
         url=url or document.url,
-        published=_published(tree, url, options.extensive_date_search),
+        published=_as_utc(document.date),
         outlet=(document.sitename or "").strip() or (outlet_from_url(url) if url else None),
-        language=detect_language(text) or _page_language(tree),
+        language=detect_language(" ".join(paragraphs)) or _page_language(tree),
         author=(document.author or "").strip() or None,
     )

@@ -24,5 +24,5 @@ class ExtractOptions:
     clean: bool = True
     # htmldate's extensive search: slower, finds dates in more page layouts.
     extensive_date_search: bool = True
-    # Fewer words of prose than this means the page holds no article.
-    min_article_words: int = 20
+    # Fewer characters of prose (paragraphs holding a sentence) means no article here.
+    min_article_chars: int = 150
