@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from ohliad.store import Store
 from ohliad.store.search import Filters
-from ohliad.web.i18n import LABELS, Lang, format_time, parse_lang
+from ohliad.web.i18n import LABELS, Lang, count_sources, format_time, parse_lang
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["when"] = format_time
+TEMPLATES.env.filters["sources"] = count_sources
 
 
 @dataclass(frozen=True, slots=True)

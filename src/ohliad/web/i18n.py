@@ -44,7 +44,6 @@ LABELS: dict[Lang, dict[str, str]] = {
         "latest": "Останні сюжети",
         "updated": "Оновлено",
         "sources": "Джерела",
-        "source_count": "джерел",
         "outlets": "Видання",
         "in_english": "English",
         "in_ukrainian": "Українською",
@@ -72,7 +71,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "framing": "Подача",
         "notes": "Примітки",
         "no_comparison": "Порівняння для цього сюжету ще немає.",
-        "disputed": "оскаржено",
+        "disputed": "деталі різняться",
         "missing_from": "немає в",
         "not_used_by": "не вживають",
         "soft": "відрізняється лише точність",
@@ -93,7 +92,6 @@ LABELS: dict[Lang, dict[str, str]] = {
         "latest": "Latest stories",
         "updated": "Updated",
         "sources": "Sources",
-        "source_count": "sources",
         "outlets": "Outlets",
         "in_english": "English",
         "in_ukrainian": "Українською",
@@ -121,7 +119,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "framing": "Framing",
         "notes": "Notes",
         "no_comparison": "No comparison for this story yet.",
-        "disputed": "disputed",
+        "disputed": "details differ",
         "missing_from": "missing from",
         "not_used_by": "not used by",
         "soft": "only the precision differs",
@@ -151,3 +149,16 @@ def format_time(moment: datetime | None, lang: Lang) -> str:
     utc = moment.astimezone(UTC)
     months = _UK_MONTHS if lang == "uk" else _EN_MONTHS
     return f"{utc.day} {months[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
+
+
+def count_sources(count: int, lang: Lang) -> str:
+    """'1 джерело', '3 джерела', '5 джерел'; '1 source', '3 sources'."""
+    if lang == "en":
+        return f"{count} source" if count == 1 else f"{count} sources"
+    if count % 10 == 1 and count % 100 != 11:
+        word = "джерело"
+    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        word = "джерела"
+    else:
+        word = "джерел"
+    return f"{count} {word}"

@@ -112,27 +112,33 @@ class BodySizeLimitMiddleware:
             await _send_error(send, 413, too_large)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    if not started:
+                        refused = True
+                        await _send_error(send, 413, too_large)
                     raise _BodyTooLargeError
             return message
 
-        async def tracked_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
+            # Once refused, the app's own answer (an error about the cut-off body) is dropped.
             nonlocal started
+            if refused:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, counted_receive, tracked_send)
+            await self.app(scope, counted_receive, guarded_send)
         except _BodyTooLargeError:
-            if not started:
-                await _send_error(send, 413, too_large)
+            # Answered with 413 already, or the response had begun: nothing to add.
+            return
 
 
 @dataclass

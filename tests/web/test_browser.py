@@ -1,0 +1,212 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright,
+against a real uvicorn server on 127.0.0.1. The tests assert what a person
+sees. Screenshots of the front page and a story page go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from ohliad.store import Store
+from ohliad.web import WebSettings, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(digest_store: Store) -> Iterator[str]:
+    """The app on a real uvicorn server, on a free loopback port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(digest_store, WebSettings(admin_token="browser-test-token"))
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not uv.started:
+        if not thread.is_alive():
+            raise RuntimeError("the uvicorn server did not start")
+        threading.Event().wait(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, server: str, dialogs: list[str]) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=server,
+        viewport={"width": 1200, "height": 900},
+        locale="uk-UA",
+        timezone_id="Europe/Kyiv",
+    )
+    # Source links point at outlets on the internet: answer them locally instead.
+    context.route(
+        "https://**/*",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body="<title>Outlet page</title><h1>Outlet page</h1>",
+        ),
+    )
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def test_front_page_shows_ukrainian_first_with_english_one_click_away(page: Page) -> None:
+    page.goto("/")
+    first = page.locator("article.card").first
+    expect(first.locator("h2")).to_have_text(
+        "Польща підняла винищувачі після того, як дрони перетнули її кордон"
+    )
+    expect(first.locator(".source-count")).to_have_text("3 джерела")
+    expect(first.locator(".outlets")).to_have_text("Baltic Wire, Continental Post, Northern Ledger")
+    english = first.locator("details.alternate")
+    expect(english.locator(".alternate-headline")).to_be_hidden()
+    english.locator("summary").click()
+    expect(english.locator(".alternate-headline")).to_have_text(
+        "Poland scrambles jets after drones cross its border"
+    )
+    expect(english.locator(".alternate-headline")).to_be_visible()
+    expect(page.locator(".updated")).to_contain_text("Оновлено")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "front-page.png"), full_page=True)
+
+
+def test_story_without_ukrainian_says_so_instead_of_passing_english_off(page: Page) -> None:
+    page.goto("/")
+    card = page.locator("article.card", has_text="Izmail")
+    expect(card.locator(".notice")).to_have_text(
+        "Українського тексту немає — показано англійський оригінал "
+        "(no translation engine configured)"
+    )
+    expect(card).to_have_attribute("lang", "en")
+
+
+def test_open_a_story_and_read_its_sources_comparison_and_timeline(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Польща підняла винищувачі").click()
+    expect(page).to_have_url(f"{page.url.split('/stories/')[0]}/stories/drones-poland?lang=uk")
+    expect(page.locator("h1")).to_have_text(
+        "Польща підняла винищувачі після того, як дрони перетнули її кордон"
+    )
+    sources = page.locator(".source-grid article.source")
+    expect(sources).to_have_count(3)
+    expect(sources.nth(2)).to_contain_text("копія матеріалу Baltic Wire")
+    text = sources.nth(1).locator("details.source-text p").first
+    expect(text).to_be_hidden()
+    sources.nth(1).locator("details.source-text summary").click()
+    expect(text).to_have_text("Five drones entered Polish airspace, the army said.")
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text("how many drones crossed the border")
+    expect(conflict.locator(".side-value")).to_have_text(["three drones", "five drones"])
+    expect(conflict.locator("q")).to_have_text(
+        [
+            "Three drones crossed the border overnight.",
+            "Five drones entered Polish airspace, the army said.",
+        ]
+    )
+    timeline = page.locator(".timeline li")
+    expect(timeline).to_have_count(3)
+    expect(timeline.first).to_contain_text("Baltic Wire")
+    expect(timeline.first).to_contain_text("перше повідомлення")
+    sentence = page.locator(".sentences li").nth(1)
+    expect(sentence.locator("a.chip")).to_have_text("Continental Post")
+    page.screenshot(path=str(SCREENSHOTS / "story-page.png"), full_page=True)
+
+
+def test_switch_language_to_english(page: Page) -> None:
+    page.goto("/stories/drones-poland")
+    page.get_by_role("link", name="English", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Poland scrambles jets after drones cross its border")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".story-head details.alternate summary")).to_have_text("Українською")
+    expect(page.locator("#h-sources")).to_have_text("Sources")
+
+
+def test_search_finds_a_story_and_its_article(page: Page) -> None:
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Пошук")
+    box.fill("Грубешов")
+    box.press("Enter")
+    expect(page.locator("h1")).to_have_text("Пошук: Грубешов")
+    expect(page.locator("article.card h2")).to_have_text(
+        ["Польща підняла винищувачі після того, як дрони перетнули її кордон"]
+    )
+    box = page.get_by_role("searchbox", name="Пошук")
+    box.fill("barn")
+    box.press("Enter")
+    hit = page.locator(".article-hits li a")
+    expect(hit).to_have_text(["Drone debris found in a barn in eastern Poland"])
+    hit.click()
+    expect(page).to_have_url(re.compile(r"/stories/drones-poland\?lang=uk#source-\d+$"))
+    target = page.locator("article.source:target")
+    expect(target).to_be_in_viewport()
+    expect(target.locator(".source-outlet strong")).to_have_text("Continental Post")
+
+
+def test_follow_a_source_link(page: Page) -> None:
+    page.goto("/stories/drones-poland")
+    page.get_by_role("link", name="Drone debris found in a barn in eastern Poland").first.click()
+    expect(page).to_have_url("https://continentalpost.example/drone-debris-barn")
+    expect(page.locator("h1")).to_have_text("Outlet page")
+
+
+def test_hostile_article_text_renders_inert(page: Page, dialogs: list[str]) -> None:
+    for path in ["/", "/stories/hostile", "/stories/hostile?lang=en", "/search?q=mayor"]:
+        page.goto(path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__xss") is None, path
+        assert page.locator("main img, main style, main script").count() == 0, path
+    assert dialogs == []
+    # The payloads show as the text they are.
+    expect(page.locator("article.card h2").first).to_contain_text("<script>window.__xss")
+    page.goto("/stories/hostile")
+    expect(page.locator("h1")).to_have_text(
+        "Мер заперечує повідомлення <script>window.__xss = 1</script>"
+    )
+    link = page.locator(".source-title a")
+    expect(link).to_have_count(0)  # a javascript: URL never becomes a link

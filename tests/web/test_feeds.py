@@ -1,0 +1,97 @@
+"""The feeds, parsed back with feedparser, and the day's digest in Markdown."""
+
+from __future__ import annotations
+
+import feedparser
+import pytest
+from fastapi.testclient import TestClient
+
+from ohliad.web.feeds import ENGLISH_MARK, JSON_FEED_VERSION
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "media_type"),
+    [("rss.xml", "rss20", "application/rss+xml"), ("atom.xml", "atom10", "application/atom+xml")],
+)
+def test_xml_feeds_parse_cleanly_in_both_editions(
+    client: TestClient, name: str, version: str, media_type: str
+) -> None:
+    for lang in ("uk", "en"):
+        response = client.get(f"/feeds/{name}", params={"lang": lang})
+        assert response.headers["content-type"].startswith(media_type)
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert feed.version == version
+        titles = [e.title for e in feed.entries]
+        links = [e.link for e in feed.entries]
+        assert links[0] == f"http://testserver/stories/drones-poland?lang={lang}"
+        assert len(titles) == 3
+        if lang == "uk":
+            assert titles[0].startswith("Польща підняла винищувачі")
+            # No Ukrainian for this story: English, and marked as English.
+            assert titles[1] == ENGLISH_MARK + "Izmail ports handle record February cargo"
+        else:
+            assert titles[:2] == [
+                "Poland scrambles jets after drones cross its border",
+                "Izmail ports handle record February cargo",
+            ]
+
+
+def test_atom_marks_english_entries_in_the_ukrainian_edition(client: TestClient) -> None:
+    feed = feedparser.parse(client.get("/feeds/atom.xml").content)
+    assert feed.feed.language == "uk"
+    languages = {e.title: e.title_detail.language for e in feed.entries}
+    assert languages[ENGLISH_MARK + "Izmail ports handle record February cargo"] == "en"
+    assert languages["Польща підняла винищувачі після того, як дрони перетнули її кордон"] == "uk"
+
+
+def test_feed_markup_from_articles_stays_text(client: TestClient) -> None:
+    feed = feedparser.parse(client.get("/feeds/rss.xml", params={"lang": "en"}).content)
+    hostile = feed.entries[2]
+    # The title is text that happens to contain "<img", never an element.
+    assert hostile.title == 'Mayor denies report <img src="x" onerror="window.__xss = 1">'
+    assert "<img" not in hostile.description
+    assert "&lt;img" in hostile.description
+    assert "javascript:" not in hostile.description  # a script URL is never a link
+
+
+def test_json_feed_has_the_required_fields_of_version_1_1(client: TestClient) -> None:
+    response = client.get("/feeds/feed.json", params={"lang": "uk"})
+    assert response.headers["content-type"].startswith("application/feed+json")
+    feed = response.json()
+    assert feed["version"] == JSON_FEED_VERSION
+    assert isinstance(feed["title"], str) and feed["title"]
+    assert isinstance(feed["items"], list) and len(feed["items"]) == 3
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert isinstance(item.get("content_html") or item.get("content_text"), str)
+    assert [i["language"] for i in feed["items"]] == ["uk", "en", "uk"]
+    assert feed["items"][1]["content_html"].startswith("<p><em>Українського тексту немає")
+
+
+def test_unknown_feed_is_404(client: TestClient) -> None:
+    assert client.get("/feeds/rss.txt").status_code == 404
+
+
+def test_day_digest_in_the_house_format(client: TestClient) -> None:
+    response = client.get("/digest/2026-03-05.md")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    text = response.text
+    assert text.startswith("# Огляд — 2026-03-05\n")
+    assert "## Poland scrambles jets after drones cross its border" in text
+    assert "### *Польща підняла винищувачі після того, як дрони перетнули її кордон*" in text
+    assert "<https://balticwire.example/2026/03/05/drones-poland>" in text
+    assert "Izmail" not in text  # published on the 4th
+
+
+def test_day_digest_without_ukrainian_says_so(client: TestClient) -> None:
+    text = client.get("/digest/2026-03-04.md").text
+    assert "> Ukrainian unavailable: no translation engine configured" in text
+    assert "### *" not in text
+
+
+def test_day_digest_json_and_bad_day(client: TestClient) -> None:
+    entries = client.get("/digest/2026-03-04.json").json()
+    assert [e["id"] for e in entries] == ["izmail-ports"]
+    assert client.get("/digest/yesterday.md").status_code == 404

@@ -1,0 +1,136 @@
+"""Security of the web app: escaping, headers, read-only public views, the
+admin token, cross-site forms, request size and rate limits."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from ohliad.store import Store
+from ohliad.web import WebSettings, create_app
+from tests.web.conftest import ADMIN_TOKEN, XSS_SCRIPT
+
+PAGES = ["/", "/?lang=en", "/stories/hostile", "/stories/hostile?lang=en", "/search?q=mayor"]
+
+
+def test_article_markup_is_escaped_on_every_page(client: TestClient) -> None:
+    for page in PAGES:
+        html = client.get(page).text
+        assert XSS_SCRIPT not in html, page
+        assert "<img" not in html, page
+        assert "<style>" not in html, page
+        assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in html, page
+    story = client.get("/stories/hostile").text
+    assert 'href="javascript:' not in story
+
+
+def test_the_only_scripts_are_the_apps_own_file(client: TestClient) -> None:
+    html = client.get("/stories/hostile").text
+    assert html.count("<script") == 1
+    assert '<script src="/static/app.js" defer></script>' in html
+
+
+def test_content_security_policy_forbids_inline_code(client: TestClient) -> None:
+    for path in ["/", "/stories/drones-poland", "/api/stories", "/feeds/rss.xml"]:
+        response = client.get(path)
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self';" in policy
+        assert "style-src 'self';" in policy
+        assert "unsafe-inline" not in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_public_views_are_read_only(client: TestClient) -> None:
+    for path in ["/", "/api/stories", "/api/stories/drones-poland", "/feeds/rss.xml"]:
+        assert client.post(path).status_code == 405
+        assert client.delete(path).status_code == 405
+
+
+def test_admin_actions_need_the_token(client: TestClient, digest_store: Store) -> None:
+    feed = {"url": "https://outlet.example/rss.xml", "outlet": "Outlet", "language": "en"}
+    assert client.post("/api/admin/feeds", json=feed).status_code == 401
+    wrong = {"Authorization": "Bearer not-the-token"}
+    assert client.post("/api/admin/feeds", json=feed, headers=wrong).status_code == 401
+    right = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    response = client.post("/api/admin/feeds", json=feed, headers=right)
+    assert response.status_code == 201
+    assert response.json()["url"] == feed["url"]
+    from ohliad.store.feeds import FeedStore
+
+    assert feed["url"] in [f.url for f in FeedStore(digest_store).feeds()]
+
+
+def test_admin_refuses_script_urls(client: TestClient) -> None:
+    right = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    response = client.post("/api/admin/feeds", json={"url": "javascript:alert(1)"}, headers=right)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "url: not an http(s) address: 'javascript:alert(1)'"
+
+
+def test_admin_is_off_without_a_configured_token(digest_store: Store) -> None:
+    app = TestClient(create_app(digest_store, WebSettings(admin_token=None)))
+    response = app.post(
+        "/api/admin/feeds",
+        json={"url": "https://outlet.example/rss.xml"},
+        headers={"Authorization": "Bearer "},
+    )
+    assert response.status_code == 403
+    assert "OHLIAD_ADMIN_TOKEN" in response.json()["detail"]
+
+
+def test_admin_forms_refuse_a_foreign_origin(client: TestClient) -> None:
+    form = {"token": ADMIN_TOKEN, "url": "https://outlet.example/other.xml"}
+    forged = client.post("/admin/feeds", data=form, headers={"Origin": "https://attacker.example"})
+    assert forged.status_code == 403
+    same_site = client.post(
+        "/admin/feeds",
+        data=form,
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert same_site.status_code == 303
+    without_token = client.post(
+        "/admin/feeds", data={**form, "token": "guess"}, headers={"Origin": "http://testserver"}
+    )
+    assert without_token.status_code == 401
+
+
+def test_rerun_without_the_pipeline_is_a_clear_503(client: TestClient) -> None:
+    response = client.post(
+        "/api/admin/stories/drones-poland/rerun",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert response.status_code == 503
+    assert "ohliad serve" in response.json()["detail"]
+
+
+def test_request_bodies_over_the_limit_are_refused(digest_store: Store) -> None:
+    app = TestClient(
+        create_app(digest_store, WebSettings(admin_token=ADMIN_TOKEN, max_body_bytes=1000))
+    )
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    big = {"url": "https://outlet.example/" + "a" * 5000}
+    response = app.post("/api/admin/feeds", json=big, headers=headers)
+    assert response.status_code == 413
+
+    def chunks() -> object:
+        yield b'{"url": "https://outlet.example/'
+        yield b"a" * 5000
+        yield b'"}'
+
+    streamed = app.post(
+        "/api/admin/feeds",
+        content=chunks(),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert streamed.status_code == 413
+
+
+def test_rate_limit_per_client(digest_store: Store) -> None:
+    # One request per hour after a burst of three: the fourth is refused.
+    app = TestClient(create_app(digest_store, WebSettings(rate_per_minute=1, rate_burst=3)))
+    statuses = [app.get("/api/stories").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = app.get("/api/stories")
+    assert refused.json() == {"detail": "too many requests: slow down"}
+    assert int(refused.headers["retry-after"]) > 0
+    assert "content-security-policy" in refused.headers
