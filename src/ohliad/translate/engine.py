@@ -106,7 +106,7 @@ class FallbackTranslator:
 
 
 translators: Registry[Translator] = Registry("translator")
-_ENGINE_MODULES: tuple[str, ...] = ()
+_ENGINE_MODULES = ("ohliad.translate.llm_engine",)
 
 
 @translators.register("none")
