@@ -114,8 +114,7 @@ def _ingest(pipeline: Pipeline, inputs: list[str], allow_private: bool, command:
         task = progress.add_task("Ingesting", total=None)
 
         def on_progress(message: str) -> None:
-            if message:
-                progress.console.print(f"[red]failed:[/red] {message}", highlight=False)
+            progress.console.print(f"[red]failed:[/red] {message}", highlight=False)
 
         def counted(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
             for outcome in outcomes:

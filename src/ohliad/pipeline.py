@@ -10,10 +10,9 @@ and is recomputed by the next run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from itertools import islice
+from datetime import UTC, datetime, timedelta
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer
 from ohliad.compare import compare_story
@@ -45,13 +44,13 @@ class IngestReport:
     stories_touched: set[str] = field(default_factory=set)
 
 
+# Called with each failure as a one-line message, or each refreshed story key.
 Progress = Callable[[str], None]
 
 
-def _batches(items: Iterable[Outcome], size: int) -> Iterator[list[Outcome]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def _publication_order(article: Article) -> tuple[bool, datetime]:
+    # Undated articles go last, in input order (the sort is stable).
+    return (article.published is None, article.published or datetime.min.replace(tzinfo=UTC))
 
 
 def _window_start(store: Store, window: timedelta | None) -> datetime | None:
@@ -104,26 +103,30 @@ class Pipeline:
         run_id: int | None = None,
         progress: Progress | None = None,
     ) -> IngestReport:
+        """Store and group articles, reporting failures as they come.
+
+        Articles are grouped in publication order, whatever order the inputs
+        came in: a story only takes articles within its time window, so an
+        old article read after newer ones must not find its story closed.
+        """
         report = IngestReport()
-        for batch in _batches(outcomes, BATCH_SIZE):
-            articles: list[Article] = []
-            for outcome in batch:
-                if isinstance(outcome, IngestFailure):
-                    report.failures.append(outcome)
-                    if progress:
-                        progress(str(outcome))
-                else:
-                    articles.append(outcome)
-            if articles:
-                try:
-                    self._store_batch(articles, report, run_id)
-                except Exception:
-                    # The transaction rolled back; the in-memory indexes may
-                    # hold articles that were never stored.
-                    self._clusterer = self._dedup = None
-                    raise
-            if progress:
-                progress("")
+        articles: list[Article] = []
+        for outcome in outcomes:
+            if isinstance(outcome, IngestFailure):
+                report.failures.append(outcome)
+                if progress:
+                    progress(str(outcome))
+            else:
+                articles.append(outcome)
+        articles.sort(key=_publication_order)
+        for start in range(0, len(articles), BATCH_SIZE):
+            try:
+                self._store_batch(articles[start : start + BATCH_SIZE], report, run_id)
+            except Exception:
+                # The transaction rolled back; the in-memory indexes may
+                # hold articles that were never stored.
+                self._clusterer = self._dedup = None
+                raise
         return report
 
     def _store_batch(
@@ -213,8 +216,9 @@ class Pipeline:
         return done
 
     def digest(self, *, limit: int | None = None) -> list[DigestEntry]:
-        return [
-            entry_from_dict(s.entry)
-            for s in self.store.stored_stories(limit=limit)
-            if s.entry is not None
+        """Stored entries, the stories with the latest news first."""
+        entries = [
+            entry_from_dict(s.entry) for s in self.store.stored_stories() if s.entry is not None
         ]
+        entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
+        return entries[:limit] if limit is not None else entries

@@ -51,7 +51,8 @@ def render_entry(entry: DigestEntry) -> str:
         parts.append(f"### *{_inline(entry.ukrainian.headline)}*")
         parts.append(f"*{_inline(entry.ukrainian.summary)}*")
     else:
-        reason = entry.ukrainian_unavailable or "no translation engine configured"
+        reason = (entry.ukrainian_unavailable or "no translation engine configured").strip()
+        reason = reason.removeprefix(UNAVAILABLE_NOTICE.removeprefix("> ")).strip()
         parts.append(f"{UNAVAILABLE_NOTICE} {_inline(reason)}")
     links = _source_links(entry)
     if links:

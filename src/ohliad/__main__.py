@@ -1,0 +1,5 @@
+"""python -m ohliad"""
+
+from ohliad.cli import main
+
+main()
