@@ -1,6 +1,7 @@
 """Cross-source alignment of claims: embedding similarity of the sentences with
-their values masked (so that "7 killed" and "9 killed" align) plus the overlap
-of the names they mention."""
+their values masked (so that "7 killed" and "9 killed" align), plus the overlap
+of the names and values they mention and of their content words (MiniLM does
+not know that the ECB is the European Central Bank; shared names and figures do)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from ohliad.nlp.embedders import Embedder
 
 Matrix = npt.NDArray[np.float32]
 
-# How much shared names add to the embedding cosine.
-ENTITY_WEIGHT = 0.15
+# How much shared names and values, and shared content words, add to the cosine.
+NAME_WEIGHT = 0.15
+WORD_WEIGHT = 0.2
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -23,19 +25,38 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(union) if union else 0.0
 
 
+def _unrelated_sources(claims: Sequence[Claim]) -> set[tuple[int, int]]:
+    """Pairs of sources that share no name: they do not report the same event
+    (the story's grouping went wrong), so their claims are never aligned."""
+    names: dict[int, set[str]] = {}
+    for claim in claims:
+        names.setdefault(claim.source, set()).update(claim.entities)
+    unrelated = set()
+    for s, names_s in names.items():
+        for t, names_t in names.items():
+            if s < t and names_s and names_t and not names_s & names_t:
+                unrelated.add((s, t))
+    return unrelated
+
+
 def alignment_scores(claims: Sequence[Claim], embedder: Embedder) -> Matrix:
-    """Pairwise alignment scores; pairs from the same source score -1."""
+    """Pairwise alignment scores; pairs from the same source, or from sources
+    that do not report the same event, score -1."""
     n = len(claims)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
     vectors = embedder.embed([c.masked for c in claims])
     scores = (vectors @ vectors.T).astype(np.float32)
+    unrelated = _unrelated_sources(claims)
     for i in range(n):
         for j in range(i + 1, n):
-            if claims[i].source == claims[j].source:
+            pair = tuple(sorted((claims[i].source, claims[j].source)))
+            if claims[i].source == claims[j].source or pair in unrelated:
                 scores[i, j] = scores[j, i] = -1.0
                 continue
-            bonus = ENTITY_WEIGHT * _jaccard(claims[i].entities, claims[j].entities)
+            a, b = claims[i], claims[j]
+            bonus = NAME_WEIGHT * _jaccard(a.entities | a.values, b.entities | b.values)
+            bonus += WORD_WEIGHT * _jaccard(a.lemmas, b.lemmas)
             scores[i, j] = scores[j, i] = scores[i, j] + bonus
     np.fill_diagonal(scores, -1.0)
     return scores

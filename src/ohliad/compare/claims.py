@@ -105,7 +105,9 @@ class Claim:
     position: int  # sentence index within the article
     text: str
     masked: str  # the sentence with slot values replaced by their kind, for alignment
-    entities: frozenset[str]
+    entities: frozenset[str]  # name keys and aliases (initials), for alignment
+    names: frozenset[tuple[str, str]]  # (entity label, key) of the names mentioned
+    values: frozenset[str]  # "kind:normalized value" of each slot, for alignment
     lemmas: frozenset[str]
     slots: tuple[Slot, ...]
     quotes: tuple[Quote, ...]
@@ -121,6 +123,30 @@ def entity_key(ent: Span) -> str:
     if ent.label_ == "PERSON":
         return text.split()[-1] if text.split() else text
     return canonical_place(text)
+
+
+def _name_keys(doc: Doc) -> set[str]:
+    """Keys of the names in a sentence; an organisation's initials too ('European
+    Central Bank' is also 'ecb'), and acronyms spaCy did not tag as entities."""
+    keys: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ not in _NAME_LABELS:
+            continue
+        keys.add(entity_key(ent))
+        capitalised = [t.text for t in ent if t.text[:1].isupper() and not t.is_stop]
+        if ent.label_ == "ORG" and len(capitalised) >= 2:
+            keys.add("".join(w[0] for w in capitalised).lower())
+    keys.update(
+        t.lower_
+        for t in doc
+        if t.pos_ == "PROPN" and t.is_upper and len(t) >= 2 and not t.ent_type_
+    )
+    return keys
+
+
+def _part_of_name(ent: Span, doc: Doc) -> bool:
+    """'Ariane 6', 'Boeing 737': a figure that belongs to a proper name."""
+    return ent.label_ == "CARDINAL" and ent.start > 0 and doc[ent.start - 1].pos_ == "PROPN"
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -163,12 +189,18 @@ def _verb_key(verb: Token) -> str:
     return canonical_verb(f"{lemma} {particle}" if particle else lemma)
 
 
-def _is_future(root: Token) -> bool:
+def _tense(root: Token) -> str:
+    """'future' (will, would), 'past' (a past-tense verb or auxiliary) or 'unknown'."""
     verb = _governing_verb(root)
     if verb is None:
-        return False
+        return "unknown"
     chain = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
-    return any(c.lower_ in _FUTURE_AUXILIARIES for v in chain for c in v.children)
+    auxiliaries = [c for v in chain for c in v.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _FUTURE_AUXILIARIES for a in auxiliaries):
+        return "future"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries):
+        return "past"
+    return "unknown"
 
 
 def _preposition(root: Token) -> str | None:
@@ -227,7 +259,7 @@ def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot 
     verb = _governing_verb(ent.root)
     if verb is not None and verb.lemma_.lower() in SPEECH_VERBS:
         return None  # "the ministry said on Wednesday": the date of a statement
-    span = resolve_date(ent.text, published, future=_is_future(ent.root))
+    span = resolve_date(ent.text, published, tense=_tense(ent.root))
     if span is None:
         return None
     context = _context(ent.root, own)
@@ -301,6 +333,11 @@ def _quotes(doc: Doc, last_person: str | None) -> tuple[Quote, ...]:
     return tuple(Quote(speaker, speaker.lower(), m.group(1).strip(" ,.")) for m in found)
 
 
+def normalized(slot: Slot) -> str:
+    value = slot.value
+    return value if isinstance(value, str) else value.normalized()
+
+
 def _mask(text: str, slots: Sequence[Slot]) -> str:
     """Replace slot values by their kind so alignment looks at what is said, not the value."""
     masked = text
@@ -311,18 +348,15 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
 
 def _claim(source: int, position: int, doc: Doc, published: date | None, last: str | None) -> Claim:
     slots: list[Slot] = []
-    entities: set[str] = set()
     for ent in doc.ents:
         own = range(ent.start, ent.end)
         slot: Slot | None = None
-        if ent.label_ in _FIGURE_LABELS:
+        if ent.label_ in _FIGURE_LABELS and not _part_of_name(ent, doc):
             slot = _figure_slot(ent, doc, own)
         elif ent.label_ in ("DATE", "TIME"):
             slot = _date_slot(ent, doc, own, published)
-        elif ent.label_ in _NAME_LABELS:
-            entities.add(entity_key(ent))
-            if ent.label_ in _PLACE_LABELS:
-                slot = _place_slot(ent, doc, own)
+        elif ent.label_ in _PLACE_LABELS:
+            slot = _place_slot(ent, doc, own)
         if slot is not None:
             slots.append(slot)
     slots.extend(_initiator_slots(doc))
@@ -337,7 +371,9 @@ def _claim(source: int, position: int, doc: Doc, published: date | None, last: s
         position=position,
         text=doc.text,
         masked=_mask(doc.text, placed),
-        entities=frozenset(entities),
+        entities=frozenset(_name_keys(doc)),
+        names=frozenset((e.label_, entity_key(e)) for e in doc.ents if e.label_ in _NAME_LABELS),
+        values=frozenset(f"{s.kind}:{normalized(s)}" for s in slots),
         lemmas=frozenset(lemmas),
         slots=tuple(slots),
         quotes=_quotes(doc, last),

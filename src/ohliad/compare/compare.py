@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ohliad.compare.align import alignment_scores
-from ohliad.compare.claims import Claim, extract_claims
-from ohliad.compare.conflicts import SlotConflict, find_conflicts, normalized
+from ohliad.compare.claims import Claim, extract_claims, normalized
+from ohliad.compare.conflicts import SlotConflict, Thresholds, find_conflicts
 from ohliad.compare.facts import shared_claims, unique_details
 from ohliad.compare.framing import Contrast, SourceText, framing_contrasts
 from ohliad.compare.lexicon import searchable
@@ -41,13 +41,15 @@ class CompareOptions:
     max_sentences_per_article: int = 40
     max_claims: int = 200
     max_unique_per_source: int = 6
-    # Claims must align this well before their slots are compared.
+    # Claims must align this well before their slots about the same thing are
+    # compared; lone event slots (one date each) need closer claims, figures in
+    # a physical unit about the same thing ("depth ... kilometres") less close.
     conflict_threshold: float = 0.55
-    # Lone event slots (one date each, say) are compared only in closer claims.
-    single_slot_threshold: float = 0.7
-    agree_threshold: float = 0.7
+    lone_slot_threshold: float = 0.7
+    measured_slot_threshold: float = 0.35
+    agree_threshold: float = 0.6
     # A sentence is unique when nothing in another source aligns this well with it.
-    unique_threshold: float = 0.6
+    unique_threshold: float = 0.55
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,17 +158,17 @@ def compare_story(story: Story, options: CompareOptions | None = None) -> Compar
     texts = [searchable(f"{s.article.title}\n{s.article.text}") for s in sources]
     scores = alignment_scores(claims, get_embedder(options.embedder))
 
-    slot_conflicts = find_conflicts(
-        claims, scores, texts, options.conflict_threshold, options.single_slot_threshold
+    limits = Thresholds(
+        options.conflict_threshold, options.lone_slot_threshold, options.measured_slot_threshold
     )
-    disputed = frozenset(
-        m.claim for c in slot_conflicts for side in c.sides for m in side if not c.soft
-    )
+    slot_conflicts = find_conflicts(claims, scores, texts, limits)
+    disputed = frozenset(m for c in slot_conflicts for side in c.sides for m in side)
+    disputed_claims = {m.claim for m in disputed}
     agreed = tuple(
         AgreedFact(
             statement=claims[group.members[0]].text,
             citations=_citations(sources, claims, group.members),
-            disputed=bool(disputed & set(group.members)),
+            disputed=bool(disputed_claims & set(group.members)),
         )
         for group in shared_claims(claims, scores, options.agree_threshold)
     )

@@ -17,7 +17,8 @@ from ohliad.compare.claims import Claim, Slot
 from ohliad.compare.values import DateSpan, Quantity
 
 # Slot kinds that name one event-level value, safe to pair without shared context.
-_EVENT_KINDS = frozenset({"duration", "date", "time", "place", "initiator"})
+# Places are not: a sentence names many, for different things.
+_EVENT_KINDS = frozenset({"duration", "date", "time", "initiator"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +58,38 @@ def compatible(a: Slot, b: Slot) -> bool:
     return a.value == b.value
 
 
+def corroborates(a: Slot, b: Slot) -> bool:
+    """``b`` gives the value of ``a`` for the same thing: stated alike, or both
+    bounded, overlapping and about the same thing ('at least 15' corroborates
+    nothing but another 'at least 15')."""
+    if not _same_measure(a, b):
+        return False
+    if _stated_alike(a, b):
+        return True
+    bounded = all(
+        isinstance(s.value, Quantity) and s.value.high != float("inf") for s in (a, b)
+    ) or all(isinstance(s.value, DateSpan) for s in (a, b))
+    return bounded and bool(a.context & b.context) and compatible(a, b)
+
+
 def _stated_alike(a: Slot, b: Slot) -> bool:
     if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
         return a.value.hedge == b.value.hedge and a.value.figure == b.value.figure
     return compatible(a, b)
 
 
-def normalized(slot: Slot) -> str:
-    value = slot.value
-    return value if isinstance(value, str) else value.normalized()
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Alignment scores at which two claims' slots are compared."""
+
+    aligned: float  # slots about the same thing (shared context words)
+    lone: float  # the only date (duration, time) in each of two close claims naming a same name
+    measured: float  # figures in the same physical unit about the same thing ("depth")
 
 
-def _pair_slots(
-    a: Claim, b: Claim, score: float, single_threshold: float
-) -> list[tuple[Slot, Slot]]:
-    """Slots of two aligned claims that speak of the same thing, each used once:
-    first by shared context, then lone event-level slots of closely aligned claims."""
+def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
+    """Slots of two aligned claims that speak of the same thing, each used once,
+    those sharing most context first."""
     candidates = [
         (len((sa.context & sb.context) - {"@since", "@until"}), sa, sb)
         for sa in a.slots
@@ -87,11 +104,13 @@ def _pair_slots(
             continue
         lone = (
             sa.kind in _EVENT_KINDS
-            and score >= single_threshold
+            and score >= limits.lone
+            and bool(a.entities & b.entities)
             and sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
-        if shared or lone:
+        measured = shared and _unit(sa) not in ("", "percent") and score >= limits.measured
+        if (shared and score >= limits.aligned) or lone or measured:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
@@ -103,12 +122,7 @@ def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) 
     if slot.kind in ("place", "initiator"):
         return isinstance(slot.value, str) and slot.value in text
     return any(
-        other.source == source
-        and _same_measure(slot, s)
-        and (slot.context & s.context or slot.kind in _EVENT_KINDS)
-        and compatible(slot, s)
-        for other in claims
-        for s in other.slots
+        other.source == source and corroborates(slot, s) for other in claims for s in other.slots
     )
 
 
@@ -116,15 +130,15 @@ def find_conflicts(
     claims: Sequence[Claim],
     scores: Matrix,
     source_texts: Sequence[str],
-    align_threshold: float,
-    single_threshold: float,
+    limits: Thresholds,
 ) -> list[SlotConflict]:
     """Conflicts between sources, hard ones and soft (precision-only) differences."""
     hard: list[tuple[Mention, Mention]] = []
     soft: list[tuple[Mention, Mention]] = []
-    for i, j in aligned_pairs(claims, scores, align_threshold):
+    lowest = min(limits.aligned, limits.lone, limits.measured)
+    for i, j in aligned_pairs(claims, scores, lowest):
         a, b = claims[i], claims[j]
-        for sa, sb in _pair_slots(a, b, float(scores[i, j]), single_threshold):
+        for sa, sb in _pair_slots(a, b, float(scores[i, j]), limits):
             if _stated_alike(sa, sb):
                 continue
             pair = (Mention(i, sa), Mention(j, sb))

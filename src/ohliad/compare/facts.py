@@ -11,12 +11,18 @@ import numpy as np
 
 from ohliad.compare.align import Matrix
 from ohliad.compare.claims import Claim, Slot
-from ohliad.compare.conflicts import compatible
+from ohliad.compare.conflicts import Mention, compatible, corroborates
+from ohliad.compare.lexicon import actor_aliases
 
 _FIGURE_KINDS = frozenset({"number", "duration", "date", "time"})
+# Names that make a detail: people and places. Organisations and nationalities
+# are mostly attributions ("a State Department official said").
+_DETAIL_NAMES = frozenset({"PERSON", "FAC", "GPE", "LOC"})
 # A sentence is new content when at least this share of its content words is.
-_NEW_WORD_SHARE = 0.5
+_NEW_WORD_SHARE = 0.6
 _MIN_NEW_WORDS = 2
+# Words match on their first letters, so "expected" covers "expectations".
+_STEM = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +35,7 @@ class SharedClaims:
 @dataclass(frozen=True, slots=True)
 class NewDetail:
     claim: int
-    detail: str | None  # the new figure or name; None when the whole sentence is new
+    detail: str | None  # the new figures or names; None when the whole sentence is new
 
 
 def shared_claims(claims: Sequence[Claim], scores: Matrix, threshold: float) -> list[SharedClaims]:
@@ -68,25 +74,59 @@ def shared_claims(claims: Sequence[Claim], scores: Matrix, threshold: float) -> 
 
 
 def _figure_reported(slot: Slot, others: Sequence[Claim]) -> bool:
-    return any(s.kind == slot.kind and compatible(slot, s) for other in others for s in other.slots)
+    """Another source gives this figure; a date counts whatever its preposition
+    ('since Monday' and 'on Monday' name the same day)."""
+    return any(
+        corroborates(slot, s) or (slot.kind == s.kind == "date" and compatible(slot, s))
+        for other in others
+        for s in other.slots
+    )
 
 
-def _new_anchor(claim: Claim, others: Sequence[Claim], other_text: str) -> str | None:
-    """A figure, name or quotation in ``claim`` that no other source has."""
-    for slot in claim.slots:
-        if slot.kind in _FIGURE_KINDS and not _figure_reported(slot, others):
-            return slot.shown
-    for entity in sorted(claim.entities):
-        if entity not in other_text:
-            return entity
-    for quote in claim.quotes:
-        if quote.text.lower() not in other_text:
-            return quote.text
-    return None
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:_STEM] for w in words)
 
 
-def _mostly_new_words(claim: Claim, other_lemmas: frozenset[str]) -> bool:
-    new = claim.lemmas - other_lemmas
+@dataclass(frozen=True, slots=True)
+class _Others:
+    """What the other sources of a claim say, for 'is this new?'."""
+
+    claims: tuple[Claim, ...]
+    text: str
+    names: frozenset[str]
+    stems: frozenset[str]
+
+    def knows_name(self, name: str) -> bool:
+        """Known when the name, or one of its longer words, is in another source."""
+        if name in self.names or name in self.text:
+            return True
+        if any(alias in self.text for alias in actor_aliases(name)):
+            return True
+        return any(len(word) >= 4 and word in self.text for word in name.split())
+
+
+def _new_elements(claim: Claim, others: _Others, skip: frozenset[Slot]) -> list[str]:
+    """Figures and names in ``claim`` that no other source gives."""
+    figures = [
+        s.shown
+        for s in claim.slots
+        if s.kind in _FIGURE_KINDS and s not in skip and not _figure_reported(s, others.claims)
+    ]
+    in_conflict = " ".join(s.text.lower() for s in skip)
+    names = [
+        name
+        for label, name in sorted(claim.names)
+        if label in _DETAIL_NAMES and name not in in_conflict and not others.knows_name(name)
+    ]
+    return figures + names
+
+
+def _new_quote(claim: Claim, others: _Others) -> bool:
+    return any(q.text.lower() not in others.text for q in claim.quotes)
+
+
+def _mostly_new_words(claim: Claim, others: _Others) -> bool:
+    new = [w for w in claim.lemmas if w[:_STEM] not in others.stems]
     return len(new) >= _MIN_NEW_WORDS and len(new) >= _NEW_WORD_SHARE * len(claim.lemmas)
 
 
@@ -95,26 +135,29 @@ def unique_details(
     scores: Matrix,
     source_texts: Sequence[str],
     threshold: float,
-    disputed: frozenset[int],
+    disputed: frozenset[Mention],
 ) -> list[NewDetail]:
-    """Sentences no other source has (best alignment below ``threshold`` and new
-    figures, names, quotes or words), and new figures inside shared sentences.
-    Claims in ``disputed`` (part of a conflict) keep their figures for the conflict."""
+    """Sentences no other source has (best alignment below ``threshold`` and a
+    new figure, name, quotation or mostly new words), and new figures or names
+    inside shared sentences. Slots in ``disputed`` belong to conflicts instead,
+    and a sentence holding one is shown there rather than as new."""
     details: list[NewDetail] = []
-    sources = sorted({c.source for c in claims})
-    for index, claim in enumerate(claims):
-        others = [c for c in claims if c.source != claim.source]
-        other_text = " ".join(source_texts[s] for s in sources if s != claim.source)
-        best = float(scores[index].max()) if len(claims) > 1 else 0.0  # same source: -1
-        if best < threshold:
-            anchor = _new_anchor(claim, others, other_text)
-            other_lemmas = frozenset().union(*(c.lemmas for c in others))
-            if anchor is not None or _mostly_new_words(claim, other_lemmas):
-                details.append(NewDetail(index, None))
-        elif index not in disputed:
-            new_figures = [
-                s for s in claim.slots if s.kind == "number" and not _figure_reported(s, others)
-            ]
-            if new_figures:
-                details.append(NewDetail(index, ", ".join(s.shown for s in new_figures)))
+    for source in sorted({c.source for c in claims}):
+        other_claims = tuple(c for c in claims if c.source != source)
+        others = _Others(
+            claims=other_claims,
+            text=" ".join(t for k, t in enumerate(source_texts) if k != source),
+            names=frozenset().union(*(c.entities for c in other_claims)),
+            stems=_stems(frozenset().union(*(c.lemmas for c in other_claims))),
+        )
+        for index, claim in enumerate(claims):
+            if claim.source != source:
+                continue
+            skip = frozenset(m.slot for m in disputed if m.claim == index)
+            new = _new_elements(claim, others, skip)
+            if float(scores[index].max()) < threshold and not skip:
+                if new or _new_quote(claim, others) or _mostly_new_words(claim, others):
+                    details.append(NewDetail(index, None))
+            elif new:
+                details.append(NewDetail(index, ", ".join(new)))
     return details

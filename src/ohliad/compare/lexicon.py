@@ -200,6 +200,12 @@ _GENERIC_ACTOR_WORDS = frozenset(
 )
 
 
+def actor_aliases(name: str) -> tuple[str, ...]:
+    """'ukraine' -> its capital and demonym ('kyiv', 'kiev', 'ukrainian'); () if unknown."""
+    country = _ACTOR_CANON.get(name.lower())
+    return _ACTORS[country] if country else ()
+
+
 def canonical_actor(phrase: str) -> str | None:
     """'the Chinese side' -> 'china', 'Washington' -> 'united states'; None when the
     phrase names no known actor (a pronoun or 'officials')."""

@@ -321,37 +321,44 @@ def _month_span(year: int, month: int) -> tuple[date, date]:
 
 
 def _weekday_date(weekday: int, published: date, direction: str) -> date:
-    """The weekday nearest the publication date in the given direction:
-    'past' includes the publication day, 'last' excludes it, 'future' is after."""
+    """The weekday in the given direction from the publication date: 'past'
+    includes the publication day, 'last' excludes it, 'future' is after it,
+    'nearest' is within three days either way ("on Friday" in a Thursday paper)."""
     back = (published.weekday() - weekday) % 7
     if direction == "future":
         return published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
     if direction == "last" and back == 0:
         back = 7
+    if direction == "nearest" and back > 3:
+        return published + timedelta(days=7 - back)
     return published - timedelta(days=back)
 
 
-def resolve_date(text: str, published: date, future: bool = False) -> DateSpan | None:
+def _direction(words: list[str], tense: str) -> str:
+    if "last" in words:
+        return "last"
+    if "next" in words or tense == "future":
+        return "future"
+    return "past" if tense == "past" else "nearest"
+
+
+def resolve_date(text: str, published: date, tense: str = "unknown") -> DateSpan | None:
     """Resolve a date expression against the article's publication date.
 
     'Thursday', 'last Thursday', 'yesterday', 'last July', 'in January',
-    'March 2', 'April 2024', 'last year', '2029'. ``future`` says the sentence
-    speaks of what will happen, so a bare weekday or month points forward.
-    None when the text names no calendar date (e.g. 'five years', 'overnight').
+    'March 2', 'April 2024', 'last year', '2029'. ``tense`` ('past', 'future'
+    or 'unknown') is the tense of the verb the date belongs to: a bare weekday
+    or month points back in a past-tense sentence, forward in a future one, and
+    to the nearest one otherwise. None when the text names no calendar date
+    ('five years', 'overnight').
     """
     lowered = text.lower()
     words = re.findall(r"[a-z]+", lowered)
-    direction = "future" if future or "next" in words else "past"
-    if "last" in words:
-        direction = "last"
-    if "yesterday" in words:
-        day = published - timedelta(days=1)
-        return DateSpan(day, day, text)
-    if "today" in words or "tonight" in words:
-        return DateSpan(published, published, text)
-    if "tomorrow" in words:
-        day = published + timedelta(days=1)
-        return DateSpan(day, day, text)
+    direction = _direction(words, tense)
+    for word, offset in (("yesterday", -1), ("today", 0), ("tonight", 0), ("tomorrow", 1)):
+        if word in words:
+            day = published + timedelta(days=offset)
+            return DateSpan(day, day, text)
     year_match = _YEAR_RE.search(lowered)
     month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
     weekday = next((_WEEKDAYS[w] for w in words if w in _WEEKDAYS), None)
@@ -376,12 +383,16 @@ def resolve_date(text: str, published: date, future: bool = False) -> DateSpan |
 
 
 def _year_for_month(month: int, published: date, direction: str) -> int:
-    """'in July' in a June article: July last year when looking back, this July ahead."""
+    """'in July' in a June article: last year's July when looking back, this
+    year's ahead, and the closer of the two when the tense does not say."""
     if direction == "future":
         return published.year if month >= published.month else published.year + 1
     if direction == "last":
         return published.year if month < published.month else published.year - 1
-    return published.year if month <= published.month else published.year - 1
+    if direction == "past" or month <= published.month:
+        return published.year if month <= published.month else published.year - 1
+    ahead, behind = month - published.month, published.month + 12 - month
+    return published.year if ahead <= behind else published.year - 1
 
 
 def _relative_period(words: list[str], published: date, text: str) -> DateSpan | None:
