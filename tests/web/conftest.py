@@ -170,8 +170,9 @@ def _hostile_comparison(stored: list[Article]) -> dict[str, Any]:
     }
 
 
-def build_digest_store(path: Path) -> Store:
-    store = Store.open(str(path))
+def build_digest_store(db: Path | str) -> Store:
+    """The three stories in a new store at ``db`` (a SQLite path or a database URL)."""
+    store = Store.open(str(db))
     _save_story(
         store,
         "hostile",
