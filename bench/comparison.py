@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ohliad.compare import compare_story
+from ohliad.compare.align import clear_vector_cache
 from ohliad.models import Article, Story
 from ohliad.nlp.embedders import get_embedder
 from ohliad.nlp.pipelines import english
@@ -261,6 +262,7 @@ def score_part(part: str) -> tuple[Scores, Scores]:
     for data in load_stories(part):
         story = to_story(data)
         gold = data["gold"]
+        clear_vector_cache()
         started, cpu_started = time.perf_counter(), time.process_time()
         comparison = compare_story(story)
         elapsed = time.perf_counter() - started
@@ -318,6 +320,7 @@ def stress() -> list[tuple[str, float, str]]:
     }
     rows = []
     for name, story in cases.items():
+        clear_vector_cache()
         started = time.perf_counter()
         comparison = compare_story(story)
         elapsed = time.perf_counter() - started

@@ -227,3 +227,32 @@ def test_markdown_escapes_article_text() -> None:
     markdown = comparison_markdown(data)
     assert "<b>" not in markdown and "\\<b\\>" in markdown
     assert "\\*bold\\*" in markdown and "\\[a\\]" in markdown
+
+
+def test_later_report_gets_an_update_note_and_one_outlet_counts_once() -> None:
+    later = datetime.fromisoformat("2026-02-16T20:00:00+00:00")
+    first = _article(
+        51, "Global Wire", "Quake", "The earthquake in Malatya killed 12 people, AFAD said."
+    )
+    update = _article(
+        52,
+        "Global Wire",
+        "Quake toll rises",
+        "The earthquake in Malatya killed 14 people, AFAD said.",
+        published=later,
+    )
+    other = _article(
+        53,
+        "Ankara Daily",
+        "Quake",
+        "The earthquake in Malatya killed 20 people, AFAD said.",
+        published=later.replace(hour=22),
+    )
+    comparison = _compare(first, update, other)
+    assert [s.article_id for s in comparison.sources] == [52, 53]
+    assert any("Global Wire" in note and "latest" in note for note in comparison.notes)
+    conflict = _hard(comparison)[0]
+    assert conflict.note is None  # 20:00 and 22:00: too close for an update
+    comparison = _compare(first, other)
+    conflict = _hard(comparison)[0]
+    assert conflict.note is not None and "10 hours apart" in conflict.note

@@ -5,6 +5,8 @@ not know that the ECB is the European Central Bank; shared names and figures do)
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,6 +20,35 @@ Matrix = npt.NDArray[np.float32]
 # How much shared names and values, and shared content words, add to the cosine.
 NAME_WEIGHT = 0.15
 WORD_WEIGHT = 0.2
+
+
+# Sentence vectors by (embedder, text): a story is compared again each time an
+# article joins it, and its old sentences need not be embedded again.
+_VECTOR_CACHE: OrderedDict[tuple[str, str], npt.NDArray[np.float32]] = OrderedDict()
+_VECTOR_CACHE_SIZE = 20_000
+_VECTOR_LOCK = threading.Lock()  # the web app may compare stories in several threads
+
+
+def _embed(embedder: Embedder, texts: Sequence[str]) -> Matrix:
+    with _VECTOR_LOCK:
+        missing = list(dict.fromkeys(t for t in texts if (embedder.name, t) not in _VECTOR_CACHE))
+    vectors = embedder.embed(missing)  # embedders return an empty matrix for no texts
+    with _VECTOR_LOCK:
+        for text, vector in zip(missing, vectors, strict=True):
+            _VECTOR_CACHE[(embedder.name, text)] = vector
+        rows = []
+        for text in texts:
+            _VECTOR_CACHE.move_to_end((embedder.name, text))
+            rows.append(_VECTOR_CACHE[(embedder.name, text)])
+        while len(_VECTOR_CACHE) > _VECTOR_CACHE_SIZE:
+            _VECTOR_CACHE.popitem(last=False)
+    return np.stack(rows).astype(np.float32)
+
+
+def clear_vector_cache() -> None:
+    """Forget cached sentence vectors (to free memory, or to time a cold run)."""
+    with _VECTOR_LOCK:
+        _VECTOR_CACHE.clear()
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -45,7 +76,7 @@ def alignment_scores(claims: Sequence[Claim], embedder: Embedder) -> Matrix:
     n = len(claims)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    vectors = embedder.embed([c.masked for c in claims])
+    vectors = _embed(embedder, [c.masked for c in claims])
     scores = (vectors @ vectors.T).astype(np.float32)
     unrelated = _unrelated_sources(claims)
     for i in range(n):

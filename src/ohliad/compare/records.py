@@ -7,6 +7,7 @@ sentence it rests on, so an editor can check each statement at its source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -18,9 +19,15 @@ class SourceRef:
     article_id: int
     outlet: str | None
     url: str | None
+    published: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "outlet": self.outlet, "url": self.url}
+        return {
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +102,8 @@ class Conflict:
     about: str
     sides: tuple[ConflictSide, ...]
     soft: bool = False
+    # For the editor, e.g. that the reports were published hours apart.
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +111,7 @@ class Conflict:
             "about": self.about,
             "soft": self.soft,
             "sides": [s.to_dict() for s in self.sides],
+            "note": self.note,
         }
 
 
