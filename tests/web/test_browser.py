@@ -120,8 +120,10 @@ def test_story_without_ukrainian_says_so_instead_of_passing_english_off(page: Pa
     page.goto("/")
     card = page.locator("article.card", has_text="Izmail")
     expect(card.locator(".notice")).to_have_text(
-        "Українського тексту немає — показано англійський оригінал "
-        "(no translation engine configured)"
+        "Українського тексту немає — показано англійський оригінал"
+    )
+    expect(page.locator("main > .notice .reason")).to_have_text(
+        ["no translation engine configured"]
     )
     expect(card).to_have_attribute("lang", "en")
 

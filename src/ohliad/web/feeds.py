@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 from ohliad.render.jsonout import entry_from_dict
 from ohliad.store import StoredStory
 from ohliad.web.i18n import LABELS, Lang
-from ohliad.web.views import editions, safe_url
+from ohliad.web.views import Edition, editions, safe_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -57,9 +57,12 @@ class FeedInfo:
         return FEED_TITLES[self.lang]
 
 
-def _content_html(summary: str, notice: str | None, sources: list[tuple[str, str | None]]) -> str:
-    parts = [f"<p><em>{escape(notice)}</em></p>"] if notice else []
-    parts.append(f"<p>{escape(summary)}</p>")
+def _content_html(shown: Edition, sources: list[tuple[str, str | None]]) -> str:
+    parts = []
+    if shown.notice:
+        reason = f" ({shown.reason})" if shown.reason else ""
+        parts.append(f"<p><em>{escape(shown.notice + reason)}</em></p>")
+    parts.append(f"<p>{escape(shown.summary)}</p>")
     links = [
         f'<a href="{escape(url)}">{escape(outlet)}</a>' if url else escape(outlet)
         for outlet, url in sources
@@ -81,7 +84,7 @@ def feed_item(stored: StoredStory, lang: Lang, story_url: str) -> FeedItem:
         url=story_url,
         title=(ENGLISH_MARK if marked else "") + shown.headline,
         summary=shown.summary,
-        content_html=_content_html(shown.summary, shown.notice, sources),
+        content_html=_content_html(shown, sources),
         lang=shown.lang,
         updated=(entry.updated or stored.updated_at).astimezone(UTC),
     )

@@ -37,13 +37,15 @@ def paragraphs(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Edition:
-    """A story's headline and summary in one language. ``notice`` says why the
-    Ukrainian that was asked for is not there (the text is then English)."""
+    """A story's headline and summary in one language. ``notice`` says that the
+    Ukrainian asked for is not there (the text is then English); ``reason``
+    is why, as the translation stage put it."""
 
     lang: Lang
     headline: str
     summary: str
     notice: str | None = None
+    reason: str | None = None
 
 
 def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
@@ -58,9 +60,9 @@ def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
         return english, ukrainian
     if ukrainian is not None:
         return ukrainian, english
+    notice = LABELS["uk"]["no_ukrainian"]
     reason = entry.ukrainian_unavailable
-    notice = LABELS["uk"]["no_ukrainian"] + (f" ({reason})" if reason else "")
-    return Edition("en", english.headline, english.summary, notice), None
+    return Edition("en", english.headline, english.summary, notice, reason), None
 
 
 def outlets_of(sources: Sequence[SourceRef]) -> list[str]:
