@@ -14,7 +14,8 @@ from ohliad.nlp.llm import (
     LLMSettings,
     retry_after_seconds,
 )
-from tests.translate.chat_server import ChatServer, Reply, Request, completion, scripted
+from tests.translate.chat_server import Reply, Request, Serve, completion, scripted
+from tests.translate.chat_server import serve as serve  # the fixture
 
 HELLO = [ChatMessage("user", "Say hello")]
 
@@ -24,17 +25,6 @@ class Sleeps(list[float]):
 
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
-
-
-@pytest.fixture
-def serve(request: pytest.FixtureRequest) -> Callable[[Callable[[Request], Reply]], ChatServer]:
-    def start(responder: Callable[[Request], Reply]) -> ChatServer:
-        server = ChatServer(responder)
-        server.start()
-        request.addfinalizer(server.stop)
-        return server
-
-    return start
 
 
 @pytest.fixture
@@ -48,7 +38,6 @@ def connect(request: pytest.FixtureRequest) -> Callable[..., ChatClient]:
     return open_client
 
 
-Serve = Callable[[Callable[[Request], Reply]], ChatServer]
 Connect = Callable[..., ChatClient]
 
 

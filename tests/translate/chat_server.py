@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import pytest
 
 
 @dataclass
@@ -122,14 +123,20 @@ class ChatServer:
         self._httpd.server_close()
 
 
-@contextmanager
-def chat_server(responder: Callable[[Request], Reply]) -> Iterator[ChatServer]:
-    server = ChatServer(responder)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+Serve = Callable[[Callable[[Request], Reply]], ChatServer]
+
+
+@pytest.fixture
+def serve(request: pytest.FixtureRequest) -> Serve:
+    """Starts a scripted OpenAI-compatible server on loopback for the test."""
+
+    def start(responder: Callable[[Request], Reply]) -> ChatServer:
+        server = ChatServer(responder)
+        server.start()
+        request.addfinalizer(server.stop)
+        return server
+
+    return start
 
 
 def scripted(*replies: Reply) -> Callable[[Request], Reply]:

@@ -95,7 +95,7 @@ def number_problem(source: str, translation: str) -> str | None:
         if value in remaining:
             remaining.remove(value)
         else:
-            return f"the number {value} is missing"
+            return f"the number {value:f} is missing"
     return None
 
 
@@ -103,7 +103,7 @@ def translation_problem(source: str, translation: str) -> str | None:
     """The first reason ``translation`` cannot stand for ``source``, or None."""
     if not translation.strip():
         return "empty translation"
-    if source.strip() and translation.strip() == source.strip():
+    if _LETTER.findall(source) == _LETTER.findall(translation):
         return "the text was left untranslated"
     return (
         script_problem(translation)
