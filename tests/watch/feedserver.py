@@ -238,27 +238,28 @@ _FILLER = (
 def story_text(story: int, variant: int) -> tuple[str, str]:
     """A title and a six-paragraph text: articles of one story share their
     city, topic, people and numbers; each variant words and orders them differently."""
-    city = _CITIES[story % len(_CITIES)]
-    topic, event, consequence = _TOPICS[(story // len(_CITIES)) % len(_TOPICS)]
+    city = _CITIES[(story * 11) % len(_CITIES)]
+    topic, event, consequence = _TOPICS[story % len(_TOPICS)]
     person = _NAMES[(story * 7) % len(_NAMES)]
     count = 40 + (story * 37) % 900
+    day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")[story % 5]
     titles = (
         f"{city} {topic}: {event}",
         f"{topic.capitalize()} in {city}: {consequence}",
         f"{person} on the {city} {topic}",
     )
-    title = titles[variant % len(titles)]
     core = [
-        f"In {city}, {event}, according to officials on story {story}.",
-        f"The {topic} affected about {count} people, and {consequence}.",
-        f"{person}, who leads the local response, said the {topic} in {city} was serious.",
-        f"Authorities in {city} counted {count} cases linked to the {topic}.",
-        f"{person} told reporters that help for {city} would arrive soon.",
-        f"The {topic} is the largest the region has seen in years, said {person}.",
+        f"In {city}, {event} on {day}, officials said.",
+        f"The {topic} in {city} affected about {count} people, and {consequence}.",
+        f"{person}, who leads the response in {city}, called the {topic} serious.",
+        f"Authorities in {city} counted {count} cases linked to the {topic} by {day} evening.",
+        f"{person} told reporters that help for {city} would arrive after the {topic}.",
+        f"The {topic} is the largest {city} has seen in years, according to {person}.",
     ]
     paragraphs = []
     for number in range(6):
-        sentence = core[(number + variant) % len(core)]
-        filler = " ".join(_FILLER[(number + variant + k) % len(_FILLER)] for k in range(3))
-        paragraphs.append(f"{sentence} {filler} Report {story}-{variant} paragraph {number}.")
-    return title, "\n\n".join(paragraphs)
+        first = core[(number + variant) % len(core)]
+        second = core[(number + variant + 3) % len(core)]
+        filler = _FILLER[(story + number + variant) % len(_FILLER)]
+        paragraphs.append(f"{first} {second} {filler} ({city} report {story}.{variant}.{number})")
+    return titles[variant % len(titles)], "\n\n".join(paragraphs)

@@ -157,12 +157,23 @@ def watch(
             help="Allow fetching from private, link-local and loopback addresses.",
         ),
     ] = False,
+    host_delay: Annotated[
+        float,
+        typer.Option(
+            "--host-delay",
+            min=0.0,
+            help="Seconds between requests to one host (robots.txt Crawl-delay can raise it).",
+        ),
+    ] = WatchPolicy().host_delay_seconds,
 ) -> None:
     """Poll the feeds of FEED_LIST politely and put new articles into their stories."""
     from ohliad.cli import _open_pipeline, err
 
     pipeline = _open_pipeline(db, translator, style)
-    code = run_watch(pipeline, feed_list, once=once, allow_private=allow_private, console=err)
+    policy = WatchPolicy(host_delay_seconds=host_delay)
+    code = run_watch(
+        pipeline, feed_list, once=once, allow_private=allow_private, console=err, policy=policy
+    )
     raise typer.Exit(code)
 
 

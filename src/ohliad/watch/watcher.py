@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.models import Article
-from ohliad.pipeline import Pipeline
 from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
 from ohliad.store.schema import utcnow
 from ohliad.watch.feedlist import FeedSpec
@@ -35,6 +35,9 @@ from ohliad.watch.policy import (
     after_success,
     due_at,
 )
+
+if TYPE_CHECKING:
+    from ohliad.pipeline import Pipeline
 from ohliad.watch.poller import FeedPoller, PollResult
 
 # The loop wakes at least this often to submit due feeds and flush batches.

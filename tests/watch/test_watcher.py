@@ -1,0 +1,106 @@
+"""The watcher end to end, in process: feeds on loopback into the real pipeline."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from rich.console import Console
+
+from ohliad.ingest.fetch import FetchOptions
+from ohliad.pipeline import Pipeline
+from ohliad.store import Store
+from ohliad.store.feeds import FeedStore
+from ohliad.watch import FeedSpec, WatchPolicy, watch_status
+from ohliad.watch.command import show_status
+from ohliad.watch.watcher import FlushReport, Watcher
+from tests.watch.feedserver import FeedServer
+from tests.watch.killharness import NewsDesk
+
+POLICY = WatchPolicy(host_delay_seconds=0.0, park_after_failures=2)
+
+
+def watcher(store: Store, feeds: list[FeedSpec], flushes: list[FlushReport]) -> Watcher:
+    return Watcher(
+        Pipeline(store),
+        feeds,
+        policy=POLICY,
+        fetch_options=FetchOptions(allow_private=True, timeout=10),
+        on_flush=flushes.append,
+    )
+
+
+@pytest.fixture
+def desk(feed_server: FeedServer) -> NewsDesk:
+    news = NewsDesk(feed_server, feeds=3, seed=7)
+    news.publish(9)
+    return news
+
+
+def test_once_stores_new_articles_then_only_what_is_new(
+    store: Store, desk: NewsDesk, feed_server: FeedServer
+) -> None:
+    feeds = [FeedSpec(feed_server.feed_url(n), outlet=n, interval_seconds=60) for n in desk.names]
+    flushes: list[FlushReport] = []
+    first = watcher(store, feeds, flushes).run(once=True)
+    assert (first.polls, first.failures, first.added) == (3, 0, 9)
+    assert store.article_count() == 9
+    assert store.dirty_story_keys() == []
+    assert sum(len(f.articles) for f in flushes) == 9
+    # Teaser items (outlet0) were completed from their pages.
+    teasers = [a for a in store.articles() if a.outlet == "outlet0"]
+    assert teasers and all("Filed as item" in a.text for a in teasers)
+
+    # Nothing changed: every feed answers 304 and nothing is read again.
+    second = watcher(store, feeds, flushes).run(once=True)
+    assert (second.polls, second.added) == (3, 0)
+    assert feed_server.not_modified == 3
+
+    desk.publish(2)
+    third = watcher(store, feeds, flushes).run(once=True)
+    assert third.added == 2
+    assert store.article_count() == 11
+
+    status = watch_status(store)
+    assert status.articles_24h == 11
+    assert status.stories_dirty == 0 and status.feeds_due == 0
+    assert {f.url for f in status.feeds} == {f.url for f in feeds}
+    assert all(f.last_success and not f.last_error for f in status.feeds)
+
+
+def test_failing_feed_backs_off_then_parks_and_status_shows_it(
+    store: Store, feed_server: FeedServer
+) -> None:
+    missing = FeedSpec(feed_server.feed_url("nothing-here"), interval_seconds=60)
+    feeds = FeedStore(store)
+    first = watcher(store, [missing], []).run(once=True)
+    assert (first.polls, first.failures) == (1, 1)
+    (state,) = feeds.feeds()
+    assert state.last_error == "HTTP 404" and state.parked_reason is None
+    assert state.next_poll is not None and state.last_polled is not None
+    assert state.next_poll - state.last_polled == timedelta(seconds=60)
+
+    # --once honours the backoff: the feed is not due yet.
+    assert watcher(store, [missing], []).run(once=True).polls == 0
+
+    # Once the backoff has passed, the second failure in a row parks it.
+    feeds.save(replace(state, next_poll=state.last_polled))
+    assert watcher(store, [missing], []).run(once=True).polls == 1
+    (parked,) = feeds.feeds()
+    assert parked.parked_reason == "failed 2 polls in a row, last: HTTP 404"
+
+    status = watch_status(store)
+    assert status.parked == 1 and status.feeds_due == 0
+    printed = io.StringIO()
+    show_status(store, as_json=True, console=Console(file=printed, width=200))
+    report = json.loads(printed.getvalue())
+    assert report["parked"] == 1
+    assert report["feeds"][0]["parked_reason"] == parked.parked_reason
+    assert report["feeds"][0]["last_error"] == "HTTP 404"
+    table = io.StringIO()
+    show_status(store, as_json=False, console=Console(file=table, width=200))
+    assert "failed 2 polls in a row" in table.getvalue()
+    assert "1 feeds (1 parked)" in table.getvalue()
