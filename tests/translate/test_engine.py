@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -73,9 +74,9 @@ def test_the_none_engine_is_explicit_and_marks_ukrainian_unavailable() -> None:
     assert "turned off" in result.unavailable
 
 
-def test_auto_with_nothing_configured_says_how_to_enable_an_engine() -> None:
+def test_auto_with_nothing_configured_says_how_to_enable_an_engine(tmp_path: Path) -> None:
     with pytest.raises(TranslatorUnavailableError) as error:
-        open_translator(TranslateSettings(engine="auto"))
+        open_translator(TranslateSettings(engine="auto", cache_dir=tmp_path))
     message = str(error.value)
     assert "OHLIAD_LLM_BASE_URL" in message
     assert "\n" not in message

@@ -106,7 +106,7 @@ class FallbackTranslator:
 
 
 translators: Registry[Translator] = Registry("translator")
-_ENGINE_MODULES = ("ohliad.translate.llm_engine",)
+_ENGINE_MODULES = ("ohliad.translate.llm_engine", "ohliad.translate.bergamot")
 
 
 @translators.register("none")
