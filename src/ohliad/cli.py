@@ -344,6 +344,30 @@ def summarize(
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    public_url: Annotated[
+        str | None, typer.Option(help="The site's public base URL, for absolute feed links.")
+    ] = None,
+) -> None:
+    """Serve the digest: web pages, the JSON API (/api/, docs at /docs) and the feeds.
+
+    Admin actions (add a feed, re-run a story) are enabled by $OHLIAD_ADMIN_TOKEN.
+    """
+    import uvicorn
+
+    from ohliad.store import Store
+    from ohliad.web import create_app, settings_from_env
+
+    settings = replace(settings_from_env(), public_url=public_url)
+    store = Store.open(db)
+    err.print(f"Serving {store.url} on http://{host}:{port}/", highlight=False)
+    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point: errors reach people as one line, not as a stack trace."""
     from ohliad.store import DatabaseError
