@@ -9,12 +9,12 @@ and framing contrasts. Work is bounded: at most ``max_sources`` articles and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ohliad.compare.align import alignment_scores
 from ohliad.compare.claims import Claim, extract_claims, normalized
-from ohliad.compare.conflicts import SlotConflict, Thresholds, find_conflicts
+from ohliad.compare.conflicts import Mention, SlotConflict, Thresholds, find_conflicts
 from ohliad.compare.facts import shared_claims, unique_details
 from ohliad.compare.framing import Contrast, SourceText, framing_contrasts
 from ohliad.compare.lexicon import searchable
@@ -139,6 +139,14 @@ def _citations(
     return tuple(seen[s] for s in sorted(seen))
 
 
+def _first_per_source(side: Sequence[Mention], claims: Sequence[Claim]) -> list[Mention]:
+    """The first mention of each source, in source order (as ``_citations``)."""
+    first: dict[int, Mention] = {}
+    for mention in side:
+        first.setdefault(claims[mention.claim].source, mention)
+    return [first[s] for s in sorted(first)]
+
+
 def _conflict_record(
     conflict: SlotConflict, sources: Sequence[_Source], claims: Sequence[Claim]
 ) -> Conflict:
@@ -146,7 +154,14 @@ def _conflict_record(
         ConflictSide(
             value=side[0].slot.shown,
             normalized=normalized(side[0].slot),
-            citations=_citations(sources, claims, [m.claim for m in side]),
+            citations=tuple(
+                replace(citation, value=mention.slot.shown)
+                for citation, mention in zip(
+                    _citations(sources, claims, [m.claim for m in side]),
+                    _first_per_source(side, claims),
+                    strict=True,
+                )
+            ),
         )
         for side in conflict.sides
     )

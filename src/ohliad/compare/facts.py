@@ -110,7 +110,10 @@ def _new_elements(claim: Claim, others: _Others, skip: frozenset[Slot]) -> list[
     figures = [
         s.shown
         for s in claim.slots
-        if s.kind in _FIGURE_KINDS and s not in skip and not _figure_reported(s, others.claims)
+        if s.kind in _FIGURE_KINDS
+        and s not in skip
+        and s.text.lower() not in others.text
+        and not _figure_reported(s, others.claims)
     ]
     in_conflict = " ".join(s.text.lower() for s in skip)
     names = [

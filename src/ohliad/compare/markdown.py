@@ -56,9 +56,9 @@ def _conflicts(items: Sequence[Mapping[str, Any]]) -> list[str]:
         lines.append(f"- **{kind}**, {_escape(item['slot'])}{about}:{note}")
         for side in item["sides"]:
             for source in side["sources"]:
+                value = source.get("value") or side["value"]
                 lines.append(
-                    f"  - *{_escape(side['value'])}* — {_name(source)}: "
-                    f"“{_escape(source['quote'])}”"
+                    f"  - *{_escape(value)}* — {_name(source)}: “{_escape(source['quote'])}”"
                 )
     return lines
 

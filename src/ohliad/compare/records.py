@@ -36,9 +36,14 @@ class Citation:
 
     source: SourceRef
     quote: str
+    # In a conflict: the value as this source writes it ("some 12,500").
+    value: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.source.to_dict(), "quote": self.quote}
+        data = {**self.source.to_dict(), "quote": self.quote}
+        if self.value is not None:
+            data["value"] = self.value
+        return data
 
 
 @dataclass(frozen=True, slots=True)
