@@ -28,6 +28,7 @@ from ohliad.models import (
 from ohliad.render.jsonout import entry_to_dict
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
+from tests.conftest import SAMPLE
 
 ADMIN_TOKEN = "test-admin-token-5b1e"
 XSS_SCRIPT = "<script>window.__xss = 1</script>"
@@ -273,3 +274,18 @@ def digest_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture
 def client(digest_store: Store) -> TestClient:
     return TestClient(create_app(digest_store, WebSettings(admin_token=ADMIN_TOKEN)))
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The bundled sample corpus through the real pipeline (no translator here)."""
+    from ohliad.ingest import read_inputs
+    from ohliad.pipeline import Pipeline
+
+    store = Store.open(str(tmp_path_factory.mktemp("demo") / "demo.db"))
+    pipeline = Pipeline(store)
+    report = pipeline.ingest(read_inputs([str(SAMPLE)]))
+    assert not report.failures, report.failures
+    pipeline.refresh()
+    yield store
+    store.close()

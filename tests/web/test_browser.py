@@ -9,6 +9,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from ohliad.web import WebSettings, create_app
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
+    "--lang=uk-UA",
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -39,13 +41,13 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(digest_store: Store) -> Iterator[str]:
-    """The app on a real uvicorn server, on a free loopback port."""
+@contextmanager
+def serving(store: Store) -> Iterator[str]:
+    """The app over ``store`` on a real uvicorn server, on a free loopback port."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(digest_store, WebSettings(admin_token="browser-test-token"))
+    app = create_app(store, WebSettings(admin_token="browser-test-token"))
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -54,10 +56,18 @@ def server(digest_store: Store) -> Iterator[str]:
         if not thread.is_alive():
             raise RuntimeError("the uvicorn server did not start")
         threading.Event().wait(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(digest_store: Store) -> Iterator[str]:
+    with serving(digest_store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +122,6 @@ def test_front_page_shows_ukrainian_first_with_english_one_click_away(page: Page
     )
     expect(english.locator(".alternate-headline")).to_be_visible()
     expect(page.locator(".updated")).to_contain_text("Оновлено")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "front-page.png"), full_page=True)
 
 
 def test_story_without_ukrainian_says_so_instead_of_passing_english_off(page: Page) -> None:
@@ -157,7 +165,6 @@ def test_open_a_story_and_read_its_sources_comparison_and_timeline(page: Page) -
     expect(timeline.first).to_contain_text("перше повідомлення")
     sentence = page.locator(".sentences li").nth(1)
     expect(sentence.locator("a.chip")).to_have_text("Continental Post")
-    page.screenshot(path=str(SCREENSHOTS / "story-page.png"), full_page=True)
 
 
 def test_switch_language_to_english(page: Page) -> None:
@@ -212,3 +219,25 @@ def test_hostile_article_text_renders_inert(page: Page, dialogs: list[str]) -> N
     )
     link = page.locator(".source-title a")
     expect(link).to_have_count(0)  # a javascript: URL never becomes a link
+
+
+def test_screenshots_of_the_demo_digest(browser: Browser, demo_store: Store) -> None:
+    """The sample corpus through the real pipeline, as ``ohliad serve`` shows it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with serving(demo_store) as url:
+        context = browser.new_context(
+            base_url=url, viewport={"width": 1200, "height": 900}, locale="uk-UA"
+        )
+        page = context.new_page()
+        page.goto("/")
+        cards = page.locator("article.card")
+        expect(cards).to_have_count(len(demo_store.stored_stories()))
+        drones = cards.filter(has_text="drones cross into Lublin province")
+        expect(drones.locator(".source-count")).to_have_text("5 джерел")
+        page.screenshot(path=str(SCREENSHOTS / "front-page.png"))
+        drones.locator("h2 a").click()
+        expect(page.locator(".source-grid article.source")).to_have_count(5)
+        expect(page.locator(".conflict").first).to_be_visible()
+        page.set_viewport_size({"width": 1200, "height": 1900})
+        page.screenshot(path=str(SCREENSHOTS / "story-page.png"))
+        context.close()

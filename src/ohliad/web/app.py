@@ -93,3 +93,19 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn, with limits on connections and header sizes."""
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        server_header=False,
+        limit_concurrency=200,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
+        log_level="info",
+    )
