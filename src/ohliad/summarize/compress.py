@@ -3,8 +3,9 @@
 Only cuts that leave a grammatical sentence are made: a trailing or
 comma-enclosed attribution ("…, he told reporters on Thursday."), a
 parenthetical aside, a dash-enclosed aside, and a section label in front of
-the sentence ("Why it matters: …", "VIDEO: …"). Anything less certain is left
-alone; the scorer, not the compressor, deals with quotes used as colour.
+the sentence ("Why it matters: …", "VIDEO: …") or a dateline ("PARIS (AP) — ").
+Anything less certain is left alone; the scorer, not the compressor, deals with
+quotes used as colour.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ _LABEL = re.compile(
 )
 
 
+# "MONSEY, N.Y. (AP) — ", "WASHINGTON (Reuters) - ", "MINNEAPOLIS—".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3}\s*(?:\([A-Za-z .]+\))?\s*(?:—|–|--|-)\s*"
+)
+
+
 def _capitalise_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
@@ -68,6 +75,7 @@ def compress_sentence(sentence: str) -> str:
 
 
 def _cut_label(text: str) -> str:
+    text = _DATELINE.sub("", text, count=1)
     return _capitalise_first(_LABEL.sub("", text, count=1))
 
 

@@ -29,8 +29,11 @@ _CLAUSE_STARTER_TEXT = (
 _CLAUSE_STARTERS = frozenset(_CLAUSE_STARTER_TEXT.split())
 _TOP_SENTENCES = 3
 LOADED_PENALTY = 0.6
-QUOTE_PENALTY = 0.3
+QUOTE_PENALTY = 0.1
 QUESTION_PENALTY = 0.5
+# Per word past the length a headline usually has (AllSides' neutral ones: median 8).
+LENGTH_PENALTY = 0.04
+USUAL_WORDS = 8
 
 
 def shorten(text: str, max_words: int) -> str:
@@ -58,7 +61,7 @@ def _title_penalty(title: str) -> float:
         penalty += QUOTE_PENALTY
     if re.search(r"[?!]", title):
         penalty += QUESTION_PENALTY
-    return penalty
+    return penalty + LENGTH_PENALTY * max(0, len(words(title)) - USUAL_WORDS)
 
 
 def _title_centrality(material: StoryMaterial, article: int, top_rows: Sequence[int]) -> float:

@@ -76,11 +76,46 @@ def clean_title(title: str) -> str:
     return title.rstrip(" .")
 
 
+_SENTENCE_END = re.compile(r"[.!][\"”'’)]*$")
+
+
+def _opens_quote(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def _article_sentences(text: str) -> list[str]:
+    """Sentences with whitespace normalised, an opening quotation mark that the
+    splitter left at the end of one sentence moved to the next, and a quotation
+    the splitter cut in pieces joined again (so it is kept or dropped whole)."""
+    pieces = [" ".join(s.split()) for s in split_sentences(text)]
+    for i in range(len(pieces) - 1):
+        if pieces[i].endswith((" “", ' "')):
+            pieces[i + 1] = pieces[i][-1] + pieces[i + 1]
+            pieces[i] = pieces[i][:-2]
+    sentences: list[str] = []
+    open_quote = False
+    for piece in pieces:
+        if open_quote and sentences:
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+        open_quote = _opens_quote(sentences[-1])
+    return sentences
+
+
+def _usable(sentence: str) -> bool:
+    """A statement of reasonable length that ends like one: questions, fragments
+    and a last sentence cut off by an excerpt are not summary material."""
+    count = len(words(sentence))
+    return MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS and bool(
+        _SENTENCE_END.search(sentence)
+    )
+
+
 def _article_candidates(text: str, article: int, compress: bool) -> list[Candidate]:
     out = []
-    for position, sentence in enumerate(split_sentences(text)):
-        count = len(words(sentence))
-        if not MIN_SENTENCE_WORDS <= count <= MAX_SENTENCE_WORDS or sentence.endswith("?"):
+    for position, sentence in enumerate(_article_sentences(text)):
+        if not _usable(sentence):
             continue
         shown = compress_sentence(sentence) if compress else sentence
         out.append(Candidate(shown, sentence, article, position))
