@@ -19,6 +19,69 @@ def test_extracts_body_and_metadata() -> None:
     assert article.published == datetime(2024, 3, 5, 7, 30, tzinfo=UTC)
 
 
+def test_metadata_from_json_ld_and_byline() -> None:
+    json_ld = """<script type="application/ld+json">{"@context": "https://schema.org",
+      "@type": "NewsArticle", "headline": "Tram line approved",
+      "datePublished": "2023-11-20T18:05:00Z"}</script>"""
+    page = (
+        news_page(head=json_ld)
+        .replace('<meta name="author" content="Jane Doe">', "")
+        .replace('<meta property="og:site_name" content="Riverside Courier">', "")
+        .replace('<meta property="article:published_time" content="2024-03-05T09:30:00+02:00">', "")
+        .replace("<h1>", '<p class="byline">By Olena Kovalenko | 20 November 2023</p><h1>')
+    )
+    article = extract_html(page, "https://www.theguardian.com/world/2023/nov/20/tram")
+    assert article.published == datetime(2023, 11, 20, 18, 5, tzinfo=UTC)
+    assert article.author == "Olena Kovalenko"
+    assert article.outlet == "The Guardian"
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_outlet_falls_back_on_the_domain() -> None:
+    page = news_page().replace('<meta property="og:site_name" content="Riverside Courier">', "")
+    article = extract_html(page, "https://news.riverside-courier.co.uk/tram")
+    assert article.outlet == "riverside-courier.co.uk"
+
+
+def test_language_of_a_ukrainian_page() -> None:
+    body = (
+        "<p>Міська рада у вівторок ухвалила рішення продовжити трамвайну лінію до північних "
+        "районів міста після трьох років суперечок.</p><p>Перша черга запрацює навесні, а "
+        "будівництво почнеться наступного року, повідомили в департаменті транспорту.</p>"
+    )
+    assert extract_html(news_page(body)).language == "uk"
+
+
+def test_drops_captions_teasers_and_related_links_in_a_page() -> None:
+    related = "".join(
+        f'<p><a href="/city/{n}">{headline}</a></p>'
+        for n, headline in enumerate(
+            ["Bus drivers vote to strike in March", "New bridge to open after delays"]
+        )
+    )
+    body = (
+        f"<p>{PARAGRAPHS[0]}</p>"
+        '<figure><img src="tram.jpg"><figcaption>A tram in the old town. Photo: Jan Novak/AFP'
+        "</figcaption></figure>"
+        f"<p>{PARAGRAPHS[1]}</p><p>Read more: Tram fares to rise in January</p>"
+        f"<p>{PARAGRAPHS[2]}</p><p>Don't miss</p>{related}<p>{PARAGRAPHS[3]}</p>"
+    )
+    assert extract_html(news_page(body)).text.split("\n\n") == PARAGRAPHS
+
+
+def test_drops_hover_cards_inside_paragraphs() -> None:
+    card = (
+        '<span class="rollover-people"><a href="/people/doe">Jane Doe</a>'
+        '<span class="rollover-block">Jane Doe: Council leader since 2019, see all stories'
+        "</span></span>"
+    )
+    body = f"<p>The council leader {card} said the vote was historic.</p>" + "".join(
+        f"<p>{p}</p>" for p in PARAGRAPHS
+    )
+    text = extract_html(news_page(body)).text
+    assert text.split("\n\n")[0] == "The council leader Jane Doe said the vote was historic."
+
+
 def test_empty_page_has_no_article() -> None:
     with pytest.raises(NoArticleTextError, match="no article text found"):
         extract_html(b"<html><body></body></html>")

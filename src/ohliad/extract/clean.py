@@ -16,8 +16,10 @@ from ohliad.extract.links import is_link_line, normal_words
 
 # A caption, teaser or notice fits in a short line; prose runs longer.
 _SHORT_WORDS = 30
+_SHORT_CHARS = 300
 # Promotions can run long ("Get access to … for as little as …"), but not this long.
 _NOTICE_WORDS = 60
+_NOTICE_CHARS = 600
 # A label above a list of links: "Don't miss", "More on this story".
 _LABEL_WORDS = 4
 # Shorter repeats are slogans or names the body quotes, not pull quotes.
@@ -152,17 +154,23 @@ def _word_count(normal: str) -> int:
     return normal.count(" ") + 1 if normal else 0
 
 
-def _is_boilerplate_line(line: str, words: int) -> bool:
-    if words <= _SHORT_WORDS and (
+def _is_short_boilerplate(line: str) -> bool:
+    return bool(
         _CREDIT.search(line)
         or _LINK_LABEL.search(line)
         or _REPORTING_CREDIT.search(line)
         or _BYLINE.match(line)
         or _NOTICE.search(line)
         or (_TEASER_TAG.search(line) and not _SENTENCE_END.search(line))
-    ):
+    )
+
+
+def _is_boilerplate_line(line: str, words: int) -> bool:
+    if len(line) > _NOTICE_CHARS or words > _NOTICE_WORDS:
+        return False
+    if words <= _SHORT_WORDS and len(line) <= _SHORT_CHARS and _is_short_boilerplate(line):
         return True
-    return words <= _NOTICE_WORDS and bool(_PROMO.search(line) or _SHORTCODE.search(line))
+    return bool(_PROMO.search(line) or _SHORTCODE.search(line))
 
 
 def _is_title_line(normal: str, title: str) -> bool:

@@ -55,7 +55,12 @@ def declared_charset(data: bytes) -> str | None:
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except LookupError:
+        return None
+    except UnicodeDecodeError as error:
+        # A page cut to size may end inside a multi-byte character: drop that tail only.
+        if error.reason == "unexpected end of data" and error.end == len(data):
+            return data[: error.start].decode(encoding, errors="replace")
         return None
 
 

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from ohliad.extract import clean_news_text
+
+BODY = [
+    "Officials in the port city said on Monday that the new ferry terminal would open in May, "
+    "two years later than planned, after a dispute over the contract for the harbour walls.",
+    "The delay has cost the city about 40 million euros, according to the auditor's report, "
+    "which was published after months of pressure from opposition councillors.",
+    "The mayor said the terminal would still pay for itself within a decade, because the number "
+    "of passengers crossing to the islands has doubled since the old pier closed.",
+]
+
+
+def cleaned(*extra: str, at: int = 1, title: str | None = None) -> list[str]:
+    paragraphs = [*BODY[:at], *extra, *BODY[at:]]
+    return clean_news_text("\n".join(paragraphs), title=title).split("\n\n")
+
+
+def test_keeps_prose_untouched() -> None:
+    assert cleaned() == BODY
+
+
+def test_drops_photo_captions_and_credits() -> None:
+    assert (
+        cleaned("The mayor at the opening of the old pier in 2019. /Pool/AFP via Getty Images")
+        == BODY
+    )
+    assert cleaned("Photo: Jan Novak/Reuters") == BODY
+    assert cleaned("Image copyright Harbour Authority") == BODY
+
+
+def test_drops_read_more_lines_and_teasers() -> None:
+    assert cleaned("Read more: Why the islands want a second ferry") == BODY
+    assert cleaned("RELATED: Port strike ends after nine days") == BODY
+    assert cleaned("Council budget row deepens [VIDEO]") == BODY
+
+
+def test_drops_pull_quote_and_its_attribution() -> None:
+    quote = "the terminal would still pay for itself within a decade"
+    assert cleaned(f"“{quote.capitalize()}”", "— the mayor", at=2) == BODY
+
+
+def test_drops_reporting_credits() -> None:
+    assert cleaned("Anna Petrenko reported from Moscow; John Smith in Washington.", at=3) == BODY
+    assert cleaned("Reporting by Anna Petrenko; Editing by John Smith", at=3) == BODY
+    assert cleaned("The Associated Press contributed to this report.", at=3) == BODY
+
+
+def test_drops_newsletter_paywall_and_cookie_notices() -> None:
+    assert cleaned("Sign up for our morning newsletter to get the news in your inbox.") == BODY
+    assert cleaned("Already a subscriber? Log in to continue reading.") == BODY
+    assert cleaned("We use cookies to improve your experience on this site.") == BODY
+    assert cleaned("Follow us on Telegram") == BODY
+
+
+def test_drops_byline_dateline_and_repeated_title() -> None:
+    title = "Ferry terminal opening delayed to May"
+    assert (
+        cleaned(
+            title, "By Anna Petrenko and John Smith", "Updated: 3 May 2024 10:00", at=0, title=title
+        )
+        == BODY
+    )
+
+
+def test_keeps_sentences_that_only_mention_trigger_words() -> None:
+    prose = [
+        "By the end of the year, the photo agency said, it will have moved all its staff to the port.",
+        "Readers can subscribe to the ferry operator's timetable, the mayor added in a statement.",
+    ]
+    assert cleaned(*prose) == [BODY[0], *prose, *BODY[1:]]
