@@ -43,8 +43,10 @@ class ArticleFeatures:
 
 def embedding_text(article: Article, lead_chars: int) -> str:
     """Title and lead: the part of a news article that names the event."""
-    lead = article.text[:lead_chars].rsplit(" ", 1)[0] if len(article.text) > lead_chars else ""
-    return f"{article.title}. {lead or article.text}".strip(". ")
+    lead = article.text
+    if len(lead) > lead_chars:
+        lead = lead[:lead_chars].rsplit(" ", 1)[0] if lead_chars else ""
+    return f"{article.title}. {lead}".strip(". ")
 
 
 def content_terms(text: str) -> Counter[str]:

@@ -224,7 +224,7 @@ class OnlineClusterer:
             self._index.prune_postings()
 
 
-def _final_keys(assignments: Sequence[Assignment]) -> list[str]:
+def final_story_keys(assignments: Sequence[Assignment]) -> list[str]:
     """Story keys after all merges (a merged key points to its survivor)."""
     merged_into: dict[str, str] = {}
     for assignment in assignments:
@@ -255,7 +255,7 @@ def assign_stories(
     )
     clusterer = OnlineClusterer(config, embedder)
     assignments = clusterer.add_batch([articles[i] for i in order])
-    keys = _final_keys(assignments)
+    keys = final_story_keys(assignments)
     result = [""] * len(articles)
     for position, index in enumerate(order):
         result[index] = keys[position]

@@ -17,6 +17,8 @@ from ohliad.cluster.features import ArticleFeatures
 from ohliad.nlp.embedders import Vectors
 
 _DAY = 86_400.0
+# Cached idf values are refreshed once the window has grown by 1/32.
+_IDF_STALENESS = 32
 
 
 class WindowedFrequencies:
@@ -31,6 +33,10 @@ class WindowedFrequencies:
         self._day_docs: Counter[int] = Counter()
         self.counts: Counter[str] = Counter()
         self.documents = 0
+        # idf moves slowly, so values are cached and refreshed every so often.
+        self._idf: dict[str, float] = {}
+        self.generation = 0
+        self._refreshed_at = 0
 
     def add(self, keys: Iterable[str], time: float | None) -> None:
         day = int((time or 0.0) // _DAY)
@@ -39,6 +45,8 @@ class WindowedFrequencies:
         self._day_docs[day] += 1
         self.counts.update(distinct)
         self.documents += 1
+        if self.documents - self._refreshed_at > self.documents // _IDF_STALENESS:
+            self._refresh()
 
     def forget_before(self, time: float) -> None:
         cutoff = int(time // _DAY)
@@ -46,31 +54,56 @@ class WindowedFrequencies:
             self.counts.subtract(self._days.pop(day))
             self.documents -= self._day_docs.pop(day)
         self.counts = +self.counts  # drop zero counts
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self._idf.clear()
+        self.generation += 1
+        self._refreshed_at = self.documents
 
     def idf(self, key: str) -> float:
-        return math.log((1 + self.documents) / (1 + self.counts.get(key, 0))) + 1.0
+        value = self._idf.get(key)
+        if value is None:
+            value = math.log((1 + self.documents) / (1 + self.counts.get(key, 0))) + 1.0
+            self._idf[key] = value
+        return value
 
 
-def weighted_cosine(a: Mapping[str, int], b: Mapping[str, int], df: WindowedFrequencies) -> float:
-    """Cosine of tf-idf vectors (with the given document frequencies)."""
+def idf_norm(vector: Mapping[str, int], df: WindowedFrequencies) -> float:
+    idf = df.idf
+    return math.sqrt(sum((count * idf(key)) ** 2 for key, count in vector.items()))
+
+
+def weighted_cosine(
+    a: Mapping[str, int],
+    b: Mapping[str, int],
+    df: WindowedFrequencies,
+    norms: tuple[float, float],
+) -> float:
+    """Cosine of tf-idf vectors, given their norms under the same frequencies."""
     if not a or not b:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    idf = {key: df.idf(key) for key in set(a) | set(b)}
-    dot = sum(count * b[key] * idf[key] ** 2 for key, count in a.items() if key in b)
-    if dot == 0:
-        return 0.0
-    norm_a = math.sqrt(sum((count * idf[key]) ** 2 for key, count in a.items()))
-    norm_b = math.sqrt(sum((count * idf[key]) ** 2 for key, count in b.items()))
-    return dot / (norm_a * norm_b)
+    idf = df.idf
+    dot = sum(count * b[key] * idf(key) ** 2 for key, count in a.items() if key in b)
+    return dot / (norms[0] * norms[1]) if dot else 0.0
 
 
 class StoryState:
     """The running profile of one open story: summed vectors, term and entity
     counts, time span and the ANN keys of its articles."""
 
-    __slots__ = ("article_keys", "entities", "first_time", "key", "last_time", "terms", "vector")
+    __slots__ = (
+        "_norms",
+        "article_keys",
+        "entities",
+        "first_time",
+        "key",
+        "last_time",
+        "terms",
+        "vector",
+    )
 
     def __init__(self, key: str, features: ArticleFeatures, article_key: int) -> None:
         self.key = key
@@ -80,6 +113,8 @@ class StoryState:
         self.first_time = features.time
         self.last_time = features.time
         self.article_keys = [article_key]
+        # tf-idf norms, by attribute, with the (frequencies generation, size) they hold for.
+        self._norms: dict[str, tuple[int, int, float]] = {}
 
     @property
     def size(self) -> int:
@@ -88,6 +123,15 @@ class StoryState:
     def centroid(self) -> Vectors:
         norm = float(np.linalg.norm(self.vector))
         return self.vector / norm if norm else self.vector
+
+    def norm(self, attribute: str, df: WindowedFrequencies) -> float:
+        """The tf-idf norm of ``terms`` or ``entities``, cached while valid."""
+        cached = self._norms.get(attribute)
+        if cached is not None and cached[:2] == (df.generation, self.size):
+            return cached[2]
+        value = idf_norm(getattr(self, attribute), df)
+        self._norms[attribute] = (df.generation, self.size, value)
+        return value
 
     def absorb(self, other: StoryState) -> None:
         self.vector += other.vector
@@ -119,9 +163,18 @@ def similarity(
 ) -> float:
     """The calibrated score of ``ClusterConfig`` for two stories."""
     embedding = float(np.dot(a.centroid(), b.centroid()))
+    terms = weighted_cosine(
+        a.terms, b.terms, terms_df, (a.norm("terms", terms_df), b.norm("terms", terms_df))
+    )
+    entities = weighted_cosine(
+        a.entities,
+        b.entities,
+        entities_df,
+        (a.norm("entities", entities_df), b.norm("entities", entities_df)),
+    )
     return (
         config.weight_embedding * embedding
-        + config.weight_terms * weighted_cosine(a.terms, b.terms, terms_df)
-        + config.weight_entities * weighted_cosine(a.entities, b.entities, entities_df)
+        + config.weight_terms * terms
+        + config.weight_entities * entities
         - config.weight_time * hours_apart(a, b) / config.window_hours
     )
