@@ -7,6 +7,7 @@ from typing import Protocol
 from ohliad.models import Story, Summary
 from ohliad.registry import Registry
 from ohliad.summarize.extractive import ExtractiveSummarizer
+from ohliad.summarize.llm import LLMSummarizer
 from ohliad.summarize.options import SummaryOptions
 
 
@@ -25,6 +26,11 @@ summarizers: Registry[Summarizer] = Registry("summarizer")
 @summarizers.register("extractive")
 def _make_extractive() -> Summarizer:
     return ExtractiveSummarizer()
+
+
+@summarizers.register("llm")
+def _make_llm() -> Summarizer:
+    return LLMSummarizer()
 
 
 def summarize_story(story: Story, options: SummaryOptions | None = None) -> Summary:

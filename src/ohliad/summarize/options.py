@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ohliad.nlp.llm import LLMSettings
+
 
 class SummaryOptionsError(ValueError):
     """Options that no summary can satisfy."""
@@ -15,7 +17,9 @@ class SummaryOptions:
 
     ``max_words`` caps the summary's length in words on top of
     ``max_sentences``; the first sentence is kept even when it alone is longer.
-    ``compress`` turns the light sentence compression on or off.
+    ``compress`` turns the light sentence compression on or off. ``llm`` is
+    the endpoint of the ``llm`` engine; without it, that engine reads
+    ``OHLIAD_LLM_BASE_URL`` and ``OHLIAD_LLM_MODEL``.
     """
 
     max_sentences: int = 4
@@ -23,6 +27,7 @@ class SummaryOptions:
     headline_max_words: int = 12
     engine: str = "extractive"
     compress: bool = True
+    llm: LLMSettings | None = None
 
     def __post_init__(self) -> None:
         if self.max_sentences < 1:
