@@ -212,7 +212,7 @@ def test_sources_and_sentences_are_bounded_with_notes() -> None:
     comparison = _compare(long_article, *articles, options=options)
     assert len(comparison.sources) == 4
     assert any("first 4 sources" in note for note in comparison.notes)
-    assert any("Long Times" in note and "first 10 of 50" in note for note in comparison.notes)
+    assert any("Long Times" in note and "first 10 sentences" in note for note in comparison.notes)
 
 
 def test_markdown_is_empty_without_content() -> None:

@@ -31,7 +31,7 @@ from ohliad.compare.records import (
 )
 from ohliad.models import Article, Story
 from ohliad.nlp.embedders import get_embedder
-from ohliad.nlp.sentences import split_sentences
+from ohliad.nlp.sentences import split_paragraphs, split_sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,8 @@ class CompareOptions:
     embedder: str = "minilm"
     # Bounds that keep a 20-source story or a very long article in bounded time.
     max_sources: int = 20
-    max_sentences_per_article: int = 40
-    max_claims: int = 200
+    max_sentences_per_article: int = 30
+    max_claims: int = 150
     max_unique_per_source: int = 6
     # Claims must align this well before their slots about the same thing are
     # compared; lone event slots (one date each) need closer claims, figures in
@@ -117,15 +117,24 @@ def _claims(sources: Sequence[_Source], options: CompareOptions) -> tuple[list[C
     claims: list[Claim] = []
     notes: list[str] = []
     for index, source in enumerate(sources):
-        sentences = split_sentences(source.article.text)
-        if len(sentences) > per_article:
-            notes.append(
-                f"{source.article.label}: compared the first {per_article} of "
-                f"{len(sentences)} sentences."
-            )
+        sentences, complete = _leading_sentences(source.article.text, per_article)
+        if not complete:
+            notes.append(f"{source.article.label}: compared its first {per_article} sentences.")
         published = source.article.published.date() if source.article.published else None
-        claims.extend(extract_claims(index, sentences[:per_article], published))
+        claims.extend(extract_claims(index, sentences, published))
     return claims, notes
+
+
+def _leading_sentences(text: str, limit: int) -> tuple[list[str], bool]:
+    """The first ``limit`` sentences, splitting no more paragraphs than needed
+    (a very long article costs no more than a short one); and whether that is all."""
+    sentences: list[str] = []
+    paragraphs = split_paragraphs(text)
+    for read, paragraph in enumerate(paragraphs, start=1):
+        sentences.extend(split_sentences(paragraph))
+        if len(sentences) >= limit:
+            return sentences[:limit], len(sentences) == limit and read == len(paragraphs)
+    return sentences, True
 
 
 def _citations(
