@@ -8,6 +8,7 @@ serves the full article page behind each teaser item, and robots.txt.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from collections import Counter
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,15 @@ def _paragraphs_html(text: str) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p.strip())
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A watcher killed mid-request resets its connections; that is expected here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FeedServer:
     """RSS feeds at ``/feeds/<name>.xml`` and article pages at ``/articles/<guid>.html``."""
 
@@ -43,8 +54,7 @@ class FeedServer:
         self.requests: Counter[str] = Counter()
         self.not_modified = 0
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     # Content ------------------------------------------------------------------

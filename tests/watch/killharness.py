@@ -112,7 +112,7 @@ def kill_and_restart(
     *,
     kills: int,
     seed: int,
-    first_max_delay: float = 3.0,
+    first_max_delay: float = 8.0,
     per_round: int = 4,
     startup_timeout: float = 300.0,
     log: Callable[[str], None] = print,
