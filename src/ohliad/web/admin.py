@@ -9,7 +9,9 @@ HTML forms take it as a field the person types. Forms also refuse a foreign
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Header, HTTPException, Request, status
@@ -22,6 +24,9 @@ from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import token_matches
 from ohliad.web.views import safe_url
+
+if TYPE_CHECKING:
+    from ohliad.pipeline import Pipeline
 
 router = APIRouter(tags=["admin"])
 
@@ -74,14 +79,19 @@ def add_feed(store: Store, feed: FeedIn) -> FeedAdded:
     return FeedAdded(id=state.id, url=state.url)
 
 
+@cache
+def _pipeline(open_pipeline: Callable[[], Pipeline]) -> Pipeline:
+    return open_pipeline()
+
+
 def rerun_story(store: Store, settings: WebSettings, key: str) -> StoryRerun:
     """Recompute a story's digest entry from its stored articles now."""
-    if settings.pipeline is None:
+    if settings.open_pipeline is None:
         raise HTTPException(503, "re-running stories needs the pipeline: start with ohliad serve")
     story = store.story(key)
     if story is None:
         raise HTTPException(404, f"no story {key!r}")
-    entry = settings.pipeline.build_entry(story)
+    entry = _pipeline(settings.open_pipeline).build_entry(story)
     members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
     with store.transaction() as tx:
         tx.save_entry(key, entry_to_dict(entry), members=members)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,7 +37,9 @@ class WebSettings:
     rate_burst: int = 120
     # Absolute links in feeds; taken from the request when unset.
     public_url: str | None = None
-    pipeline: Pipeline | None = field(default=None, compare=False)
+    # Opens the pipeline for re-running stories, on first use: loading its
+    # engines would otherwise delay the server's start.
+    open_pipeline: Callable[[], Pipeline] | None = field(default=None, compare=False)
 
 
 def store_of(request: Request) -> Store:
