@@ -69,7 +69,7 @@ class StoryMaterial:
 def clean_title(title: str) -> str:
     """The title without a trailing " | Outlet", surrounding quotes or full stop."""
     title = " ".join(title.split())
-    title = _SITE_SUFFIX.sub("", title)
+    title = _SITE_SUFFIX.sub("", title).rstrip(" .")
     quoted = _SURROUNDING_QUOTES.match(title)
     if quoted:
         title = quoted.group(1)
