@@ -151,7 +151,7 @@ class ChatClient:
         """The model ids the endpoint serves (``GET /models``); checks it is reachable."""
         where = f"{self.settings.base_url.rstrip('/')}/models"
         try:
-            response = self._http.get("models", timeout=self.settings.connect_timeout)
+            response = self._http.get("models")
         except httpx.HTTPError as error:
             raise LLMConnectionError(
                 f"{where}: cannot reach the endpoint: {_describe(error)}"
@@ -177,9 +177,10 @@ class ChatClient:
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "temperature": self.settings.temperature if temperature is None else temperature,
         }
-        tokens = max_tokens or self.settings.max_tokens
-        if tokens:
-            payload["max_tokens"] = tokens
+        # The settings' limit caps every call; a call may ask for less.
+        limits = [t for t in (max_tokens, self.settings.max_tokens) if t]
+        if limits:
+            payload["max_tokens"] = min(limits)
         if response_format:
             payload["response_format"] = dict(response_format)
         with self._slots:

@@ -54,6 +54,12 @@ _WRAPPING_QUOTES = ("\"'«“„", "\"'»”“")
 MAX_ARTICLE_CHARS = 4000
 
 
+def reply_token_limit(segments: Sequence[Segment]) -> int:
+    """A cap on a reply's length, so a model that rambles stops: Ukrainian
+    takes at most about two tokens per English character, plus the JSON."""
+    return 64 + 2 * sum(len(s.text) for s in segments)
+
+
 def _renderings_note(renderings: Sequence[Rendering]) -> str:
     if not renderings:
         return ""
@@ -148,7 +154,8 @@ class LLMTranslator:
             else batch_prompt(kind, [segments[i] for i in ix])
             for kind, ix in groups.items()
         ]
-        replies = self.client.complete_many(requests)
+        limit = reply_token_limit(segments)
+        replies = self.client.complete_many(requests, max_tokens=limit)
         _raise_if_all_failed(replies)
         results: list[str | None] = [None] * len(segments)
         for indexes, reply in zip(groups.values(), replies, strict=True):
