@@ -10,6 +10,7 @@ bylines and datelines, and a title repeated at the top.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 from ohliad.extract.links import is_link_line, normal_words
@@ -183,17 +184,20 @@ def _is_title_line(normal: str, title: str) -> bool:
     return normal.startswith(title) and _word_count(normal) <= _word_count(title) + 6
 
 
-def _repeats_body(index: int, normals: Sequence[str]) -> bool:
-    """A pull quote: this short paragraph's words recur inside a longer paragraph."""
-    mine = normals[index]
-    if not _PULL_QUOTE_MIN_WORDS <= _word_count(mine) <= _SHORT_WORDS:
-        return False
-    padded = f" {mine} "
-    return any(
-        len(other) > len(mine) and padded in f" {other} "
-        for j, other in enumerate(normals)
-        if j != index
-    )
+class _PullQuotes:
+    """Finds pull quotes: short paragraphs whose words recur inside a longer paragraph."""
+
+    def __init__(self, normals: Sequence[str]) -> None:
+        self._normals = normals
+        self._copies = Counter(normals)
+        self._all = "\n".join(f" {normal} " for normal in normals)
+
+    def __call__(self, index: int) -> bool:
+        mine = self._normals[index]
+        if not _PULL_QUOTE_MIN_WORDS <= _word_count(mine) <= _SHORT_WORDS:
+            return False
+        # Occurrences beyond the paragraph's own copies lie inside other paragraphs.
+        return self._all.count(f" {mine} ") > self._copies[mine]
 
 
 def _related_link_lines(
@@ -237,13 +241,14 @@ def clean_paragraphs(
     normals = [normal_words(p) for p in paragraphs]
     title_normal = normal_words(title or "")
     related = _related_link_lines(paragraphs, normals, links)
+    is_pull_quote = _PullQuotes(normals)
     kept: list[str] = []
     dropped_quote = False
     for index, (paragraph, normal) in enumerate(zip(paragraphs, normals, strict=True)):
         words = _word_count(normal)
         if dropped_quote and _ATTRIBUTION.match(paragraph):
             continue
-        dropped_quote = _repeats_body(index, normals)
+        dropped_quote = is_pull_quote(index)
         if (
             dropped_quote
             or index in related
