@@ -124,6 +124,35 @@ def test_article_hit_names_its_story(store: Store) -> None:
     assert article_hit(store, article_id + 100) is None
 
 
+def test_latest_news_first_then_undated(store: Store) -> None:
+    _add(
+        store,
+        "old",
+        "Old",
+        "x",
+        published=datetime(2026, 3, 1, tzinfo=UTC),
+        url="https://a.example/1",
+    )
+    _add(store, "undated", "Undated", "y")
+    _add(
+        store,
+        "new",
+        "New",
+        "z",
+        published=datetime(2026, 3, 9, tzinfo=UTC),
+        url="https://a.example/2",
+    )
+    _add(
+        store,
+        "older",
+        "Older",
+        "w",
+        published=datetime(2026, 2, 1, tzinfo=UTC),
+        url="https://a.example/3",
+    )
+    assert _ids(store, Filters()) == ["new", "old", "older", "undated"]
+
+
 def test_pages_do_not_overlap(store: Store) -> None:
     for n in range(5):
         _add(store, f"s{n}", f"Story {n}", f"Body {n}")

@@ -145,12 +145,21 @@ def _stored(row: StoryRow) -> StoredStory:
 def find_stories(
     store: Store, filters: Filters, *, limit: int | None = None, offset: int = 0
 ) -> list[StoredStory]:
-    """Stories with digest entries that pass ``filters``, most recently updated first."""
+    """Stories with digest entries that pass ``filters``, latest news first: by
+    their newest article's publication time, then by when they were updated."""
     with Session(store.engine) as session:
         query = _stories_query(session, filters)
         if query is None:
             return []
-        query = query.order_by(StoryRow.updated_at.desc(), StoryRow.id.desc()).offset(offset)
+        newest_article = (
+            select(func.max(ArticleRow.published))
+            .join(StoryArticleRow, StoryArticleRow.article_id == ArticleRow.id)
+            .where(StoryArticleRow.story_id == StoryRow.id)
+            .scalar_subquery()
+        )
+        query = query.order_by(
+            newest_article.desc().nulls_last(), StoryRow.updated_at.desc(), StoryRow.id.desc()
+        ).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         return [_stored(row) for row in session.scalars(query)]

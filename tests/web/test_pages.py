@@ -1,0 +1,66 @@
+"""Server-rendered pages through httpx: filters, pagination, errors, admin page."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from ohliad.store import Store
+from ohliad.web import WebSettings, create_app
+
+
+def _headlines(html: str) -> list[str]:
+    return re.findall(r'<h2 class="card-headline"><a [^>]*>([^<]*)</a>', html)
+
+
+def test_filters_narrow_the_front_page(client: TestClient) -> None:
+    html = client.get("/", params={"outlet": "Danube Herald", "lang": "en"}).text
+    assert _headlines(html) == ["Izmail ports handle record February cargo"]
+    assert '<option value="Danube Herald" selected>' in html
+    empty = client.get("/", params={"from": "2026-04-01"}).text
+    assert _headlines(empty) == []
+    assert "Сюжетів не знайдено." in empty
+
+
+def test_pager_links_walk_the_stories(digest_store: Store) -> None:
+    client = TestClient(create_app(digest_store, WebSettings(page_size=2)))
+    first = client.get("/", params={"lang": "en"}).text
+    assert len(_headlines(first)) == 2
+    older = re.search(r'<a rel="next" href="([^"]+)">', first)
+    assert older is not None
+    second = client.get(older.group(1).replace("&amp;", "&")).text
+    assert _headlines(second) == [
+        "Mayor denies report &lt;img src=&#34;x&#34; onerror=&#34;window.__xss = 1&#34;&gt;"
+    ]
+    assert 'rel="next"' not in second
+    assert 'rel="prev"' in second
+
+
+def test_language_switch_keeps_the_filters(client: TestClient) -> None:
+    html = client.get("/", params={"outlet": "Danube Herald"}).text
+    assert 'href="/?outlet=Danube+Herald&amp;lang=en"' in html
+
+
+def test_unknown_story_is_a_404_page_for_people(client: TestClient) -> None:
+    response = client.get("/stories/nothing-here", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "Не знайдено: nothing-here" in response.text
+
+
+def test_bad_filter_is_a_400_page_for_people(client: TestClient) -> None:
+    response = client.get(
+        "/search", params={"q": "x", "to": "soon"}, headers={"Accept": "text/html"}
+    )
+    assert response.status_code == 400
+    assert "to: expected a date as YYYY-MM-DD, got &#39;soon&#39;" in response.text
+
+
+def test_admin_page_offers_the_actions_only_with_a_token(
+    client: TestClient, digest_store: Store
+) -> None:
+    html = client.get("/admin").text
+    assert 'action="/admin/feeds"' in html and 'action="/admin/rerun"' in html
+    off = TestClient(create_app(digest_store, WebSettings(admin_token=None))).get("/admin").text
+    assert "Admin actions are off" in off
+    assert '<form class="admin-form"' not in off
