@@ -48,6 +48,15 @@ def test_unknown_story_is_a_404_page_for_people(client: TestClient) -> None:
     assert "Не знайдено: nothing-here" in response.text
 
 
+def test_unknown_path_is_a_404_page_for_people_and_json_for_programs(client: TestClient) -> None:
+    page = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert '<h1 class="error-message">Not Found</h1>' in page.text
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not Found"}
+
+
 def test_bad_filter_is_a_400_page_for_people(client: TestClient) -> None:
     response = client.get(
         "/search", params={"q": "x", "to": "soon"}, headers={"Accept": "text/html"}

@@ -6,13 +6,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+# Starlette's own: routing raises it for unknown paths and methods.
+from starlette.exceptions import HTTPException
+
 from ohliad.store import Store
+from ohliad.store.search import SearchUnsupportedError
 from ohliad.web import admin, api, pages, publish
 from ohliad.web.deps import WebSettings, render_page
 from ohliad.web.i18n import parse_lang
@@ -56,8 +60,12 @@ def _add_error_pages(app: FastAPI) -> None:
             return render_page(request, "error.html", lang, status_code=code, message=message)
         return JSONResponse({"detail": message}, status_code=code)
 
+    async def handle_unsupported(request: Request, exc: Exception) -> Response:
+        return await handle(request, HTTPException(501, str(exc)))
+
     app.add_exception_handler(HTTPException, handle)
     app.add_exception_handler(RequestValidationError, handle)
+    app.add_exception_handler(SearchUnsupportedError, handle_unsupported)
 
 
 def _add_docs(app: FastAPI) -> None:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Literal
 
 Lang = Literal["uk", "en"]
-LANGUAGES: tuple[Lang, ...] = ("uk", "en")
 
 _UK_MONTHS = [
     "січня",

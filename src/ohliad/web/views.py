@@ -171,7 +171,10 @@ def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPag
         _source_view(ref, articles.get(ref.article_id or -1), outlet_by_id) for ref in entry.sources
     ]
     by_id = {s.article_id: s for s in sources if s.article_id is not None}
-    in_time_order = sorted(sources, key=lambda s: (s.published is None, s.published or 0))
+    # Undated sources last; sorted() keeps the entry's order among equals.
+    in_time_order = sorted(
+        sources, key=lambda s: s.published.timestamp() if s.published else float("inf")
+    )
     return StoryPage(
         card=story_card(stored, lang),
         sentences=[
