@@ -215,14 +215,16 @@ class NameFixer:
                 pairs.extend(zip(en_words, uk_words, strict=True))
         return pairs
 
+    def _established_words(self) -> list[tuple[str, str]]:
+        return [(en, uk) for en, uk in self._words() if self.table.is_established(en)]
+
     def apply(self, translation: str) -> str:
-        """Latin spellings left in the text become Ukrainian; near-miss
-        spellings (Блинкен for Блінкен) take the table's spelling."""
-        for english_name, ukrainian_name in sorted(self.names, key=lambda n: -len(n[0])):
-            translation = re.sub(
-                r"(?<!\w)" + re.escape(english_name) + r"(?!\w)", ukrainian_name, translation
-            )
-        for english_word, ukrainian_word in self._words():
+        """Established names (the override table) written as the table says:
+        a Latin spelling left in the text, or a near miss (Блинкен for
+        Блінкен), is replaced. Other names keep the engine's spelling: rules
+        on English spelling alone are no better than a good engine's ear, and
+        brands and handles (Bing, #Mastodon) often stay in Latin."""
+        for english_word, ukrainian_word in self._established_words():
             translation = self._correct_near_misses(translation, ukrainian_word)
             translation = re.sub(
                 r"(?<!\w)" + re.escape(english_word) + r"(?!\w)", ukrainian_word, translation
@@ -247,8 +249,8 @@ class NameFixer:
 
     def missing(self, translation: str) -> list[str]:
         """Established surnames the translation does not write as the table says."""
-        problems = []
-        for english_word, ukrainian_word in self._words():
-            if self.table.is_established(english_word) and _stem(ukrainian_word) not in translation:
-                problems.append(f"{english_word!r} must be written {ukrainian_word!r}")
-        return problems
+        return [
+            f"{english_word!r} must be written {ukrainian_word!r}"
+            for english_word, ukrainian_word in self._established_words()
+            if _stem(ukrainian_word) not in translation
+        ]

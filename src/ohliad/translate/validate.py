@@ -16,13 +16,30 @@ _NOT_UKRAINIAN = re.compile(r"[ыэъёЫЭЪЁ]")
 # What chat models wrap around an answer, or echo from the prompt.
 _CHATTER = re.compile(
     r"(^|\n)\s*(translation|ukrainian|переклад|український переклад|english|source)\s*:"
-    r"|here is|here's|sure[,!]|as an ai|i cannot|i can't|```"
-    r"|ось переклад|перекладіть|translate the|\bsegments?\b|<\|?/?(im_start|im_end|s)\|?>",
+    r"|\b(here is|here's|sure[,!]|as an ai|i cannot|i can't|translate the|segments?)\b"
+    r"|\b(ось переклад|перекладіть|перекладаю)\b|```|<\|?/?(im_start|im_end|s)\|?>",
     re.IGNORECASE,
 )
+# Kept in Latin script on purpose: links, handles, hashtags, placeholders, markup.
+_VERBATIM = re.compile(
+    r"https?://\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b(?:/\S*)?|[@#]\w+|\[[^\]]*\]|<[^>]*>"
+)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# Latin words that are names (capitalised, acronyms, with digits) may stay Latin
+# (Bing, Instagram, NATO); lower-case English words are a translation left undone.
+_NAME_LIKE = re.compile(r"[A-Z]")
 # Numbers as written in English (1,200 / 3.5) and in Ukrainian (1 200 / 3,5).
-_ENGLISH_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]\d)|\d+(?:\.\d+)?")
-_UKRAINIAN_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
+# Ordinals and clock times (3rd, 2pm) are often written otherwise; small
+# whole numbers often as words ("two weeks" / "два тижні").
+_ENGLISH_NUMBER = re.compile(
+    r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?![\w,]\d)(?!\s?(?:st|nd|rd|th|am|pm|a\.m|p\.m)\b)"
+)
+_UKRAINIAN_NUMBER = re.compile(
+    r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?)(?:\s?(тис|млн|млрд))?"
+)
+_SCALE = {"тис": 1000, "млн": 1000000, "млрд": 1000000000}
+SMALLEST_CHECKED_NUMBER = 11
 
 MIN_CYRILLIC_SHARE = 0.6
 # Ukrainian runs longer than English; outside these bounds a sentence was cut
@@ -44,26 +61,38 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def english_numbers(text: str) -> list[Decimal]:
+    """The numbers a translation must carry over (see ``SMALLEST_CHECKED_NUMBER``)."""
     values = (_decimal(m.group().replace(",", "")) for m in _ENGLISH_NUMBER.finditer(text))
-    return [v for v in values if v is not None]
+    return [
+        v
+        for v in values
+        if v is not None and (v >= SMALLEST_CHECKED_NUMBER or v != v.to_integral_value())
+    ]
 
 
 def ukrainian_numbers(text: str) -> list[Decimal]:
+    """Numbers in Ukrainian text; "20 тис." counts as both 20 and 20000."""
     found = []
     for match in _UKRAINIAN_NUMBER.finditer(text):
-        digits = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
+        digits = re.sub(r"[ \u00a0\u202f]", "", match.group(1)).replace(",", ".")
         value = _decimal(digits)
-        if value is not None:
-            found.append(value)
+        if value is None:
+            continue
+        found.append(value)
+        if match.group(2):
+            found.append((value * _SCALE[match.group(2)]).normalize())
     return found
 
 
 def script_problem(translation: str) -> str | None:
-    """Not Ukrainian: too few Cyrillic letters, or letters Ukrainian lacks."""
-    letters = _letters(translation)
+    """Not Ukrainian: too few Cyrillic letters, or letters Ukrainian lacks.
+    Links, handles and Latin names are left out of the count."""
+    text = _VERBATIM.sub(" ", translation)
+    text = _LATIN_WORD.sub(lambda m: " " if _NAME_LIKE.search(m.group()) else m.group(), text)
+    letters = _letters(text)
     if letters == 0:
         return None
-    share = len(_CYRILLIC.findall(translation)) / letters
+    share = len(_CYRILLIC.findall(text)) / letters
     if share < MIN_CYRILLIC_SHARE:
         return f"only {share:.0%} of the letters are Cyrillic"
     wrong = _NOT_UKRAINIAN.search(translation)
@@ -91,7 +120,7 @@ def chatter_problem(translation: str) -> str | None:
 def number_problem(source: str, translation: str) -> str | None:
     """Every number of the source must come through (counts and dates matter in news)."""
     remaining = ukrainian_numbers(translation)
-    for value in english_numbers(source):
+    for value in english_numbers(_VERBATIM.sub(" ", source)):
         if value in remaining:
             remaining.remove(value)
         else:
