@@ -85,3 +85,12 @@ def test_drops_hover_cards_inside_paragraphs() -> None:
 def test_empty_page_has_no_article() -> None:
     with pytest.raises(NoArticleTextError, match="no article text found"):
         extract_html(b"<html><body></body></html>")
+
+
+def test_joins_a_body_split_into_chunks_around_ads() -> None:
+    chunk = '<div class="grid"><div class="article-body">{}</div></div>'
+    ad = '<div class="grid"><aside class="ad-slot"><p>Advertisement</p></aside></div>'
+    first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    second = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
+    body = f'<div class="chunks">{chunk.format(first)}{ad}{chunk.format(second)}</div>'
+    assert extract_html(news_page(body)).text.split("\n\n") == PARAGRAPHS

@@ -11,11 +11,12 @@ from lxml import html as lxml_html
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from ohliad.extract.chunks import continued_body
 from ohliad.extract.clean import clean_paragraphs
 from ohliad.extract.decode import cut_text_to_size, cut_to_size, decode_html
 from ohliad.extract.errors import NoArticleTextError
 from ohliad.extract.language import detect_language
-from ohliad.extract.links import headline_links
+from ohliad.extract.links import headline_links, normal_words
 from ohliad.extract.metadata import page_metadata
 from ohliad.extract.options import ExtractOptions
 from ohliad.extract.outlets import outlet_from_url
@@ -114,6 +115,22 @@ def _article_paragraphs(
     return paragraphs
 
 
+def _more_chunks(
+    tree: lxml_html.HtmlElement,
+    paragraphs: list[str],
+    options: ExtractOptions,
+    *,
+    title: str | None,
+    links: frozenset[str],
+) -> list[str]:
+    """Cleaned paragraphs of later body chunks that the extraction left out."""
+    extra = continued_body(tree, paragraphs)
+    if options.clean:
+        extra = clean_paragraphs(extra, title=title, links=links)
+    have = {normal_words(p) for p in paragraphs}
+    return [p for p in extra if normal_words(p) not in have]
+
+
 def extract_html(
     html: bytes | str, url: str | None = None, *, options: ExtractOptions | None = None
 ) -> Article:
@@ -138,6 +155,7 @@ def extract_html(
             break
     if prose < options.min_article_chars:
         raise NoArticleTextError()
+    paragraphs += _more_chunks(tree, paragraphs, options, title=metadata.title, links=links)
     return Article(
         title=metadata.title or "",
         text="\n\n".join(paragraphs),
