@@ -69,6 +69,18 @@ def test_json_feed_has_the_required_fields_of_version_1_1(client: TestClient) ->
     assert feed["items"][1]["content_html"].startswith("<p><em>Українського тексту немає")
 
 
+def test_feeds_answer_conditional_requests(client: TestClient) -> None:
+    first = client.get("/feeds/atom.xml")
+    etag = first.headers["etag"]
+    again = client.get("/feeds/atom.xml", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    other_edition = client.get(
+        "/feeds/atom.xml", params={"lang": "en"}, headers={"If-None-Match": etag}
+    )
+    assert other_edition.status_code == 200
+
+
 def test_unknown_feed_is_404(client: TestClient) -> None:
     assert client.get("/feeds/rss.txt").status_code == 404
 

@@ -4,8 +4,10 @@ contract)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -20,6 +22,7 @@ from ohliad.web.i18n import Lang, parse_lang
 router = APIRouter(tags=["feeds"])
 
 FEED_SIZE = 50
+CACHE_SECONDS = 300
 LangQuery = Annotated[str | None, Query(description="Edition: uk (default) or en")]
 
 _FEED_FORMATS = {
@@ -27,6 +30,17 @@ _FEED_FORMATS = {
     "atom.xml": (feeds.render_atom, "application/atom+xml; charset=utf-8"),
     "feed.json": (feeds.render_json_feed, "application/feed+json; charset=utf-8"),
 }
+
+
+def _published(request: Request, body: str, media_type: str) -> Response:
+    """A response that feed readers can poll cheaply: an ETag over the body,
+    answered with 304 when the reader already has it."""
+    data = body.encode("utf-8")
+    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=media_type, headers=headers)
 
 
 def _site_url(request: Request, settings: WebSettings) -> str:
@@ -51,10 +65,10 @@ def feed(
         updated=last_update(store) or datetime.now(UTC),
     )
     items = [
-        feeds.feed_item(stored, edition, f"{site}stories/{stored.key}?lang={edition}")
+        feeds.feed_item(stored, edition, f"{site}stories/{quote(stored.key)}?lang={edition}")
         for stored in find_stories(store, Filters(), limit=FEED_SIZE)
     ]
-    return Response(render(info, items), media_type=media_type)
+    return _published(request, render(info, items), media_type)
 
 
 def _day_entries(store: StoreDep, day: str) -> tuple[date, list[DigestEntry]]:
@@ -67,15 +81,15 @@ def _day_entries(store: StoreDep, day: str) -> tuple[date, list[DigestEntry]]:
 
 
 @router.get("/digest/{day}.md", response_class=Response)
-def day_markdown(day: str, store: StoreDep) -> Response:
+def day_markdown(day: str, request: Request, store: StoreDep) -> Response:
     """The stories with articles published that day (UTC), in the house Markdown format."""
     when, entries = _day_entries(store, day)
     text = render_markdown(entries, title=f"Огляд — {when.isoformat()}")
-    return Response(text, media_type="text/markdown; charset=utf-8")
+    return _published(request, text, "text/markdown; charset=utf-8")
 
 
 @router.get("/digest/{day}.json", response_class=Response)
-def day_json(day: str, store: StoreDep) -> Response:
+def day_json(day: str, request: Request, store: StoreDep) -> Response:
     """The same day's digest in the JSON contract."""
     _when, entries = _day_entries(store, day)
-    return Response(render_json(entries), media_type="application/json")
+    return _published(request, render_json(entries), "application/json")
