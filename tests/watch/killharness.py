@@ -31,6 +31,7 @@ START = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 class KillReport:
     kills: int = 0
     articles_at_kill: list[int] = field(default_factory=list)
+    published_at_kill: list[int] = field(default_factory=list)
     feed_articles: int = 0
     final_exit: int | None = None
     problems: list[str] = field(default_factory=list)
@@ -154,6 +155,7 @@ def kill_and_restart(
         elif stored == desk.count:
             max_delay /= 1.5
         report.articles_at_kill.append(stored)
+        report.published_at_kill.append(desk.count)
         log(f"kill {report.kills}: {report.articles_at_kill[-1]}/{desk.count} articles stored")
     final = subprocess.run(
         watcher_command(feed_list, db, once=True),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -61,7 +61,8 @@ class WatchSummary:
     failures: int = 0
     added: int = 0
     stories_refreshed: int = 0
-    errors: list[str] = field(default_factory=list)
+    # The latest failures, for the run record; a watcher runs for weeks.
+    errors: deque[str] = field(default_factory=lambda: deque(maxlen=100))
 
 
 Log = Callable[[str], None]
@@ -99,6 +100,7 @@ class Watcher:
         self._states: dict[int, FeedState] = {}
         self._pending: list[PollResult] = []
         self._pending_since = 0.0
+        self._run_id: int | None = None
 
     def stop(self) -> None:
         """Finish the polls in flight, store what they found, and return from run()."""
@@ -111,6 +113,7 @@ class Watcher:
             (s.url, s.outlet, s.language, s.interval_seconds) for s in self.specs
         )
         self._states = {s.id: s for s in states}
+        self._run_id = self.pipeline.store.start_run("watch")
         self._refresh()  # stories left dirty by an interrupted run
         now = utcnow()
         todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
@@ -129,6 +132,9 @@ class Watcher:
                 self._flush()
         finally:
             self.poller.close()
+        self.pipeline.store.finish_run(
+            self._run_id, added=self.summary.added, errors=list(self.summary.errors)
+        )
         return self.summary
 
     def _is_due(self, state: FeedState, now: datetime, *, once: bool) -> bool:
@@ -181,8 +187,7 @@ class Watcher:
         if result.deferred_until is not None:
             self._save(replace(feed, next_poll=result.deferred_until))
         elif result.failure is not None:
-            self.summary.failures += 1
-            self.log(f"{feed.url}: {result.failure.reason}")
+            self._note_failure(feed, result.failure.reason)
             self._save(after_failure(feed, result.polled_at, result.failure, self.policy))
         elif not result.entries:
             self._save(self._succeeded(result))
@@ -211,10 +216,13 @@ class Watcher:
         self.store.save(state, entries)
         self._states[state.id] = state
 
-    def _record_failure(self, state: FeedState, reason: str) -> None:
+    def _note_failure(self, state: FeedState, reason: str) -> None:
         self.summary.failures += 1
         self.summary.errors.append(f"{state.url}: {reason}")
         self.log(f"{state.url}: {reason}")
+
+    def _record_failure(self, state: FeedState, reason: str) -> None:
+        self._note_failure(state, reason)
         self._save(after_failure(state, utcnow(), PollFailure(reason), self.policy))
 
     def _flush(self) -> None:
@@ -223,7 +231,7 @@ class Watcher:
         pending, self._pending = self._pending, []
         articles = [e.article for r in pending for e in r.entries if e.article is not None]
         try:
-            report = self.pipeline.ingest(articles)
+            report = self.pipeline.ingest(articles, run_id=self._run_id)
         except Exception as exc:
             # Nothing of this round is recorded; the feeds are polled in full again.
             for result in pending:
