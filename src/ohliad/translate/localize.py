@@ -42,6 +42,7 @@ _ENGLISH_MONTHS = (
 )
 _MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(_ENGLISH_MONTHS)}
 _MONTH_NUMBER.update({name[:3].lower(): i + 1 for i, name in enumerate(_ENGLISH_MONTHS)})
+_MONTH_NUMBER["sept"] = 9
 _ENGLISH_MONTH = r"(?P<month>" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
