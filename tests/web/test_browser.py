@@ -1,10 +1,13 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright,
 against a real uvicorn server on 127.0.0.1. The tests assert what a person
-sees. Screenshots of the front page and a story page go to docs/screenshots/.
+sees. Screenshots of the front page and a story page are taken on the sample
+corpus; they are kept in $OHLIAD_SCREENSHOTS_DIR when it is set (``make
+screenshots`` sets docs/screenshots), else in a temporary folder.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -20,7 +23,6 @@ from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--lang=uk-UA",
     "--headless",
@@ -221,9 +223,27 @@ def test_hostile_article_text_renders_inert(page: Page, dialogs: list[str]) -> N
     expect(link).to_have_count(0)  # a javascript: URL never becomes a link
 
 
-def test_screenshots_of_the_demo_digest(browser: Browser, demo_store: Store) -> None:
+def _screenshot_folder(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("OHLIAD_SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_screenshot_of_a_story_in_ukrainian(page: Page, tmp_path: Path) -> None:
+    """The fixture's story, whose Ukrainian an editor wrote: the Ukrainian-first layout."""
+    page.goto("/stories/drones-poland")
+    page.locator(".sources details.source-text").nth(1).locator("summary").click()
+    page.set_viewport_size({"width": 1200, "height": 1500})
+    path = _screenshot_folder(tmp_path) / "story-page-ukrainian.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+
+
+def test_screenshots_of_the_demo_digest(
+    browser: Browser, demo_store: Store, tmp_path: Path
+) -> None:
     """The sample corpus through the real pipeline, as ``ohliad serve`` shows it."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    folder = _screenshot_folder(tmp_path)
     with serving(demo_store) as url:
         context = browser.new_context(
             base_url=url, viewport={"width": 1200, "height": 900}, locale="uk-UA"
@@ -234,10 +254,12 @@ def test_screenshots_of_the_demo_digest(browser: Browser, demo_store: Store) -> 
         expect(cards).to_have_count(len(demo_store.stored_stories()))
         drones = cards.filter(has_text="drones cross into Lublin province")
         expect(drones.locator(".source-count")).to_have_text("5 джерел")
-        page.screenshot(path=str(SCREENSHOTS / "front-page.png"))
+        page.screenshot(path=str(folder / "front-page.png"))
         drones.locator("h2 a").click()
         expect(page.locator(".source-grid article.source")).to_have_count(5)
         expect(page.locator(".conflict").first).to_be_visible()
         page.set_viewport_size({"width": 1200, "height": 1900})
-        page.screenshot(path=str(SCREENSHOTS / "story-page.png"))
+        page.screenshot(path=str(folder / "story-page.png"))
         context.close()
+    assert (folder / "front-page.png").stat().st_size > 10_000
+    assert (folder / "story-page.png").stat().st_size > 10_000
