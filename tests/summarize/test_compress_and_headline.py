@@ -49,6 +49,10 @@ from tests.summarize.stories import HARBOUR
             "SALTBY (Wire) — Ferries now leave from the old quay.",
             "Ferries now leave from the old quay.",
         ),
+        (
+            "(Wire) - Ferries now leave from the old quay.",
+            "Ferries now leave from the old quay.",
+        ),
     ],
 )
 def test_compression_drops_attributions_asides_and_labels(sentence: str, compressed: str) -> None:
@@ -90,6 +94,25 @@ def test_quotation_split_by_the_sentence_splitter_stays_whole() -> None:
         "The port of Velmora reopened on Friday after three days.",
         "“We are open again. Ships can come in from noon,” Ilse Brandt said.",
     ]  # the last sentence is cut off (no full stop), so it is not a candidate
+
+
+def test_bullets_and_titles_do_not_break_sentences() -> None:
+    story = Story(
+        id="bullets",
+        articles=(
+            Article(
+                title="Inquiry opens",
+                text=(
+                    "- Lt. Gov. Maren Holt opened an inquiry into the grounding on Monday. "
+                    "The inquiry will report to the council by the end of June."
+                ),
+            ),
+        ),
+    )
+    assert [c.text for c in story_material(story).candidates] == [
+        "Lt. Gov. Maren Holt opened an inquiry into the grounding on Monday.",
+        "The inquiry will report to the council by the end of June.",
+    ]
 
 
 def test_clean_title() -> None:

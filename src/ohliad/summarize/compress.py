@@ -44,9 +44,10 @@ _LABEL = re.compile(
 )
 
 
-# "MONSEY, N.Y. (AP) — ", "WASHINGTON (Reuters) - ", "MINNEAPOLIS—".
+# "MONSEY, N.Y. (AP) — ", "WASHINGTON (Reuters) - ", "MINNEAPOLIS—", "(CNN) - ".
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3}\s*(?:\([A-Za-z .]+\))?\s*(?:—|–|--|-)\s*"
+    r"^(?:[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3}\s*(?:\([A-Za-z .]+\))?\s*"
+    r"(?:—|–|--|-)|\([A-Z][A-Za-z .]{1,30}\)\s*(?:—|–|--|-)?)\s*"
 )
 
 
