@@ -30,6 +30,24 @@ def test_index_page_has_no_article() -> None:
         extract_html(page, "https://courier.example/")
 
 
+def test_teaser_index_page_has_no_article() -> None:
+    teasers = "".join(
+        f'<div class="teaser"><h2><a href="/news/{n}">Council story {n} about the tram budget</a>'
+        f"</h2><p>The council met on Tuesday to discuss item {n} of the budget, officials said."
+        "</p></div>"
+        for n in range(12)
+    )
+    page = f"<html><body><main><h1>City news</h1>{teasers}</main></body></html>"
+    with pytest.raises(NoArticleTextError):
+        extract_html(page, "https://courier.example/city/")
+
+
+def test_schedule_without_sentences_is_content() -> None:
+    rows = "".join(f"<p>Round {n}: {n + 2} March – Riverside Arena</p>" for n in range(1, 21))
+    page = news_page(f"<h2>Season calendar 2024</h2>{rows}", title="Season calendar 2024")
+    assert extract_html(page).text.count("Riverside Arena") == 20
+
+
 def test_pdf_served_as_html_has_no_article() -> None:
     with pytest.raises(NoArticleTextError):
         extract_html(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n")

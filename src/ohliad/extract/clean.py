@@ -127,6 +127,9 @@ _NOTICE = re.compile(
       | \ball\s+rights\s+reserved\b
       | \b(email|e-mail)\s+(us|the\s+author|the\s+newsroom)\s+at\b
       | \bgot\s+a\s+(news\s+)?tip\b
+      | ^\W*(write|e-?mail|contact|reach)\b.{0,80}\b[\w.+-]+@[\w-]+\.[\w.-]+
+      | ^\W*(order\s+reprints|print(\s+this)?\s+(article|story|page)|
+            an\s+error\s+(has\s+)?occurred.*|this\s+article\s+has\s+been\s+sent\s+to.*)\W*$
       | \btags?\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -145,6 +148,8 @@ _BYLINE = re.compile(
     )\W*$""",
     re.VERBOSE,
 )
+# Separators between a headline and the site's name or section in a page title.
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·:-]\s+|\s*\|\s*")
 # Attribution of a pull quote: "— Jane Doe, mayor".
 _ATTRIBUTION = re.compile(r"^\s*[—–―-]{1,2}\s*\S.{0,80}$")
 # A line that ends like a sentence (headlines and labels do not).
@@ -174,14 +179,25 @@ def _is_boilerplate_line(line: str, words: int) -> bool:
     return bool(_PROMO.search(line) or _SHORTCODE.search(line))
 
 
-def _is_title_line(normal: str, title: str) -> bool:
-    """The page title repeated, maybe without or with the site's name appended."""
-    if not normal or not title:
+def _title_forms(title: str | None) -> set[str]:
+    """The title, normalised, and its parts around separators ("Opinion | <title> - Site")."""
+    if not title:
+        return set()
+    parts = [title, *_TITLE_SEPARATOR.split(title)]
+    return {normal for normal in map(normal_words, parts) if _word_count(normal) >= 2}
+
+
+def _is_title_line(normal: str, titles: set[str]) -> bool:
+    """The page title repeated, maybe with or without the site's name."""
+    if not normal or not titles:
         return False
-    if normal == title or (len(normal) >= 0.5 * len(title) and title.startswith(normal)):
+    if normal in titles:
         return True
     # "<title> | Site name" or "<title> - Photos"
-    return normal.startswith(title) and _word_count(normal) <= _word_count(title) + 6
+    return any(
+        normal.startswith(title) and _word_count(normal) <= _word_count(title) + 6
+        for title in titles
+    )
 
 
 class _PullQuotes:
@@ -239,7 +255,7 @@ def clean_paragraphs(
     ``links.headline_links``); runs of lines that are links are related-article lists.
     """
     normals = [normal_words(p) for p in paragraphs]
-    title_normal = normal_words(title or "")
+    titles = _title_forms(title)
     related = _related_link_lines(paragraphs, normals, links)
     is_pull_quote = _PullQuotes(normals)
     kept: list[str] = []
@@ -252,7 +268,7 @@ def clean_paragraphs(
         if (
             dropped_quote
             or index in related
-            or (index < _TITLE_WINDOW and _is_title_line(normal, title_normal))
+            or (index < _TITLE_WINDOW and _is_title_line(normal, titles))
             or _is_boilerplate_line(paragraph, words)
         ):
             continue

@@ -17,6 +17,7 @@ from ohliad.extract.decode import cut_text_to_size, cut_to_size, decode_html
 from ohliad.extract.errors import NoArticleTextError
 from ohliad.extract.language import detect_language
 from ohliad.extract.links import headline_links, normal_words
+from ohliad.extract.listing import is_teaser_listing
 from ohliad.extract.metadata import page_metadata
 from ohliad.extract.options import ExtractOptions
 from ohliad.extract.outlets import outlet_from_url
@@ -30,6 +31,10 @@ _SENTENCE_PUNCTUATION = re.compile(r"[.!?…。！？]")
 _SENTENCE_END = re.compile(r"\w[.!?…]+[\"'”’»)]*(\s|$)|[。！？]")
 # Text this long is an article body, not a fragment a more thorough pass would extend.
 _CONFIDENT_CHARS = 600
+# Lines without sentences are content when there are enough of them (the related-link
+# rule has removed lists of headlines by then).
+_MIN_LISTING_LINES = 6
+_LISTING_FACTOR = 4
 _HTML_LANG = re.compile(r"^[a-z]{2}\b", re.I)
 _LOWER = "translate(@class|@id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _POPUP = " or ".join(
@@ -73,6 +78,14 @@ def _prose_chars(paragraphs: list[str]) -> int:
     """Characters of text in paragraphs that hold a sentence (not link lists or menus)."""
     return sum(
         len(p) for p in paragraphs if _SENTENCE_PUNCTUATION.search(p) and _SENTENCE_END.search(p)
+    )
+
+
+def _is_content_without_sentences(paragraphs: list[str], options: ExtractOptions) -> bool:
+    """A body without sentences that still carries content: a schedule, results, a table."""
+    return (
+        len(paragraphs) >= _MIN_LISTING_LINES
+        and sum(map(len, paragraphs)) >= _LISTING_FACTOR * options.min_article_chars
     )
 
 
@@ -143,17 +156,21 @@ def extract_html(
     metadata = page_metadata(tree, url, extensive_date=options.extensive_date_search)
     links = headline_links(tree)
     paragraphs: list[str] = []
-    prose = 0
+    best = (0, 0)
     for pass_options, fast in _passes(options):
         found = _article_paragraphs(
             tree, url, pass_options, fast=fast, title=metadata.title, links=links
         )
-        found_prose = _prose_chars(found)
-        if found_prose > prose:
-            paragraphs, prose = found, found_prose
-        if prose >= _CONFIDENT_CHARS:
+        # Prose first; among passes with as much prose, the one with more text.
+        score = (_prose_chars(found), sum(map(len, found)))
+        if score > best:
+            paragraphs, best = found, score
+        if best[0] >= _CONFIDENT_CHARS:
             break
-    if prose < options.min_article_chars:
+    prose = best[0]
+    if prose < options.min_article_chars and not _is_content_without_sentences(paragraphs, options):
+        raise NoArticleTextError()
+    if is_teaser_listing(tree, paragraphs, url):
         raise NoArticleTextError()
     paragraphs += _more_chunks(tree, paragraphs, options, title=metadata.title, links=links)
     return Article(
