@@ -161,8 +161,15 @@ def _governing_verb(token: Token) -> Token | None:
 
 def _context(root: Token, own: range) -> frozenset[str]:
     """Lemmas near a value: the nouns above it up to its verb, their compounds,
-    the verb and the verb's subject and object."""
-    words: set[str] = set()
+    the verb (as 'v:<lemma>') and the verb's subject and object; '@since' when the
+    value sits in a 'since'/'after'/... clause (a bound, not the event itself)."""
+    words: set[str] = {
+        grand.lemma_.lower()
+        for child in root.children
+        if child.lower_ == "of"
+        for grand in child.children
+        if grand.dep_ == "pobj"  # "four hours of talks"
+    }
     token = root
     for _ in range(5):
         head = token.head
@@ -172,14 +179,24 @@ def _context(root: Token, own: range) -> frozenset[str]:
             words.add(head.lemma_.lower())
             words.update(c.lemma_.lower() for c in head.children if c.dep_ == "compound")
         if head.pos_ in ("VERB", "AUX"):
-            words.add(_verb_key(head))
+            if (verb := _verb_key(head)) not in _GENERIC_LEMMAS:
+                words.add(f"v:{verb}")
             for child in head.children:
                 subject_or_object = child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
                 if subject_or_object and child.i not in own and child.pos_ in ("NOUN", "PROPN"):
                     words.add(child.lemma_.lower())
+            if head.dep_ == "relcl":  # "talks that lasted two hours"
+                words.add(head.head.lemma_.lower())
+            words.update(_clause_bounds(head))
             break
         token = head
     return frozenset(words - _GENERIC_LEMMAS)
+
+
+def _clause_bounds(verb: Token) -> set[str]:
+    """'@since' for a verb in a clause opened by 'since' (likewise after, before, until)."""
+    markers = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    return {f"@{m}" for m in markers & _BOUND_PREPOSITIONS}
 
 
 def _verb_key(verb: Token) -> str:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from ohliad.compare.align import Matrix, aligned_pairs
 from ohliad.compare.claims import Claim, Slot
-from ohliad.compare.values import DateSpan, Quantity
+from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
 # Slot kinds that name one event-level value, safe to pair without shared context.
-# Places are not: a sentence names many, for different things.
-_EVENT_KINDS = frozenset({"duration", "date", "time", "initiator"})
+# Places, dates and durations are not: a sentence names several, for different things.
+_EVENT_KINDS = frozenset({"time", "initiator"})
+# Kinds whose figures depend on a scope (a year, a country) that must match.
+_SCOPED_KINDS = frozenset({"number", "duration"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,28 @@ def corroborates(a: Slot, b: Slot) -> bool:
 def _stated_alike(a: Slot, b: Slot) -> bool:
     if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
         return a.value.hedge == b.value.hedge and a.value.figure == b.value.figure
-    return compatible(a, b)
+    # The same words ("Wednesday") resolved differently are a guess gone wrong, not a dispute.
+    return compatible(a, b) or a.text.lower() == b.text.lower()
+
+
+def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
+    """What two slots are both about, leaving out bounds and unit words ('percentage')."""
+    shared = a.context & b.context
+    return frozenset(w for w in shared if not w.startswith("@") and w not in UNIT_WORDS)
+
+
+def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+    """The claims set their figures in different frames: incompatible other dates
+    or periods ('next year' / '2021', 'a month after' / 'after five months') or
+    different places, so the figures may not be rivals."""
+    for kind in ("date", "duration"):
+        frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
+        frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
+        if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
+            return True
+    places_a = {key for label, key in a.names if label in ("GPE", "LOC")}
+    places_b = {key for label, key in b.names if label in ("GPE", "LOC")}
+    return bool(places_a and places_b and not places_a & places_b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +114,13 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
     """Slots of two aligned claims that speak of the same thing, each used once,
     those sharing most context first."""
     candidates = [
-        (len((sa.context & sb.context) - {"@since", "@until"}), sa, sb)
+        (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
         if _same_measure(sa, sb)
     ]
-    candidates.sort(key=lambda c: -c[0])
+    # Most shared context first; on a tie the reading where the figures agree wins.
+    candidates.sort(key=lambda c: (-len(c[0]), not compatible(c[1], c[2])))
     used: set[int] = set()
     pairs: list[tuple[Slot, Slot]] = []
     for shared, sa, sb in candidates:
@@ -109,6 +133,10 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             and sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
+        if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
+            continue  # two dates are rivals only for the same act ("arrested"/"detained")
+        if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb):
+            continue
         measured = shared and _unit(sa) not in ("", "percent") and score >= limits.measured
         if (shared and score >= limits.aligned) or lone or measured:
             used.update((id(sa), id(sb)))
@@ -188,7 +216,7 @@ def _group(
             SlotConflict(
                 kind=members[0].slot.kind,
                 soft=soft,
-                about=tuple(sorted(w for w in about if not w.startswith("@"))),
+                about=tuple(sorted(w.removeprefix("v:") for w in about if not w.startswith("@"))),
                 sides=tuple(tuple(side) for side in sides),
             )
         )

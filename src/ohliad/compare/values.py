@@ -131,6 +131,13 @@ _UNIT_ALIASES = {
 # Conversions into one canonical unit per dimension, so "10 km" equals "10,000 metres".
 _UNIT_FACTORS = {"kilometre": ("metre", 1_000.0), "mile": ("metre", 1_609.344)}
 
+_SINGULAR_UNITS = frozenset(_DURATION_SECONDS)
+
+# Words that name a unit, not what is measured: sharing them says nothing.
+UNIT_WORDS = frozenset(
+    {*_UNIT_ALIASES, *_DURATION_SECONDS, *_SCALES, "percentage", "point", "cent", "per"}
+)
+
 _NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 
 
@@ -215,6 +222,8 @@ def _parse_figure(text: str) -> tuple[float, float, str] | None:
             half = 0.5 * 10 ** min(trailing_zeros, max(len(digits) - 2, 0))
         return value, half, text[match.end() :]
     words = text.replace("-", " ").split()
+    if len(words) >= 2 and words[0].lower() in ("a", "an") and words[1].lower() in _SINGULAR_UNITS:
+        return 1.0, 0.5, " ".join(words[1:])  # "a month", "an hour"
     for size in (2, 1):
         if len(words) >= size and (spelled := _word_number(words[:size])) is not None:
             return spelled, 0.5, " ".join(words[size:])
@@ -325,8 +334,11 @@ def _weekday_date(weekday: int, published: date, direction: str) -> date:
     includes the publication day, 'last' excludes it, 'future' is after it,
     'nearest' is within three days either way ("on Friday" in a Thursday paper)."""
     back = (published.weekday() - weekday) % 7
-    if direction == "future":
-        return published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
+    ahead = (weekday - published.weekday()) % 7
+    if direction == "future":  # "will vote on Wednesday" in a Wednesday paper: today
+        return published + timedelta(days=ahead)
+    if direction == "next":
+        return published + timedelta(days=ahead or 7)
     if direction == "last" and back == 0:
         back = 7
     if direction == "nearest" and back > 3:
@@ -337,7 +349,9 @@ def _weekday_date(weekday: int, published: date, direction: str) -> date:
 def _direction(words: list[str], tense: str) -> str:
     if "last" in words:
         return "last"
-    if "next" in words or tense == "future":
+    if "next" in words:
+        return "next"
+    if tense == "future":
         return "future"
     return "past" if tense == "past" else "nearest"
 
@@ -385,7 +399,7 @@ def resolve_date(text: str, published: date, tense: str = "unknown") -> DateSpan
 def _year_for_month(month: int, published: date, direction: str) -> int:
     """'in July' in a June article: last year's July when looking back, this
     year's ahead, and the closer of the two when the tense does not say."""
-    if direction == "future":
+    if direction in ("future", "next"):
         return published.year if month >= published.month else published.year + 1
     if direction == "last":
         return published.year if month < published.month else published.year - 1
