@@ -73,3 +73,10 @@ def test_admin_page_offers_the_actions_only_with_a_token(
     off = TestClient(create_app(digest_store, WebSettings(admin_token=None))).get("/admin").text
     assert "Admin actions are off" in off
     assert '<form class="admin-form"' not in off
+
+
+def test_search_marks_the_matching_words_in_article_passages(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "barn", "lang": "en"}).text
+    assert "a <mark>barn</mark> near Hrubieszów" in html
+    hostile = client.get("/search", params={"q": "mayor"}).text
+    assert "The <mark>mayor</mark> spoke. &lt;script&gt;" in hostile

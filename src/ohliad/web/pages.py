@@ -11,11 +11,12 @@ from ohliad.store.search import (
     find_stories,
     last_update,
     outlet_names,
+    query_words,
     stored_story,
 )
 from ohliad.web.deps import ListingDep, SettingsDep, StoreDep, paged, render_page
 from ohliad.web.i18n import LABELS, parse_lang
-from ohliad.web.views import story_card, story_page
+from ohliad.web.views import snippet, story_card, story_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,6 +79,8 @@ def search(
         listing.lang,
         listing=listing,
         query=listing.filters.text,
+        words=query_words(listing.filters.text or ""),
+        snippet=snippet,
         cards=[story_card(s, listing.lang) for s in stories],
         articles=articles,
         more=more_stories or more_articles,

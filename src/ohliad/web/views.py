@@ -35,6 +35,32 @@ def paragraphs(text: str) -> list[str]:
     return [block for block in blocks if block]
 
 
+SNIPPET_CHARS = 280
+
+
+def snippet(text: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:
+    """A passage of ``text`` around the first word that starts with one of
+    ``words``, as (text, is_match) parts for the template to mark up."""
+    flat = " ".join(text.split())
+    if not words:
+        return [(flat[:width], False)]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    first = pattern.search(flat)
+    start = max(0, first.start() - width // 3) if first else 0
+    if start:
+        start = flat.find(" ", start) + 1 or start  # begin at a word
+    passage = flat[start : start + width]
+    parts: list[tuple[str, bool]] = [("…", False)] if start else []
+    position = 0
+    for match in pattern.finditer(passage):
+        parts += [(passage[position : match.start()], False), (match.group(), True)]
+        position = match.end()
+    parts.append((passage[position:], False))
+    if start + width < len(flat):
+        parts.append(("…", False))
+    return [part for part in parts if part[0]]
+
+
 @dataclass(frozen=True, slots=True)
 class Edition:
     """A story's headline and summary in one language. ``notice`` says that the
