@@ -3,13 +3,19 @@ MiniLM embedder and the calibrated configuration."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer, assign_stories
+from ohliad.cluster.features import ArticleFeatures
+from ohliad.cluster.online import final_story_keys
 from ohliad.models import Article
+from ohliad.nlp.embedders import get_embedder
 
 MONDAY = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 
@@ -30,8 +36,8 @@ EPA_RULING = [
     article(
         "Justices side with coal states, rein in environmental regulators",
         "A divided high court handed a win to West Virginia and other coal-producing states, "
-        "ruling that federal regulators overstepped when they tried to push utilities toward "
-        "cleaner electricity. Roberts wrote for the conservative majority; Justice Elena Kagan "
+        "ruling that the Environmental Protection Agency overstepped when it tried to push "
+        "utilities toward cleaner electricity. Roberts wrote for the conservative majority; Justice Elena Kagan "
         "dissented, warning the ruling strips the agency of tools to fight climate change.",
         hours=3,
         outlet="Fox News",
@@ -139,3 +145,37 @@ def test_state_dir_keeps_vectors_across_restarts(config: ClusterConfig, tmp_path
     restarted.restore([("story", a) for a in EPA_RULING])
     [assignment] = restarted.add_batch([EPA_RULING[0]])
     assert assignment.story_id == "story"
+
+
+def features(*axes: int, hours: float = 0.0) -> ArticleFeatures:
+    vector = np.zeros(384, dtype=np.float32)
+    vector[list(axes)] = 1.0
+    return ArticleFeatures(
+        vector=vector / np.linalg.norm(vector),
+        terms=Counter(),
+        entities=frozenset(),
+        time=(MONDAY + timedelta(hours=hours)).timestamp(),
+    )
+
+
+EMBEDDING_ONLY = ClusterConfig(
+    weight_embedding=1.0, weight_terms=0.0, weight_entities=0.0, weight_time=0.0
+)
+
+
+@pytest.mark.parametrize(("merge_threshold", "merges"), [(0.3, True), (0.5, False)])
+def test_an_article_linking_two_stories_merges_them(merge_threshold: float, merges: bool) -> None:
+    config = replace(EMBEDDING_ONLY, join_threshold=0.7, merge_threshold=merge_threshold)
+    clusterer = OnlineClusterer(config, embedder=get_embedder("minilm"))
+    first, second = clusterer.add_features([features(0), features(1)])
+    assert first.story_id != second.story_id
+    # cos 0.71 to both stories: it joins one, which is then 0.38 close to the other.
+    [bridge] = clusterer.add_features([features(0, 1)])
+    assert (bridge.merged != ()) is merges
+    if merges:
+        assert {bridge.story_id, *bridge.merged} == {first.story_id, second.story_id}
+        assert clusterer.open_stories == 1
+        keys = final_story_keys([first, second, bridge])
+        assert keys[0] == keys[1] == keys[2]
+    else:
+        assert clusterer.open_stories == 2
