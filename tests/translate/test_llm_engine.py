@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import pytest
 
-from ohliad.models import Summary, SummarySentence
+from ohliad.models import Article, Summary, SummarySentence
 from ohliad.nlp.llm import ChatClient, LLMSettings
 from ohliad.store import Store
 from ohliad.store.translations import StoreTranslationCache
@@ -197,3 +197,43 @@ def test_parse_batch_reply_accepts_fenced_json_and_rejects_wrong_lengths() -> No
     assert parse_batch_reply('["а"]', 2) is None
     assert parse_batch_reply("[а, б]", 2) is None
     assert parse_batch_reply('{"a": 1}', 1) is None
+
+
+ARTICLES = [
+    Article(title="Blinken in Kyiv", text="Antony Blinken arrived in Kyiv.", outlet="Wire A"),
+    Article(title="Visit to Kyiv", text="Blinken visited Kyiv on Friday.", outlet="Wire B"),
+]
+DIRECT = TranslateSettings(engine="llm", llm_direct_summary=True)
+
+
+def writing(summary_text: str) -> Callable[[Request], Reply]:
+    """Answers the direct-summary prompt with ``summary_text``, translations otherwise."""
+    translate = translating(ANSWERS)
+
+    def respond(request: Request) -> Reply:
+        if "Write a neutral summary" in request.user_text:
+            return completion(summary_text)
+        return translate(request)
+
+    return respond
+
+
+def test_the_summary_can_be_written_straight_from_the_sources(serve: Serve) -> None:
+    written = (
+        "Держсекретар США Ентоні Блинкен прибув до Києва. Візит тривав один день. "
+        "Про це повідомили Wire A і Wire B."
+    )
+    server = serve(writing(written))
+    result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), settings=DIRECT)
+    assert result.text is not None
+    assert result.text.summary == written.replace("Блинкен", "Блінкен")
+    assert result.text.headline == ANSWERS[HEADLINE]
+    prompt = server.requests[0].user_text
+    assert "[Wire A] Blinken in Kyiv" in prompt and "3–6 sentences" in prompt
+
+
+def test_a_written_summary_that_fails_its_checks_falls_back_to_translation(serve: Serve) -> None:
+    server = serve(writing("Blinken visited Kyiv. It was short. Both wires said so."))
+    result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), settings=DIRECT)
+    assert result.text is not None
+    assert result.text.summary.startswith("Держсекретар США Ентоні Блінкен прибув до Києва")

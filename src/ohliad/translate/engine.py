@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from ohliad.registry import Registry, UnknownEngineError
+
+if TYPE_CHECKING:
+    from ohliad.models import Article
 from ohliad.translate.settings import TranslateSettings
 
 SegmentKind = Literal["headline", "sentence"]
@@ -63,6 +66,21 @@ class Translator(Protocol):
     def translate(self, segments: Sequence[Segment]) -> list[str | None]:
         """One Ukrainian text per segment, or None where the engine produced none."""
         ...
+
+
+@runtime_checkable
+class SummaryWriter(Protocol):
+    """An engine that can also write the Ukrainian summary straight from the sources."""
+
+    name: str
+    model: str | None
+
+    def write_summary(
+        self,
+        articles: Sequence[Article],
+        renderings: Sequence[Rendering],
+        sentences: tuple[int, int] = (3, 6),
+    ) -> str: ...
 
 
 class DisabledTranslator:

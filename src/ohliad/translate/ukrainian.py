@@ -11,6 +11,7 @@ Ukrainian, and says why: English is never passed off as Ukrainian.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from ohliad.translate.engine import (
     FallbackTranslator,
     Segment,
     SegmentKind,
+    SummaryWriter,
     TranslationEngineError,
     Translator,
 )
@@ -31,9 +33,12 @@ from ohliad.translate.localize import localize
 from ohliad.translate.names import NameFixer, NameTable, name_table
 from ohliad.translate.settings import TranslateSettings
 from ohliad.translate.style import StyleProfile, style_profile
-from ohliad.translate.validate import translation_problem
+from ohliad.translate.validate import chatter_problem, script_problem, translation_problem
 
 NO_ENGINE = "Ukrainian unavailable: no translation engine configured; " + HOW_TO_ENABLE
+# A summary written from the sources must stay within the house 3–6 sentences.
+DIRECT_SUMMARY_SENTENCES = (3, 6)
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,20 @@ class Finisher:
             translation_problem(source, finished),
             *self.glossary.missing(source, finished),
             *prepared.names.missing(finished),
+            *self.style.problems(finished),
+        ]
+        return next((p for p in problems if p), None)
+
+    def summary_problem(self, prepared: PreparedSegment, finished: str) -> str | None:
+        """Checks for a summary written from the sources: Ukrainian, no chatter,
+        3–6 sentences, house style. It need not mention every term of the
+        English summary; the terms it does use were corrected by ``finish``."""
+        low, high = DIRECT_SUMMARY_SENTENCES
+        count = len(_SENTENCE_END.findall(finished))
+        problems = [
+            script_problem(finished),
+            chatter_problem(finished),
+            None if low <= count <= high else f"{count} sentences, not {low}–{high}",
             *self.style.problems(finished),
         ]
         return next((p for p in problems if p), None)
@@ -187,6 +206,41 @@ def translate_segments(
     return progress
 
 
+def _sources_text(articles: Sequence[Article]) -> str:
+    return "\n\n".join(f"{a.title}\n{a.text}" for a in articles)
+
+
+def direct_summary(
+    summary: Summary,
+    articles: Sequence[Article],
+    writer: SummaryWriter,
+    finisher: Finisher,
+    cache: TranslationCache | None = None,
+) -> str | None:
+    """The Ukrainian summary ``writer`` wrote from the sources, finished, or
+    None if it failed or did not pass the checks (the caller then translates)."""
+    prepared = finisher.prepare(summary.text, "sentence")
+    sources = _sources_text(articles)
+    style = finisher.style.name
+    key = cache_key(sources, writer.name, writer.model, style, "direct-summary")
+    raw = cache.get_many([key]).get(key) if cache is not None else None
+    if raw is None:
+        try:
+            raw = writer.write_summary(
+                articles, prepared.segment.renderings, DIRECT_SUMMARY_SENTENCES
+            )
+        except TranslationEngineError:
+            return None
+    finished = finisher.finish(prepared, raw)
+    if finisher.summary_problem(prepared, finished):
+        return None
+    if cache is not None:
+        cache.put_many(
+            [CacheEntry(sources, writer.name, writer.model, style, "direct-summary", raw)]
+        )
+    return finished
+
+
 def ukrainian_for(
     summary: Summary,
     articles: Sequence[Article],
@@ -201,9 +255,19 @@ def ukrainian_for(
     if isinstance(translator, DisabledTranslator):
         return UkrainianResult(None, translator.reason)
     finisher = finisher_for(settings.style, settings.glossary)
-    segments = [finisher.prepare(summary.headline, "headline")] + [
-        finisher.prepare(sentence.text, "sentence") for sentence in summary.sentences
-    ]
+    written, writers = None, []
+    if settings.llm_direct_summary and articles:
+        # Write the summary from the sources; if that fails its checks, the
+        # English summary's sentences are translated instead.
+        writers = [e for e in _engines(translator) if isinstance(e, SummaryWriter)]
+        for writer in writers:
+            written = direct_summary(summary, articles, writer, finisher, cache)
+            if written is not None:
+                writers = [writer]
+                break
+    segments = [finisher.prepare(summary.headline, "headline")]
+    if written is None:
+        segments += [finisher.prepare(s.text, "sentence") for s in summary.sentences]
     progress = translate_segments(segments, translator, finisher, cache)
     for i in progress.pending():
         kind = "headline" if i == 0 else f"summary sentence {i}"
@@ -211,12 +275,14 @@ def ukrainian_for(
             None, f"Ukrainian unavailable: the {kind} failed: {progress.reasons[i]}"
         )
     headline, *sentences = (t or "" for t in progress.texts)
-    used = progress.engines_used
+    used: list[Translator | SummaryWriter] = list(progress.engines_used)
+    if written is not None:
+        used += [w for w in writers if w not in used]
     return UkrainianResult(
         UkrainianText(
             headline=headline,
-            summary=" ".join(sentences),
-            engine="+".join(e.name for e in used),
+            summary=written if written is not None else " ".join(sentences),
+            engine="+".join(dict.fromkeys(e.name for e in used)),
             model=used[0].model if used else None,
         ),
         None,
