@@ -16,7 +16,7 @@ from ohliad.store.search import (
     find_stories,
     stored_story,
 )
-from ohliad.web.deps import ListingDep, SettingsDep, StoreDep, paged
+from ohliad.web.deps import SelectionDep, SettingsDep, StoreDep, paged
 
 router = APIRouter(prefix="/api", tags=["digest"])
 
@@ -85,16 +85,16 @@ def _next(page: int, more: bool) -> int | None:
 
 
 @router.get("/stories", response_model=StoryPage)
-def list_stories(listing: ListingDep, store: StoreDep, settings: SettingsDep) -> StoryPage:
+def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> StoryPage:
     """Stories, most recently updated first; filter with from, to, outlet, language, q."""
     size = settings.page_size
     rows, more = paged(
-        find_stories(store, listing.filters, limit=size + 1, offset=listing.offset(size)), size
+        find_stories(store, chosen.filters, limit=size + 1, offset=chosen.offset(size)), size
     )
     return StoryPage(
-        page=listing.page,
+        page=chosen.page,
         per_page=size,
-        next_page=_next(listing.page, more),
+        next_page=_next(chosen.page, more),
         stories=[r.entry for r in rows if r.entry is not None],
     )
 
@@ -109,16 +109,16 @@ def get_story(key: str, store: StoreDep) -> StoryObject:
 
 
 @router.get("/articles", response_model=ArticlePage)
-def list_articles(listing: ListingDep, store: StoreDep, settings: SettingsDep) -> ArticlePage:
+def list_articles(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> ArticlePage:
     """Stored articles, newest first; filter with from, to, outlet, language, q."""
     size = settings.page_size
     hits, more = paged(
-        find_articles(store, listing.filters, limit=size + 1, offset=listing.offset(size)), size
+        find_articles(store, chosen.filters, limit=size + 1, offset=chosen.offset(size)), size
     )
     return ArticlePage(
-        page=listing.page,
+        page=chosen.page,
         per_page=size,
-        next_page=_next(listing.page, more),
+        next_page=_next(chosen.page, more),
         articles=[_article_out(h) for h in hits],
     )
 
@@ -133,24 +133,24 @@ def get_article(article_id: int, store: StoreDep) -> ArticleOut:
 
 
 @router.get("/search", response_model=SearchResults)
-def search(listing: ListingDep, store: StoreDep, settings: SettingsDep) -> SearchResults:
+def search(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> SearchResults:
     """Full-text search over stories (headlines and summaries in both languages,
     and their articles) and over articles. Every word must match, as a prefix."""
-    if listing.filters.text is None:
+    if chosen.filters.text is None:
         raise HTTPException(400, "q: give the words to search for")
     size = settings.page_size
-    offset = listing.offset(size)
+    offset = chosen.offset(size)
     stories, more_stories = paged(
-        find_stories(store, listing.filters, limit=size + 1, offset=offset), size
+        find_stories(store, chosen.filters, limit=size + 1, offset=offset), size
     )
     hits, more_articles = paged(
-        find_articles(store, listing.filters, limit=size + 1, offset=offset), size
+        find_articles(store, chosen.filters, limit=size + 1, offset=offset), size
     )
     return SearchResults(
-        query=listing.filters.text,
-        page=listing.page,
+        query=chosen.filters.text,
+        page=chosen.page,
         per_page=size,
-        next_page=_next(listing.page, more_stories or more_articles),
+        next_page=_next(chosen.page, more_stories or more_articles),
         stories=[s.entry for s in stories if s.entry is not None],
         articles=[_article_out(h) for h in hits],
     )

@@ -66,28 +66,33 @@ def _day(value: str | None, name: str) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Listing:
-    """The reader's filters, page number and interface language."""
+class Selection:
+    """The filters and page number asked for."""
 
     filters: Filters
     page: int
-    lang: Lang
 
     def offset(self, page_size: int) -> int:
         return (self.page - 1) * page_size
 
 
-def listing(
+@dataclass(frozen=True, slots=True)
+class Listing(Selection):
+    """A page's selection and its interface language."""
+
+    lang: Lang = "uk"
+
+
+def selection(
     q: Annotated[str | None, Query(max_length=200, description="Search words")] = None,
     since: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(alias="to", description="Last day, YYYY-MM-DD")] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     language: Annotated[str | None, Query(max_length=16, description="Source language")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    lang: Annotated[str | None, Query(description="Edition: uk (default) or en")] = None,
-) -> Listing:
+) -> Selection:
     # HTML forms send empty fields; they mean "no filter".
-    return Listing(
+    return Selection(
         filters=Filters(
             text=q.strip() if q and q.strip() else None,
             since=_day(since, "from"),
@@ -96,8 +101,17 @@ def listing(
             language=language or None,
         ),
         page=page,
-        lang=parse_lang(lang),
     )
+
+
+SelectionDep = Annotated[Selection, Depends(selection)]
+
+
+def listing(
+    chosen: SelectionDep,
+    lang: Annotated[str | None, Query(description="Edition: uk (default) or en")] = None,
+) -> Listing:
+    return Listing(filters=chosen.filters, page=chosen.page, lang=parse_lang(lang))
 
 
 ListingDep = Annotated[Listing, Depends(listing)]
