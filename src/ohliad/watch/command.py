@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from rich.table import Table
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import Store
 from ohliad.store.schema import utcnow
-from ohliad.watch.feedlist import FeedListError, load_feed_list
+from ohliad.watch.feedlist import FeedListError, FeedSpec, load_feed_list
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.status import WatchStatus, watch_status
 
@@ -42,22 +42,15 @@ def _stop_on_signals(watcher: Watcher) -> Iterator[None]:
 
 def run_watch(
     pipeline: Pipeline,
-    feed_list: Path,
+    feeds: Sequence[FeedSpec],
     *,
     once: bool,
     allow_private: bool,
     console: Console,
     policy: WatchPolicy | None = None,
 ) -> int:
-    """Watch the feeds of ``feed_list``; returns the exit code (1 if a feed failed
-    in a ``once`` run, 2 for an unusable feed list)."""
+    """Watch ``feeds``; returns the exit code (1 if a feed failed in a ``once`` run)."""
     from ohliad.watch.watcher import Watcher
-
-    try:
-        feeds = load_feed_list(feed_list)
-    except FeedListError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
-        return 2
 
     def log(message: str) -> None:
         console.print(f"{utcnow():%H:%M:%S} {message}", highlight=False, markup=False)
@@ -70,7 +63,11 @@ def run_watch(
         log=log,
     )
     mode = "once" if once else "until stopped (Ctrl-C)"
-    console.print(f"Watching {len(feeds)} feeds {mode}; database {pipeline.store.url}")
+    console.print(
+        f"Watching {len(feeds)} feeds {mode}; database {pipeline.store.url}",
+        highlight=False,
+        markup=False,
+    )
     with _stop_on_signals(watcher):
         summary = watcher.run(once=once)
     console.print(
@@ -120,7 +117,7 @@ def show_status(store: Store, *, as_json: bool, console: Console) -> None:
 # only inside functions.
 
 FeedListArgument = Annotated[
-    Path, typer.Argument(help="Feeds to watch: a .toml list of [[feed]] tables or an .opml file.")
+    Path, typer.Argument(help="Feeds to watch: a .toml feed list or an .opml export.")
 ]
 DbOption = Annotated[
     str | None,
@@ -167,12 +164,16 @@ def watch(
     ] = WatchPolicy().host_delay_seconds,
 ) -> None:
     """Poll the feeds of FEED_LIST politely and put new articles into their stories."""
-    from ohliad.cli import _open_pipeline, err
+    from ohliad.cli import _fail, _open_pipeline, err
 
+    try:
+        feeds = load_feed_list(feed_list)
+    except FeedListError as exc:
+        raise _fail(str(exc)) from None
     pipeline = _open_pipeline(db, translator, style)
     policy = WatchPolicy(host_delay_seconds=host_delay)
     code = run_watch(
-        pipeline, feed_list, once=once, allow_private=allow_private, console=err, policy=policy
+        pipeline, feeds, once=once, allow_private=allow_private, console=err, policy=policy
     )
     raise typer.Exit(code)
 
