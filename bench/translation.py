@@ -24,13 +24,13 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sacrebleu
 
 from ohliad.translate import TranslateSettings, TranslatorUnavailableError, open_translator
-from ohliad.translate.glossary import compliance
+from ohliad.translate.glossary import GlossaryTerm
 from ohliad.translate.ukrainian import Finisher, PreparedSegment, finisher_for, translate_segments
 from ohliad.translate.validate import translation_problem
 
@@ -70,10 +70,15 @@ def score(
     sources: Sequence[str],
     hypotheses: Sequence[str],
     references: Sequence[str],
-    finisher: Finisher,
+    terms: Sequence[Sequence[GlossaryTerm]],
     per_second: float | None = None,
 ) -> Row:
-    compliant, with_terms = compliance(finisher.glossary, zip(sources, hypotheses, strict=True))
+    """Corpus scores; ``terms`` are the glossary terms of each source segment."""
+    with_terms = sum(bool(t) for t in terms)
+    compliant = sum(
+        bool(t) and all(term.rendered_in(h) for term in t)
+        for t, h in zip(terms, hypotheses, strict=True)
+    )
     passing = sum(
         bool(h) and translation_problem(s, h) is None
         for s, h in zip(sources, hypotheses, strict=True)
@@ -97,19 +102,13 @@ def read_lines(path: Path, limit: int | None) -> list[str]:
     return lines[:limit] if limit else lines
 
 
-def prepare_all(finisher: Finisher, sources: Sequence[str]) -> list[PreparedSegment]:
-    return [finisher.prepare(s, "sentence") for s in sources]
-
-
 def run_engine(
     name: str, prepared: Sequence[PreparedSegment], finisher: Finisher
 ) -> tuple[list[str], float] | str:
     """The engine's finished, validated translations ('' where it failed) and
     segments per second, or why it could not run."""
     try:
-        translator = open_translator(
-            TranslateSettings.from_env().__class__(**{**_env_settings(), "engine": name})
-        )
+        translator = open_translator(replace(TranslateSettings.from_env(), engine=name))
     except TranslatorUnavailableError as error:
         return str(error)
     started = time.perf_counter()
@@ -120,11 +119,6 @@ def run_engine(
         print(f"\r{translator.name}: {len(outputs)}/{len(prepared)}", end="", file=sys.stderr)
     print(file=sys.stderr)
     return outputs, len(prepared) / (time.perf_counter() - started)
-
-
-def _env_settings() -> dict[str, object]:
-    settings = TranslateSettings.from_env()
-    return {f: getattr(settings, f) for f in settings.__dataclass_fields__}
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -151,15 +145,17 @@ def main() -> int:
     references = read_lines(DATA / "reference.uk", args.limit)
     finisher = finisher_for(args.style, None)
     print(f"preparing {len(sources)} segments (glossary terms, names)...", file=sys.stderr)
-    prepared = prepare_all(finisher, sources)
+    prepared = finisher.prepare([(s, "sentence") for s in sources])
+    terms = [[term for _, term in finisher.glossary.terms_in(s)] for s in sources]
 
     peers, finished_peers = [], []
     for path in sorted((DATA / "systems").glob("*.uk")):
         hypotheses = read_lines(path, args.limit)
-        peers.append(score(path.stem, sources, hypotheses, references, finisher))
+        print(f"scoring {path.stem}...", file=sys.stderr)
+        peers.append(score(path.stem, sources, hypotheses, references, terms))
         refined = [finisher.finish(p, h) for p, h in zip(prepared, hypotheses, strict=True)]
         finished_peers.append(
-            score(path.stem + " + ohliad finishing", sources, refined, references, finisher)
+            score(path.stem + " + ohliad finishing", sources, refined, references, terms)
         )
     peers.sort(key=lambda r: -r.chrf)
     finished_peers.sort(key=lambda r: -r.chrf)
@@ -171,7 +167,7 @@ def main() -> int:
         if len(hypotheses) != len(sources):
             print(f"error: {args.hypotheses} has {len(hypotheses)} lines, not {len(sources)}")
             return 1
-        ours.append(score(args.hypotheses.name, sources, hypotheses, references, finisher))
+        ours.append(score(args.hypotheses.name, sources, hypotheses, references, terms))
     if args.engine:
         outcome = run_engine(args.engine, prepared, finisher)
         if isinstance(outcome, str):

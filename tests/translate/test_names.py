@@ -31,7 +31,7 @@ def test_established_spellings_win_over_the_rules() -> None:
 
 
 def test_near_misses_and_latin_leftovers_of_established_names_are_corrected() -> None:
-    fixer = NameFixer.for_text("Antony Blinken met Kamala Harris in Kyiv.", name_table())
+    (fixer,) = NameFixer.for_texts(["Antony Blinken met Kamala Harris in Kyiv."], name_table())
     assert ("Antony Blinken", "Ентоні Блінкен") in fixer.names
     fixed = fixer.apply("Ентоні Блинкен зустрівся з Kamala Harris, а Блинкена привітали.")
     assert fixed == "Ентоні Блінкен зустрівся з Камала Гарріс, а Блінкена привітали."
@@ -45,7 +45,7 @@ def test_near_misses_and_latin_leftovers_of_established_names_are_corrected() ->
 
 
 def test_other_names_keep_the_engines_spelling() -> None:
-    fixer = NameFixer.for_text("Sarah Whitfield spoke to Nicholas Brown.", name_table())
+    (fixer,) = NameFixer.for_texts(["Sarah Whitfield spoke to Nicholas Brown."], name_table())
     text = "Сара Уітфілд розмовляла з Ніколасом Брауном."
     assert fixer.apply(text) == text
     assert fixer.missing(text) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,9 +38,7 @@ class GlossaryTerm:
     def found_in(self, english_text: str) -> str | None:
         """The English spelling of this term that ``english_text`` contains, if any."""
         for spelling in self.english:
-            # Acronyms (EU, UN) are case-sensitive; "us" is not "US".
-            pattern = _english_pattern(spelling, ignore_case=not _is_acronym(spelling))
-            if pattern.search(english_text):
+            if _english_pattern(spelling).search(english_text):
                 return spelling
         return None
 
@@ -54,8 +52,9 @@ def _is_acronym(spelling: str) -> bool:
 
 
 @functools.cache
-def _english_pattern(spelling: str, *, ignore_case: bool) -> re.Pattern[str]:
-    flags = re.IGNORECASE if ignore_case else 0
+def _english_pattern(spelling: str) -> re.Pattern[str]:
+    # Acronyms (EU, UN) are case-sensitive; "us" is not "US".
+    flags = 0 if _is_acronym(spelling) else re.IGNORECASE
     return re.compile(r"(?<![\w-])" + re.escape(spelling) + r"(?![\w])", flags)
 
 
@@ -152,14 +151,3 @@ def load_glossary(user_file: Path | None = None) -> Glossary:
     except (OSError, UnicodeDecodeError) as error:
         raise GlossaryError(f"cannot read glossary {user_file}: {error}") from None
     return merge(glossary, parse_glossary(text, str(user_file)))
-
-
-def compliance(glossary: Glossary, pairs: Iterable[Sequence[str]]) -> tuple[int, int]:
-    """(segments that render all their terms, segments that contain a term)
-    over (English, Ukrainian) pairs."""
-    with_terms = compliant = 0
-    for english_text, ukrainian_text in pairs:
-        if glossary.terms_in(english_text):
-            with_terms += 1
-            compliant += not glossary.missing(english_text, ukrainian_text)
-    return compliant, with_terms

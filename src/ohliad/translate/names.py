@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -163,17 +163,25 @@ def name_table(extra: Mapping[str, str] | None = None) -> NameTable:
     return NameTable({**bundled_overrides(), **(extra or {})})
 
 
-def person_names(english_text: str) -> list[str]:
-    """The people named in ``english_text`` (spaCy's named-entity recogniser)."""
+# The recogniser needs only its own layers; the parser and tagger cost time.
+_NOT_NEEDED_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer")
+
+
+def person_names(english_texts: Sequence[str]) -> list[list[str]]:
+    """The people named in each text (spaCy's named-entity recogniser, in one batch)."""
     from ohliad.nlp.pipelines import english
 
-    names = []
-    for entity in english()(english_text).ents:
-        if entity.label_ == "PERSON":
-            name = entity.text.strip().removesuffix("'s").removesuffix("’s")
-            if _LATIN_WORD.fullmatch(name.replace(" ", "")) or " " in name:
-                names.append(name)
-    return list(dict.fromkeys(names))
+    nlp = english()
+    disabled = [name for name in _NOT_NEEDED_FOR_NER if name in nlp.pipe_names]
+    found = []
+    for doc in nlp.pipe(english_texts, disable=disabled):
+        names = [
+            entity.text.strip().removesuffix("'s").removesuffix("’s")
+            for entity in doc.ents
+            if entity.label_ == "PERSON"
+        ]
+        found.append(list(dict.fromkeys(n for n in names if _LATIN_WORD.search(n))))
+    return found
 
 
 def _stem(ukrainian: str) -> str:
@@ -201,8 +209,11 @@ class NameFixer:
     table: NameTable
 
     @classmethod
-    def for_text(cls, english_text: str, table: NameTable) -> NameFixer:
-        return cls(tuple((n, table.ukrainian(n)) for n in person_names(english_text)), table)
+    def for_texts(cls, english_texts: Sequence[str], table: NameTable) -> list[NameFixer]:
+        return [
+            cls(tuple((n, table.ukrainian(n)) for n in names), table)
+            for names in person_names(english_texts)
+        ]
 
     def renderings(self) -> tuple[Rendering, ...]:
         return tuple(Rendering(en, uk) for en, uk in self.names)

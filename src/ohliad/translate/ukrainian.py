@@ -69,10 +69,16 @@ class Finisher:
     names: NameTable
     style: StyleProfile
 
-    def prepare(self, text: str, kind: SegmentKind) -> PreparedSegment:
-        names = NameFixer.for_text(text, self.names)
-        renderings = self.glossary.renderings_for(text) + names.renderings()
-        return PreparedSegment(Segment(text, kind, renderings), names)
+    def prepare(self, texts: Sequence[tuple[str, SegmentKind]]) -> list[PreparedSegment]:
+        """Segments with the renderings their translations must use (one NER batch)."""
+        fixers = NameFixer.for_texts([text for text, _ in texts], self.names)
+        return [
+            PreparedSegment(
+                Segment(text, kind, self.glossary.renderings_for(text) + names.renderings()),
+                names,
+            )
+            for (text, kind), names in zip(texts, fixers, strict=True)
+        ]
 
     def finish(self, prepared: PreparedSegment, raw: str) -> str:
         text = " ".join(raw.split())
@@ -219,7 +225,7 @@ def direct_summary(
 ) -> str | None:
     """The Ukrainian summary ``writer`` wrote from the sources, finished, or
     None if it failed or did not pass the checks (the caller then translates)."""
-    prepared = finisher.prepare(summary.text, "sentence")
+    (prepared,) = finisher.prepare([(summary.text, "sentence")])
     sources = _sources_text(articles)
     style = finisher.style.name
     key = cache_key(sources, writer.name, writer.model, style, "direct-summary")
@@ -265,9 +271,10 @@ def ukrainian_for(
             if written is not None:
                 writers = [writer]
                 break
-    segments = [finisher.prepare(summary.headline, "headline")]
+    texts: list[tuple[str, SegmentKind]] = [(summary.headline, "headline")]
     if written is None:
-        segments += [finisher.prepare(s.text, "sentence") for s in summary.sentences]
+        texts += [(s.text, "sentence") for s in summary.sentences]
+    segments = finisher.prepare(texts)
     progress = translate_segments(segments, translator, finisher, cache)
     for i in progress.pending():
         kind = "headline" if i == 0 else f"summary sentence {i}"
