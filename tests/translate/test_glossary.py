@@ -8,6 +8,7 @@ from ohliad.translate.glossary import (
     load_glossary,
     parse_glossary,
 )
+from ohliad.translate.ukrainian import finisher_for
 
 
 def test_known_wrong_spellings_are_corrected_with_their_endings() -> None:
@@ -40,7 +41,7 @@ def test_a_user_glossary_overrides_and_extends_the_bundled_one(tmp_path: Path) -
     user.write_text(
         '[[term]]\nen = ["Kyiv"]\nuk = "Київ"\nforms = ["Київ"]\n\n'
         '[[term]]\nen = ["Stepova"]\nuk = "Степова"\nforms = ["Степов*"]\n'
-        'fix = { "Стєпов*" = "Степов*" }\n',
+        'fix = { "Стєпов*" = "Степов*" }\n\n[names]\nWhitfield = "Вітфілд"\n',
         encoding="utf-8",
     )
     glossary = load_glossary(user)
@@ -50,6 +51,8 @@ def test_a_user_glossary_overrides_and_extends_the_bundled_one(tmp_path: Path) -
     assert glossary.missing("Judge Stepova said", "Суддя Степова сказала") == []
     # The bundled terms the user did not touch are still there.
     assert glossary.missing("NATO said", "Альянс заявив") == []
+    assert ("Whitfield", "Вітфілд") in glossary.names
+    assert finisher_for("neutral", user).names.ukrainian("Sarah Whitfield") == "Сара Вітфілд"
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,9 @@ def _english_pattern(spelling: str) -> re.Pattern[str]:
 @dataclass(frozen=True, slots=True)
 class Glossary:
     terms: tuple[GlossaryTerm, ...]
+    # Established spellings of name words ([names] table), added to the
+    # bundled name table (``resources/names.toml``).
+    names: tuple[tuple[str, str], ...] = ()
 
     def terms_in(self, english_text: str) -> list[tuple[str, GlossaryTerm]]:
         """(English spelling, term) for each term ``english_text`` contains."""
@@ -123,14 +126,20 @@ def parse_glossary(text: str, source: str) -> Glossary:
     entries = data.get("term", [])
     if not isinstance(entries, list):
         raise GlossaryError(f"{source}: 'term' must be an array of tables ([[term]])")
-    return Glossary(tuple(_term(e, f"{source}, term {i + 1}") for i, e in enumerate(entries)))
+    names = data.get("names", {})
+    if not isinstance(names, Mapping) or not all(isinstance(v, str) for v in names.values()):
+        raise GlossaryError(f"{source}: [names] must map English name words to Ukrainian ones")
+    return Glossary(
+        tuple(_term(e, f"{source}, term {i + 1}") for i, e in enumerate(entries)),
+        tuple(names.items()),
+    )
 
 
 def merge(base: Glossary, override: Glossary) -> Glossary:
     """``override``'s terms replace the terms of ``base`` that share an English spelling."""
     overridden = {s.casefold() for t in override.terms for s in t.english}
     kept = [t for t in base.terms if not overridden & {s.casefold() for s in t.english}]
-    return Glossary((*kept, *override.terms))
+    return Glossary((*kept, *override.terms), (*base.names, *override.names))
 
 
 def bundled_glossary() -> Glossary:

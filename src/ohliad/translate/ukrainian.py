@@ -112,7 +112,8 @@ class Finisher:
 
 @functools.cache
 def finisher_for(style: str, glossary_file: Path | None) -> Finisher:
-    return Finisher(load_glossary(glossary_file), name_table(), style_profile(style))
+    glossary = load_glossary(glossary_file)
+    return Finisher(glossary, name_table(dict(glossary.names)), style_profile(style))
 
 
 @dataclass
