@@ -64,9 +64,25 @@ def test_drops_byline_dateline_and_repeated_title() -> None:
     )
 
 
+def test_drops_title_variants_at_the_top() -> None:
+    title = "Opinion | Ferry terminal opening delayed to May - Port Gazette"
+    assert cleaned("Ferry terminal opening delayed to May", at=0, title=title) == BODY
+    assert cleaned("Ferry terminal opening is delayed to May", at=0, title=title) == BODY
+
+
 def test_keeps_sentences_that_only_mention_trigger_words() -> None:
     prose = [
         "By the end of the year, the photo agency said, it will have moved all its staff to the port.",
         "Readers can subscribe to the ferry operator's timetable, the mayor added in a statement.",
+        "More about the plan is expected on Friday.",
+        "Research by the port authority found the walls were sound.",
+        "Our correspondent reported from Kharkiv, where shelling continued overnight.",
+        "More than a million people follow him on X.",
+        "The operator updated its privacy policy on Tuesday.",
+        "The price tag: 40 million euros.",
+        "Let us know what happened, she told the police.",
+        "12.03.2024 – Ferries were cancelled after the storm.",
+        "Ferry terminal opening delayed again, as in 2019, because of a strike.",
     ]
-    assert cleaned(*prose) == [BODY[0], *prose, *BODY[1:]]
+    title = "Ferry terminal opening delayed to May"
+    assert cleaned(*prose, title=title) == [BODY[0], *prose, *BODY[1:]]

@@ -28,6 +28,9 @@ _PULL_QUOTE_MIN_WORDS = 8
 # Title lines a page repeats above the body sit among its first few paragraphs.
 _TITLE_WINDOW = 3
 
+# A person's name: "Jane Doe", "Mary Clare O'Neil".
+_NAME = r"[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}"
+
 # Photo and video credits: "Photo: AP", "… /Pool/AFP via Getty Images", "Image copyright Reuters".
 _CREDIT = re.compile(
     r"""(
@@ -53,7 +56,7 @@ _LINK_LABEL = re.compile(
       | related(\s+(articles?|stories|content|coverage|links?|reading|posts?|video))?
       | recommended(\s+(reading|for\s+you|stories|videos?))?
       | see\s+(also|more)
-      | more\s+(from|about|stories|news|coverage|on)\b.*
+      | more\s+(from|about|stories|news|coverage|on)(\s+[\w'’.-]+){0,4}
       | you\s+(may|might)\s+(also\s+)?(like|enjoy|be\s+interested(\s+in)?)
       | don'?t\s+miss
       | (watch|listen)(\s+(now|more|live|the\s+video|here))?
@@ -77,13 +80,14 @@ _TEASER_TAG = re.compile(
 
 # Reporting credits: "Reporting by …; Editing by …", "X contributed to this report".
 _REPORTING_CREDIT = re.compile(
-    r"""(
+    rf"""(
         ^\W*(additional\s+)?(reporting|writing|editing|research|compiled|produced|translated)
-            (\s+and\s+\w+)?\s+by\b
+            (\s+and\s+\w+)?\s+by\s+(?-i:{_NAME})
+            ([\s,;&]+|(?-i:{_NAME})|\b(and|with|additional|reporting|editing|writing|by)\b)*\W*$
       | \b(contributed|also\s+contributed)(\s+(reporting|research|to\s+reporting))?
             \s+(to|for)\s+this\s+(report|article|story)
       | ^\W*(contributing|additional\s+reporting)\s*:
-      | ^[\w.'’\- ]{3,60}\s+reported\s+from\s+[A-Z][\w .'’-]+([;,]|$)
+      | ^[\w.'’\- ]{{3,60}}\s+reported\s+from\s+(?-i:[A-Z])[\w .'’-]+(;[^.!?]{{0,80}})?\.?$
       | ;\s*editing\s+by\b
       | ^\W*(this\s+(article|story|report)\s+(was|has\s+been|is)\s+
             (originally\s+)?(published|updated|amended|corrected|produced|written|reported))
@@ -98,8 +102,11 @@ _PROMO = re.compile(
         \b(sign\s+up|subscribe|register)\b.{0,60}\b(newsletters?|updates|alerts|briefings?|inbox)\b
       | ^\W*(sign\s+up|subscribe)\s+(now|today|here)\b
       | \bnewsletters?\b.{0,40}\b(sign|subscribe|delivered|inbox)
-      | \b(follow|like|join)\s+(us|@?[\w ]{1,30})\s+on\s+(twitter|facebook|instagram|telegram|
-            linkedin|youtube|tiktok|x\b|threads|whatsapp|google\s+news)
+      | \b(follow|like|join)\s+us\s+on\b
+      | (^|[.!?]\s+)follow\s+(her|him|them|me)\s+on\s+(twitter|facebook|instagram|telegram|x\b)
+      | \b(may\s+be\s+|can\s+be\s+)?(reached|contacted)\s+at\s+[\w.+-]+@[\w-]+\.
+      | ^\W*follow\s+@?[\w ]{1,30}\s+on\s+(twitter|facebook|instagram|telegram|linkedin|
+            youtube|tiktok|x\b|threads|whatsapp|google\s+news)
       | \bdownload\s+(our|the)\s+\w*\s*app\b
       | \b(already\s+a\s+subscriber|subscribers?\s+only|to\s+continue\s+reading|
             (free|remaining)\s+articles?\s+(left|remaining|this\s+month)|
@@ -114,11 +121,11 @@ _PROMO = re.compile(
 # Short notices: cookies, sharing, comments, ads, copyright, tags.
 _NOTICE = re.compile(
     r"""(
-        \b(we\s+use\s+cookies|this\s+(site|website)\s+uses\s+cookies|cookie\s+(policy|settings)|
-            accept\s+(all\s+)?cookies|privacy\s+policy|terms\s+of\s+(use|service))\b
+        \b(we\s+use\s+cookies|this\s+(site|website)\s+uses\s+cookies|cookie\s+settings|
+            accept\s+(all\s+)?cookies|you\s+agree\s+to\s+(our|the)\s+(use|terms|privacy))\b
       | \bclick\s+to\s+tweet\b
       | \b(share|send)\s+(it|this(\s+(story|article))?)\s+with\s+(a\s+)?friends?\b
-      | \b(tell|let)\s+us\s+(what\s+you\s+think|know\s+(what|in\s+the\s+comments))
+      | \b(tell\s+us|let\s+us\s+know)\s+(what\s+you\s+think|in\s+the\s+comments)
       | ^\W*(advertisement|advertising|sponsored(\s+content)?|story\s+continues(\s+below)?|
             continue\s+reading|article\s+continues\s+(below|after)|skip\s+advert\w*|
             share\s+(this|on)\b.*|comments?|leave\s+a\s+(comment|reply)|
@@ -126,11 +133,11 @@ _NOTICE = re.compile(
             all\s+rights\s+reserved\.?|copyright\b.*|filed\s+under\s*:?.*)\W*$
       | \ball\s+rights\s+reserved\b
       | \b(email|e-mail)\s+(us|the\s+author|the\s+newsroom)\s+at\b
-      | \bgot\s+a\s+(news\s+)?tip\b
+      | \b(got|have)\s+a\s+(news\s+)?tip\b
       | ^\W*(write|e-?mail|contact|reach)\b.{0,80}\b[\w.+-]+@[\w-]+\.[\w.-]+
       | ^\W*(order\s+reprints|print(\s+this)?\s+(article|story|page)|
             an\s+error\s+(has\s+)?occurred.*|this\s+article\s+has\s+been\s+sent\s+to.*)\W*$
-      | \btags?\s*:
+      | (^|[-|•·]\s*)tags?\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -138,18 +145,23 @@ _NOTICE = re.compile(
 _SHORTCODE = re.compile(r"\[/[a-z_-]+\]|\[[a-z_-]+\s+[a-z_-]+=[^\]]*\]", re.IGNORECASE)
 
 # Bylines and datelines standing alone in the body: "By Jane Doe", "Updated: 3 May 2024 10:00".
-_NAME = r"[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}"
 _BYLINE = re.compile(
     rf"""^\W*(
         (?i:by)\s+{_NAME}(\s*(,|and|&)\s*{_NAME})*(\s*[,|—–-]\s*[\w ]{{0,40}})?
       | (?i:published|updated|posted|last\s+(updated|modified)|modified)\s*(?i:on|at)?\s*:?
             \s*[\w ,.:/+-]{{0,40}}
-      | \d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}(\s+\d{{1,2}}:\d{{2}})?(\s*[-|–—]\s*.{{0,100}})?
     )\W*$""",
     re.VERBOSE,
 )
+# Words a repeated title may add (a site name) and the word overlap that still makes it one.
+_TITLE_EXTRA_WORDS = 6
+_TITLE_SIMILARITY = 0.8
 # Separators between a headline and the site's name or section in a page title.
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—·:-]\s+|\s*\|\s*")
+# A date line with post details: "05/10/2018 10:00 - Posted by: … - Tags: …" (no sentence).
+_DATELINE = re.compile(
+    r"^\W*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(\s+\d{1,2}:\d{2})?(\s*[-|–—][^.!?]{0,100})?$"
+)
 # Attribution of a pull quote: "— Jane Doe, mayor".
 _ATTRIBUTION = re.compile(r"^\s*[—–―-]{1,2}\s*\S.{0,80}$")
 # A line that ends like a sentence (headlines and labels do not).
@@ -166,6 +178,7 @@ def _is_short_boilerplate(line: str) -> bool:
         or _LINK_LABEL.search(line)
         or _REPORTING_CREDIT.search(line)
         or _BYLINE.match(line)
+        or _DATELINE.match(line)
         or _NOTICE.search(line)
         or (_TEASER_TAG.search(line) and not _SENTENCE_END.search(line))
     )
@@ -179,25 +192,32 @@ def _is_boilerplate_line(line: str, words: int) -> bool:
     return bool(_PROMO.search(line) or _SHORTCODE.search(line))
 
 
-def _title_forms(title: str | None) -> set[str]:
-    """The title, normalised, and its parts around separators ("Opinion | <title> - Site")."""
-    if not title:
-        return set()
-    parts = [title, *_TITLE_SEPARATOR.split(title)]
-    return {normal for normal in map(normal_words, parts) if _word_count(normal) >= 2}
+class _TitleLines:
+    """Recognises the page title repeated above the body: the whole title, maybe with the
+    site's name after it or edited slightly, or one of its parts ("Opinion | <headline>")."""
 
+    def __init__(self, title: str | None) -> None:
+        self._title = normal_words(title or "")
+        parts = _TITLE_SEPARATOR.split(title or "")
+        self._parts = {p for p in map(normal_words, parts) if _word_count(p) >= 2}
+        self._parts.add(self._title)
+        self._part_words = [set(part.split()) for part in self._parts]
 
-def _is_title_line(normal: str, titles: set[str]) -> bool:
-    """The page title repeated, maybe with or without the site's name."""
-    if not normal or not titles:
-        return False
-    if normal in titles:
-        return True
-    # "<title> | Site name" or "<title> - Photos"
-    return any(
-        normal.startswith(title) and _word_count(normal) <= _word_count(title) + 6
-        for title in titles
-    )
+    def __call__(self, normal: str) -> bool:
+        if not normal or not self._title:
+            return False
+        if normal in self._parts:
+            return True
+        # The title without the site's name: "<title>" of "<title> | Site name"
+        if len(normal) >= len(self._title) / 2 and self._title.startswith(normal):
+            return True
+        if _word_count(normal) > _word_count(self._title) + _TITLE_EXTRA_WORDS:
+            return False
+        # "<title> | Site name", or the headline edited a little for the page's <title>.
+        words = set(normal.split())
+        return normal.startswith(self._title) or any(
+            len(words & part) >= _TITLE_SIMILARITY * len(words | part) for part in self._part_words
+        )
 
 
 class _PullQuotes:
@@ -255,7 +275,7 @@ def clean_paragraphs(
     ``links.headline_links``); runs of lines that are links are related-article lists.
     """
     normals = [normal_words(p) for p in paragraphs]
-    titles = _title_forms(title)
+    is_title = _TitleLines(title)
     related = _related_link_lines(paragraphs, normals, links)
     is_pull_quote = _PullQuotes(normals)
     kept: list[str] = []
@@ -268,7 +288,7 @@ def clean_paragraphs(
         if (
             dropped_quote
             or index in related
-            or (index < _TITLE_WINDOW and _is_title_line(normal, titles))
+            or (index < _TITLE_WINDOW and is_title(normal))
             or _is_boilerplate_line(paragraph, words)
         ):
             continue
