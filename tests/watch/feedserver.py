@@ -245,26 +245,85 @@ _FILLER = (
 )
 
 
+_SYLLABLES = [
+    "ka",
+    "ra",
+    "mo",
+    "vel",
+    "tin",
+    "dor",
+    "sa",
+    "lu",
+    "ven",
+    "bri",
+    "os",
+    "tal",
+    "mer",
+    "gin",
+    "pa",
+    "ro",
+    "zu",
+    "fel",
+    "an",
+    "ki",
+    "nor",
+    "vis",
+    "bal",
+    "tek",
+    "hu",
+    "dra",
+    "lem",
+    "sor",
+    "cav",
+    "pin",
+]
+_THINGS = (
+    "pipeline",
+    "stadium",
+    "tram line",
+    "library",
+    "vineyard",
+    "shipyard",
+    "reservoir",
+    "railway depot",
+    "power plant",
+    "market hall",
+    "airport terminal",
+    "steel mill",
+)
+
+
+def invented_name(seed: int, syllables: int = 3) -> str:
+    """A made-up proper name, the same for the same seed: gives each story words of its own."""
+    parts = [_SYLLABLES[(seed // len(_SYLLABLES) ** k) % len(_SYLLABLES)] for k in range(syllables)]
+    return "".join(parts).capitalize()
+
+
 def story_text(story: int, variant: int) -> tuple[str, str]:
     """A title and a six-paragraph text: articles of one story share their
-    city, topic, people and numbers; each variant words and orders them differently."""
+    city, topic, people, invented names and numbers; each variant words and
+    orders them differently."""
     city = _CITIES[(story * 11) % len(_CITIES)]
     topic, event, consequence = _TOPICS[story % len(_TOPICS)]
-    person = _NAMES[(story * 7) % len(_NAMES)]
+    person = f"{_NAMES[(story * 7) % len(_NAMES)].split()[0]} {invented_name(story * 31 + 5)}"
+    company = (
+        f"{invented_name(story * 17 + 3)} {('Group', 'Holdings', 'Works', 'Union')[story % 4]}"
+    )
+    thing = f"{invented_name(story * 13 + 1, 2)} {_THINGS[(story * 5) % len(_THINGS)]}"
     count = 40 + (story * 37) % 900
     day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")[story % 5]
     titles = (
-        f"{city} {topic}: {event}",
-        f"{topic.capitalize()} in {city}: {consequence}",
-        f"{person} on the {city} {topic}",
+        f"{city} {topic} at the {thing}: {event}",
+        f"{topic.capitalize()} hits {company} in {city}",
+        f"{person} on the {thing} {topic}",
     )
     core = [
-        f"In {city}, {event} on {day}, officials said.",
-        f"The {topic} in {city} affected about {count} people, and {consequence}.",
-        f"{person}, who leads the response in {city}, called the {topic} serious.",
-        f"Authorities in {city} counted {count} cases linked to the {topic} by {day} evening.",
-        f"{person} told reporters that help for {city} would arrive after the {topic}.",
-        f"The {topic} is the largest {city} has seen in years, according to {person}.",
+        f"In {city}, {event} near the {thing} on {day}, officials said.",
+        f"The {topic} at the {thing} affected about {count} people, and {consequence}.",
+        f"{person}, who speaks for {company}, called the {topic} serious.",
+        f"{company} said {count} of its workers were affected by {day} evening.",
+        f"{person} told reporters that {company} would rebuild the {thing}.",
+        f"The {thing} was opened by {company} years ago and is the pride of {city}.",
     ]
     paragraphs = []
     for number in range(6):

@@ -93,6 +93,9 @@ def test_too_many_requests_holds_the_host(store: Store, http_server: LoopbackSer
     assert result.failure.retry_after is not None
     assert result.failure.retry_after - result.polled_at >= timedelta(seconds=119)
     assert poller.gate.wait_seconds(url.split("/")[2]) > 100
+    # Every request names the bot, robots.txt first.
+    assert [path for path, _headers in http_server.requests] == ["/robots.txt", "/feed.xml"]
+    assert all(h["User-Agent"].startswith("ohliad/") for _path, h in http_server.requests)
 
 
 def test_gone_feed_and_broken_feed(store: Store, http_server: LoopbackServer) -> None:
