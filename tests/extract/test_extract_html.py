@@ -37,6 +37,16 @@ def test_metadata_from_json_ld_and_byline() -> None:
     assert article.text.split("\n\n") == PARAGRAPHS
 
 
+def test_address_and_outlet_from_the_canonical_link() -> None:
+    canonical = '<link rel="canonical" href="https://www.theguardian.com/world/2024/tram">'
+    page = news_page(head=canonical).replace(
+        '<meta property="og:site_name" content="Riverside Courier">', ""
+    )
+    article = extract_html(page)
+    assert article.url == "https://www.theguardian.com/world/2024/tram"
+    assert article.outlet == "The Guardian"
+
+
 def test_outlet_falls_back_on_the_domain() -> None:
     page = news_page().replace('<meta property="og:site_name" content="Riverside Courier">', "")
     article = extract_html(page, "https://news.riverside-courier.co.uk/tram")

@@ -173,12 +173,13 @@ def extract_html(
     if is_teaser_listing(tree, paragraphs, url):
         raise NoArticleTextError()
     paragraphs += _more_chunks(tree, paragraphs, options, title=metadata.title, links=links)
+    address = url or metadata.url
     return Article(
         title=metadata.title or "",
         text="\n\n".join(paragraphs),
-        url=url,
+        url=address,
         published=metadata.published,
-        outlet=metadata.site_name or (outlet_from_url(url) if url else None),
+        outlet=metadata.site_name or (outlet_from_url(address) if address else None),
         language=detect_language(" ".join(paragraphs)) or _page_language(tree),
         author=metadata.author,
     )

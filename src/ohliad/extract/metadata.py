@@ -20,6 +20,7 @@ from trafilatura.metadata import (
     extract_meta_json,
     extract_sitename,
     extract_title,
+    extract_url,
 )
 
 # Byline markup. Plain contains() tests: translate() and ancestor tests in XPath cost
@@ -47,6 +48,8 @@ class PageMetadata:
     author: str | None
     site_name: str | None
     published: datetime | None
+    # The page's own address (og:url or canonical link), for pages read from files.
+    url: str | None
 
 
 def _as_utc(found: str | None) -> datetime | None:
@@ -94,6 +97,11 @@ def byline_author(tree: HtmlElement) -> str | None:
     return None
 
 
+def _page_url(found: str | None) -> str | None:
+    """An absolute web address, or None (pages often carry relative or placeholder ones)."""
+    return found if found and found.startswith(("http://", "https://")) else None
+
+
 def _tidy(value: str | None) -> str | None:
     return (value or "").strip() or None
 
@@ -113,4 +121,5 @@ def page_metadata(tree: HtmlElement, url: str | None, *, extensive_date: bool) -
         author=_tidy(found.author) or byline_author(tree),
         site_name=site_name.lstrip("@") if site_name else None,
         published=published_date(tree, url, extensive=extensive_date),
+        url=_page_url(found.url) or _page_url(extract_url(tree)),
     )
