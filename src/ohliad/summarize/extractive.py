@@ -11,7 +11,8 @@ Every source's sentences compete. A sentence scores by
   it mentions;
 
 minus penalties for loaded wording, for being mostly a quotation, and for
-leaning on a sentence before it ("He also said…").
+leaning on a sentence before it ("He also said…"). A sentence thick with loaded
+words is not used at all while the story has others.
 Maximal marginal relevance then picks sentences that add something new, up to
 the length limit, and they are printed in story order: leads first.
 """
@@ -28,7 +29,7 @@ import numpy.typing as npt
 from ohliad.models import Story, Summary, SummarySentence
 from ohliad.summarize.entities import entities
 from ohliad.summarize.headline import neutral_headline
-from ohliad.summarize.loaded import loadedness, quoted_share
+from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
 from ohliad.summarize.material import Candidate, StoryMaterial, story_material
 from ohliad.summarize.options import SummaryOptions
 
@@ -44,6 +45,9 @@ class ScoreWeights:
     position: float = 0.6
     entities: float = 0.4
     loaded: float = 0.5
+    # A sentence with this many loaded words is one outlet's framing, not a fact
+    # to pass on: it is left out unless the story has nothing else.
+    loaded_limit: int = 2
     quoted: float = 0.6
     dangling: float = 0.3
     title_weight: float = 2.0
@@ -148,7 +152,11 @@ def select_sentences(
     similarity = material.vectors[:n] @ material.vectors[:n].T
     chosen: list[int] = []
     used_words = 0
-    remaining = set(range(n))
+    remaining = {
+        i
+        for i, c in enumerate(material.candidates)
+        if len(loaded_words(c.text)) < weights.loaded_limit
+    } or set(range(n))
     relevance = _scaled(scores - scores.min()) if n else scores
     while remaining and len(chosen) < options.max_sentences:
 
