@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
+from itertools import pairwise
 
 from ohliad.extract.links import is_link_line, normal_words
 
@@ -240,12 +241,16 @@ def _related_link_lines(
     paragraphs: Sequence[str], normals: Sequence[str], links: Collection[str]
 ) -> set[int]:
     """Indexes of runs of two or more headline links, and the short label above a run."""
-    flags = [
-        bool(links)
-        and not _SENTENCE_END.search(paragraph)
-        and _word_count(normal) <= _SHORT_WORDS
-        and is_link_line(normal, links)
+    candidates = [
+        _word_count(normal) <= _SHORT_WORDS and not _SENTENCE_END.search(paragraph)
         for paragraph, normal in zip(paragraphs, normals, strict=True)
+    ]
+    # Only adjacent headline-like lines can form a run; the page's links are not needed otherwise.
+    if not any(a and b for a, b in pairwise(candidates)):
+        return set()
+    flags = [
+        candidate and is_link_line(normal, links)
+        for candidate, normal in zip(candidates, normals, strict=True)
     ]
     found: set[int] = set()
     for index, flag in enumerate(flags):
@@ -272,7 +277,7 @@ def clean_paragraphs(
     """The paragraphs that are the story's prose, in order.
 
     ``links`` are the normalised texts of the page's links (see
-    ``links.headline_links``); runs of lines that are links are related-article lists.
+    ``links.HeadlineLinks``); runs of lines that are links are related-article lists.
     """
     normals = [normal_words(p) for p in paragraphs]
     is_title = _TitleLines(title)

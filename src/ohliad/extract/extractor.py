@@ -4,6 +4,7 @@ for the date), then the news-cleaning pass and language identification."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import replace
 
 import trafilatura
@@ -16,7 +17,7 @@ from ohliad.extract.clean import clean_paragraphs
 from ohliad.extract.decode import cut_text_to_size, cut_to_size, decode_html
 from ohliad.extract.errors import NoArticleTextError
 from ohliad.extract.language import detect_language
-from ohliad.extract.links import headline_links, normal_words
+from ohliad.extract.links import HeadlineLinks, normal_words
 from ohliad.extract.listing import is_teaser_listing
 from ohliad.extract.metadata import page_metadata
 from ohliad.extract.options import ExtractOptions
@@ -117,7 +118,7 @@ def _article_paragraphs(
     *,
     fast: bool,
     title: str | None,
-    links: frozenset[str],
+    links: Collection[str],
 ) -> list[str]:
     document = _run_trafilatura(tree, url, options, fast=fast)
     if document is None or document.body is None:
@@ -134,7 +135,7 @@ def _more_chunks(
     options: ExtractOptions,
     *,
     title: str | None,
-    links: frozenset[str],
+    links: Collection[str],
 ) -> list[str]:
     """Cleaned paragraphs of later body chunks that the extraction left out."""
     extra = continued_body(tree, paragraphs)
@@ -154,7 +155,7 @@ def extract_html(
     options = options or _DEFAULT_OPTIONS
     tree = _parse(_page_text(html, options.max_bytes))
     metadata = page_metadata(tree, url, extensive_date=options.extensive_date_search)
-    links = headline_links(tree)
+    links = HeadlineLinks(tree)
     paragraphs: list[str] = []
     best = (0, 0)
     for pass_options, fast in _passes(options):

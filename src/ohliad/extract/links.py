@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from lxml.etree import _Element
 
@@ -19,10 +19,31 @@ def normal_words(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def headline_links(tree: _Element) -> frozenset[str]:
-    """Normalised texts of the page's links long enough to be article headlines."""
-    texts = (normal_words(anchor.text_content()) for anchor in tree.iter("a"))
-    return frozenset(text for text in texts if text.count(" ") + 1 >= _MIN_HEADLINE_WORDS)
+class HeadlineLinks(Collection[str]):
+    """Normalised texts of a page's links long enough to be article headlines.
+
+    Read from the page on first use: most pages never need them.
+    """
+
+    def __init__(self, tree: _Element) -> None:
+        self._tree = tree
+        self._texts: frozenset[str] | None = None
+
+    @property
+    def texts(self) -> frozenset[str]:
+        if self._texts is None:
+            texts = (normal_words(anchor.text_content()) for anchor in self._tree.iter("a"))
+            self._texts = frozenset(t for t in texts if t.count(" ") + 1 >= _MIN_HEADLINE_WORDS)
+        return self._texts
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 def is_link_line(normal: str, links: Collection[str]) -> bool:
