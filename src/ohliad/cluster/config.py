@@ -30,8 +30,10 @@ class ClusterConfig:
     # A story takes no new articles after this many hours of silence.
     window_hours: float = 96.0
     ann_candidates: int = 16
-    # Most recent stories remembered per entity in the inverted index.
+    # Most recent articles remembered per entity in the inverted index, and how
+    # many of an article's entities (the rarest) are looked up there.
     entity_postings: int = 24
+    entity_queries: int = 4
     weight_embedding: float = calibrated.WEIGHT_EMBEDDING
     weight_terms: float = calibrated.WEIGHT_TERMS
     weight_entities: float = calibrated.WEIGHT_ENTITIES

@@ -30,9 +30,11 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self.story_of)
 
-    def add(self, keys: Sequence[int], vectors: Vectors, stories: Sequence[str]) -> None:
-        self._ann.add(np.asarray(keys, dtype=np.uint64), vectors)
-        self.story_of.update(zip(keys, stories, strict=True))
+    def add_vectors(self, keys: Sequence[int], vectors: Vectors) -> None:
+        """Index the vectors of articles that are still assigned to a story."""
+        live = [i for i, key in enumerate(keys) if key in self.story_of]
+        if live:
+            self._ann.add(np.asarray([keys[i] for i in live], dtype=np.uint64), vectors[live])
 
     def add_entities(self, key: int, entities: Iterable[str]) -> None:
         for entity in entities:
@@ -41,7 +43,7 @@ class CandidateIndex:
                 posting = self._postings[entity] = deque(maxlen=self._entity_postings)
             posting.append(key)
 
-    def move(self, keys: Iterable[int], story: str) -> None:
+    def assign(self, keys: Iterable[int], story: str) -> None:
         for key in keys:
             self.story_of[key] = story
 

@@ -16,7 +16,13 @@ import numpy as np
 from ohliad.cluster.config import ClusterConfig
 from ohliad.cluster.features import ArticleFeatures, featurize
 from ohliad.cluster.index import CandidateIndex
-from ohliad.cluster.stories import StoryState, WindowedFrequencies, hours_apart, similarity
+from ohliad.cluster.stories import (
+    StoryState,
+    WindowedFrequencies,
+    hours_apart,
+    similarity,
+    similarity_bound,
+)
 from ohliad.cluster.vector_cache import CachedEmbedder
 from ohliad.models import Article
 from ohliad.nlp.embedders import Embedder, get_embedder
@@ -106,6 +112,9 @@ class OnlineClusterer:
             assignment = self._place(features, key, candidates)
             batch_keys.append(key)
             assignments.append(assignment)
+        # Added once per batch (a multi-threaded insert); batch-mates were
+        # compared through batch_similarity meanwhile.
+        self._index.add_vectors(batch_keys, vectors)
         return assignments
 
     def restore(self, members: Iterable[tuple[str, Article]]) -> None:
@@ -131,10 +140,10 @@ class OnlineClusterer:
             else:
                 story.absorb(article)
             self._count_frequencies(features)
+            self._index.assign([article_key], story_key)
             self._index.add_entities(article_key, features.entities)
         if members:
-            vectors = np.stack([f.vector for _, f in members])
-            self._index.add(article_keys, vectors, [k for k, _ in members])
+            self._index.add_vectors(article_keys, np.stack([f.vector for _, f in members]))
         for story in self._stories.values():
             self._schedule_expiry(story)
         times = [f.time for _, f in members if f.time is not None]
@@ -151,7 +160,7 @@ class OnlineClusterer:
         if features.time is not None:
             self._advance_clock(features.time)
         article = StoryState("", features, key)
-        candidates |= self._index.entity_stories(features.entities)
+        candidates |= self._index.entity_stories(self._rarest(features.entities))
         linked = self._linked_stories(article, candidates)
         if linked:
             survivor, merged = self._join(article, linked)
@@ -159,18 +168,31 @@ class OnlineClusterer:
             article.key = uuid.uuid4().hex
             self._stories[article.key] = article
             survivor, merged = article, []
-        self._index.add([key], features.vector[None, :], [survivor.key])
+        self._index.assign([key], survivor.key)
         self._index.add_entities(key, features.entities)
         self._count_frequencies(features)
         self._schedule_expiry(survivor)
         return Assignment(survivor.key, tuple(story.key for story in merged))
 
+    def _rarest(self, entities: frozenset[str]) -> list[str]:
+        counts = self._entities_df.counts
+        return sorted(entities, key=lambda e: counts.get(e, 0))[: self.config.entity_queries]
+
     def _linked_stories(self, article: StoryState, candidates: set[str]) -> list[StoryState]:
         """Open candidate stories scoring at least the join threshold, best first."""
+        stories = [
+            story
+            for key in candidates
+            if (story := self._stories.get(key)) is not None
+            and hours_apart(article, story) <= self.config.window_hours
+        ]
+        if not stories:
+            return []
+        # One matrix product rules out most candidates before the costlier scores.
+        embedding = np.stack([story.unit for story in stories]) @ article.unit
         scored: list[tuple[float, StoryState]] = []
-        for story_key in candidates:
-            story = self._stories.get(story_key)
-            if story is None or hours_apart(article, story) > self.config.window_hours:
+        for story, cosine in zip(stories, embedding, strict=True):
+            if similarity_bound(self.config, float(cosine)) < self.config.join_threshold:
                 continue
             score = self._similarity(article, story)
             if score >= self.config.join_threshold:
@@ -190,7 +212,7 @@ class OnlineClusterer:
         merged = [story for story in group if story is not survivor]
         for story in merged:
             survivor.absorb(story)
-            self._index.move(story.article_keys, survivor.key)
+            self._index.assign(story.article_keys, survivor.key)
             del self._stories[story.key]
         return survivor, merged
 

@@ -102,12 +102,14 @@ class StoryState:
         "key",
         "last_time",
         "terms",
+        "unit",
         "vector",
     )
 
     def __init__(self, key: str, features: ArticleFeatures, article_key: int) -> None:
         self.key = key
         self.vector: Vectors = features.vector.astype(np.float32, copy=True)
+        self.unit: Vectors = features.vector  # the centroid, unit length
         self.terms: Counter[str] = Counter(features.terms)
         self.entities: Counter[str] = Counter(features.entities)
         self.first_time = features.time
@@ -120,10 +122,6 @@ class StoryState:
     def size(self) -> int:
         return len(self.article_keys)
 
-    def centroid(self) -> Vectors:
-        norm = float(np.linalg.norm(self.vector))
-        return self.vector / norm if norm else self.vector
-
     def norm(self, attribute: str, df: WindowedFrequencies) -> float:
         """The tf-idf norm of ``terms`` or ``entities``, cached while valid."""
         cached = self._norms.get(attribute)
@@ -135,6 +133,8 @@ class StoryState:
 
     def absorb(self, other: StoryState) -> None:
         self.vector += other.vector
+        norm = float(np.linalg.norm(self.vector))
+        self.unit = self.vector / norm if norm else self.vector
         self.terms.update(other.terms)
         self.entities.update(other.entities)
         self.article_keys.extend(other.article_keys)
@@ -154,6 +154,15 @@ def hours_apart(a: StoryState, b: StoryState) -> float:
     return gap / 3600.0
 
 
+def similarity_bound(config: ClusterConfig, embedding: float) -> float:
+    """The highest score two stories with this embedding cosine can reach."""
+    return (
+        config.weight_embedding * embedding
+        + max(config.weight_terms, 0.0)
+        + max(config.weight_entities, 0.0)
+    )
+
+
 def similarity(
     a: StoryState,
     b: StoryState,
@@ -162,7 +171,7 @@ def similarity(
     entities_df: WindowedFrequencies,
 ) -> float:
     """The calibrated score of ``ClusterConfig`` for two stories."""
-    embedding = float(np.dot(a.centroid(), b.centroid()))
+    embedding = float(np.dot(a.unit, b.unit))
     terms = weighted_cosine(
         a.terms, b.terms, terms_df, (a.norm("terms", terms_df), b.norm("terms", terms_df))
     )
