@@ -256,3 +256,33 @@ def test_later_report_gets_an_update_note_and_one_outlet_counts_once() -> None:
     comparison = _compare(first, other)
     conflict = _hard(comparison)[0]
     assert conflict.note is not None and "10 hours apart" in conflict.note
+
+
+def test_increments_and_breakdowns_are_not_rival_totals() -> None:
+    comparison = _compare(
+        _article(
+            61,
+            "Harbour Post",
+            "Taliban advance",
+            "The Taliban seized three more provincial capitals in Afghanistan on Wednesday.",
+        ),
+        _article(
+            62,
+            "Asia Observer",
+            "Taliban advance",
+            "The Taliban have seized nine provincial capitals in Afghanistan on Wednesday.",
+        ),
+    )
+    assert _hard(comparison) == []
+    comparison = _compare(
+        _article(
+            63,
+            "Harbour Post",
+            "Kabul attack",
+            "The bombing at Kabul airport killed 13 US troops and 72 Afghans on Thursday.",
+        ),
+        _article(
+            64, "Asia Observer", "Kabul attack", "The bombing at Kabul airport killed 90 people."
+        ),
+    )
+    assert _hard(comparison) == []

@@ -108,3 +108,9 @@ def test_clock_times() -> None:
     morning = parse_clock("7 a.m.")
     assert late is not None and late.normalized() == "23:42"
     assert morning is not None and morning.normalized() == "07:00"
+
+
+def test_month_ranges_span_from_first_to_last_month() -> None:
+    span = resolve_date("November to February", date(2021, 7, 29), tense="past")
+    assert span is not None and span.normalized() == "2020-11-01/2021-02-28"
+    assert resolve_date("the three months through June", MONDAY, tense="past") is None

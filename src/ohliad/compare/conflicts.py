@@ -9,16 +9,19 @@ first value somewhere else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ohliad.compare.align import Matrix, aligned_pairs
-from ohliad.compare.claims import Claim, Slot
+from ohliad.compare.claims import QUOTE_RE, Claim, Slot
+from ohliad.compare.lexicon import is_country
 from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
 # Slot kinds that name one event-level value, safe to pair without shared context.
 # Places, dates and durations are not: a sentence names several, for different things.
 _EVENT_KINDS = frozenset({"time", "initiator"})
+_INCREMENT = re.compile(r"\s+(?:\w+\s+)?(?:more|additional|extra|new)\b", re.IGNORECASE)
 # Kinds whose figures depend on a scope (a year, a country) that must match.
 _SCOPED_KINDS = frozenset({"number", "duration"})
 
@@ -89,16 +92,19 @@ def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
 
 def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
     """The claims set their figures in different frames: incompatible other dates
-    or periods ('next year' / '2021', 'a month after' / 'after five months') or
-    different places, so the figures may not be rivals."""
+    or periods ('next year' / '2021', 'a month after' / 'after five months'),
+    different places or different organisations, so the figures may not be rivals."""
     for kind in ("date", "duration"):
         frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
         if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
             return True
-    places_a = {key for label, key in a.names if label in ("GPE", "LOC")}
-    places_b = {key for label, key in b.names if label in ("GPE", "LOC")}
-    return bool(places_a and places_b and not places_a & places_b)
+    for labels in (("GPE", "LOC"), ("ORG",)):
+        names_a = {key for label, key in a.names if label in labels}
+        names_b = {key for label, key in b.names if label in labels}
+        if names_a and names_b and not names_a & names_b:
+            return True  # other places, or other bodies ("Refinitiv" / "Dow Jones" polls)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,23 @@ class Thresholds:
     measured: float  # figures in the same physical unit about the same thing ("depth")
 
 
+def _comparable_in(slot: Slot, claim: Claim) -> bool:
+    """Whether a figure speaks for itself: not in a quotation (someone's words, often
+    rhetorical) and not one item of a breakdown ('13 troops and 72 Afghans', three
+    chains' counts), which is a part and not a rival of another source's total."""
+    if any(m.start() <= slot.start < m.end() for m in QUOTE_RE.finditer(claim.text)):
+        return False
+    if slot.kind == "place":
+        return not is_country(str(slot.value))  # "in the U.S." contains "in NYC"
+    if slot.kind not in _SCOPED_KINDS:
+        return True
+    if _INCREMENT.match(claim.text[slot.end :]) or claim.text[: slot.start].endswith("another "):
+        return False  # "three more capitals": an increment, not a total
+    peers = [s for s in claim.slots if s is not slot and _same_measure(slot, s)]
+    verbs = {w for w in slot.context if w.startswith("v:")}
+    return not any(verbs & s.context for s in peers)
+
+
 def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
     """Slots of two aligned claims that speak of the same thing, each used once,
     those sharing most context first."""
@@ -117,7 +140,7 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
-        if _same_measure(sa, sb)
+        if _same_measure(sa, sb) and _comparable_in(sa, a) and _comparable_in(sb, b)
     ]
     # Most shared context first; on a tie the reading where the figures agree wins.
     candidates.sort(key=lambda c: (-len(c[0]), not compatible(c[1], c[2])))

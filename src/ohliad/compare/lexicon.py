@@ -200,6 +200,11 @@ _GENERIC_ACTOR_WORDS = frozenset(
 )
 
 
+def is_country(name: str) -> bool:
+    """'u.s.', 'ukraine', 'china': a country (or its capital standing for it)."""
+    return name.lower().strip() in _ACTOR_CANON
+
+
 def actor_aliases(name: str) -> tuple[str, ...]:
     """'ukraine' -> its capital and demonym ('kyiv', 'kiev', 'ukrainian'); () if unknown."""
     country = _ACTOR_CANON.get(name.lower())

@@ -298,6 +298,7 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS.pop("may", None)
 _MONTHS["may"] = 5
+_PERIOD_WORDS = frozenset({"months", "weeks", "days", "quarter", "half", "through", "between"})
 _YEAR_RE = re.compile(r"\b(19\d\d|20\d\d)\b")
 _DAY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
 
@@ -374,7 +375,19 @@ def resolve_date(text: str, published: date, tense: str = "unknown") -> DateSpan
             day = published + timedelta(days=offset)
             return DateSpan(day, day, text)
     year_match = _YEAR_RE.search(lowered)
-    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    months = [_MONTHS[w] for w in words if w in _MONTHS]
+    if months and _PERIOD_WORDS & set(words):
+        return None  # "the three months through June": a period this reading does not model
+    if len(months) >= 2:  # "November to February": from the first month to the last
+        end_year = (
+            int(year_match.group(1))
+            if year_match
+            else _year_for_month(months[-1], published, direction)
+        )
+        start, _ = _month_span(end_year - (months[0] > months[-1]), months[0])
+        _, end = _month_span(end_year, months[-1])
+        return DateSpan(start, end, text)
+    month = months[0] if months else None
     weekday = next((_WEEKDAYS[w] for w in words if w in _WEEKDAYS), None)
     if month is not None:
         day_match = _DAY_RE.search(_YEAR_RE.sub("", lowered))
