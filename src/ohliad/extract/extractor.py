@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import trafilatura
 from lxml import html as lxml_html
@@ -47,17 +47,30 @@ _POPUP = " or ".join(
 _POPUP_XPATH = f".//p//*[{_POPUP}]//*[{_POPUP}]"
 
 
-def _passes(options: ExtractOptions) -> list[tuple[ExtractOptions, bool]]:
-    """trafilatura passes from cheapest to most thorough, as (options, fast).
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """One trafilatura run, and the prose length at which its result is kept without
+    trying the next, more thorough pass."""
+
+    options: ExtractOptions
+    fast: bool
+    enough_prose: int
+
+
+def _passes(options: ExtractOptions) -> list[_Pass]:
+    """trafilatura passes from cheapest to most thorough.
 
     The fast pass (no readability/justext comparison) finds the same body on
-    nearly every page in half the time; the slower passes only run when it
-    comes back short, and precision mode gets a balanced retry because it
-    sometimes discards a whole body.
+    nearly every page in half the time; the comparison pass runs when it comes
+    back short, and precision mode gets a balanced retry when it has discarded
+    the whole body.
     """
-    passes = [(options, True), (options, False)]
+    passes = [
+        _Pass(options, fast=True, enough_prose=_CONFIDENT_CHARS),
+        _Pass(options, fast=False, enough_prose=options.min_article_chars),
+    ]
     if options.favor_precision:
-        passes.append((replace(options, favor_precision=False), False))
+        passes.append(_Pass(replace(options, favor_precision=False), fast=False, enough_prose=0))
     return passes
 
 
@@ -158,15 +171,20 @@ def extract_html(
     links = HeadlineLinks(tree)
     paragraphs: list[str] = []
     best = (0, 0)
-    for pass_options, fast in _passes(options):
+    for extraction in _passes(options):
         found = _article_paragraphs(
-            tree, url, pass_options, fast=fast, title=metadata.title, links=links
+            tree,
+            url,
+            extraction.options,
+            fast=extraction.fast,
+            title=metadata.title,
+            links=links,
         )
         # Prose first; among passes with as much prose, the one with more text.
         score = (_prose_chars(found), sum(map(len, found)))
         if score > best:
             paragraphs, best = found, score
-        if best[0] >= _CONFIDENT_CHARS:
+        if best[0] >= extraction.enough_prose:
             break
     prose = best[0]
     if prose < options.min_article_chars and not _is_content_without_sentences(paragraphs, options):
