@@ -83,6 +83,7 @@ def test_broken_markup_still_extracts() -> None:
 def test_cut_to_size_ends_on_a_tag() -> None:
     assert cut_to_size(b"<p>one</p><p>two</p>", 15) == b"<p>one</p><p>"
     assert cut_to_size(b"<p>one</p>", 100) == b"<p>one</p>"
+    assert cut_to_size("<p>один</p><p>два</p>", 15) == "<p>один</p><p>"
 
 
 def test_cut_mid_character_still_decodes() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import AnyStr
 
 import charset_normalizer
 
@@ -20,21 +21,13 @@ _BOMS = (
 _BINARY_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")
 
 
-def cut_to_size(data: bytes, max_bytes: int) -> bytes:
-    """Cut ``data`` to at most ``max_bytes``, at the end of the last complete tag."""
-    if len(data) <= max_bytes:
-        return data
-    head = data[:max_bytes]
-    tag_end = head.rfind(b">")
-    return head[: tag_end + 1] if tag_end > 0 else head
-
-
-def cut_text_to_size(html: str, max_chars: int) -> str:
-    """The ``str`` twin of :func:`cut_to_size`, counting characters."""
-    if len(html) <= max_chars:
-        return html
-    head = html[:max_chars]
-    tag_end = head.rfind(">")
+def cut_to_size(page: AnyStr, limit: int) -> AnyStr:
+    """Cut ``page`` to at most ``limit`` bytes (or characters), at the end of the last
+    complete tag, so that no tag or multi-byte character is left half-read."""
+    if len(page) <= limit:
+        return page
+    head = page[:limit]
+    tag_end = head.rfind(b">" if isinstance(head, bytes) else ">")
     return head[: tag_end + 1] if tag_end > 0 else head
 
 

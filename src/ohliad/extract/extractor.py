@@ -14,7 +14,7 @@ from trafilatura.utils import load_html
 
 from ohliad.extract.chunks import continued_body
 from ohliad.extract.clean import clean_paragraphs
-from ohliad.extract.decode import cut_text_to_size, cut_to_size, decode_html
+from ohliad.extract.decode import cut_to_size, decode_html
 from ohliad.extract.errors import NoArticleTextError
 from ohliad.extract.language import detect_language
 from ohliad.extract.links import HeadlineLinks, normal_words
@@ -77,7 +77,7 @@ def _passes(options: ExtractOptions) -> list[_Pass]:
 def _page_text(html: bytes | str, max_bytes: int) -> str:
     if isinstance(html, bytes):
         return decode_html(cut_to_size(html, max_bytes))
-    return cut_text_to_size(html, max_bytes)
+    return cut_to_size(html, max_bytes)
 
 
 def _parse(page: str) -> lxml_html.HtmlElement:
