@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from ohliad.models import Article
 from ohliad.store.repository import Store, content_hash
@@ -151,16 +152,26 @@ class FeedStore:
             for a, h in zip(articles, hashes, strict=True)
         ]
 
+    @staticmethod
+    def _write_state(session: Session, state: FeedState) -> None:
+        row = session.get(FeedRow, state.id)
+        if row is None:
+            raise KeyError(f"feed {state.url} is not in the store")
+        row.etag, row.last_modified = state.etag, state.last_modified
+        row.last_polled, row.last_success = state.last_polled, state.last_success
+        row.last_error, row.parked_reason = state.last_error, state.parked_reason
+        row.consecutive_failures, row.next_poll = state.consecutive_failures, state.next_poll
+
+    def save_states(self, states: Sequence[FeedState]) -> None:
+        """Write several feeds' states in one transaction."""
+        with self.store.transaction() as tx:
+            for state in states:
+                self._write_state(tx.session, state)
+
     def save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
         """Write a feed's state and record its finished entries, atomically."""
         with self.store.transaction() as tx:
-            row = tx.session.get(FeedRow, state.id)
-            if row is None:
-                raise KeyError(f"feed {state.url} is not in the store")
-            row.etag, row.last_modified = state.etag, state.last_modified
-            row.last_polled, row.last_success = state.last_polled, state.last_success
-            row.last_error, row.parked_reason = state.last_error, state.parked_reason
-            row.consecutive_failures, row.next_poll = state.consecutive_failures, state.next_poll
+            self._write_state(tx.session, state)
             by_key = {stored_entry_key(e.entry_key): e for e in entries}
             existing = {
                 r.entry_key: r

@@ -99,6 +99,7 @@ class Watcher:
         self.summary = WatchSummary()
         self._states: dict[int, FeedState] = {}
         self._pending: list[PollResult] = []
+        self._unsaved: dict[int, FeedState] = {}
         self._pending_since = 0.0
         self._run_id: int | None = None
 
@@ -129,6 +130,8 @@ class Watcher:
                     self._collect(in_flight, hosts)
                     if self._pending and self._flush_due(idle=not in_flight):
                         self._flush()
+                    elif not in_flight:
+                        self._save_unsaved()
                 self._flush()
         finally:
             self.poller.close()
@@ -185,12 +188,12 @@ class Watcher:
     def _take(self, result: PollResult) -> None:
         feed = result.feed
         if result.deferred_until is not None:
-            self._save(replace(feed, next_poll=result.deferred_until))
+            self._save_later(replace(feed, next_poll=result.deferred_until))
         elif result.failure is not None:
             self._note_failure(feed, result.failure.reason)
             self._save(after_failure(feed, result.polled_at, result.failure, self.policy))
         elif not result.entries:
-            self._save(self._succeeded(result))
+            self._save_later(self._succeeded(result))
         else:
             if not self._pending:
                 self._pending_since = time.monotonic()
@@ -215,6 +218,20 @@ class Watcher:
     def _save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
         self.store.save(state, entries)
         self._states[state.id] = state
+        self._unsaved.pop(state.id, None)
+
+    def _save_later(self, state: FeedState) -> None:
+        """Keep a state with no entries (a 304, a deferral) to write with others in one
+        transaction: losing it to a crash only means one extra poll."""
+        self._states[state.id] = state
+        self._unsaved[state.id] = state
+        if len(self._unsaved) >= self.policy.batch_articles:
+            self._save_unsaved()
+
+    def _save_unsaved(self) -> None:
+        if self._unsaved:
+            self.store.save_states(list(self._unsaved.values()))
+            self._unsaved.clear()
 
     def _note_failure(self, state: FeedState, reason: str) -> None:
         self.summary.failures += 1
@@ -226,6 +243,7 @@ class Watcher:
         self._save(after_failure(state, utcnow(), PollFailure(reason), self.policy))
 
     def _flush(self) -> None:
+        self._save_unsaved()
         if not self._pending:
             return
         pending, self._pending = self._pending, []
