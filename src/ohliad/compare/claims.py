@@ -215,8 +215,8 @@ def _tense(root: Token) -> str:
     auxiliaries = [c for v in chain for c in v.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _FUTURE_AUXILIARIES for a in auxiliaries):
         return "future"
-    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries):
-        return "past"
+    if verb.tag_ in ("VBD", "VBN") or any(a.tag_ == "VBD" for a in auxiliaries):
+        return "past"  # simple past, perfect ("have seized") or passive
     return "unknown"
 
 
