@@ -73,3 +73,22 @@ def test_a_broken_glossary_names_the_file_and_entry(text: str, message: str) -> 
 def test_an_unreadable_user_glossary_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError, match="cannot read glossary"):
         load_glossary(tmp_path / "missing.toml")
+
+
+def test_terms_inside_links_or_latin_names_are_not_demanded() -> None:
+    glossary = bundled_glossary()
+    assert glossary.missing("Read https://example.com/russia-ukraine", "Читайте тут") == []
+    assert (
+        glossary.missing("As The Washington Post reported", "Як повідомила The Washington Post")
+        == []
+    )
+    # A term left in Latin on its own is not a rendering.
+    assert glossary.missing("He flew to Washington.", "Він полетів до Washington.") == [
+        "'Washington' must be rendered as 'Вашингтон'"
+    ]
+
+
+def test_any_ukrainian_apostrophe_counts() -> None:
+    glossary = bundled_glossary()
+    for apostrophe in "'’ʼ":
+        assert glossary.missing("The prime minister said", f"Прем{apostrophe}єр сказав") == []

@@ -20,6 +20,7 @@ from typing import Any
 
 from ohliad.translate.engine import Rendering
 from ohliad.translate.patterns import compile_pattern, rewrite
+from ohliad.translate.validate import VERBATIM
 
 
 class GlossaryError(ValueError):
@@ -43,7 +44,9 @@ class GlossaryTerm:
         return None
 
     def rendered_in(self, ukrainian_text: str) -> bool:
-        return any(compile_pattern(form).search(ukrainian_text) for form in self.forms)
+        return any(compile_pattern(form).search(ukrainian_text) for form in self.forms) or any(
+            _in_latin_name(spelling).search(ukrainian_text) for spelling in self.english
+        )
 
 
 def _is_acronym(spelling: str) -> bool:
@@ -58,6 +61,15 @@ def _english_pattern(spelling: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(spelling) + r"(?![\w])", flags)
 
 
+@functools.cache
+def _in_latin_name(spelling: str) -> re.Pattern[str]:
+    """``spelling`` inside a name left in Latin (The Washington Post, Tate
+    Britain), where it is part of the name, not a term to translate."""
+    word = re.escape(spelling)
+    neighbour = r"[A-Z][\w'&.-]*"
+    return re.compile(rf"{neighbour}\s+{word}(?!\w)|(?<!\w){word}\s+{neighbour}")
+
+
 @dataclass(frozen=True, slots=True)
 class Glossary:
     terms: tuple[GlossaryTerm, ...]
@@ -66,7 +78,9 @@ class Glossary:
     names: tuple[tuple[str, str], ...] = ()
 
     def terms_in(self, english_text: str) -> list[tuple[str, GlossaryTerm]]:
-        """(English spelling, term) for each term ``english_text`` contains."""
+        """(English spelling, term) for each term ``english_text`` contains
+        outside links and handles."""
+        english_text = VERBATIM.sub(" ", english_text)
         found = []
         for term in self.terms:
             spelling = term.found_in(english_text)

@@ -11,13 +11,16 @@ import re
 
 _WORD_START = r"(?<![\w'’ʼ-])"
 _WORD_END = r"(?![\w'’ʼ])"
+_APOSTROPHE = re.compile(r"\\?['’ʼ]")
+_ANY_APOSTROPHE = "['’ʼ]"
 
 
 @functools.cache
 def compile_pattern(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
     """A regex for ``pattern``; each ``*`` captures the ending it stands for."""
     parts = [re.escape(piece) for piece in pattern.split("*")]
-    body = r"(\w*)".join(parts)
+    # Ukrainian is written with three apostrophes (' ’ ʼ); any one will do.
+    body = _APOSTROPHE.sub(_ANY_APOSTROPHE, r"(\w*)".join(parts))
     flags = re.IGNORECASE if ignore_case else 0
     return re.compile(_WORD_START + body + _WORD_END, flags)
 

@@ -21,7 +21,7 @@ _CHATTER = re.compile(
     re.IGNORECASE,
 )
 # Kept in Latin script on purpose: links, handles, hashtags, placeholders, markup.
-_VERBATIM = re.compile(
+VERBATIM = re.compile(
     r"https?://\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b(?:/\S*)?|[@#]\w+|\[[^\]]*\]|<[^>]*>"
 )
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
@@ -87,7 +87,7 @@ def ukrainian_numbers(text: str) -> list[Decimal]:
 def script_problem(translation: str) -> str | None:
     """Not Ukrainian: too few Cyrillic letters, or letters Ukrainian lacks.
     Links, handles and Latin names are left out of the count."""
-    text = _VERBATIM.sub(" ", translation)
+    text = VERBATIM.sub(" ", translation)
     text = _LATIN_WORD.sub(lambda m: " " if _NAME_LIKE.search(m.group()) else m.group(), text)
     letters = _letters(text)
     if letters == 0:
@@ -120,7 +120,7 @@ def chatter_problem(translation: str) -> str | None:
 def number_problem(source: str, translation: str) -> str | None:
     """Every number of the source must come through (counts and dates matter in news)."""
     remaining = ukrainian_numbers(translation)
-    for value in english_numbers(_VERBATIM.sub(" ", source)):
+    for value in english_numbers(VERBATIM.sub(" ", source)):
         if value in remaining:
             remaining.remove(value)
         else:
