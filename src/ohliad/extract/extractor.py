@@ -158,6 +158,30 @@ def _more_chunks(
     return [p for p in extra if normal_words(p) not in have]
 
 
+def _best_paragraphs(
+    tree: lxml_html.HtmlElement,
+    url: str | None,
+    options: ExtractOptions,
+    *,
+    title: str | None,
+    links: Collection[str],
+) -> tuple[list[str], int]:
+    """The cleaned paragraphs of the best trafilatura pass, and their prose length."""
+    paragraphs: list[str] = []
+    best = (0, 0)
+    for extraction in _passes(options):
+        found = _article_paragraphs(
+            tree, url, extraction.options, fast=extraction.fast, title=title, links=links
+        )
+        # Prose first; among passes with as much prose, the one with more text.
+        score = (_prose_chars(found), sum(map(len, found)))
+        if score > best:
+            paragraphs, best = found, score
+        if best[0] >= extraction.enough_prose:
+            break
+    return paragraphs, best[0]
+
+
 def extract_html(
     html: bytes | str, url: str | None = None, *, options: ExtractOptions | None = None
 ) -> Article:
@@ -168,31 +192,14 @@ def extract_html(
     options = options or _DEFAULT_OPTIONS
     tree = _parse(_page_text(html, options.max_bytes))
     metadata = page_metadata(tree, url, extensive_date=options.extensive_date_search)
+    address = url or metadata.url
     links = HeadlineLinks(tree)
-    paragraphs: list[str] = []
-    best = (0, 0)
-    for extraction in _passes(options):
-        found = _article_paragraphs(
-            tree,
-            url,
-            extraction.options,
-            fast=extraction.fast,
-            title=metadata.title,
-            links=links,
-        )
-        # Prose first; among passes with as much prose, the one with more text.
-        score = (_prose_chars(found), sum(map(len, found)))
-        if score > best:
-            paragraphs, best = found, score
-        if best[0] >= extraction.enough_prose:
-            break
-    prose = best[0]
+    paragraphs, prose = _best_paragraphs(tree, url, options, title=metadata.title, links=links)
     if prose < options.min_article_chars and not _is_content_without_sentences(paragraphs, options):
         raise NoArticleTextError()
-    if is_teaser_listing(tree, paragraphs, url):
+    if is_teaser_listing(tree, paragraphs, address):
         raise NoArticleTextError()
     paragraphs += _more_chunks(tree, paragraphs, options, title=metadata.title, links=links)
-    address = url or metadata.url
     return Article(
         title=metadata.title or "",
         text="\n\n".join(paragraphs),
