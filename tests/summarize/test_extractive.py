@@ -105,6 +105,24 @@ def test_empty_and_near_empty_sources_are_ignored() -> None:
     assert summary.headline
 
 
+def test_articles_in_another_language_sit_out_of_the_english_summary() -> None:
+    ukrainian = Article(
+        id=14,
+        language="uk",
+        title="Танкер сів на мілину біля порту Вельмора",
+        text=(
+            "Порт Вельмора закрили у вівторок після того, як танкер Aster Crown сів на мілину. "
+            "Начальниця порту Ільзе Брандт заявила, що пальне не витекло з корпусу танкера."
+        ),
+    )
+    story = Story(id="mixed", articles=(ukrainian, *HARBOUR.articles))
+    summary = summarize_story(story)
+    printed = summary.headline + summary.text
+    assert not any("а" <= ch <= "я" or ch in "іїєґ" for ch in printed.lower())
+    assert all(14 not in s.sources for s in summary.sentences)
+    assert summary.sentences
+
+
 def test_story_with_no_usable_text_gets_headline_and_no_sentences() -> None:
     story = Story(id="bare", articles=(Article(title="Storm closes Saltby ferry", text=""),))
     summary = summarize_story(story)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ohliad.models import Story
+from ohliad.models import Article, Story
 from ohliad.nlp.sentences import split_sentences
 from ohliad.summarize.compress import compress_sentence
 from ohliad.summarize.terms import Matrix, terms, tfidf_matrix, words
@@ -144,11 +144,24 @@ def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _in_english(article: Article) -> bool:
+    return article.language is None or article.language.lower().startswith("en")
+
+
 def story_material(story: Story, compress: bool = True) -> StoryMaterial:
-    titles = tuple(clean_title(a.title or "") for a in story.articles)
+    """The story's titles and candidates. Articles marked as being in another
+    language sit out (empty title, no sentences) while any English one is there:
+    the summary is English, and the Ukrainian one is built from it."""
+    english_only = any(_in_english(a) for a in story.articles)
+    usable = [not english_only or _in_english(a) for a in story.articles]
+    titles = tuple(
+        clean_title(a.title or "") if use else ""
+        for a, use in zip(story.articles, usable, strict=True)
+    )
     found: list[Candidate] = []
-    for index, article in enumerate(story.articles):
-        found.extend(_article_candidates(article.text or "", index, compress))
+    for index, (article, use) in enumerate(zip(story.articles, usable, strict=True)):
+        if use:
+            found.extend(_article_candidates(article.text or "", index, compress))
     candidates = tuple(_without_repeats(found))
     texts = [c.text for c in candidates] + list(titles)
     vectors = tfidf_matrix(texts) if texts else np.zeros((0, 1))
