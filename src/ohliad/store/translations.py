@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ohliad.store.repository import Store
 from ohliad.store.schema import TranslationRow
@@ -36,17 +38,29 @@ class StoreTranslationCache:
 
     def put_many(self, entries: Sequence[CacheEntry]) -> None:
         by_key = {entry.key: entry for entry in entries}
-        if not by_key:
+        try:
+            self._insert_new(list(by_key.values()))
+        except IntegrityError:
+            # Another process cached some of these meanwhile: insert one by
+            # one, each in its own transaction, so the rest still land.
+            for entry in by_key.values():
+                with contextlib.suppress(IntegrityError):
+                    self._insert_new([entry])
+
+    def _insert_new(self, entries: Sequence[CacheEntry]) -> None:
+        if not entries:
             return
         with self.store.transaction() as tx:
             existing = set(
                 tx.session.scalars(
-                    select(TranslationRow.cache_key).where(TranslationRow.cache_key.in_(by_key))
+                    select(TranslationRow.cache_key).where(
+                        TranslationRow.cache_key.in_([e.key for e in entries])
+                    )
                 )
             )
             tx.session.add_all(
                 TranslationRow(
-                    cache_key=key,
+                    cache_key=entry.key,
                     source_text=entry.source_text,
                     engine=entry.engine,
                     model=entry.model,
@@ -54,6 +68,6 @@ class StoreTranslationCache:
                     kind=entry.kind,
                     result=entry.result,
                 )
-                for key, entry in by_key.items()
-                if key not in existing
+                for entry in entries
+                if entry.key not in existing
             )
