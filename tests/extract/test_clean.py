@@ -28,12 +28,15 @@ def test_drops_photo_captions_and_credits() -> None:
     )
     assert cleaned("Photo: Jan Novak/Reuters") == BODY
     assert cleaned("Image copyright Harbour Authority") == BODY
+    assert cleaned("Фото: Олена Коваленко / Укрінформ") == BODY
 
 
 def test_drops_read_more_lines_and_teasers() -> None:
     assert cleaned("Read more: Why the islands want a second ferry") == BODY
     assert cleaned("RELATED: Port strike ends after nine days") == BODY
     assert cleaned("Council budget row deepens [VIDEO]") == BODY
+    assert cleaned("Читайте також: Пором до островів запустять у травні") == BODY
+    assert cleaned("Lesen Sie auch: Neue Fähre ab Mai") == BODY
 
 
 def test_drops_pull_quote_and_its_attribution() -> None:

@@ -35,7 +35,8 @@ _NAME = r"[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}"
 # Photo and video credits: "Photo: AP", "… /Pool/AFP via Getty Images", "Image copyright Reuters".
 _CREDIT = re.compile(
     r"""(
-        ^(photo(graph)?s?|image|picture|video|illustration|graphic|credit|source|caption)
+        ^(photo(graph)?s?|image|picture|video|illustration|graphic|credit|source|caption|
+            foto|фото|зображення|джерело|bild|quelle)
             (\s+(credit|copyright|caption|by|source))?\s*[:|©]
       | ^(image|photo)\s+(copyright|caption)\b
       | ^\(?(photo|image|picture|video)s?\s+(by|courtesy|credit)\b
@@ -69,6 +70,11 @@ _LINK_LABEL = re.compile(
       | (editor'?s\s+)?picks?
       | further\s+reading
       | also\s+on\s+\S+\.\w+
+      | (читайте|читати)(\s+(також|также|більше|больше|ще|еще|ещё))?
+      | lesen\s+sie\s+(auch|mehr)|mehr\s+zum\s+thema
+      | lire\s+(aussi|également)|à\s+lire\s+aussi
+      | (czytaj|zobacz)\s+(też|także|również)
+      | leggi\s+anche|le[ae]\s+también
     )\s*([:|»>—–-]|$)""",
     re.IGNORECASE | re.VERBOSE,
 )
