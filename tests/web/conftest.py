@@ -284,8 +284,8 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
     store = Store.open(str(tmp_path_factory.mktemp("demo") / "demo.db"))
     pipeline = Pipeline(store)
-    report = pipeline.ingest(read_inputs([str(SAMPLE)]))
-    assert not report.failures, report.failures
+    pipeline.ingest(read_inputs([str(SAMPLE)]))
     pipeline.refresh()
+    assert store.stored_stories(), "the sample corpus gave no stories"
     yield store
     store.close()

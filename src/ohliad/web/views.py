@@ -42,17 +42,16 @@ def snippet(text: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> list
     """A passage of ``text`` around the first word that starts with one of
     ``words``, as (text, is_match) parts for the template to mark up."""
     flat = " ".join(text.split())
-    if not words:
-        return [(flat[:width], False)]
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
-    first = pattern.search(flat)
+    alternatives = "|".join(re.escape(w) for w in words)
+    pattern = re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE) if words else None
+    first = pattern.search(flat) if pattern else None
     start = max(0, first.start() - width // 3) if first else 0
     if start:
         start = flat.find(" ", start) + 1 or start  # begin at a word
     passage = flat[start : start + width]
     parts: list[tuple[str, bool]] = [("…", False)] if start else []
     position = 0
-    for match in pattern.finditer(passage):
+    for match in pattern.finditer(passage) if pattern else ():
         parts += [(passage[position : match.start()], False), (match.group(), True)]
         position = match.end()
     parts.append((passage[position:], False))
@@ -91,13 +90,13 @@ def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
     return Edition("en", english.headline, english.summary, notice, reason), None
 
 
+def outlet_name(source: SourceRef) -> str:
+    """The outlet, else the site's host name: something a reader recognises."""
+    return source.outlet or urlsplit(source.url or "").hostname or "?"
+
+
 def outlets_of(sources: Sequence[SourceRef]) -> list[str]:
-    names: list[str] = []
-    for source in sources:
-        name = source.outlet or urlsplit(source.url or "").hostname
-        if name and name not in names:
-            names.append(name)
-    return names
+    return list(dict.fromkeys(outlet_name(s) for s in sources))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +113,10 @@ class StoryCard:
 
 def story_card(stored: StoredStory, lang: Lang) -> StoryCard:
     assert stored.entry is not None
-    entry = entry_from_dict(stored.entry)
+    return _card(stored, entry_from_dict(stored.entry), lang)
+
+
+def _card(stored: StoredStory, entry: DigestEntry, lang: Lang) -> StoryCard:
     primary, alternate = editions(entry, lang)
     return StoryCard(
         key=stored.key,
@@ -166,7 +168,7 @@ def _source_view(
 ) -> SourceView:
     return SourceView(
         article_id=ref.article_id,
-        outlet=ref.outlet or urlsplit(ref.url or "").hostname or "?",
+        outlet=outlet_name(ref),
         title=ref.title,
         url=safe_url(ref.url),
         published=ref.published,
@@ -192,7 +194,7 @@ def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPag
     assert stored.entry is not None
     entry = entry_from_dict(stored.entry)
     articles = {a.id: a for a in (story.articles + story.copies if story else ()) if a.id}
-    outlet_by_id = {ref.article_id: ref.outlet or "?" for ref in entry.sources if ref.article_id}
+    outlet_by_id = {ref.article_id: outlet_name(ref) for ref in entry.sources if ref.article_id}
     sources = [
         _source_view(ref, articles.get(ref.article_id or -1), outlet_by_id) for ref in entry.sources
     ]
@@ -202,7 +204,7 @@ def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPag
         sources, key=lambda s: s.published.timestamp() if s.published else float("inf")
     )
     return StoryPage(
-        card=story_card(stored, lang),
+        card=_card(stored, entry, lang),
         sentences=[
             SentenceView(s.text, [by_id[i] for i in s.sources if i in by_id])
             for s in entry.summary.sentences
