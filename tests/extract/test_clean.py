@@ -31,6 +31,10 @@ def test_drops_photo_captions_and_credits() -> None:
     assert cleaned("Фото: Олена Коваленко / Укрінформ") == BODY
 
 
+def test_drops_gallery_chrome() -> None:
+    assert cleaned("1 of 12", "Photo 3/10", "View gallery", "Next image") == BODY
+
+
 def test_drops_read_more_lines_and_teasers() -> None:
     assert cleaned("Read more: Why the islands want a second ferry") == BODY
     assert cleaned("RELATED: Port strike ends after nine days") == BODY

@@ -104,3 +104,19 @@ def test_joins_a_body_split_into_chunks_around_ads() -> None:
     second = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
     body = f'<div class="chunks">{chunk.format(first)}{ad}{chunk.format(second)}</div>'
     assert extract_html(news_page(body)).text.split("\n\n") == PARAGRAPHS
+
+
+def test_drops_comment_sections_and_galleries() -> None:
+    gallery = (
+        '<div class="gallery"><figure><img src="1.jpg"><figcaption>The new tram at the depot. '
+        "Photo: Jan Novak</figcaption></figure><p>1 of 8</p><button>Next image</button></div>"
+    )
+    comments = (
+        '<section id="comments" class="comments"><h3>3 comments</h3>'
+        '<div class="comment"><p class="comment-author">Reader42</p>'
+        "<p>I have waited for this tram line for years, finally the council did something "
+        "useful with our taxes instead of arguing.</p></div></section>"
+    )
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + gallery
+    body += "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]) + comments
+    assert extract_html(news_page(body)).text.split("\n\n") == PARAGRAPHS

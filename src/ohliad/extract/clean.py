@@ -50,6 +50,16 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Gallery chrome: "1 of 12", "Photo 3/10", "Slide 2 of 5", "View gallery", "Expand image".
+_GALLERY = re.compile(
+    r"""^\W*(
+        ((photo|image|picture|slide|фото)s?\s+)?\d+\s*(of|/|з|із|из)\s*\d+
+      | (view|open|see|launch|expand|enlarge)\s+(the\s+)?(gallery|slideshow|image|photos?)
+      | (previous|next)(\s+(image|photo|slide))?
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 # Links to other articles: "Read more: …", "RELATED: …", "Also on example.com …", "DON'T MISS".
 _LINK_LABEL = re.compile(
     r"""^\W*(
@@ -186,6 +196,7 @@ def _is_short_boilerplate(line: str) -> bool:
         or _REPORTING_CREDIT.search(line)
         or _BYLINE.match(line)
         or _DATELINE.match(line)
+        or _GALLERY.match(line)
         or _NOTICE.search(line)
         or (_TEASER_TAG.search(line) and not _SENTENCE_END.search(line))
     )
