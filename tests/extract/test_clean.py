@@ -61,6 +61,16 @@ def test_drops_newsletter_paywall_and_cookie_notices() -> None:
     assert cleaned("Follow us on Telegram") == BODY
 
 
+def test_drops_contact_lines_reading_times_and_labels() -> None:
+    assert cleaned("anna.petrenko@courier.example", "twitter.com/annapetrenko", at=3) == BODY
+    assert (
+        cleaned("Reach the reporter on Twitter at https://twitter.com/annapetrenko", at=3) == BODY
+    )
+    assert cleaned("Jan Novak contributed reporting from Gdansk.", at=3) == BODY
+    assert cleaned("4 min read", "Tags", "You may also like...", "Most read in world news") == BODY
+    assert cleaned("Get the day's top headlines delivered to your inbox every morning.") == BODY
+
+
 def test_drops_byline_dateline_and_repeated_title() -> None:
     title = "Ferry terminal opening delayed to May"
     assert (

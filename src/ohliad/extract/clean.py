@@ -68,14 +68,14 @@ _LINK_LABEL = re.compile(
       | related(\s+(articles?|stories|content|coverage|links?|reading|posts?|video))?
       | recommended(\s+(reading|for\s+you|stories|videos?))?
       | see\s+(also|more)
-      | more\s+(from|about|stories|news|coverage|on)(\s+[\w'’.-]+){0,4}
+      | more(\s+(from|about|stories|news|coverage|on))?(\s+[\w'’.-]+){0,4}
       | you\s+(may|might)\s+(also\s+)?(like|enjoy|be\s+interested(\s+in)?)
       | don'?t\s+miss
       | (watch|listen)(\s+(now|more|live|the\s+video|here))?
       | trending(\s+now)?
       | top\s+stories
       | latest(\s+(news|stories|videos?))?
-      | popular(\s+now)?|most\s+(read|popular|viewed|shared)
+      | popular(\s+now)?|most\s+(read|popular|viewed|shared)(\s+[\w'’]+){0,4}
       | click\s+here
       | (editor'?s\s+)?picks?
       | further\s+reading
@@ -85,7 +85,7 @@ _LINK_LABEL = re.compile(
       | lire\s+(aussi|également)|à\s+lire\s+aussi
       | (czytaj|zobacz)\s+(też|także|również)
       | leggi\s+anche|le[ae]\s+también
-    )\s*([:|»>—–-]|$)""",
+    )(\s*[:|»>—–-]|\W*$)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Tabloid teaser tags after a headline: "Plague fears grow [VIDEO]".
@@ -104,6 +104,7 @@ _REPORTING_CREDIT = re.compile(
       | \b(contributed|also\s+contributed)(\s+(reporting|research|to\s+reporting))?
             \s+(to|for)\s+this\s+(report|article|story)
       | ^\W*(contributing|additional\s+reporting)\s*:
+      | ^(?-i:{_NAME})(\s*(,|and)\s*(?-i:{_NAME}))*\s+contributed\s+(reporting|research)\b
       | ^[\w.'’\- ]{{3,60}}\s+reported\s+from\s+(?-i:[A-Z])[\w .'’-]+(;[^.!?]{{0,80}})?\.?$
       | ;\s*editing\s+by\b
       | ^\W*(this\s+(article|story|report)\s+(was|has\s+been|is)\s+
@@ -116,14 +117,19 @@ _REPORTING_CREDIT = re.compile(
 # Promotions that can run long: newsletters, apps, social accounts, paywalls.
 _PROMO = re.compile(
     r"""(
-        \b(sign\s+up|subscribe|register)\b.{0,60}\b(newsletters?|updates|alerts|briefings?|inbox)\b
+        \b(sign\s+up|subscrib\w*|register)\b.{0,60}\b(newsletters?|updates|alerts|briefings?|inbox)\b
+      | \bdelivered\s+(straight\s+)?to\s+your\s+inbox\b
+      | \bif\s+you\s+(enjoyed|liked|value[ds]?|appreciate[ds]?)\s+this\s+
+            (article|story|content|journalism)
       | ^\W*(sign\s+up|subscribe)\s+(now|today|here)\b
       | \bnewsletters?\b.{0,40}\b(sign|subscribe|delivered|inbox)
       | \b(follow|like|join)\s+us\s+on\b
       | (^|[.!?]\s+)follow\s+(her|him|them|me)\s+on\s+(twitter|facebook|instagram|telegram|x\b)
       | \b(may\s+be\s+|can\s+be\s+)?(reached|contacted)\s+at\s+[\w.+-]+@[\w-]+\.
-      | ^\W*follow\s+@?[\w ]{1,30}\s+on\s+(twitter|facebook|instagram|telegram|linkedin|
+      | ^\W*follow\s+@?[\w'’ ]{1,60}\s+on\s+(twitter|facebook|instagram|telegram|linkedin|
             youtube|tiktok|x\b|threads|whatsapp|google\s+news)
+      | ^\W*(reach|follow|contact)\b.{0,80}\b(on|at)\s+(twitter|facebook|instagram|telegram|https?://)
+      | ^\W*follow\s+.{0,60}\bcoverage\b.{0,60}\bat\s+\S+
       | \bdownload\s+(our|the)\s+\w*\s*app\b
       | \b(already\s+a\s+subscriber|subscribers?\s+only|to\s+continue\s+reading|
             (free|remaining)\s+articles?\s+(left|remaining|this\s+month)|
@@ -155,6 +161,13 @@ _NOTICE = re.compile(
       | ^\W*(order\s+reprints|print(\s+this)?\s+(article|story|page)|
             an\s+error\s+(has\s+)?occurred.*|this\s+article\s+has\s+been\s+sent\s+to.*)\W*$
       | (^|[-|•·]\s*)tags?\s*:
+      | ^[\w\s'’&+-]{0,40}\bnewsletter\W*$
+      | \bmoderat\w*\s+(all\s+)?comments\b|\bcomments?\s+(are|will\s+be)\s+moderated\b
+      | ^\W*(\d+\s*(min|minute)s?\s+read|reading\s+time|read\s+time|tempo\s+de\s+leitura|
+            lesezeit|temps\s+de\s+lecture|время\s+чтения|час\s+читання)\b
+      | ^\W*tags?\W*$
+      | ^\W*[\w.+-]+@[\w-]+(\.[\w-]+)+\W*$
+      | ^\W*(https?://)?(www\.)?(twitter|x|facebook|instagram|t|telegram)\.(com|me)/\S+\W*$
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
