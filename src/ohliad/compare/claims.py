@@ -86,6 +86,7 @@ class Slot:
     start: int  # character offsets in the sentence
     end: int
     phrase: str = ""  # the value with the noun it counts ("three children"), for people
+    counted: str = ""  # the lemma of that noun ("child")
 
     @property
     def shown(self) -> str:
@@ -111,6 +112,7 @@ class Claim:
     lemmas: frozenset[str]
     slots: tuple[Slot, ...]
     quotes: tuple[Quote, ...]
+    published: date | None = None
 
     def slots_of(self, kind: str) -> tuple[Slot, ...]:
         return tuple(s for s in self.slots if s.kind == kind)
@@ -256,12 +258,11 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
         return None
     kind = "duration" if quantity.unit == "second" else "number"
     context = _context(ent.root, own)
-    phrase = text
+    phrase, counted = text, ""
     if ent.root.dep_ in ("nummod", "quantmod") and ent.root.head.i == ent.end:
-        phrase = f"{text} {ent.root.head.text}"
-    return Slot(
-        kind, text, quantity, context, start - doc[0].idx, ent.end_char - doc[0].idx, phrase
-    )
+        phrase, counted = f"{text} {ent.root.head.text}", ent.root.head.lemma_.lower()
+    offsets = (start - doc[0].idx, ent.end_char - doc[0].idx)
+    return Slot(kind, text, quantity, context, *offsets, phrase, counted)
 
 
 def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot | None:
@@ -394,6 +395,7 @@ def _claim(source: int, position: int, doc: Doc, published: date | None, last: s
         lemmas=frozenset(lemmas),
         slots=tuple(slots),
         quotes=_quotes(doc, last),
+        published=published,
     )
 
 

@@ -22,8 +22,12 @@ from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 # Places, dates and durations are not: a sentence names several, for different things.
 _EVENT_KINDS = frozenset({"time", "initiator"})
 _INCREMENT = re.compile(r"\s+(?:\w+\s+)?(?:more|additional|extra|new)\b", re.IGNORECASE)
-# Kinds whose figures depend on a scope (a year, a country) that must match.
-_SCOPED_KINDS = frozenset({"number", "duration"})
+# Kinds whose values depend on a frame (a year, a country) that must match.
+_SCOPED_KINDS = frozenset({"number", "duration", "place"})
+# A claim dated this many days from its publication speaks of another time.
+_SAME_TIME_DAYS = 14
+# Counted nouns that may stand for any more specific one ("people" / "residents").
+_GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +94,56 @@ def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
     return frozenset(w for w in shared if not w.startswith("@") and w not in UNIT_WORDS)
 
 
+def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
+    """The claim dates its statement well away from its publication ('a vote in May')."""
+    dates = [s.value for s in frames if isinstance(s.value, DateSpan)]
+    if not dates or claim.published is None:
+        return False
+    published = claim.published
+    return all(
+        min(abs((d.start - published).days), abs((d.end - published).days)) > _SAME_TIME_DAYS
+        for d in dates
+    )
+
+
 def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
-    """The claims set their figures in different frames: incompatible other dates
-    or periods ('next year' / '2021', 'a month after' / 'after five months'),
-    different places or different organisations, so the figures may not be rivals."""
+    """The claims set their values in different frames, so they may not be rivals:
+    incompatible other dates or periods ('next year' / '2021', 'a month after' /
+    'after five months'), a time far from publication on one side only ('a vote
+    in May'), and for figures different places or organisations."""
     for kind in ("date", "duration"):
         frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
         if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
             return True
+        one_sided = kind == "date" and bool(frames_a) != bool(frames_b)
+        if one_sided and (_other_time(a, frames_a) or _other_time(b, frames_b)):
+            return True
+    if sa.kind == "place":
+        return False
     for labels in (("GPE", "LOC"), ("ORG",)):
         names_a = {key for label, key in a.names if label in labels}
         names_b = {key for label, key in b.names if label in labels}
         if names_a and names_b and not names_a & names_b:
             return True  # other places, or other bodies ("Refinitiv" / "Dow Jones" polls)
     return False
+
+
+def _same_count(a: Slot, b: Slot) -> bool:
+    """Figures that count different nouns ('39 million families' / '60 million
+    children') are not rivals; a generic noun ('people') can stand for any."""
+    nouns = {a.counted, b.counted} - {""}
+    return len(nouns) < 2 or bool(nouns & _GENERIC_COUNTED)
+
+
+def _same_side_of_publication(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+    """Two dates are rivals only if both lie in the past or both in the future of
+    their reports ('ended on Thursday' / 'to end on Aug. 31' are two events)."""
+    if not (isinstance(sa.value, DateSpan) and isinstance(sb.value, DateSpan)):
+        return True
+    if a.published is None or b.published is None:
+        return True
+    return (sa.value.start > a.published) == (sb.value.start > b.published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +198,8 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
             continue  # two dates are rivals only for the same act ("arrested"/"detained")
         if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb):
+            continue
+        if not _same_count(sa, sb) or not _same_side_of_publication(a, b, sa, sb):
             continue
         measured = shared and _unit(sa) not in ("", "percent") and score >= limits.measured
         if (shared and score >= limits.aligned) or lone or measured:
