@@ -159,3 +159,19 @@ def test_pages_do_not_overlap(store: Store) -> None:
     pages = [find_stories(store, Filters(), limit=2, offset=o) for o in (0, 2, 4)]
     keys = [s.key for page in pages for s in page]
     assert keys == ["s4", "s3", "s2", "s1", "s0"]
+
+
+def test_migration_0002_goes_down_and_up_again(store: Store) -> None:
+    from alembic import command
+
+    from ohliad.store.db import alembic_config
+
+    _add(store, "a", "Drones over Poland", "Jets scrambled.")
+    config = alembic_config(store.engine)
+    command.downgrade(config, "0001")
+    with store.engine.connect() as connection:
+        left = connection.execute(text("SELECT name FROM sqlite_master WHERE name LIKE '%fts%'"))
+        assert left.all() == []
+    command.upgrade(config, "head")
+    # Rebuilt from the stored rows on the way up.
+    assert _ids(store, Filters(text="scrambled")) == ["a"]
