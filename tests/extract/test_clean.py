@@ -71,6 +71,17 @@ def test_drops_contact_lines_reading_times_and_labels() -> None:
     assert cleaned("Get the day's top headlines delivered to your inbox every morning.") == BODY
 
 
+def test_drops_date_lines_above_the_body_only() -> None:
+    assert cleaned("Monday, November 18, 2019", "5:45 AM PST 11/19/2019 by Jane Doe", at=0) == BODY
+    kicker = "Ferry terminal: the background"
+    assert cleaned(kicker, at=0) == [kicker, *BODY]
+    assert cleaned("Monday, November 18, 2019", at=2) == [
+        *BODY[:2],
+        "Monday, November 18, 2019",
+        BODY[2],
+    ]
+
+
 def test_drops_byline_dateline_and_repeated_title() -> None:
     title = "Ferry terminal opening delayed to May"
     assert (

@@ -26,6 +26,10 @@ _NOTICE_CHARS = 600
 _LABEL_WORDS = 4
 # Shorter repeats are slogans or names the body quotes, not pull quotes.
 _PULL_QUOTE_MIN_WORDS = 8
+# Date lines above the body: how many, how long, and what makes them dated.
+_MAX_LEAD_IN = 2
+_DATE_LINE_WORDS = 12
+_YEAR_OR_TIME = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}:\d\d\b")
 # Title lines a page repeats above the body sit among its first few paragraphs.
 _TITLE_WINDOW = 3
 
@@ -328,7 +332,23 @@ def clean_paragraphs(
         ):
             continue
         kept.append(paragraph)
-    return kept
+    return _without_lead_in(kept)
+
+
+def _without_lead_in(paragraphs: list[str]) -> list[str]:
+    """Drop date lines above the first sentence of the body ("Monday, 18 November 2019",
+    "5:45 AM PST 11/19/2019 by Jane Doe"): short, dated, not a sentence, prose below."""
+    lead_in = 0
+    while (
+        lead_in < min(_MAX_LEAD_IN, len(paragraphs) - 1)
+        and not _SENTENCE_END.search(paragraphs[lead_in])
+        and len(paragraphs[lead_in].split()) <= _DATE_LINE_WORDS
+        and _YEAR_OR_TIME.search(paragraphs[lead_in])
+    ):
+        lead_in += 1
+    if lead_in and _SENTENCE_END.search(paragraphs[lead_in]):
+        return paragraphs[lead_in:]
+    return paragraphs
 
 
 def clean_news_text(text: str, *, title: str | None = None) -> str:
