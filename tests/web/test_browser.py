@@ -86,7 +86,15 @@ def dialogs() -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Browser, server: str, dialogs: list[str]) -> Iterator[Page]:
+def console_errors() -> list[str]:
+    """Script errors and policy (CSP) violations the browser reports."""
+    return []
+
+
+@pytest.fixture
+def page(
+    browser: Browser, server: str, dialogs: list[str], console_errors: list[str]
+) -> Iterator[Page]:
     context = browser.new_context(
         base_url=server,
         viewport={"width": 1200, "height": 900},
@@ -104,6 +112,8 @@ def page(browser: Browser, server: str, dialogs: list[str]) -> Iterator[Page]:
     )
     page = context.new_page()
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
     yield page
     context.close()
 
@@ -138,7 +148,9 @@ def test_story_without_ukrainian_says_so_instead_of_passing_english_off(page: Pa
     expect(card).to_have_attribute("lang", "en")
 
 
-def test_open_a_story_and_read_its_sources_comparison_and_timeline(page: Page) -> None:
+def test_open_a_story_and_read_its_sources_comparison_and_timeline(
+    page: Page, console_errors: list[str]
+) -> None:
     page.goto("/")
     page.get_by_role("link", name="Польща підняла винищувачі").click()
     expect(page).to_have_url(f"{page.url.split('/stories/')[0]}/stories/drones-poland?lang=uk")
@@ -167,6 +179,9 @@ def test_open_a_story_and_read_its_sources_comparison_and_timeline(page: Page) -
     expect(timeline.first).to_contain_text("перше повідомлення")
     sentence = page.locator(".sentences li").nth(1)
     expect(sentence.locator("a.chip")).to_have_text("Continental Post")
+    # The app's own script runs under the policy (it adds this button).
+    expect(page.locator(".toggle-texts")).to_have_text("Розгорнути всі тексти")
+    assert console_errors == []
 
 
 def test_switch_language_to_english(page: Page) -> None:
@@ -206,13 +221,16 @@ def test_follow_a_source_link(page: Page) -> None:
     expect(page.locator("h1")).to_have_text("Outlet page")
 
 
-def test_hostile_article_text_renders_inert(page: Page, dialogs: list[str]) -> None:
+def test_hostile_article_text_renders_inert(
+    page: Page, dialogs: list[str], console_errors: list[str]
+) -> None:
     for path in ["/", "/stories/hostile", "/stories/hostile?lang=en", "/search?q=mayor"]:
         page.goto(path)
         page.wait_for_load_state("load")
         assert page.evaluate("window.__xss") is None, path
         assert page.locator("main img, main style, main script").count() == 0, path
     assert dialogs == []
+    assert console_errors == []  # nothing even tried to run and was blocked
     # The payloads show as the text they are.
     expect(page.locator("article.card h2").first).to_contain_text("<script>window.__xss")
     page.goto("/stories/hostile")
