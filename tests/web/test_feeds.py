@@ -6,6 +6,8 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from ohliad.store import Store
+from ohliad.web import WebSettings, create_app
 from ohliad.web.feeds import ENGLISH_MARK, JSON_FEED_VERSION
 
 
@@ -79,6 +81,12 @@ def test_feeds_answer_conditional_requests(client: TestClient) -> None:
         "/feeds/atom.xml", params={"lang": "en"}, headers={"If-None-Match": etag}
     )
     assert other_edition.status_code == 200
+
+
+def test_feed_links_use_the_public_url_when_set(digest_store: Store) -> None:
+    app = TestClient(create_app(digest_store, WebSettings(public_url="https://ohliad.example/")))
+    feed = feedparser.parse(app.get("/feeds/rss.xml").content)
+    assert feed.entries[0].link == "https://ohliad.example/stories/drones-poland?lang=uk"
 
 
 def test_unknown_feed_is_404(client: TestClient) -> None:

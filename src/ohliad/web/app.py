@@ -31,7 +31,12 @@ STATIC = Path(__file__).with_name("static")
 
 
 def settings_from_env() -> WebSettings:
-    return WebSettings(admin_token=os.environ.get("OHLIAD_ADMIN_TOKEN") or None)
+    """OHLIAD_ADMIN_TOKEN turns the admin actions on; OHLIAD_PUBLIC_URL is the
+    site's address for links in feeds when it runs behind a proxy."""
+    return WebSettings(
+        admin_token=os.environ.get("OHLIAD_ADMIN_TOKEN") or None,
+        public_url=os.environ.get("OHLIAD_PUBLIC_URL") or None,
+    )
 
 
 def _wants_html(request: Request) -> bool:
