@@ -2,12 +2,14 @@
 replies the tests script: protocol, batching, validation, fallback, cache."""
 
 import json
+import socket
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import pytest
 
 from ohliad.models import Article, Summary, SummarySentence
-from ohliad.nlp.llm import ChatClient, LLMSettings
+from ohliad.nlp.llm import ChatClient, ChatReply, LLMSettings
 from ohliad.store import Store
 from ohliad.store.translations import StoreTranslationCache
 from ohliad.translate import (
@@ -237,3 +239,21 @@ def test_a_written_summary_that_fails_its_checks_falls_back_to_translation(serve
     result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), settings=DIRECT)
     assert result.text is not None
     assert result.text.summary.startswith("Держсекретар США Ентоні Блінкен прибув до Києва")
+
+
+def test_an_endpoint_gone_mid_run_is_not_asked_again_segment_by_segment() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = LLMSettings(base_url=f"http://127.0.0.1:{port}/v1", model="m", max_retries=0)
+    attempts: list[int] = []
+
+    class Counting(ChatClient):
+        def complete(self, *args: Any, **kwargs: Any) -> ChatReply:
+            attempts.append(1)
+            return super().complete(*args, **kwargs)
+
+    result = ukrainian_for(SUMMARY, [], LLMTranslator(Counting(settings)), settings=SETTINGS)
+    assert result.unavailable is not None
+    assert "cannot reach the endpoint" in result.unavailable
+    assert len(attempts) == 2  # the headline and the batch of sentences, once each

@@ -39,6 +39,10 @@ class TranslationEngineError(RuntimeError):
     """An engine failed while translating (the endpoint is down, the model broke)."""
 
 
+class EngineUnreachableError(TranslationEngineError):
+    """The engine cannot be reached at all: asking again segment by segment is futile."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rendering:
     """A required Ukrainian rendering of an English term or name."""

@@ -22,6 +22,7 @@ from ohliad.nlp.llm import (
     LLMSettings,
 )
 from ohliad.translate.engine import (
+    EngineUnreachableError,
     Rendering,
     Segment,
     SegmentKind,
@@ -188,7 +189,8 @@ class LLMTranslator:
 def _raise_if_all_failed(replies: Sequence[ChatReply | LLMError]) -> None:
     errors = [r for r in replies if isinstance(r, LLMError)]
     if errors and len(errors) == len(replies):
-        raise TranslationEngineError(str(errors[0]))
+        unreachable = all(isinstance(e, LLMConnectionError) for e in errors)
+        raise (EngineUnreachableError if unreachable else TranslationEngineError)(str(errors[0]))
 
 
 def llm_settings(settings: TranslateSettings) -> LLMSettings:

@@ -21,6 +21,7 @@ from ohliad.translate.cache import CacheEntry, TranslationCache, cache_key
 from ohliad.translate.engine import (
     HOW_TO_ENABLE,
     DisabledTranslator,
+    EngineUnreachableError,
     FallbackTranslator,
     Segment,
     SegmentKind,
@@ -153,15 +154,16 @@ def _try_engine(
     progress: _Progress,
     finisher: Finisher,
     new_entries: list[CacheEntry],
-) -> None:
-    """Ask ``engine`` for the segments at ``indexes`` in one batch, and keep what passes."""
+) -> bool:
+    """Ask ``engine`` for the segments at ``indexes`` in one batch, and keep
+    what passes. False if the engine could not be reached."""
     prepared = [progress.segments[i] for i in indexes]
     try:
         raw = engine.translate([p.segment for p in prepared])
     except TranslationEngineError as error:
         for i in indexes:
             progress.reasons[i] = f"{engine.name}: {error}"
-        return
+        return not isinstance(error, EngineUnreachableError)
     for i, item, output in zip(indexes, prepared, raw, strict=True):
         if output is None:
             progress.reasons[i] = f"{engine.name} returned no translation"
@@ -178,6 +180,7 @@ def _try_engine(
                 segment.text, engine.name, engine.model, finisher.style.name, segment.kind, output
             )
         )
+    return True
 
 
 def translate_segments(
@@ -201,9 +204,10 @@ def translate_segments(
                     finished = finisher.finish(segments[i], cached[key])
                     if finisher.problem(segments[i], finished) is None:
                         progress.accept(i, finished, engine)
-        if progress.pending():
-            _try_engine(engine, progress.pending(), progress, finisher, new_entries)
-        if not engine.deterministic:
+        reachable = not progress.pending() or _try_engine(
+            engine, progress.pending(), progress, finisher, new_entries
+        )
+        if reachable and not engine.deterministic:
             # A second chance, one segment per request: a batch reply can go
             # wrong as a whole where single requests succeed.
             for i in progress.pending():
