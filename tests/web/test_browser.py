@@ -166,6 +166,7 @@ def test_open_a_story_and_read_its_sources_comparison_and_timeline(
     expect(text).to_have_text("Five drones entered Polish airspace, the army said.")
     conflict = page.locator(".conflict")
     expect(conflict).to_contain_text("how many drones crossed the border")
+    expect(conflict.locator(".badge")).to_have_text("кількість")
     expect(conflict.locator(".side-value")).to_have_text(["three drones", "five drones"])
     expect(conflict.locator("q")).to_have_text(
         [
