@@ -39,6 +39,8 @@ def test_drops_read_more_lines_and_teasers() -> None:
     assert cleaned("Read more: Why the islands want a second ferry") == BODY
     assert cleaned("RELATED: Port strike ends after nine days") == BODY
     assert cleaned("Council budget row deepens [VIDEO]") == BODY
+    assert cleaned("Also on gazette.example Port strike ends after nine days") == BODY
+    assert cleaned("Download: https://podcast.example/ep12") == BODY
     assert cleaned("Читайте також: Пором до островів запустять у травні") == BODY
     assert cleaned("Lesen Sie auch: Neue Fähre ab Mai") == BODY
 

@@ -83,7 +83,7 @@ _LINK_LABEL = re.compile(
       | click\s+here
       | (editor'?s\s+)?picks?
       | further\s+reading
-      | also\s+on\s+\S+\.\w+
+      | also\s+on\s+\S+\.\w+\b.*
       | (читайте|читати)(\s+(також|также|більше|больше|ще|еще|ещё))?
       | lesen\s+sie\s+(auch|mehr)|mehr\s+zum\s+thema
       | lire\s+(aussi|également)|à\s+lire\s+aussi
@@ -170,6 +170,7 @@ _NOTICE = re.compile(
       | ^\W*(\d+\s*(min|minute)s?\s+read|reading\s+time|read\s+time|tempo\s+de\s+leitura|
             lesezeit|temps\s+de\s+lecture|время\s+чтения|час\s+читання)\b
       | ^\W*tags?\W*$
+      | ^\W*[\w ]{1,30}:\s*(https?://|www\.)\S+\W*$
       | ^\W*[\w.+-]+@[\w-]+(\.[\w-]+)+\W*$
       | ^\W*(https?://)?(www\.)?(twitter|x|facebook|instagram|t|telegram)\.(com|me)/\S+\W*$
     )""",
