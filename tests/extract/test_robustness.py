@@ -69,6 +69,11 @@ def test_missing_charset_is_detected() -> None:
     assert extract_html(page.encode("cp1252")).text == FRENCH
 
 
+def test_missing_charset_of_a_cyrillic_page_is_detected() -> None:
+    page = news_page(f"<p>{UKRAINIAN}</p>").replace('<meta charset="utf-8">', "")
+    assert extract_html(page.encode("cp1251")).text == UKRAINIAN
+
+
 def test_wrong_declared_charset_loses_to_valid_utf8() -> None:
     page = news_page(f"<p>{UKRAINIAN}</p>", charset="iso-8859-1").encode("utf-8")
     assert extract_html(page).text == UKRAINIAN
