@@ -33,6 +33,7 @@ Run: PYTHONPATH=src .venv/bin/python bench/clustering.py [--calibrate|--scale]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -203,20 +204,24 @@ def title_jaccard_single_link(articles: Sequence[Article], threshold: float) -> 
 def tfidf_single_pass(articles: Sequence[Article], threshold: float) -> list[int]:
     texts = [f"{a.title}. {a.text}" for a in articles]
     vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
-    centroids: list[np.ndarray] = []
+    # Story centroids (sums of member vectors) as rows of one dense matrix.
+    centroids = np.zeros((len(articles), vectors.shape[1]), dtype=np.float32)
+    norms = np.zeros(len(articles), dtype=np.float32)
+    stories = 0
     labels: list[int] = []
     for row in vectors:
-        dense = row.toarray().ravel()
-        if centroids:
-            matrix = np.stack(centroids)
-            sims = matrix @ dense / np.maximum(np.linalg.norm(matrix, axis=1), 1e-12)
+        columns, weights = row.indices, row.data.astype(np.float32)
+        best = -1
+        if stories:
+            sims = centroids[:stories, columns] @ weights / np.maximum(norms[:stories], 1e-12)
             best = int(np.argmax(sims))
-            if sims[best] >= threshold:
-                centroids[best] = centroids[best] + dense
-                labels.append(best)
-                continue
-        centroids.append(dense)
-        labels.append(len(centroids) - 1)
+            if sims[best] < threshold:
+                best = -1
+        if best < 0:
+            best, stories = stories, stories + 1
+        centroids[best, columns] += weights
+        norms[best] = np.linalg.norm(centroids[best])
+        labels.append(best)
     return labels
 
 
@@ -288,12 +293,20 @@ def rss_mib() -> float:
 # -- calibration --------------------------------------------------------------
 
 SEARCH_SPACE: dict[str, Sequence[float]] = {
-    "weight_terms": (0.0, 0.25, 0.5, 0.75, 1.0),
-    "weight_entities": (0.0, 0.15, 0.3, 0.5),
-    "weight_time": (0.0, 0.25, 0.5, 1.0, 1.5),
-    "join_threshold": (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0),
-    "merge_threshold": (0.6, 0.7, 0.8, 0.9, 1.0, 1.2),
+    "weight_terms": (0.0, 0.1, 0.25, 0.5, 0.75, 1.0),
+    "weight_entities": (0.0, 0.05, 0.1, 0.15, 0.3, 0.5),
+    "weight_time": (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "join_threshold": (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0),
+    "merge_threshold": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2),
 }
+# Coordinate ascent starts from the best few points of this coarse grid, so a
+# poor starting point does not leave it in a poor local optimum.
+COARSE_GRID: dict[str, Sequence[float]] = {
+    "weight_time": (0.25, 1.0, 2.0),
+    "join_threshold": (0.55, 0.65, 0.75),
+    "weight_entities": (0.0, 0.15),
+}
+STARTS = 3
 
 
 def objective(predicted: Sequence[object], gold: Sequence[object]) -> float:
@@ -302,29 +315,51 @@ def objective(predicted: Sequence[object], gold: Sequence[object]) -> float:
 
 
 def calibrate(corpus: Corpus) -> ClusterConfig:
-    """Coordinate ascent over SEARCH_SPACE on the calibration split, jittered."""
+    """Multi-start coordinate ascent over SEARCH_SPACE on the calibration
+    split, with jittered times."""
     data = jittered(corpus).corpus
     keep = [not held for held in data.held_out]
     articles = subset(data.articles, keep)
     gold = subset(data.gold, keep)
     print(f"embedding {len(articles)} calibration articles ...", flush=True)
     features = OnlineClusterer(state_dir=VECTOR_CACHE).featurize(articles)
-    config = ClusterConfig()
-    best = objective(cluster_features(features, config), gold)
-    for sweep in range(3):
+
+    def evaluate(config: ClusterConfig) -> float:
+        return objective(cluster_features(features, config), gold)
+
+    base = replace(ClusterConfig(), weight_terms=0.25, merge_threshold=0.8)
+    coarse = [
+        with_values(base, dict(zip(COARSE_GRID, values, strict=True)))
+        for values in itertools.product(*COARSE_GRID.values())
+    ]
+    ranked = sorted(((evaluate(c), i, c) for i, c in enumerate(coarse)), reverse=True)
+    results = [ascend(config, value, evaluate) for value, _, config in ranked[:STARTS]]
+    best_value, config = max(results, key=lambda result: result[0])
+    print(f"best objective {best_value:.4f}")
+    write_calibration(config, len(articles))
+    return config
+
+
+def with_values(config: ClusterConfig, values: dict[str, Any]) -> ClusterConfig:
+    return replace(config, **values)
+
+
+def ascend(
+    config: ClusterConfig, best: float, evaluate: Callable[[ClusterConfig], float]
+) -> tuple[float, ClusterConfig]:
+    """Coordinate ascent: one parameter at a time, until nothing improves."""
+    for sweep in range(4):
         improved = False
         for name, values in SEARCH_SPACE.items():
             for value in values:
-                change: dict[str, Any] = {name: value}
-                trial = replace(config, **change)
-                result = objective(cluster_features(features, trial), gold)
+                trial = with_values(config, {name: value})
+                result = evaluate(trial)
                 if result > best + 1e-4:
                     best, config, improved = result, trial, True
             print(f"sweep {sweep + 1}, {name}: {getattr(config, name)} (objective {best:.4f})")
         if not improved:
             break
-    write_calibration(config, len(articles))
-    return config
+    return best, config
 
 
 def write_calibration(config: ClusterConfig, articles: int) -> None:
