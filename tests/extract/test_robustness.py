@@ -74,6 +74,12 @@ def test_missing_charset_of_a_cyrillic_page_is_detected() -> None:
     assert extract_html(page.encode("cp1251")).text == UKRAINIAN
 
 
+def test_charset_from_the_server_comes_before_the_page_declaration() -> None:
+    page = news_page(f"<p>{UKRAINIAN}</p>", charset="iso-8859-5").encode("koi8-u")
+    assert extract_html(page, charset="KOI8-U").text == UKRAINIAN
+    assert extract_html(page, charset="no-such-charset").text != UKRAINIAN
+
+
 def test_wrong_declared_charset_loses_to_valid_utf8() -> None:
     page = news_page(f"<p>{UKRAINIAN}</p>", charset="iso-8859-1").encode("utf-8")
     assert extract_html(page).text == UKRAINIAN

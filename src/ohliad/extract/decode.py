@@ -34,9 +34,11 @@ def cut_to_size(page: AnyStr, limit: int) -> AnyStr:
 def declared_charset(data: bytes) -> str | None:
     """The charset the page declares in its first few kilobytes, if Python knows it."""
     match = _DECLARED_CHARSET.search(data[:8192])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "ignore")
+    return known_charset(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def known_charset(name: str) -> str | None:
+    """Python's name for a charset label, or None if Python does not know it."""
     try:
         canonical = codecs.lookup(name).name
     except LookupError:
@@ -57,8 +59,9 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def decode_html(data: bytes) -> str:
-    """Decode page bytes: BOM, valid UTF-8, the declared charset, then detection.
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """Decode page bytes: BOM, valid UTF-8, the charset the server sent (``charset``),
+    the one the page declares, then detection.
 
     Valid UTF-8 wins over a declared single-byte charset because pages often
     declare latin-1 while serving UTF-8, and non-ASCII text is almost never
@@ -72,11 +75,11 @@ def decode_html(data: bytes) -> str:
     text = _strict(data, "utf-8")
     if text is not None:
         return text
-    declared = declared_charset(data)
-    if declared and declared != "utf-8":
-        text = _strict(data, declared)
-        if text is not None:
-            return text
+    for declared in (known_charset(charset or ""), declared_charset(data)):
+        if declared and declared != "utf-8":
+            text = _strict(data, declared)
+            if text is not None:
+                return text
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
     return data.decode(encoding, errors="replace")

@@ -74,9 +74,9 @@ def _passes(options: ExtractOptions) -> list[_Pass]:
     return passes
 
 
-def _page_text(html: bytes | str, max_bytes: int) -> str:
+def _page_text(html: bytes | str, max_bytes: int, charset: str | None) -> str:
     if isinstance(html, bytes):
-        return decode_html(cut_to_size(html, max_bytes))
+        return decode_html(cut_to_size(html, max_bytes), charset)
     return cut_to_size(html, max_bytes)
 
 
@@ -183,14 +183,20 @@ def _best_paragraphs(
 
 
 def extract_html(
-    html: bytes | str, url: str | None = None, *, options: ExtractOptions | None = None
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    options: ExtractOptions | None = None,
+    charset: str | None = None,
 ) -> Article:
     """Extract the article in a web page: clean text and metadata.
 
+    ``charset`` is the one the server sent (HTTP Content-Type), if any; it is
+    tried before the page's own declaration when ``html`` is bytes.
     Raises NoArticleTextError when the page holds no article prose.
     """
     options = options or _DEFAULT_OPTIONS
-    tree = _parse(_page_text(html, options.max_bytes))
+    tree = _parse(_page_text(html, options.max_bytes, charset))
     metadata = page_metadata(tree, url, extensive_date=options.extensive_date_search)
     address = url or metadata.url
     links = HeadlineLinks(tree)
