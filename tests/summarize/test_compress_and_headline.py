@@ -53,6 +53,14 @@ from tests.summarize.stories import HARBOUR
             "(Wire) - Ferries now leave from the old quay.",
             "Ferries now leave from the old quay.",
         ),
+        (
+            "VELMORA, March 9 - The first ferry left the old quay on Monday.",
+            "The first ferry left the old quay on Monday.",
+        ),
+        (
+            "NATO - the alliance - said on Friday it was ready to help.",
+            "NATO said on Friday it was ready to help.",
+        ),
     ],
 )
 def test_compression_drops_attributions_asides_and_labels(sentence: str, compressed: str) -> None:
@@ -68,6 +76,8 @@ def test_compression_drops_attributions_asides_and_labels(sentence: str, compres
         "Brandt resigned, officials said.",
         # Nothing to drop.
         "The tanker ran aground at the mouth of the harbour on Tuesday.",
+        # Capitals before a dash that are no dateline.
+        "NATO said on Friday it was ready to act - and it did so quickly.",
     ],
 )
 def test_compression_leaves_sentences_it_cannot_shorten_safely(sentence: str) -> None:
@@ -94,6 +104,32 @@ def test_quotation_split_by_the_sentence_splitter_stays_whole() -> None:
         "The port of Velmora reopened on Friday after three days.",
         "“We are open again. Ships can come in from noon,” Ilse Brandt said.",
     ]  # the last sentence is cut off (no full stop), so it is not a candidate
+
+
+def test_sentences_repeating_a_chosen_one_in_other_words_are_skipped() -> None:
+    story = Story(
+        id="paraphrase",
+        articles=(
+            Article(
+                title="Farmers end blockade of Dorohusk crossing",
+                text=(
+                    "Polish farmers ended a nine-day blockade of the Dorohusk border crossing "
+                    "with Ukraine on Friday after the ministry agreed to tighten grain checks. "
+                    "About 800 trucks were waiting to cross into Poland on Friday."
+                ),
+            ),
+            Article(
+                title="Trucks move again at Dorohusk as blockade ends",
+                text=(
+                    "Trucks began rolling again through the Dorohusk border crossing between "
+                    "Poland and Ukraine on Friday after Polish farmers called off their blockade. "
+                    "Drivers had slept in their cabs for days in freezing weather."
+                ),
+            ),
+        ),
+    )
+    summary = summarize_story(story)
+    assert sum("blockade" in s.text for s in summary.sentences) == 1
 
 
 def test_bullets_and_titles_do_not_break_sentences() -> None:

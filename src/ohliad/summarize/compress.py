@@ -44,11 +44,23 @@ _LABEL = re.compile(
 )
 
 
-# "MONSEY, N.Y. (AP) — ", "WASHINGTON (Reuters) - ", "MINNEAPOLIS—", "(CNN) - ".
+# "MONSEY, N.Y. (AP) — ", "KAUNAS, March 9 - ", "MINNEAPOLIS—", "(CNN) - ": a place
+# in capitals (or a wire's name in brackets) before a dash that opens the story.
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,3}\s*(?:\([A-Za-z .]+\))?\s*"
-    r"(?:—|–|--|-)|\([A-Z][A-Za-z .]{1,30}\)\s*(?:—|–|--|-)?)\s*"
+    r"^(?P<place>[^—–()]{3,40}?)\s*(?:\([A-Za-z .]+\))?\s*(?:—|–|--| - |-)\s*(?=[A-Z\"“‘'])"
 )
+_SOURCE_TAG = re.compile(r"^\([A-Z][A-Za-z .]{1,30}\)\s*(?:—|–|--|-)?\s*")
+
+
+def _cut_dateline(text: str) -> str:
+    text = _SOURCE_TAG.sub("", text, count=1)
+    match = _DATELINE.match(text)
+    if match:
+        place = match.group("place")
+        city = re.sub(r"[^\w ]", "", place.split(",")[0]).strip()
+        if len(city) >= 3 and city.isupper() and len(place.split()) <= 5:
+            return text[match.end() :]
+    return text
 
 
 def _capitalise_first(text: str) -> str:
@@ -76,8 +88,7 @@ def compress_sentence(sentence: str) -> str:
 
 
 def _cut_label(text: str) -> str:
-    text = _DATELINE.sub("", text, count=1)
-    return _capitalise_first(_LABEL.sub("", text, count=1))
+    return _capitalise_first(_LABEL.sub("", _cut_dateline(text), count=1))
 
 
 def _cut_leading_according(text: str) -> str:

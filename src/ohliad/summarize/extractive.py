@@ -32,6 +32,7 @@ from ohliad.summarize.headline import neutral_headline
 from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
 from ohliad.summarize.material import Candidate, StoryMaterial, story_material
 from ohliad.summarize.options import SummaryOptions
+from ohliad.summarize.terms import terms
 
 Scores = npt.NDArray[np.float64]
 
@@ -53,8 +54,10 @@ class ScoreWeights:
     title_weight: float = 2.0
     # MMR trade-off between score and novelty.
     relevance: float = 0.7
-    # A sentence this similar to one already chosen adds nothing to the summary.
+    # A sentence this similar to one already chosen adds nothing to the summary,
+    # nor one whose content words (or the chosen one's) are this much shared.
     redundant: float = 0.5
+    contained: float = 0.5
     # An article with a sentence this similar to a summary sentence reports the
     # same fact, and is credited as a source of it (TF-IDF cosine; paraphrases
     # of one fact score about 0.4 to 0.6 on news, related facts 0.2 to 0.35).
@@ -144,12 +147,19 @@ def sentence_scores(material: StoryMaterial, weights: ScoreWeights) -> Scores:
     )
 
 
+def containment(first: set[str], second: set[str]) -> float:
+    """The share of the smaller set's terms that the other has too."""
+    smaller = min(len(first), len(second))
+    return len(first & second) / smaller if smaller else 0.0
+
+
 def select_sentences(
     material: StoryMaterial, scores: Scores, options: SummaryOptions, weights: ScoreWeights
 ) -> list[int]:
     """Candidate indexes chosen by MMR within the sentence and word limits."""
     n = len(material.candidates)
     similarity = material.vectors[:n] @ material.vectors[:n].T
+    term_sets = [set(terms(c.text)) for c in material.candidates]
     chosen: list[int] = []
     used_words = 0
     remaining = {
@@ -169,7 +179,11 @@ def select_sentences(
         size = material.candidates[best].word_count
         if options.max_words is not None and chosen and used_words + size > options.max_words:
             continue
-        if any(similarity[best, j] >= weights.redundant for j in chosen):
+        if any(
+            similarity[best, j] >= weights.redundant
+            or containment(term_sets[best], term_sets[j]) >= weights.contained
+            for j in chosen
+        ):
             continue
         chosen.append(best)
         used_words += size
