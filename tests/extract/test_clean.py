@@ -112,6 +112,12 @@ def test_keeps_sentences_that_only_mention_trigger_words() -> None:
         "The price tag: 40 million euros.",
         "Let us know what happened, she told the police.",
         "12.03.2024 – Ferries were cancelled after the storm.",
+        "More than 40 people were evacuated - officials said.",
+        "Latest: the harbour master closed the port at noon.",
+        "Police said they have a tip from a witness.",
+        "He also writes a weekly newsletter.",
+        "Residents can register for flood alerts on the council website.",
+        "Passengers can download the app to buy tickets.",
         "Ferry terminal opening delayed again, as in 2019, because of a strike.",
     ]
     title = "Ferry terminal opening delayed to May"

@@ -72,13 +72,13 @@ _LINK_LABEL = re.compile(
       | related(\s+(articles?|stories|content|coverage|links?|reading|posts?|video))?
       | recommended(\s+(reading|for\s+you|stories|videos?))?
       | see\s+(also|more)
-      | more(\s+(from|about|stories|news|coverage|on))?(\s+[\w'’.-]+){0,4}
+      | more(\s+(from|about|stories|news|coverage|on)(\s+[\w'’.-]+){0,4})?(?=\s*(:|$))
       | you\s+(may|might)\s+(also\s+)?(like|enjoy|be\s+interested(\s+in)?)
       | don'?t\s+miss
       | (watch|listen)(\s+(now|more|live|the\s+video|here))?
       | trending(\s+now)?
       | top\s+stories
-      | latest(\s+(news|stories|videos?))?
+      | latest\s+(news|stories|videos?)
       | popular(\s+now)?|most\s+(read|popular|viewed|shared)(\s+[\w'’]+){0,4}
       | click\s+here
       | (editor'?s\s+)?picks?
@@ -121,12 +121,14 @@ _REPORTING_CREDIT = re.compile(
 # Promotions that can run long: newsletters, apps, social accounts, paywalls.
 _PROMO = re.compile(
     r"""(
-        \b(sign\s+up|subscrib\w*|register)\b.{0,60}\b(newsletters?|updates|alerts|briefings?|inbox)\b
+        \b(sign\s+up|subscrib\w*|register)\b.{0,40}\b(our|free|daily|weekly|morning|evening)\b
+            .{0,40}\b(newsletters?|updates|alerts|briefings?|e-?mails?|inbox)\b
+      | ^\W*(sign\s+up|subscribe)\b.{0,60}\b(newsletters?|alerts|briefings?|inbox)\b
       | \bdelivered\s+(straight\s+)?to\s+your\s+inbox\b
       | \bif\s+you\s+(enjoyed|liked|value[ds]?|appreciate[ds]?)\s+this\s+
             (article|story|content|journalism)
       | ^\W*(sign\s+up|subscribe)\s+(now|today|here)\b
-      | \bnewsletters?\b.{0,40}\b(sign|subscribe|delivered|inbox)
+      | \bnewsletters?\b.{0,40}\b(sign\s+up|subscribe|delivered\s+to|inbox)\b
       | \b(follow|like|join)\s+us\s+on\b
       | (^|[.!?]\s+)follow\s+(her|him|them|me)\s+on\s+(twitter|facebook|instagram|telegram|x\b)
       | \b(may\s+be\s+|can\s+be\s+)?(reached|contacted)\s+at\s+[\w.+-]+@[\w-]+\.
@@ -134,7 +136,7 @@ _PROMO = re.compile(
             youtube|tiktok|x\b|threads|whatsapp|google\s+news)
       | ^\W*(reach|follow|contact)\b.{0,80}\b(on|at)\s+(twitter|facebook|instagram|telegram|https?://)
       | ^\W*follow\s+.{0,60}\bcoverage\b.{0,60}\bat\s+\S+
-      | \bdownload\s+(our|the)\s+\w*\s*app\b
+      | ^\W*download\s+(our|the)\s+\w*\s*app\b
       | \b(already\s+a\s+subscriber|subscribers?\s+only|to\s+continue\s+reading|
             (free|remaining)\s+articles?\s+(left|remaining|this\s+month)|
             reached\s+your\s+(limit|maximum)|subscription\s+(required|needed)|
@@ -160,12 +162,12 @@ _NOTICE = re.compile(
             all\s+rights\s+reserved\.?|copyright\b.*|filed\s+under\s*:?.*)\W*$
       | \ball\s+rights\s+reserved\b
       | \b(email|e-mail)\s+(us|the\s+author|the\s+newsroom)\s+at\b
-      | \b(got|have)\s+a\s+(news\s+)?tip\b
+      | \b(got|have)\s+a\s+(news\s+)?tip\s*\?
       | ^\W*(write|e-?mail|contact|reach)\b.{0,80}\b[\w.+-]+@[\w-]+\.[\w.-]+
       | ^\W*(order\s+reprints|print(\s+this)?\s+(article|story|page)|
             an\s+error\s+(has\s+)?occurred.*|this\s+article\s+has\s+been\s+sent\s+to.*)\W*$
       | (^|[-|•·]\s*)tags?\s*:
-      | ^[\w\s'’&+-]{0,40}\bnewsletter\W*$
+      | ^[\w\s'’&+-]{0,40}\bnewsletter\s*$
       | \bmoderat\w*\s+(all\s+)?comments\b|\bcomments?\s+(are|will\s+be)\s+moderated\b
       | ^\W*(\d+\s*(min|minute)s?\s+read|reading\s+time|read\s+time|tempo\s+de\s+leitura|
             lesezeit|temps\s+de\s+lecture|время\s+чтения|час\s+читання)\b
