@@ -241,6 +241,9 @@ def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
 
 
 def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
+    following = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):
+        return None  # "four-star general", "one of the most...": not a count
     text, start = _figure_text(ent, doc)
     if ent.label_ == "CARDINAL" and ent.end < len(doc) and doc[ent.end].pos_ == "NOUN":
         with_unit = parse_quantity(f"{text} {doc[ent.end].text}")

@@ -22,6 +22,8 @@ from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 # Places, dates and durations are not: a sentence names several, for different things.
 _EVENT_KINDS = frozenset({"time", "initiator"})
 _INCREMENT = re.compile(r"\s+(?:\w+\s+)?(?:more|additional|extra|new)\b", re.IGNORECASE)
+_OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
+_OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
 # Kinds whose values depend on a frame (a year, a country) that must match.
 _SCOPED_KINDS = frozenset({"number", "duration", "place"})
 # A claim dated this many days from its publication speaks of another time.
@@ -155,6 +157,14 @@ class Thresholds:
     measured: float  # figures in the same physical unit about the same thing ("depth")
 
 
+def _is_offset(slot: Slot, text: str) -> bool:
+    """'after five months', 'a month after', 'two weeks ago': a point in time
+    measured from another, not how long something lasted."""
+    before = text[: slot.start].lower().split()[-1:]
+    after = text[slot.end :].lower().split()[:1]
+    return bool(set(before) & _OFFSET_BEFORE or set(after) & _OFFSET_AFTER)
+
+
 def _comparable_in(slot: Slot, claim: Claim) -> bool:
     """Whether a figure speaks for itself: not in a quotation (someone's words, often
     rhetorical) and not one item of a breakdown ('13 troops and 72 Afghans', three
@@ -163,6 +173,8 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
         return False
     if slot.kind == "place":
         return not is_country(str(slot.value))  # "in the U.S." contains "in NYC"
+    if slot.kind == "duration" and _is_offset(slot, claim.text):
+        return False
     if slot.kind not in _SCOPED_KINDS:
         return True
     if _INCREMENT.match(claim.text[slot.end :]) or claim.text[: slot.start].endswith("another "):

@@ -153,7 +153,10 @@ class Quantity:
     figure: float  # the figure as stated, in the canonical unit
 
     def overlaps(self, other: Quantity) -> bool:
-        return self.low <= other.high and other.low <= self.high
+        if self.low == self.high or other.low == other.high:  # points (clock times)
+            return self.low <= other.high and other.low <= self.high
+        # Strict: "five" (4.5-5.5) and "six" (5.5-6.5) only touch.
+        return self.low < other.high and other.low < self.high
 
     def normalized(self) -> str:
         """'>3000', '~10 min', '6.4', '29.4 percent': the hedge, figure and unit."""
