@@ -115,6 +115,7 @@ def test_keeps_sentences_that_only_mention_trigger_words() -> None:
         "More than 40 people were evacuated - officials said.",
         "Latest: the harbour master closed the port at noon.",
         "Police said they have a tip from a witness.",
+        "By Tuesday, the fire was contained.",
         "He also writes a weekly newsletter.",
         "Residents can register for flood alerts on the council website.",
         "Passengers can download the app to buy tickets.",

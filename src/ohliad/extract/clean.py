@@ -187,7 +187,7 @@ _BYLINE = re.compile(
         (?i:by)\s+{_NAME}(\s*(,|and|&)\s*{_NAME})*(\s*[,|—–-]\s*[\w ]{{0,40}})?
       | (?i:published|updated|posted|last\s+(updated|modified)|modified)\s*(?i:on|at)?\s*:?
             \s*[\w ,.:/+-]{{0,40}}
-    )\W*$""",
+    )[^\w.!?]*$""",
     re.VERBOSE,
 )
 # Words a repeated title may add (a site name) and the word overlap that still makes it one.
