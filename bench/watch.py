@@ -220,8 +220,13 @@ def main() -> None:
                 f"--rate {load.rate:g} --interval {load.interval:g} "
                 f"--max-seconds {args.max_seconds:g}"
             )
-            sections[LOAD] = measure_load(load, work, args.max_seconds, skip_peer=args.skip_peer)
-            sections[LOAD].insert(0, f"`{command}`\n")
+
+            def save_load(lines: list[str]) -> None:
+                # Written as soon as the watcher has run, again after its peer.
+                sections[LOAD] = [f"`{command}`\n", *lines]
+                update_results({LOAD: sections[LOAD]})
+
+            measure_load(load, work, args.max_seconds, skip_peer=args.skip_peer, save=save_load)
         if args.kills:
             sections[KILLS] = measure_kills(args.kills, work / "kills")
     text = update_results(sections)
@@ -270,7 +275,14 @@ def _result_row(name: str, stored: int, total: int, seconds: float, cpu: float) 
     ]
 
 
-def measure_load(load: Load, work: Path, max_seconds: float, *, skip_peer: bool) -> list[str]:
+def measure_load(
+    load: Load,
+    work: Path,
+    max_seconds: float,
+    *,
+    skip_peer: bool,
+    save: Callable[[list[str]], None],
+) -> None:
     load_average = os.getloadavg()[0]
     # Give the watcher time to start (imports, models) before articles appear.
     start = time.time() + 20.0
@@ -317,6 +329,10 @@ def measure_load(load: Load, work: Path, max_seconds: float, *, skip_peer: bool)
             f"{run.peak_rss_mb:.0f}",
         ),
     ]
+    note = []
+    if run.stored < load.articles:
+        note = ["", f"The watcher run hit the {max_seconds:g} s limit before storing all."]
+    save([*lines, *note])
     if not skip_peer:
         seconds, cpu, stored = run_batch_peer(load, work / "batch.db")
         lines.append(
@@ -329,9 +345,7 @@ def measure_load(load: Load, work: Path, max_seconds: float, *, skip_peer: bool)
                 "–",
             )
         )
-    if run.stored < load.articles:
-        lines += ["", f"The watcher run hit the {max_seconds:g} s limit before storing all."]
-    return lines
+        save([*lines, *note])
 
 
 def measure_kills(kills: int, work: Path, log: Callable[[str], None] = print) -> list[str]:
