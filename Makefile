@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UV := $(BIN)/uv pip install --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: install run test test-llm lint typecheck unit bench clean
+.PHONY: install run test test-llm lint typecheck unit bench screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: install
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/comparison.py
+
+# Screenshots of the web app for the README (tests write them to a temporary
+# folder otherwise, so `make test` never rewrites docs/).
+screenshots: install
+	OHLIAD_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/web/test_browser.py -k screenshot
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache

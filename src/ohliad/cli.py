@@ -347,25 +347,25 @@ def summarize(
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    public_url: Annotated[
-        str | None, typer.Option(help="The site's public base URL, for absolute feed links.")
-    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    translator: TranslatorOption = "auto",
+    style: StyleOption = "neutral",
 ) -> None:
-    """Serve the digest: web pages, the JSON API (/api/, docs at /docs) and the feeds.
-
-    Admin actions (add a feed, re-run a story) are enabled by $OHLIAD_ADMIN_TOKEN.
-    """
-    import uvicorn
-
+    """Serve the digest: web pages, the JSON API (/api/, docs at /docs) and feeds
+    (/feeds/rss.xml, atom.xml, feed.json). Admin actions (add a feed, re-run a
+    story) need $OHLIAD_ADMIN_TOKEN; $OHLIAD_PUBLIC_URL sets the feeds' base URL."""
     from ohliad.store import Store
     from ohliad.web import create_app, settings_from_env
+    from ohliad.web import serve as serve_app
 
-    settings = replace(settings_from_env(), public_url=public_url)
     store = Store.open(db)
-    err.print(f"Serving {store.url} on http://{host}:{port}/", highlight=False)
-    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+    # The engines load on the first re-run, so the server starts quickly.
+    settings = replace(
+        settings_from_env(), open_pipeline=lambda: _open_pipeline(db, translator, style)
+    )
+    err.print(f"Serving {store.url} at http://{host}:{port}/ (API docs at /docs)", highlight=False)
+    serve_app(create_app(store, settings), host=host, port=port)
 
 
 def main() -> None:
