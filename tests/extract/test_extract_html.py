@@ -81,15 +81,17 @@ def test_drops_captions_teasers_and_related_links_in_a_page() -> None:
 
 def test_drops_hover_cards_inside_paragraphs() -> None:
     card = (
-        '<span class="rollover-people"><a href="/people/doe">Jane Doe</a>'
+        '<span class="rollover-people"><a class="rollover-link" href="/people/doe">Jane Doe</a>'
         '<span class="rollover-block">Jane Doe: Council leader since 2019, see all stories'
         "</span></span>"
     )
-    body = f"<p>The council leader {card} said the vote was historic.</p>" + "".join(
+    body = f"<p>The council leader {card} (Green) said the vote was historic.</p>" + "".join(
         f"<p>{p}</p>" for p in PARAGRAPHS
     )
     text = extract_html(news_page(body)).text
-    assert text.split("\n\n")[0] == "The council leader Jane Doe said the vote was historic."
+    assert text.split("\n\n")[0] == (
+        "The council leader Jane Doe (Green) said the vote was historic."
+    )
 
 
 def test_empty_page_has_no_article() -> None:

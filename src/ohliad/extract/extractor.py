@@ -43,8 +43,8 @@ _POPUP = " or ".join(
     for token in ("tooltip", "popover", "popup", "rollover", "hovercard")
 )
 # A pop-up (hover card on a name, tooltip) nested in its trigger inside a paragraph is never
-# prose; the trigger itself, usually a linked name, is.
-_POPUP_XPATH = f".//p//*[{_POPUP}]//*[{_POPUP}]"
+# prose; the trigger itself, usually a linked name, is, and so is the text after it.
+_POPUP_XPATH = f".//p//*[{_POPUP}]//*[not(self::a)][{_POPUP}]"
 
 
 @dataclass(frozen=True, slots=True)
