@@ -180,22 +180,25 @@ class OnlineClusterer:
 
     def _linked_stories(self, article: StoryState, candidates: set[str]) -> list[StoryState]:
         """Open candidate stories scoring at least the join threshold, best first."""
-        stories = [
-            story
-            for key in candidates
-            if (story := self._stories.get(key)) is not None
-            and hours_apart(article, story) <= self.config.window_hours
-        ]
+        stories: list[tuple[StoryState, float]] = []
+        for key in candidates:
+            story = self._stories.get(key)
+            if story is None:
+                continue
+            hours = hours_apart(article, story)
+            if hours <= self.config.window_hours:
+                stories.append((story, hours))
         if not stories:
             return []
         # One matrix product rules out most candidates before the costlier scores.
-        embedding = np.stack([story.unit for story in stories]) @ article.unit
+        embedding = np.stack([story.unit for story, _ in stories]) @ article.unit
+        threshold = self.config.join_threshold
         scored: list[tuple[float, StoryState]] = []
-        for story, cosine in zip(stories, embedding, strict=True):
-            if similarity_bound(self.config, float(cosine)) < self.config.join_threshold:
+        for (story, hours), cosine in zip(stories, embedding, strict=True):
+            if similarity_bound(self.config, float(cosine), hours) < threshold:
                 continue
             score = self._similarity(article, story)
-            if score >= self.config.join_threshold:
+            if score >= threshold:
                 scored.append((score, story))
         scored.sort(key=lambda pair: -pair[0])
         return [story for _, story in scored]

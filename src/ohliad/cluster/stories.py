@@ -154,12 +154,14 @@ def hours_apart(a: StoryState, b: StoryState) -> float:
     return gap / 3600.0
 
 
-def similarity_bound(config: ClusterConfig, embedding: float) -> float:
-    """The highest score two stories with this embedding cosine can reach."""
+def similarity_bound(config: ClusterConfig, embedding: float, hours: float) -> float:
+    """The highest score two stories can reach given their embedding cosine and
+    the hours between them (term and entity cosines at most 1)."""
     return (
         config.weight_embedding * embedding
         + max(config.weight_terms, 0.0)
         + max(config.weight_entities, 0.0)
+        - config.weight_time * hours / config.window_hours
     )
 
 
