@@ -286,3 +286,16 @@ def test_increments_and_breakdowns_are_not_rival_totals() -> None:
         ),
     )
     assert _hard(comparison) == []
+
+
+def test_parts_of_a_breakdown_conflict_with_the_same_part() -> None:
+    comparison = _compare(
+        _article(
+            71, "Harbour Post", "Border", "The army sent 40 tanks and 12 helicopters to Narva."
+        ),
+        _article(
+            72, "Asia Observer", "Border", "The army sent 40 tanks and 20 helicopters to Narva."
+        ),
+    )
+    values = {side.value for conflict in _hard(comparison) for side in conflict.sides}
+    assert values == {"12 helicopters", "20 helicopters"}

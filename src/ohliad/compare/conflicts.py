@@ -131,6 +131,13 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
     return False
 
 
+def _is_part(slot: Slot, claim: Claim) -> bool:
+    """One item of a breakdown: another figure in the claim shares its verb
+    ('killed 13 troops and 72 Afghans')."""
+    verbs = {w for w in slot.context if w.startswith("v:")}
+    return any(s is not slot and _same_measure(slot, s) and verbs & s.context for s in claim.slots)
+
+
 def _same_count(a: Slot, b: Slot) -> bool:
     """Figures that count different nouns ('39 million families' / '60 million
     children') are not rivals; a generic noun ('people') can stand for any."""
@@ -166,9 +173,8 @@ def _is_offset(slot: Slot, text: str) -> bool:
 
 
 def _comparable_in(slot: Slot, claim: Claim) -> bool:
-    """Whether a figure speaks for itself: not in a quotation (someone's words, often
-    rhetorical) and not one item of a breakdown ('13 troops and 72 Afghans', three
-    chains' counts), which is a part and not a rival of another source's total."""
+    """Whether a value speaks for itself: not in a quotation (someone's words, often
+    rhetorical), not an offset in time, not an increment ('three more')."""
     if any(m.start() <= slot.start < m.end() for m in QUOTE_RE.finditer(claim.text)):
         return False
     if slot.kind == "place":
@@ -177,11 +183,8 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
         return False
     if slot.kind not in _SCOPED_KINDS:
         return True
-    if _INCREMENT.match(claim.text[slot.end :]) or claim.text[: slot.start].endswith("another "):
-        return False  # "three more capitals": an increment, not a total
-    peers = [s for s in claim.slots if s is not slot and _same_measure(slot, s)]
-    verbs = {w for w in slot.context if w.startswith("v:")}
-    return not any(verbs & s.context for s in peers)
+    increment = _INCREMENT.match(claim.text[slot.end :])
+    return not increment and not claim.text[: slot.start].endswith("another ")
 
 
 def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
@@ -213,6 +216,8 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             continue
         if not _same_count(sa, sb) or not _same_side_of_publication(a, b, sa, sb):
             continue
+        if (_is_part(sa, a) or _is_part(sb, b)) and not (sa.counted and sa.counted == sb.counted):
+            continue  # a part ("72 Afghans") is a rival only of the same part, not a total
         measured = shared and _unit(sa) not in ("", "percent") and score >= limits.measured
         if (shared and score >= limits.aligned) or lone or measured:
             used.update((id(sa), id(sb)))
