@@ -91,3 +91,20 @@ def test_canonical_url_drops_tracking_and_fragments() -> None:
         canonical_url("HTTPS://News.Example:443/a/b?utm_source=x&b=2&a=1#top")
         == "https://news.example/a/b?a=1&b=2"
     )
+
+
+def test_server_charset_decodes_a_page_without_its_own(http_server) -> None:
+    from ohliad.ingest import IngestOptions
+
+    body = "".join(
+        f"<p>Рада ухвалила закон про воду в понеділок, абзац {i}, після довгих суперечок про те, хто платить за нові труби.</p>"
+        for i in range(6)
+    )
+    page = f"<html><head><title>Закон про воду</title></head><body><article><h1>Закон про воду</h1>{body}</article></body></html>"
+    url = http_server.add(
+        "/uk", page.encode("cp1251"), Content_Type="text/html; charset=windows-1251"
+    )
+    [article] = list(read_inputs([url], IngestOptions(fetch=ALLOW)))
+    assert isinstance(article, Article)
+    assert "ухвалила закон" in article.text
+    assert article.language == "uk"

@@ -81,3 +81,14 @@ def test_sample_corpus_reads_without_failures(sample_dir: Path) -> None:
     expected = json.loads((sample_dir / "expected.json").read_text())
     gold = {url for urls in expected["stories"].values() for url in urls}
     assert {a.url for a in articles} == gold
+
+
+def test_undated_article_takes_the_day_in_its_url(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        json.dumps({"url": "https://n.example/world/2026/02/26/story", "title": "T", "text": BODY})
+        + "\n"
+    )
+    [article] = list(read_inputs([str(path)]))
+    assert isinstance(article, Article)
+    assert article.published is not None and article.published.date().isoformat() == "2026-02-26"

@@ -42,6 +42,15 @@ class FetchResult:
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    @property
+    def charset(self) -> str | None:
+        """The charset the server declared in Content-Type, if any."""
+        for parameter in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
 
 def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     # Read raw bytes and decompress ourselves with a cap, so that a small

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from dateutil import parser as date_parser
@@ -23,6 +24,23 @@ def parse_datetime(value: object) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+# "/2026/03/05/" or "/2026-03-05/" in a news URL path.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/-]|$)")
+
+
+def date_from_url(url: str) -> datetime | None:
+    """The publication day that many news sites put in their URLs, as the
+    last resort for an undated article (a day, so midnight UTC)."""
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    try:
+        year, month, day = (int(g) for g in match.groups())
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 # Names under which input files give each article field.

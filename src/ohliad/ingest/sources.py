@@ -25,7 +25,7 @@ from ohliad.extract import (
 )
 from ohliad.ingest.feeds import FeedError, parse_feed
 from ohliad.ingest.fetch import FetchError, FetchOptions, fetch_ok
-from ohliad.ingest.fields import parse_datetime
+from ohliad.ingest.fields import date_from_url, parse_datetime
 from ohliad.ingest.markdown import parse_markdown
 from ohliad.ingest.text import parse_text_dump
 from ohliad.ingest.urls import UnsafeURLError, canonical_url
@@ -192,14 +192,20 @@ def _feed_outcomes(
 
 
 def _content_outcomes(
-    data: bytes, kind: str, *, origin: str, url: str | None, options: IngestOptions
+    data: bytes,
+    kind: str,
+    *,
+    origin: str,
+    url: str | None,
+    options: IngestOptions,
+    charset: str | None = None,
 ) -> Iterator[Outcome]:
     if kind == "feed":
         yield from _feed_outcomes(data, origin=origin, options=options)
         return
     if kind == "html":
         try:
-            article = extract_html(data, url)
+            article = extract_html(data, url, charset=charset)
         except NoArticleTextError:
             yield IngestFailure(origin, "no article text found")
             return
@@ -262,7 +268,9 @@ def _url_outcomes(url: str, options: IngestOptions) -> Iterator[Outcome]:
         kind = "feed"
     elif "html" in result.content_type:
         kind = "html"
-    yield from _content_outcomes(result.content, kind, origin=url, url=result.url, options=options)
+    yield from _content_outcomes(
+        result.content, kind, origin=url, url=result.url, options=options, charset=result.charset
+    )
 
 
 def _expand(inputs: Sequence[str]) -> Iterator[str | Path]:
@@ -291,7 +299,8 @@ def finalize(article: Article) -> Article:
     url = canonical_url(article.url) if article.url else None
     outlet = article.outlet or (outlet_from_url(url) if url else None)
     language = article.language or detect_language(f"{article.title}\n{article.text}")
-    return replace(article, url=url, outlet=outlet, language=language)
+    published = article.published or (date_from_url(url) if url else None)
+    return replace(article, url=url, outlet=outlet, language=language, published=published)
 
 
 def read_inputs(inputs: Sequence[str], options: IngestOptions | None = None) -> Iterator[Outcome]:
