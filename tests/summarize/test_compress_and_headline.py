@@ -151,6 +151,16 @@ def test_bullets_and_titles_do_not_break_sentences() -> None:
     ]
 
 
+def test_loaded_words_are_found_and_plain_facts_are_not() -> None:
+    assert loaded_words("Mayor SLAMS 'disastrous' plan in furious rant") == [
+        "slams",
+        "disastrous",
+        "furious",
+        "rant",
+    ]
+    assert loaded_words("Prosecutors filed corruption charges after the flood disaster") == []
+
+
 def test_clean_title() -> None:
     assert clean_title("Port closes after tanker grounding | Coastal Herald") == (
         "Port closes after tanker grounding"
