@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ohliad.ingest import FetchOptions, IngestFailure, IngestOptions, read_inputs
@@ -33,8 +34,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+# Messages are one line each, never wrapped, so that they can be grepped.
+err = Console(stderr=True, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -76,7 +78,7 @@ OutOption = Annotated[
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -94,7 +96,9 @@ def _open_pipeline(db: str | None, translator_name: str, style: str) -> Pipeline
         except TranslatorUnavailableError as exc:
             if translator_name != "auto":
                 raise _fail(str(exc)) from None
-            err.print(f"[yellow]Ukrainian unavailable:[/yellow] {exc}", highlight=False)
+            err.print(
+                f"[yellow]Ukrainian unavailable:[/yellow] {escape(str(exc))}", highlight=False
+            )
     store = Store.open(db)
     return Pipeline(store, PipelineSettings(translate=settings), translator=translator)
 
@@ -114,7 +118,7 @@ def _ingest(pipeline: Pipeline, inputs: list[str], allow_private: bool, command:
         task = progress.add_task("Ingesting", total=None)
 
         def on_progress(message: str) -> None:
-            progress.console.print(f"[red]failed:[/red] {message}", highlight=False)
+            progress.console.print(f"[red]failed:[/red] {escape(message)}", highlight=False)
 
         def counted(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
             for outcome in outcomes:
@@ -250,7 +254,7 @@ def extract(
     outcomes = list(read_inputs([source], options))
     articles = [o for o in outcomes if isinstance(o, Article)]
     for failure in (o for o in outcomes if isinstance(o, IngestFailure)):
-        err.print(f"[red]failed:[/red] {failure}", highlight=False)
+        err.print(f"[red]failed:[/red] {escape(str(failure))}", highlight=False)
     if not articles:
         raise typer.Exit(1)
     for article in articles:
@@ -375,7 +379,7 @@ def main() -> None:
     try:
         app()
     except DatabaseError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -384,7 +388,8 @@ def main() -> None:
         if os.environ.get("OHLIAD_DEBUG"):
             raise
         err.print(
-            f"[red]error:[/red] {type(exc).__name__}: {exc} (set OHLIAD_DEBUG=1 for a traceback)",
+            f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))} "
+            "(set OHLIAD_DEBUG=1 for a traceback)",
             highlight=False,
         )
         sys.exit(2)

@@ -1,0 +1,111 @@
+"""Commands, their help, and how they treat bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ohliad.cli import app
+
+runner = CliRunner()
+BODY = " ".join(["The regional council approved the new flood defence budget on Tuesday."] * 6)
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "demo", "ingest", "digest", "extract", "cluster", "summarize"]
+)
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_bad_inputs_one_line_each_rest_of_batch_stored(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.html").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "feed.xml").write_text("<rss><channel><item><title>broken")
+    (tmp_path / "good.txt").write_text(f"Flood budget approved\n\n{BODY}\n")
+    db = tmp_path / "t.db"
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            str(tmp_path),
+            "http://127.0.0.1:9/x",
+            "--db",
+            str(db),
+            "--translator",
+            "none",
+            "--allow-private",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 1
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    named = " ".join(failed)
+    for name in ("empty.txt", "binary.html", "feed.xml", "http://127.0.0.1:9/x"):
+        assert name in named
+    assert len(failed) == 4
+    digest = json.loads(result.stdout)
+    assert [s["headline"]["en"] for s in digest] == ["Flood budget approved"]
+
+
+def test_extract_json(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><head><title>Dam opens</title><meta property='og:site_name' content='River News'>"
+        "</head><body><article><h1>Dam opens</h1>"
+        + "".join(f"<p>{BODY} Part {i}.</p>" for i in range(3))
+        + "</article></body></html>"
+    )
+    result = runner.invoke(app, ["extract", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert set(record) == {"title", "text", "published", "outlet", "url", "language"}
+    assert record["title"] == "Dam opens" and record["language"] == "en"
+
+
+def test_cluster_and_summarize_commands(tmp_path: Path) -> None:
+    articles = tmp_path / "a.jsonl"
+    lines = [
+        {
+            "id": "a",
+            "title": "Storm floods Venice",
+            "text": "A storm flooded Venice on Monday, closing St Mark's Square as the tide rose to 1.4 metres.",
+        },
+        {
+            "id": "b",
+            "title": "Venice underwater as tide hits 1.4m",
+            "text": "Venice was flooded on Monday when a storm pushed the tide to 1.4 metres and St Mark's Square was shut.",
+        },
+        {
+            "id": "c",
+            "title": "Central bank raises rates",
+            "text": "The central bank of Chile raised its key interest rate by half a point on Tuesday to fight inflation.",
+        },
+    ]
+    articles.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    result = runner.invoke(app, ["cluster", str(articles)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert rows[0]["story"] == rows[1]["story"] != rows[2]["story"]
+
+    stories = tmp_path / "s.jsonl"
+    stories.write_text(json.dumps({"story": "venice", "articles": lines[:2]}) + "\n")
+    result = runner.invoke(app, ["summarize", str(stories)])
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(x) for x in result.stdout.splitlines()]
+    assert row["story"] == "venice" and "Venice" in row["summary"] and row["headline"]
+
+
+def test_malformed_jsonl_is_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "title": "x"}\n{oops\n')
+    result = runner.invoke(app, ["cluster", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2: invalid JSON" in result.stderr
