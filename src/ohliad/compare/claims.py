@@ -114,9 +114,6 @@ class Claim:
     quotes: tuple[Quote, ...]
     published: date | None = None
 
-    def slots_of(self, kind: str) -> tuple[Slot, ...]:
-        return tuple(s for s in self.slots if s.kind == kind)
-
 
 def entity_key(ent: Span) -> str:
     """A name as matched across sources: people by surname, places by their

@@ -43,8 +43,8 @@ class CompareOptions:
     max_claims: int = 150
     max_unique_per_source: int = 6
     # Claims must align this well before their slots about the same thing are
-    # compared; lone event slots (one date each) need closer claims, figures in
-    # a physical unit about the same thing ("depth ... kilometres") less close.
+    # compared; lone event slots (one clock time each) need closer claims,
+    # figures in a physical unit about the same thing ("depth ... km") less close.
     conflict_threshold: float = 0.55
     lone_slot_threshold: float = 0.7
     measured_slot_threshold: float = 0.35

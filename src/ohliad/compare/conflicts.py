@@ -1,10 +1,13 @@
 """Conflicts: aligned claims of different sources whose slots about the same
 thing hold incompatible values.
 
-Precision first: a pair of slots is compared only when the claims align, the
-slots share what they are about (or are each the only slot of their kind in
-closely aligned sentences), and the other source does not itself report the
-first value somewhere else.
+Precision first (a false contradiction costs an editor more than a missed one).
+Two slots are compared only when their claims align, they share what they are
+about (the counted noun, the act: "arrested"/"detained"), they sit in the same
+frame (dates, periods, places, organisations around them), neither is quoted
+speech, a time offset ("after five months"), an increment ("three more") or a
+part of a breakdown set against a total, and the other source does not itself
+report the first value elsewhere.
 """
 
 from __future__ import annotations
@@ -160,7 +163,7 @@ class Thresholds:
     """Alignment scores at which two claims' slots are compared."""
 
     aligned: float  # slots about the same thing (shared context words)
-    lone: float  # the only date (duration, time) in each of two close claims naming a same name
+    lone: float  # the only clock time (or initiator) in each of two close claims
     measured: float  # figures in the same physical unit about the same thing ("depth")
 
 
