@@ -79,6 +79,7 @@ def test_reply_saying_what_no_source_says_falls_back_to_extractive(
         completion("Here is a summary: the port closed."),
         reply_with({"headline": "Port closes", "sentences": [{"text": "It closed."}]}),
         reply_with({"headline": "Port closes", "sentences": []}),
+        reply_with({**FAITHFUL, "headline": "Will Velmora port reopen?"}),
         Reply(status=500, body={"error": {"message": "model crashed"}}),
     ],
 )

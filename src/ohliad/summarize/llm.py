@@ -142,6 +142,8 @@ def parse_reply(content: str, article_count: int) -> Draft:
         headline = str(body["headline"]).strip()
         items = body["sentences"]
         sentences = tuple(_draft_sentence(item, article_count) for item in items)
+    except LLMSummaryRejectedError:
+        raise
     except (ValueError, KeyError, TypeError):
         raise LLMSummaryRejectedError("the reply is not the JSON summary asked for") from None
     if not headline or not sentences:
@@ -199,6 +201,8 @@ def check_draft(draft: Draft, story: Story, options: SummaryOptions) -> None:
         loaded = loaded_words(text)
         if loaded:
             raise LLMSummaryRejectedError(f"loaded wording: {', '.join(loaded)}")
+    if "?" in draft.headline:
+        raise LLMSummaryRejectedError("the headline is a question")
     if len(draft.sentences) > options.max_sentences:
         raise LLMSummaryRejectedError(
             f"{len(draft.sentences)} sentences, more than the {options.max_sentences} asked for"
