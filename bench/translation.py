@@ -175,7 +175,7 @@ def main() -> int:
         else:
             outputs, rate = outcome
             ours.append(
-                score(f"ohliad {args.engine}", sources, outputs, references, finisher, rate)
+                score(f"ohliad {args.engine}", sources, outputs, references, terms, rate)
             )
 
     online_b = next((r for r in peers if r.system == "ONLINE-B"), None)
