@@ -80,36 +80,11 @@ _SENTENCE_END = re.compile(r"[.!][\"”'’)]*$")
 
 
 _BULLET = re.compile(r"^(?:[-–—•*]+|\d+[.)])\s+")
-# Titles and abbreviations the shared splitter takes for a sentence end.
-_ABBREVIATION_END = re.compile(
-    r"\b(?:Lt|Gov|Sen|Rep|Gen|Col|Sgt|Capt|Cmdr|Adm|Maj|Dr|Prof|Rev|St|Mt|Ft|Jr|Sr|Mr|Mrs|Ms"
-    r"|No|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.$"
-)
-
-
-def _opens_quote(text: str) -> bool:
-    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _article_sentences(text: str) -> list[str]:
-    """Sentences with whitespace and list bullets normalised, an opening quotation
-    mark that the splitter left at the end of one sentence moved to the next, and
-    pieces joined again where the splitter cut a quotation (so it is kept or
-    dropped whole) or stopped at a title such as "Lt."."""
-    pieces = [_BULLET.sub("", " ".join(s.split())) for s in split_sentences(text)]
-    for i in range(len(pieces) - 1):
-        if pieces[i].endswith((" “", ' "')):
-            pieces[i + 1] = pieces[i][-1] + pieces[i + 1]
-            pieces[i] = pieces[i][:-2]
-    sentences: list[str] = []
-    unfinished = False
-    for piece in pieces:
-        if unfinished and sentences:
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-        unfinished = _opens_quote(sentences[-1]) or bool(_ABBREVIATION_END.search(sentences[-1]))
-    return sentences
+    """Sentences with list bullets removed."""
+    return [_BULLET.sub("", s) for s in split_sentences(text)]
 
 
 def _usable(sentence: str) -> bool:
