@@ -24,7 +24,10 @@ from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 # Slot kinds that name one event-level value, safe to pair without shared context.
 # Places, dates and durations are not: a sentence names several, for different things.
 _EVENT_KINDS = frozenset({"time", "initiator"})
-_INCREMENT = re.compile(r"\s+(?:\w+\s+)?(?:more|additional|extra|new)\b", re.IGNORECASE)
+# "three more", "three other", "three fellow": an increment or a remainder, not a total.
+_INCREMENT = re.compile(
+    r"\s+(?:\w+\s+)?(?:more|additional|extra|new|other|fellow)\b", re.IGNORECASE
+)
 _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
 # Kinds whose values depend on a frame (a year, a country) that must match.
@@ -177,7 +180,8 @@ def _is_offset(slot: Slot, text: str) -> bool:
 
 def _comparable_in(slot: Slot, claim: Claim) -> bool:
     """Whether a value speaks for itself: not in a quotation (someone's words, often
-    rhetorical), not an offset in time, not an increment ('three more')."""
+    rhetorical), not an offset in time, not an increment or a remainder
+    ("three more", "three other")."""
     if any(m.start() <= slot.start < m.end() for m in QUOTE_RE.finditer(claim.text)):
         return False
     if slot.kind == "place":
