@@ -15,7 +15,19 @@ BODY = " ".join(["The regional council approved the new flood defence budget on 
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "demo", "ingest", "digest", "extract", "cluster", "summarize"]
+    "command",
+    [
+        "run",
+        "demo",
+        "ingest",
+        "digest",
+        "extract",
+        "cluster",
+        "summarize",
+        "serve",
+        "watch",
+        "status",
+    ],
 )
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])

@@ -237,7 +237,7 @@ def digest(
     translator: TranslatorOption = "auto",
     style: StyleOption = "neutral",
 ) -> None:
-    """Print the digest of the stored stories, most recently updated first."""
+    """Print the digest of the stored stories, the latest news first."""
     pipeline = _open_pipeline(db, translator, style)
     _refresh(pipeline)
     _render(pipeline, fmt, out_path)
@@ -356,9 +356,12 @@ def serve(
     translator: TranslatorOption = "auto",
     style: StyleOption = "neutral",
 ) -> None:
-    """Serve the digest: web pages, the JSON API (/api/, docs at /docs) and feeds
-    (/feeds/rss.xml, atom.xml, feed.json). Admin actions (add a feed, re-run a
-    story) need $OHLIAD_ADMIN_TOKEN; $OHLIAD_PUBLIC_URL sets the feeds' base URL."""
+    """Serve the digest: web pages, the JSON API and the feeds.
+
+    Pages at /, the API under /api/ (docs at /docs), feeds at /feeds/rss.xml,
+    /feeds/atom.xml and /feeds/feed.json. Admin actions (add a feed, re-run a
+    story) need $OHLIAD_ADMIN_TOKEN; $OHLIAD_PUBLIC_URL sets the feeds' base URL.
+    """
     from ohliad.store import Store
     from ohliad.web import create_app, settings_from_env
     from ohliad.web import serve as serve_app
@@ -370,6 +373,18 @@ def serve(
     )
     err.print(f"Serving {store.url} at http://{host}:{port}/ (API docs at /docs)", highlight=False)
     serve_app(create_app(store, settings), host=host, port=port)
+
+
+def _register_watch_commands() -> None:
+    # The watcher's commands live with the watcher; registered here so that
+    # `ohliad --help` lists every command.
+    from ohliad.watch.command import status, watch
+
+    app.command(name="watch")(watch)
+    app.command(name="status")(status)
+
+
+_register_watch_commands()
 
 
 def main() -> None:
