@@ -329,11 +329,26 @@ def summarize(
         Path, typer.Argument(help='JSON Lines: {"story", "articles": [{"title", "text", …}]}.')
     ],
     sentences: Annotated[int, typer.Option(help="Summary length in sentences.")] = 4,
+    words: Annotated[
+        int | None, typer.Option(help="Summary length in words (on top of --sentences).")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="Summarizer: extractive, or llm ($OHLIAD_LLM_BASE_URL).")
+    ] = "extractive",
 ) -> None:
     """Summarize stories; prints JSON Lines {"story", "headline", "summary"}."""
-    from ohliad.summarize import SummaryOptions, summarize_story
+    from ohliad.registry import UnknownEngineError
+    from ohliad.summarize import (
+        LLMNotConfiguredError,
+        SummaryOptions,
+        SummaryOptionsError,
+        summarize_story,
+    )
 
-    options = SummaryOptions(max_sentences=sentences)
+    try:
+        options = SummaryOptions(max_sentences=sentences, max_words=words, engine=engine)
+    except SummaryOptionsError as exc:
+        raise _fail(str(exc)) from None
     for number, record in _read_jsonl(stories_file):
         where = f"{stories_file}:{number}"
         raw_articles = record.get("articles")
@@ -343,7 +358,10 @@ def summarize(
             id=str(record.get("story", number)),
             articles=tuple(_article_from_record(a, where) for a in raw_articles),
         )
-        summary = summarize_story(story, options)
+        try:
+            summary = summarize_story(story, options)
+        except (UnknownEngineError, LLMNotConfiguredError) as exc:
+            raise _fail(str(exc)) from None
         line = {"story": record.get("story"), "headline": summary.headline, "summary": summary.text}
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
 
