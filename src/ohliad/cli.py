@@ -84,7 +84,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _open_pipeline(db: str | None, translator_name: str, style: str) -> Pipeline:
     from ohliad.pipeline import Pipeline, PipelineSettings
-    from ohliad.store import Store
+    from ohliad.store import Store, state_dir_for
     from ohliad.translate import TranslateSettings, TranslatorUnavailableError, open_translator
 
     settings = replace(TranslateSettings.from_env(), engine=translator_name, style=style)
@@ -100,7 +100,8 @@ def _open_pipeline(db: str | None, translator_name: str, style: str) -> Pipeline
                 f"[yellow]Ukrainian unavailable:[/yellow] {escape(str(exc))}", highlight=False
             )
     store = Store.open(db)
-    return Pipeline(store, PipelineSettings(translate=settings), translator=translator)
+    pipeline_settings = PipelineSettings(translate=settings, state_dir=state_dir_for(store.url))
+    return Pipeline(store, pipeline_settings, translator=translator)
 
 
 def _ingest(pipeline: Pipeline, inputs: list[str], allow_private: bool, command: str) -> int:

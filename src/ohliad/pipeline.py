@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer
 from ohliad.compare import compare_story
@@ -21,6 +22,7 @@ from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, SourceRef, Story
 from ohliad.render.jsonout import entry_from_dict, entry_to_dict
 from ohliad.store import Store, content_hash
+from ohliad.store.translations import StoreTranslationCache
 from ohliad.summarize import SummaryOptions, summarize_story
 from ohliad.translate import TranslateSettings, Translator, UkrainianResult, ukrainian_for
 
@@ -33,6 +35,8 @@ class PipelineSettings:
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     cluster: ClusterConfig | None = None
     compare: bool = True
+    # Where the clusterer caches article vectors, so a restart re-embeds nothing.
+    state_dir: Path | None = None
 
 
 @dataclass
@@ -74,13 +78,14 @@ class Pipeline:
         self.store = store
         self.settings = settings or PipelineSettings()
         self.translator = translator
+        self._translation_cache = StoreTranslationCache(store)
         self._clusterer: OnlineClusterer | None = None
         self._dedup: NearDuplicateIndex | None = None
 
     # Indexes ----------------------------------------------------------------
 
     def _restore_indexes(self) -> tuple[OnlineClusterer, NearDuplicateIndex]:
-        clusterer = OnlineClusterer(self.settings.cluster)
+        clusterer = OnlineClusterer(self.settings.cluster, state_dir=self.settings.state_dir)
         since = _window_start(self.store, timedelta(hours=clusterer.config.window_hours))
         members = self.store.story_members(since)
         clusterer.restore(members)
@@ -174,7 +179,11 @@ class Pipeline:
     def build_entry(self, story: Story) -> DigestEntry:
         summary = summarize_story(story, self.settings.summary)
         ukrainian: UkrainianResult = ukrainian_for(
-            summary, story.articles, self.translator, settings=self.settings.translate
+            summary,
+            story.articles,
+            self.translator,
+            settings=self.settings.translate,
+            cache=self._translation_cache,
         )
         comparison = compare_story(story) if self.settings.compare else None
         sources = tuple(

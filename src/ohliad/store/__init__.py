@@ -1,6 +1,6 @@
 """Storage: SQLite by default, PostgreSQL through the same code (SQLAlchemy + Alembic)."""
 
-from ohliad.store.db import DatabaseError, database_url, default_database_url
+from ohliad.store.db import DatabaseError, database_url, default_database_url, state_dir_for
 from ohliad.store.repository import Store, StoredStory, Transaction, content_hash
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "content_hash",
     "database_url",
     "default_database_url",
+    "state_dir_for",
 ]

@@ -33,6 +33,17 @@ def database_url(db: str | None) -> str:
     return f"sqlite:///{Path(db).expanduser().absolute()}"
 
 
+def state_dir_for(url: str) -> Path:
+    """A folder for caches that belong with a database: beside a SQLite file,
+    else in the user cache folder under the database's name."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        database = Path(str(parsed.database))
+        return database.with_name(database.name + ".state")
+    name = f"{parsed.get_backend_name()}-{parsed.host or 'local'}-{parsed.database or 'default'}"
+    return Path(platformdirs.user_cache_dir("ohliad")) / name
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers (the web app) work while a writer (the watcher) runs,
