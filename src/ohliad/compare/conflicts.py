@@ -30,6 +30,8 @@ _INCREMENT = re.compile(
 )
 _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
+# A claim with this many other figures of the same measure is a list.
+_LIST_PEERS = 2
 # Kinds whose values depend on a frame (a year, a country) that must match.
 _SCOPED_KINDS = frozenset({"number", "duration", "place"})
 # A claim dated this many days from its publication speaks of another time.
@@ -139,9 +141,11 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
 
 def _is_part(slot: Slot, claim: Claim) -> bool:
     """One item of a breakdown: another figure in the claim shares its verb
-    ('killed 13 troops and 72 Afghans')."""
+    ('killed 13 troops and 72 Afghans'), or the claim lists three or more
+    ('Walgreens wasted 2.6 million, CVS 2.2 million, Walmart 1.6 million')."""
     verbs = {w for w in slot.context if w.startswith("v:")}
-    return any(s is not slot and _same_measure(slot, s) and verbs & s.context for s in claim.slots)
+    peers = [s for s in claim.slots if s is not slot and _same_measure(slot, s)]
+    return len(peers) >= _LIST_PEERS or any(verbs & s.context for s in peers)
 
 
 def _same_count(a: Slot, b: Slot) -> bool:
