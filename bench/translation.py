@@ -54,7 +54,7 @@ class Row:
 
     def cells(self) -> list[str]:
         share = f"{self.compliant / self.with_terms:.1%}" if self.with_terms else "—"
-        rate = f"{self.per_second:.1f}" if self.per_second is not None else "—"
+        rate = f"{self.per_second:.2f}" if self.per_second is not None else "—"
         return [
             self.system,
             f"{self.chrf:.1f}",
@@ -174,9 +174,7 @@ def main() -> int:
             notes.append(f"engine {args.engine!r} not run: {outcome}")
         else:
             outputs, rate = outcome
-            ours.append(
-                score(f"ohliad {args.engine}", sources, outputs, references, terms, rate)
-            )
+            ours.append(score(f"ohliad {args.engine}", sources, outputs, references, terms, rate))
 
     online_b = next((r for r in peers if r.system == "ONLINE-B"), None)
     check = (

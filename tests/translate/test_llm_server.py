@@ -50,19 +50,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    model = _gguf()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
+def _start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "llama_cpp.server",
                 "--model",
-                str(model),
+                str(_gguf()),
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -73,24 +69,39 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"llama_cpp.server did not start within {STARTUP_SECONDS} s")
+        time.sleep(0.5)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    process = _start_server(port, log)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not start within {STARTUP_SECONDS} s")
-            time.sleep(0.5)
+        _wait_until_ready(process, base_url, log)
         yield base_url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        _stop(process)
 
 
 def _client(base_url: str, **options: object) -> ChatClient:
@@ -170,3 +181,32 @@ def test_ukrainian_from_a_real_model_is_checked_never_english(llama_server: str)
         texts = [summary.headline, *(s.text for s in summary.sentences)]
         assert translation_problem(summary.headline, result.text.headline) is None
         assert all(result.text.summary.count(t) == 0 for t in texts)
+
+
+def test_a_call_is_retried_until_a_starting_server_answers(tmp_path: Path) -> None:
+    """The first attempt finds nothing listening; the wait before the retry is
+    spent starting the real server, and the retry gets its reply."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}/v1"
+    log = tmp_path / "server.log"
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start_server_while_waiting(_seconds: float) -> None:
+        if not started:
+            started.append(_start_server(port, log))
+            _wait_until_ready(started[0], base_url, log)
+
+    settings = LLMSettings(base_url=base_url, model="smollm2", max_retries=2, max_tokens=64)
+    try:
+        with ChatClient(settings, sleep=start_server_while_waiting) as client:
+            try:
+                answer = client.complete([ChatMessage("user", "Say hello.")]).content
+            except LLMReplyError as error:
+                # The server answered the retry; so small a model may ramble on.
+                answer = str(error)
+                assert "cut off at the token limit" in answer
+        assert len(started) == 1
+        assert answer.strip()
+    finally:
+        for process in started:
+            _stop(process)
