@@ -26,7 +26,7 @@ GENITIVE_MONTHS = (
     "листопада",
     "грудня",
 )
-_ENGLISH_MONTHS = (
+ENGLISH_MONTHS = (
     "January",
     "February",
     "March",
@@ -40,8 +40,8 @@ _ENGLISH_MONTHS = (
     "November",
     "December",
 )
-_MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(_ENGLISH_MONTHS)}
-_MONTH_NUMBER.update({name[:3].lower(): i + 1 for i, name in enumerate(_ENGLISH_MONTHS)})
+_MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(ENGLISH_MONTHS)}
+_MONTH_NUMBER.update({name[:3].lower(): i + 1 for i, name in enumerate(ENGLISH_MONTHS)})
 _MONTH_NUMBER["sept"] = 9
 _ENGLISH_MONTH = r"(?P<month>" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"

@@ -5,36 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-Lang = Literal["uk", "en"]
+from ohliad.translate.localize import ENGLISH_MONTHS, GENITIVE_MONTHS
 
-_UK_MONTHS = [
-    "січня",
-    "лютого",
-    "березня",
-    "квітня",
-    "травня",
-    "червня",
-    "липня",
-    "серпня",
-    "вересня",
-    "жовтня",
-    "листопада",
-    "грудня",
-]
-_EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+Lang = Literal["uk", "en"]
 
 LABELS: dict[Lang, dict[str, str]] = {
     "uk": {
@@ -166,7 +139,7 @@ def format_time(moment: datetime | None, lang: Lang) -> str:
     if moment is None:
         return ""
     utc = moment.astimezone(UTC)
-    months = _UK_MONTHS if lang == "uk" else _EN_MONTHS
+    months = GENITIVE_MONTHS if lang == "uk" else ENGLISH_MONTHS
     return f"{utc.day} {months[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
 
 
