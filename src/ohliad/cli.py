@@ -89,16 +89,14 @@ def _open_pipeline(db: str | None, translator_name: str, style: str) -> Pipeline
 
     settings = replace(TranslateSettings.from_env(), engine=translator_name, style=style)
     translator = None
-    if translator_name != "none":
-        try:
-            translator = open_translator(settings)
+    try:
+        translator = open_translator(settings)
+        if translator_name != "none":
             err.print(f"Ukrainian: using the {translator.name} engine", highlight=False)
-        except TranslatorUnavailableError as exc:
-            if translator_name != "auto":
-                raise _fail(str(exc)) from None
-            err.print(
-                f"[yellow]Ukrainian unavailable:[/yellow] {escape(str(exc))}", highlight=False
-            )
+    except TranslatorUnavailableError as exc:
+        if translator_name != "auto":
+            raise _fail(str(exc)) from None
+        err.print(f"[yellow]Ukrainian unavailable:[/yellow] {escape(str(exc))}", highlight=False)
     store = Store.open(db)
     pipeline_settings = PipelineSettings(translate=settings, state_dir=state_dir_for(store.url))
     return Pipeline(store, pipeline_settings, translator=translator)
