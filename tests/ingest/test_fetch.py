@@ -108,3 +108,10 @@ def test_server_charset_decodes_a_page_without_its_own(http_server) -> None:
     assert isinstance(article, Article)
     assert "ухвалила закон" in article.text
     assert article.language == "uk"
+
+
+def test_not_modified_is_an_answer_not_a_redirect(http_server) -> None:
+    url = http_server.add("/feed", b"", status=304, ETag='"v1"')
+    result = fetch(url, FetchOptions(allow_private=True, headers={"If-None-Match": '"v1"'}))
+    assert result.status == 304
+    assert result.headers["etag"] == '"v1"'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,6 +77,18 @@ def _entry_html(entry: Any) -> str:
     if contents:
         return str(max(contents, key=lambda c: len(c.get("value", ""))).get("value", ""))
     return str(entry.get("summary", ""))
+
+
+def merge_teaser(full: Article, teaser: Article | None, origin: str) -> Article:
+    """The full page's article with the feed item's title, date and outlet:
+    those are the outlet's own, the page's are an extractor's guesses."""
+    return replace(
+        full,
+        title=teaser.title if teaser else full.title,
+        published=(teaser.published if teaser else None) or full.published,
+        outlet=(teaser.outlet if teaser else None) or full.outlet,
+        origin=origin,
+    )
 
 
 def parse_feed(data: bytes, *, origin: str, outlet: str | None = None) -> Iterator[FeedItem]:

@@ -95,7 +95,8 @@ def fetch(
             check_fetchable(current, allow_private=options.allow_private)
             try:
                 with http.stream("GET", current, headers=headers) as response:
-                    if response.is_redirect:
+                    # has_redirect_location, not is_redirect: a 304 is no redirect.
+                    if response.has_redirect_location:
                         location = response.headers.get("location")
                         if not location:
                             raise FetchError(f"redirect without a Location header ({current})")

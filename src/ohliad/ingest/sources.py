@@ -23,7 +23,7 @@ from ohliad.extract import (
     extract_html,
     outlet_from_url,
 )
-from ohliad.ingest.feeds import FeedError, parse_feed
+from ohliad.ingest.feeds import FeedError, merge_teaser, parse_feed
 from ohliad.ingest.fetch import FetchError, FetchOptions, fetch_ok
 from ohliad.ingest.fields import date_from_url, parse_datetime
 from ohliad.ingest.markdown import parse_markdown
@@ -176,14 +176,7 @@ def _feed_outcomes(
                     yield IngestFailure(where, str(exc) or "no article text found")
                     continue
             else:
-                teaser = item.article
-                yield replace(
-                    full,
-                    title=teaser.title if teaser else full.title,
-                    published=full.published or (teaser.published if teaser else None),
-                    outlet=(teaser.outlet if teaser else None) or full.outlet,
-                    origin=where,
-                )
+                yield merge_teaser(full, item.article, where)
                 continue
         if item.article is None:
             yield IngestFailure(where, "feed item has no title or text")

@@ -1,12 +1,8 @@
-"""``python -m ohliad.watch FEED_LIST [--once] [--db DB] [--allow-private]``:
-the ``ohliad watch`` command on its own."""
+"""``python -m ohliad.watch FEED_LIST [options]``: the same as ``ohliad watch``."""
 
-import typer
+import sys
 
-from ohliad.watch.command import watch
+from ohliad.cli import main
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-app.command()(watch)
-
-if __name__ == "__main__":
-    app()
+sys.argv.insert(1, "watch")
+main()

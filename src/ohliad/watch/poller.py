@@ -14,7 +14,7 @@ import httpx
 from defusedxml import DefusedXmlException
 
 from ohliad.extract import NoArticleTextError, extract_html
-from ohliad.ingest.feeds import FeedError, FeedItem, parse_feed
+from ohliad.ingest.feeds import FeedError, FeedItem, merge_teaser, parse_feed
 from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
 from ohliad.ingest.sources import finalize
 from ohliad.ingest.urls import UnsafeURLError, check_fetchable
@@ -55,19 +55,6 @@ class _TransientError(RuntimeError):
     """An article page that may well be fetched on a later poll."""
 
 
-class _NotModifiedError(Exception):
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__("not modified")
-        self.response = response
-
-
-def _stop_at_not_modified(response: httpx.Response) -> None:
-    # fetch() takes every 3xx for a redirect (httpx's is_redirect), 304 included;
-    # stop here so that a conditional GET can answer "not modified".
-    if response.status_code == 304:
-        raise _NotModifiedError(response)
-
-
 class RobotsDisallowedError(FetchError):
     """robots.txt asks us not to fetch the URL."""
 
@@ -81,17 +68,6 @@ def reject_xml_bombs(data: bytes) -> None:
         raise FeedError(f"feed refused: {exc}") from None
     except (ParseError, ValueError):
         pass
-
-
-def _merged(full: Article, teaser: Article | None, origin: str) -> Article:
-    # The feed's title and date are the outlet's own; the page's are guesses.
-    return replace(
-        full,
-        title=teaser.title if teaser else full.title,
-        published=(teaser.published if teaser else None) or full.published,
-        outlet=(teaser.outlet if teaser else None) or full.outlet,
-        origin=origin,
-    )
 
 
 class FeedPoller:
@@ -112,7 +88,6 @@ class FeedPoller:
         self._client = httpx.Client(
             timeout=options.timeout,
             follow_redirects=False,
-            event_hooks={"response": [_stop_at_not_modified]},
         )
         self.robots = RobotsCache(self._get)
 
@@ -122,11 +97,7 @@ class FeedPoller:
     def _get(self, url: str, headers: dict[str, str] | None = None) -> FetchResult:
         options = replace(self.options, headers={**self.options.headers, **(headers or {})})
         with self.gate.slot(host_of(url)):
-            try:
-                return fetch(url, options, client=self._client)
-            except _NotModifiedError as not_modified:
-                headers = {k.lower(): v for k, v in not_modified.response.headers.items()}
-                return FetchResult(url=url, status=304, content=b"", headers=headers)
+            return fetch(url, options, client=self._client)
 
     def _polite_get(self, url: str, headers: dict[str, str] | None = None) -> FetchResult:
         """GET after robots.txt allows it; a 429/503 holds the whole host."""
@@ -203,7 +174,7 @@ class FeedPoller:
         error = "feed item has no title or text"
         if item.is_teaser and item.link:
             try:
-                article = _merged(self._full_article(item.link), item.article, where)
+                article = merge_teaser(self._full_article(item.link), item.article, where)
             except (FetchError, UnsafeURLError, NoArticleTextError) as exc:
                 error = f"{item.link}: {exc or 'no article text found'}"
         if article is None:
