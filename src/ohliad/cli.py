@@ -392,16 +392,54 @@ def serve(
     serve_app(create_app(store, settings), host=host, port=port)
 
 
-def _register_watch_commands() -> None:
-    # The watcher's commands live with the watcher; registered here so that
-    # `ohliad --help` lists every command.
-    from ohliad.watch.command import status, watch
+@app.command()
+def watch(
+    feed_list: Annotated[
+        Path, typer.Argument(help="Feeds to watch: a .toml feed list or an .opml export.")
+    ],
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll every due feed once and exit (for cron).")
+    ] = False,
+    db: DbOption = None,
+    translator: TranslatorOption = "auto",
+    style: StyleOption = "neutral",
+    allow_private: AllowPrivateOption = False,
+    host_delay: Annotated[
+        float | None,
+        typer.Option(
+            "--host-delay",
+            min=0.0,
+            help="Seconds between requests to one host (robots.txt Crawl-delay can raise it).",
+        ),
+    ] = None,
+) -> None:
+    """Poll the feeds of FEED_LIST politely and put new articles into their stories."""
+    from ohliad.watch.command import run_watch
+    from ohliad.watch.feedlist import FeedListError, load_feed_list
+    from ohliad.watch.policy import WatchPolicy
 
-    app.command(name="watch")(watch)
-    app.command(name="status")(status)
+    try:
+        feeds = load_feed_list(feed_list)
+    except FeedListError as exc:
+        raise _fail(str(exc)) from None
+    pipeline = _open_pipeline(db, translator, style)
+    policy = WatchPolicy() if host_delay is None else WatchPolicy(host_delay_seconds=host_delay)
+    code = run_watch(
+        pipeline, feeds, once=once, allow_private=allow_private, console=err, policy=policy
+    )
+    raise typer.Exit(code)
 
 
-_register_watch_commands()
+@app.command()
+def status(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the watched feeds: last success, errors, parking, recent articles, the queue."""
+    from ohliad.store import Store
+    from ohliad.watch.command import show_status
+
+    show_status(Store.open(db), as_json=as_json, console=out)
 
 
 def main() -> None:

@@ -1,5 +1,4 @@
-"""The ``ohliad watch`` and ``ohliad status`` commands. cli.py registers them
-(``app.command()(watch)``); ``python -m ohliad.watch`` runs ``watch`` alone."""
+"""What ``ohliad watch`` and ``ohliad status`` do; cli.py declares the commands."""
 
 from __future__ import annotations
 
@@ -7,17 +6,15 @@ import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import Store
 from ohliad.store.schema import utcnow
-from ohliad.watch.feedlist import FeedListError, FeedSpec, load_feed_list
+from ohliad.watch.feedlist import FeedSpec
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.status import WatchStatus, watch_status
 
@@ -110,77 +107,3 @@ def show_status(store: Store, *, as_json: bool, console: Console) -> None:
         f"queue: {status.feeds_due} feeds due, {status.stories_dirty} stories to recompute.",
         highlight=False,
     )
-
-
-# Typer commands ---------------------------------------------------------------
-# cli.py imports this module to register the commands, so cli.py is imported here
-# only inside functions.
-
-FeedListArgument = Annotated[
-    Path, typer.Argument(help="Feeds to watch: a .toml feed list or an .opml export.")
-]
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database: a SQLAlchemy URL or a file path. Default: ohliad.db in the user data "
-        "folder, or $OHLIAD_DB.",
-        envvar="OHLIAD_DB",
-    ),
-]
-
-
-def watch(
-    feed_list: FeedListArgument,
-    once: Annotated[
-        bool, typer.Option("--once", help="Poll every due feed once and exit (for cron).")
-    ] = False,
-    db: DbOption = None,
-    translator: Annotated[
-        str,
-        typer.Option(
-            "--translator",
-            help="Ukrainian engine: auto, bergamot, llm or none.",
-            envvar="OHLIAD_TRANSLATOR",
-        ),
-    ] = "auto",
-    style: Annotated[
-        str, typer.Option("--style", help="Ukrainian house style profile: neutral or uk-press.")
-    ] = "neutral",
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Allow fetching from private, link-local and loopback addresses.",
-        ),
-    ] = False,
-    host_delay: Annotated[
-        float,
-        typer.Option(
-            "--host-delay",
-            min=0.0,
-            help="Seconds between requests to one host (robots.txt Crawl-delay can raise it).",
-        ),
-    ] = WatchPolicy().host_delay_seconds,
-) -> None:
-    """Poll the feeds of FEED_LIST politely and put new articles into their stories."""
-    from ohliad.cli import _fail, _open_pipeline, err
-
-    try:
-        feeds = load_feed_list(feed_list)
-    except FeedListError as exc:
-        raise _fail(str(exc)) from None
-    pipeline = _open_pipeline(db, translator, style)
-    policy = WatchPolicy(host_delay_seconds=host_delay)
-    code = run_watch(
-        pipeline, feeds, once=once, allow_private=allow_private, console=err, policy=policy
-    )
-    raise typer.Exit(code)
-
-
-def status(
-    db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Show the watched feeds: last success, errors, parking, recent articles, the queue."""
-    show_status(Store.open(db), as_json=as_json, console=Console())
