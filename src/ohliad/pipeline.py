@@ -208,17 +208,24 @@ class Pipeline:
             comparison=comparison.to_dict() if comparison is not None else None,
         )
 
+    def refresh_story(self, key: str) -> int | None:
+        """Recompute one story's digest entry; returns its article count, or
+        None when there is no such story."""
+        story = self.store.story(key)
+        if story is None:
+            return None
+        entry = self.build_entry(story)
+        members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
+        with self.store.transaction() as tx:
+            tx.save_entry(key, entry_to_dict(entry), members=members)
+        return len(members)
+
     def refresh(self, *, progress: Progress | None = None) -> list[str]:
         """Recompute the digest entry of every dirty story; returns their keys."""
         done: list[str] = []
         for key in self.store.dirty_story_keys():
-            story = self.store.story(key)
-            if story is None:
+            if self.refresh_story(key) is None:
                 continue
-            entry = self.build_entry(story)
-            members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
-            with self.store.transaction() as tx:
-                tx.save_entry(key, entry_to_dict(entry), members=members)
             done.append(key)
             if progress:
                 progress(key)

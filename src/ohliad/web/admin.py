@@ -18,7 +18,6 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ohliad.render.jsonout import entry_to_dict
 from ohliad.store import Store
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
 from ohliad.web.i18n import parse_lang
@@ -88,14 +87,10 @@ def rerun_story(store: Store, settings: WebSettings, key: str) -> StoryRerun:
     """Recompute a story's digest entry from its stored articles now."""
     if settings.open_pipeline is None:
         raise HTTPException(503, "re-running stories needs the pipeline: start with ohliad serve")
-    story = store.story(key)
-    if story is None:
+    articles = _pipeline(settings.open_pipeline).refresh_story(key)
+    if articles is None:
         raise HTTPException(404, f"no story {key!r}")
-    entry = _pipeline(settings.open_pipeline).build_entry(story)
-    members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
-    with store.transaction() as tx:
-        tx.save_entry(key, entry_to_dict(entry), members=members)
-    return StoryRerun(key=key, articles=len(members))
+    return StoryRerun(key=key, articles=articles)
 
 
 BearerHeader = Annotated[str | None, Header(description="Bearer <admin token>")]
