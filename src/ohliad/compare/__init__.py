@@ -7,7 +7,8 @@ asked for a meeting) and how they frame the event.
     markdown = comparison_markdown(entry_json["comparison"])
 """
 
-from ohliad.compare.compare import CompareOptions, compare_story
+from typing import TYPE_CHECKING, Any
+
 from ohliad.compare.markdown import comparison_markdown
 from ohliad.compare.records import (
     AgreedFact,
@@ -20,6 +21,20 @@ from ohliad.compare.records import (
     TermUse,
     UniqueDetail,
 )
+
+if TYPE_CHECKING:
+    from ohliad.compare.compare import CompareOptions, compare_story
+
+
+def __getattr__(name: str) -> Any:
+    # compare_story loads spaCy and the embedder; import it only when asked, so
+    # rendering stored comparisons (digests, the web app) starts light.
+    if name in ("CompareOptions", "compare_story"):
+        from ohliad.compare import compare
+
+        return getattr(compare, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AgreedFact",
