@@ -82,11 +82,28 @@ def test_loaded_source_lends_facts_not_wording() -> None:
 
 def test_one_source_story() -> None:
     story = Story(id="one", articles=(HARBOUR.articles[0],))
-    summary = summarize_story(story, SummaryOptions(max_sentences=2))
+    summary = summarize_story(story, SummaryOptions(max_sentences=2, max_share=None))
     assert len(summary.sentences) == 2
     assert all(s.sources == (11,) for s in summary.sentences)
     assert summary.sentences[0].text.startswith("The port of Velmora closed")
     assert summary.headline == "Port of Velmora closes after fuel tanker runs aground"
+
+
+def test_summary_of_a_short_story_is_at_most_the_share_of_its_words() -> None:
+    story = Story(id="one", articles=(HARBOUR.articles[0],))
+    article_words = len(words(story.articles[0].text or ""))
+    whole = summarize_story(story, SummaryOptions(max_sentences=4, max_share=None))
+    half = summarize_story(story, SummaryOptions(max_sentences=4, max_share=0.5))
+    assert len(words(whole.text)) > article_words / 2
+    assert len(words(half.text)) <= article_words / 2
+    assert half.sentences[0].text.startswith("The port of Velmora closed")
+
+
+def test_word_limit_is_the_smaller_of_words_and_share() -> None:
+    options = SummaryOptions(max_words=100, max_share=0.5)
+    assert options.word_limit(120) == 60
+    assert options.word_limit(400) == 100
+    assert SummaryOptions(max_words=None, max_share=None).word_limit(400) is None
 
 
 def test_empty_and_near_empty_sources_are_ignored() -> None:
@@ -139,3 +156,5 @@ def test_unknown_engine_is_a_clear_error() -> None:
 def test_impossible_options_are_refused() -> None:
     with pytest.raises(SummaryOptionsError, match="max_sentences"):
         SummaryOptions(max_sentences=0)
+    with pytest.raises(SummaryOptionsError, match="max_share"):
+        SummaryOptions(max_share=0)

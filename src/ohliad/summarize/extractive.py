@@ -30,7 +30,7 @@ from ohliad.models import Story, Summary, SummarySentence
 from ohliad.summarize.entities import entities
 from ohliad.summarize.headline import neutral_headline
 from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
-from ohliad.summarize.material import Candidate, StoryMaterial, story_material
+from ohliad.summarize.material import Candidate, StoryMaterial, story_material, story_words
 from ohliad.summarize.options import SummaryOptions
 from ohliad.summarize.terms import terms
 
@@ -154,9 +154,14 @@ def containment(first: set[str], second: set[str]) -> float:
 
 
 def select_sentences(
-    material: StoryMaterial, scores: Scores, options: SummaryOptions, weights: ScoreWeights
+    material: StoryMaterial,
+    scores: Scores,
+    options: SummaryOptions,
+    weights: ScoreWeights,
+    word_limit: int | None,
 ) -> list[int]:
-    """Candidate indexes chosen by MMR within the sentence and word limits."""
+    """Candidate indexes chosen by MMR within ``options.max_sentences`` and
+    ``word_limit`` (the first sentence is kept even if it alone is longer)."""
     n = len(material.candidates)
     similarity = material.vectors[:n] @ material.vectors[:n].T
     term_sets = [set(terms(c.text)) for c in material.candidates]
@@ -177,7 +182,7 @@ def select_sentences(
         best = max(remaining, key=mmr)
         remaining.discard(best)
         size = material.candidates[best].word_count
-        if options.max_words is not None and chosen and used_words + size > options.max_words:
+        if word_limit is not None and chosen and used_words + size > word_limit:
             continue
         if any(
             similarity[best, j] >= weights.redundant
@@ -235,7 +240,10 @@ class ExtractiveSummarizer:
             headline = neutral_headline(material, (), options)
             return Summary(headline=headline, sentences=(), engine=self.name)
         scores = sentence_scores(material, self.weights)
-        chosen = story_order(material, select_sentences(material, scores, options, self.weights))
+        word_limit = options.word_limit(story_words(story))
+        chosen = story_order(
+            material, select_sentences(material, scores, options, self.weights, word_limit)
+        )
         sentences = tuple(
             SummarySentence(
                 text=material.candidates[i].text,

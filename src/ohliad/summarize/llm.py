@@ -24,6 +24,7 @@ from ohliad.summarize.entities import entities
 from ohliad.summarize.extractive import ExtractiveSummarizer, source_keys
 from ohliad.summarize.headline import shorten
 from ohliad.summarize.loaded import loaded_words
+from ohliad.summarize.material import story_words
 from ohliad.summarize.options import SummaryOptions
 from ohliad.summarize.terms import words
 
@@ -112,7 +113,8 @@ def summary_prompt(story: Story, options: SummaryOptions) -> list[ChatMessage]:
         f"[{number}] {article.title}\n{(article.text or '')[:MAX_ARTICLE_CHARS]}"
         for number, article in enumerate(story.articles, start=1)
     )
-    word_limit = f" and {options.max_words} words" if options.max_words else ""
+    limit = options.word_limit(story_words(story))
+    word_limit = f" and {limit} words" if limit else ""
     user = _INSTRUCTIONS.format(
         count=len(story.articles),
         headline_words=options.headline_max_words,
@@ -208,10 +210,9 @@ def check_draft(draft: Draft, story: Story, options: SummaryOptions) -> None:
             f"{len(draft.sentences)} sentences, more than the {options.max_sentences} asked for"
         )
     length = sum(len(words(s.text)) for s in draft.sentences)
-    if options.max_words is not None and length > options.max_words:
-        raise LLMSummaryRejectedError(
-            f"{length} words, more than the {options.max_words} asked for"
-        )
+    limit = options.word_limit(story_words(story))
+    if limit is not None and length > limit:
+        raise LLMSummaryRejectedError(f"{length} words, more than the {limit} asked for")
 
 
 class LLMSummarizer:

@@ -123,12 +123,28 @@ def _in_english(article: Article) -> bool:
     return article.language is None or article.language.lower().startswith("en")
 
 
-def story_material(story: Story, compress: bool = True) -> StoryMaterial:
-    """The story's titles and candidates. Articles marked as being in another
-    language sit out (empty title, no sentences) while any English one is there:
-    the summary is English, and the Ukrainian one is built from it."""
+def _summarized_articles(story: Story) -> list[bool]:
+    """Which articles the summary draws on: articles marked as being in another
+    language sit out while any English one is there, since the summary is
+    English and the Ukrainian one is built from it."""
     english_only = any(_in_english(a) for a in story.articles)
-    usable = [not english_only or _in_english(a) for a in story.articles]
+    return [not english_only or _in_english(a) for a in story.articles]
+
+
+def story_words(story: Story) -> int:
+    """How many words the articles a summary draws on have in all (what
+    ``SummaryOptions.max_share`` is a share of)."""
+    return sum(
+        len(words(article.text or ""))
+        for article, use in zip(story.articles, _summarized_articles(story), strict=True)
+        if use
+    )
+
+
+def story_material(story: Story, compress: bool = True) -> StoryMaterial:
+    """The story's titles and candidates; articles the summary does not draw
+    on keep their place with an empty title and no sentences."""
+    usable = _summarized_articles(story)
     titles = tuple(
         clean_title(a.title or "") if use else ""
         for a, use in zip(story.articles, usable, strict=True)
