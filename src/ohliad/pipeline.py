@@ -6,6 +6,13 @@ its story links, so a killed run loses at most the batch in flight and never
 leaves half of it. Stories touched by new articles are marked dirty and
 recomputed afterwards; a story whose recomputation was interrupted stays dirty
 and is recomputed by the next run.
+
+A story is recomputed in two tiers. The summary tier (membership, headline,
+summary, Ukrainian, sources) is quick and runs for every changed story as soon
+as its articles are stored. The comparison tier is slow (every sentence of every
+source is parsed and embedded) and may run later, by itself: until it has, the
+story keeps its last comparison, marked pending. Each tier saves its part in one
+transaction, so a story is never half-updated.
 """
 
 from __future__ import annotations
@@ -62,6 +69,10 @@ def _window_start(store: Store, window: timedelta | None) -> datetime | None:
     if latest is None or window is None:
         return None
     return latest - window
+
+
+def _members(story: Story) -> frozenset[int]:
+    return frozenset(a.id for a in story.articles + story.copies if a.id is not None)
 
 
 class Pipeline:
@@ -176,7 +187,8 @@ class Pipeline:
 
     # Story entries ----------------------------------------------------------
 
-    def build_entry(self, story: Story) -> DigestEntry:
+    def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
+        """The story's digest entry; its comparison only with ``compare``."""
         summary = summarize_story(story, self.settings.summary)
         ukrainian: UkrainianResult = ukrainian_for(
             summary,
@@ -185,7 +197,7 @@ class Pipeline:
             settings=self.settings.translate,
             cache=self._translation_cache,
         )
-        comparison = compare_story(story) if self.settings.compare else None
+        comparison = compare_story(story) if compare and self.settings.compare else None
         sources = tuple(
             SourceRef(
                 url=a.url,
@@ -209,19 +221,79 @@ class Pipeline:
         )
 
     def refresh_story(self, key: str) -> int | None:
-        """Recompute one story's digest entry; returns its article count, or
+        """Recompute one story's digest entry and comparison together; returns
+        its article count, or None when there is no such story."""
+        story = self.store.story(key)
+        if story is None:
+            return None
+        entry = entry_to_dict(self.build_entry(story))
+        if not self.settings.compare:
+            del entry["comparison"]  # not computed: keep the stored one, still pending
+        with self.store.transaction() as tx:
+            tx.save_entry(key, entry, members=_members(story))
+        return len(_members(story))
+
+    def refresh_summary(self, key: str) -> int | None:
+        """The summary tier of one story: everything but its comparison, which
+        is kept as it was (and left pending). Returns its article count, or
         None when there is no such story."""
         story = self.store.story(key)
         if story is None:
             return None
-        entry = self.build_entry(story)
-        members = frozenset(a.id for a in story.articles + story.copies if a.id is not None)
+        entry = entry_to_dict(self.build_entry(story, compare=False))
+        del entry["comparison"]
         with self.store.transaction() as tx:
-            tx.save_entry(key, entry_to_dict(entry), members=members)
-        return len(members)
+            tx.save_entry(key, entry, members=_members(story))
+        return len(_members(story))
+
+    def refresh_comparison(self, key: str) -> frozenset[int] | None:
+        """The comparison tier of one story; returns the articles compared, or
+        None when there is no such story (merged into another meanwhile) or
+        comparisons are turned off."""
+        if not self.settings.compare:
+            return None
+        story = self.store.story(key)
+        if story is None:
+            return None
+        comparison = compare_story(story)
+        members = _members(story)
+        with self.store.transaction() as tx:
+            saved = tx.save_comparison(
+                key, comparison.to_dict() if comparison is not None else None, members=members
+            )
+        return members if saved else None
+
+    def refresh_summaries(self, *, progress: Progress | None = None) -> list[str]:
+        """The summary tier of every dirty story; returns their keys."""
+        done: list[str] = []
+        for key in self.store.dirty_story_keys():
+            if self.refresh_summary(key) is None:
+                continue
+            done.append(key)
+            if progress:
+                progress(key)
+        return done
+
+    def refresh_comparisons(
+        self, *, limit: int | None = None, progress: Progress | None = None
+    ) -> list[str]:
+        """The comparison tier of stories whose comparison is pending (at most
+        ``limit``), the longest unchanged first; returns their keys."""
+        if not self.settings.compare:
+            return []
+        done: list[str] = []
+        for key in self.store.pending_comparison_keys(limit):
+            if self.refresh_comparison(key) is None:
+                continue
+            done.append(key)
+            if progress:
+                progress(key)
+        return done
 
     def refresh(self, *, progress: Progress | None = None) -> list[str]:
-        """Recompute the digest entry of every dirty story; returns their keys."""
+        """Both tiers together, to the end: every dirty story in full, then the
+        comparisons still pending (left by an interrupted watcher). Returns the
+        keys of the stories recomputed."""
         done: list[str] = []
         for key in self.store.dirty_story_keys():
             if self.refresh_story(key) is None:
@@ -229,7 +301,8 @@ class Pipeline:
             done.append(key)
             if progress:
                 progress(key)
-        return done
+        compared = self.refresh_comparisons()
+        return list(dict.fromkeys(done + compared))
 
     def digest(self, *, limit: int | None = None) -> list[DigestEntry]:
         """Stored entries, the stories with the latest news first."""

@@ -2,10 +2,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from alembic import command
+from sqlalchemy import inspect, text
 
 from ohliad.models import Article
 from ohliad.store import DatabaseError, Store, content_hash
+from ohliad.store.db import alembic_config, create_database_engine, database_url
+from ohliad.store.search import Filters, find_stories
 
 
 def _article(n: int, **kw: object) -> Article:
@@ -91,7 +94,85 @@ def test_entry_saved_from_stale_members_stays_dirty(store: Store) -> None:
         )
     assert store.dirty_story_keys() == []
     [stored] = store.stored_stories()
-    assert stored.entry == {"headline": {"en": "H"}, "summary": {"en": "S"}}
+    assert stored.entry == {
+        "headline": {"en": "H"},
+        "summary": {"en": "S"},
+        "comparison": None,
+        "comparison_pending": True,  # no comparison was saved for these articles
+    }
+
+
+def _summary(text: str) -> dict[str, object]:
+    return {"headline": {"en": text}, "summary": {"en": text}}
+
+
+def test_comparison_is_saved_apart_and_kept_until_a_new_one_lands(store: Store) -> None:
+    with store.transaction() as tx:
+        a, b = tx.add_article(_article(1)), tx.add_article(_article(2))
+        assert a.id and b.id
+        tx.link(a.id, "s1")
+        tx.link(b.id, "s1")
+    both = frozenset({a.id, b.id})
+    with store.transaction() as tx:
+        tx.save_entry("s1", _summary("first"), members=both)
+    assert store.pending_comparison_keys() == ["s1"] and store.comparison_backlog() == 1
+    with store.transaction() as tx:
+        assert tx.save_comparison("s1", {"agreed": ["x"]}, members=both)
+    assert store.pending_comparison_keys() == [] and store.comparison_backlog() == 0
+    # A new article: the summary is redone at once, the comparison later. Until
+    # then the last comparison is shown, marked pending.
+    with store.transaction() as tx:
+        c = tx.add_article(_article(3))
+        assert c.id
+        tx.link(c.id, "s1")
+    assert store.pending_comparison_keys() == []  # its summary is not current yet
+    all_three = both | {c.id}
+    with store.transaction() as tx:
+        tx.save_entry("s1", _summary("second"), members=all_three)
+    [stored] = store.stored_stories()
+    assert stored.entry is not None
+    assert stored.entry["headline"] == {"en": "second"}
+    assert stored.entry["comparison"] == {"agreed": ["x"]}
+    assert stored.entry["comparison_pending"] is True
+    assert store.pending_comparison_keys() == ["s1"]
+    # A comparison computed before c joined lands, but the story stays pending.
+    with store.transaction() as tx:
+        assert tx.save_comparison("s1", {"agreed": ["y"]}, members=both)
+    assert store.pending_comparison_keys() == ["s1"]
+    with store.transaction() as tx:
+        assert tx.save_comparison("s1", {"agreed": ["z"]}, members=all_three)
+    [stored] = store.stored_stories()
+    assert stored.entry is not None and stored.entry["comparison"] == {"agreed": ["z"]}
+    assert stored.entry["comparison_pending"] is False
+    assert store.comparison_backlog() == 0
+
+
+def test_entry_with_its_comparison_saves_both(store: Store) -> None:
+    with store.transaction() as tx:
+        a = tx.add_article(_article(1))
+        assert a.id
+        tx.link(a.id, "s1")
+        tx.save_entry(
+            "s1", {**_summary("h"), "comparison": {"agreed": []}}, members=frozenset({a.id})
+        )
+    [stored] = store.stored_stories()
+    assert stored.entry is not None
+    assert stored.entry["comparison"] == {"agreed": []}
+    assert stored.entry["comparison_pending"] is False
+
+
+def test_comparison_of_a_story_merged_away_is_not_saved(store: Store) -> None:
+    with store.transaction() as tx:
+        a, b = tx.add_article(_article(1)), tx.add_article(_article(2))
+        assert a.id and b.id
+        tx.link(a.id, "s1")
+        tx.link(b.id, "s2")
+    with store.transaction() as tx:
+        tx.merge_stories("s1", ["s2"])
+    with store.transaction() as tx:
+        assert not tx.save_comparison("s2", {"agreed": []}, members=frozenset({b.id}))
+    assert store.story("s2") is None
+    assert store.comparison_backlog() == 1  # s1, which now holds both
 
 
 def test_time_window_members(store: Store) -> None:
@@ -110,3 +191,30 @@ def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="cannot open database"):
         Store.open(str(bad))
+
+
+def test_upgrade_moves_stored_comparisons_out_of_entries(tmp_path: Path) -> None:
+    engine = create_database_engine(database_url(str(tmp_path / "old.db")))
+    command.upgrade(alembic_config(engine), "0002")
+    entry = '{"headline": {"en": "H"}, "articles": [1], "comparison": {"agreed": ["x"]}}'
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO stories (key, created_at, updated_at, dirty, entry) "
+                "VALUES ('s1', '2026-03-01', '2026-03-01', 0, :entry)"
+            ),
+            {"entry": entry},
+        )
+    engine.dispose()
+    store = Store.open(str(tmp_path / "old.db"))
+    [stored] = store.stored_stories()
+    assert stored.entry == {
+        "headline": {"en": "H"},
+        "articles": [1],
+        "comparison": {"agreed": ["x"]},
+        "comparison_pending": False,
+    }
+    # The full-text triggers of 0002 survive: a new headline is searchable.
+    with store.transaction() as tx:
+        tx.save_entry("s1", {"headline": {"en": "Zeppelin"}}, members=frozenset())
+    assert [s.key for s in find_stories(store, Filters(text="zeppelin"))] == ["s1"]

@@ -69,6 +69,23 @@ class StoredStory:
     entry: dict[str, Any] | None
 
 
+def stored_entry(row: StoryRow) -> dict[str, Any] | None:
+    """The story's digest JSON with its latest comparison joined in.
+
+    ``comparison_pending`` says the comparison does not yet cover the story's
+    current articles (a newer one is on its way); it is then the last one made.
+    """
+    if row.entry is None:
+        return None
+    return {**row.entry, "comparison": row.comparison, "comparison_pending": row.compare_pending}
+
+
+def story_from_row(row: StoryRow) -> StoredStory:
+    return StoredStory(
+        key=row.key, updated_at=_aware(row.updated_at) or utcnow(), entry=stored_entry(row)
+    )
+
+
 class Transaction:
     """Operations on one open transaction. Obtain with ``Store.transaction()``."""
 
@@ -125,7 +142,14 @@ class Transaction:
         """Put an article in a story (creating the story) and mark the story for recomputation."""
         story = self._story_row(story_key)
         self.session.merge(StoryArticleRow(article_id=article_id, story_id=story.id))
+        self._changed(story)
+
+    @staticmethod
+    def _changed(story: StoryRow) -> None:
+        # In the same transaction as the change of members: a story's summary
+        # and comparison are never taken as current for articles they miss.
         story.dirty = True
+        story.compare_pending = True
         story.updated_at = utcnow()
 
     def merge_stories(self, into_key: str, from_keys: Sequence[str]) -> None:
@@ -141,8 +165,7 @@ class Transaction:
                 .values(story_id=target.id)
             )
             self.session.execute(delete(StoryRow).where(StoryRow.id == source.id))
-        target.dirty = True
-        target.updated_at = utcnow()
+        self._changed(target)
 
     def story_key_of(self, article_id: int) -> str | None:
         return self.session.scalar(
@@ -151,24 +174,68 @@ class Transaction:
             .where(StoryArticleRow.article_id == article_id)
         )
 
+    def _members(self, story_id: int) -> frozenset[int]:
+        return frozenset(
+            self.session.scalars(
+                select(StoryArticleRow.article_id).where(StoryArticleRow.story_id == story_id)
+            )
+        )
+
     def save_entry(self, story_key: str, entry: dict[str, Any], *, members: frozenset[int]) -> None:
         """Store a story's digest entry, computed from the articles ``members``.
 
         The dirty mark is cleared only if the story still has exactly those
-        articles: one that joined during the computation keeps it dirty.
+        articles: one that joined during the computation keeps it dirty. An
+        entry with a ``comparison`` saves that too (``save_comparison``);
+        without one, the story's last comparison is kept.
         """
         row = self._story_row(story_key)
-        current = frozenset(
-            self.session.scalars(
-                select(StoryArticleRow.article_id).where(StoryArticleRow.story_id == row.id)
-            )
-        )
-        row.entry = entry
-        row.headline_en = entry.get("headline", {}).get("en")
-        row.headline_uk = entry.get("headline", {}).get("uk")
-        row.summary_en = entry.get("summary", {}).get("en")
-        row.summary_uk = entry.get("summary", {}).get("uk")
+        current = self._members(row.id)
+        summary = {k: v for k, v in entry.items() if k not in ("comparison", "comparison_pending")}
+        row.entry = summary
+        row.headline_en = summary.get("headline", {}).get("en")
+        row.headline_uk = summary.get("headline", {}).get("uk")
+        row.summary_en = summary.get("summary", {}).get("en")
+        row.summary_uk = summary.get("summary", {}).get("uk")
         row.dirty = current != members
+        if "comparison" in entry:
+            self._set_comparison(row, entry["comparison"], members, current)
+
+    def save_comparison(
+        self, story_key: str, comparison: dict[str, Any] | None, *, members: frozenset[int]
+    ) -> bool:
+        """Store a story's comparison, computed from the articles ``members``;
+        False when the story is gone (merged into another meanwhile).
+
+        It replaces the last one at once, whole. The story stays pending if
+        its articles changed during the computation.
+        """
+        # Write first: the transaction then holds the write lock, so the
+        # members read next are the committed ones, not an older snapshot.
+        found = self.session.execute(
+            update(StoryRow)
+            .where(StoryRow.key == story_key)
+            .values(compared_at=utcnow())
+            .returning(StoryRow.id)
+        ).scalar()
+        if found is None:
+            return False
+        row = self.session.get(StoryRow, found)
+        assert row is not None
+        self._set_comparison(row, comparison, members, self._members(row.id))
+        return True
+
+    @staticmethod
+    def _set_comparison(
+        row: StoryRow,
+        comparison: dict[str, Any] | None,
+        members: frozenset[int],
+        current: frozenset[int],
+    ) -> None:
+        row.comparison = comparison
+        row.compared_members = sorted(members)
+        row.compared_at = utcnow()
+        row.compare_pending = current != members
 
 
 class Store:
@@ -276,6 +343,26 @@ class Store:
                 session.scalars(select(StoryRow.key).where(StoryRow.dirty).order_by(StoryRow.id))
             )
 
+    def pending_comparison_keys(self, limit: int | None = None) -> list[str]:
+        """Stories whose comparison misses some of their articles and whose
+        summary is current, the longest unchanged first: a story still taking
+        articles waits, and is compared once for all of them."""
+        query = (
+            select(StoryRow.key)
+            .where(StoryRow.compare_pending, StoryRow.dirty.is_(False))
+            .order_by(StoryRow.updated_at, StoryRow.id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._sessions() as session:
+            return list(session.scalars(query))
+
+    def comparison_backlog(self) -> int:
+        """How many stories wait for their comparison."""
+        with self._sessions() as session:
+            query = select(func.count()).select_from(StoryRow).where(StoryRow.compare_pending)
+            return session.scalar(query) or 0
+
     def stored_stories(self, *, limit: int | None = None, offset: int = 0) -> list[StoredStory]:
         """Stories with computed entries, most recently updated first."""
         query = (
@@ -287,7 +374,4 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self._sessions() as session:
-            return [
-                StoredStory(key=r.key, updated_at=_aware(r.updated_at) or utcnow(), entry=r.entry)
-                for r in session.scalars(query)
-            ]
+            return [story_from_row(r) for r in session.scalars(query)]

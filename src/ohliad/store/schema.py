@@ -74,8 +74,16 @@ class StoryRow(Base):
     headline_uk: Mapped[str | None] = mapped_column(Text)
     summary_en: Mapped[str | None] = mapped_column(Text)
     summary_uk: Mapped[str | None] = mapped_column(Text)
-    # The whole DigestEntry as JSON, so rendering needs no recomputation.
+    # The whole DigestEntry as JSON, so rendering needs no recomputation; its
+    # comparison is kept apart (below) and joined in when the entry is read.
     entry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The comparison is slower than the summary and saved on its own, later:
+    # ``compared_members`` are the articles it covers, and ``compare_pending``
+    # is set while those are not the story's current articles.
+    comparison: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    compared_members: Mapped[list[int] | None] = mapped_column(JSON)
+    compare_pending: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    compared_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_stories_updated_at", "updated_at"),)
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal_column, sele
 from sqlalchemy.orm import Session
 
 from ohliad.models import Article
-from ohliad.store.repository import Store, StoredStory, article_from_row
+from ohliad.store.repository import Store, StoredStory, article_from_row, story_from_row
 from ohliad.store.schema import ArticleRow, OutletRow, StoryArticleRow, StoryRow
 
 _WORD = re.compile(r"\w+")
@@ -139,7 +139,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _stored(row: StoryRow) -> StoredStory:
-    return StoredStory(key=row.key, updated_at=_utc(row.updated_at), entry=row.entry)
+    return story_from_row(row)
 
 
 def find_stories(

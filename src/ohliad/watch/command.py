@@ -69,7 +69,8 @@ def run_watch(
         summary = watcher.run(once=once)
     console.print(
         f"{summary.polls} polls, {summary.failures} failed; stored {summary.added} new "
-        f"articles; {summary.stories_refreshed} stories updated.",
+        f"articles; {summary.stories_refreshed} stories updated, "
+        f"{summary.stories_compared} comparisons updated.",
         highlight=False,
     )
     return 1 if once and summary.failures else 0
@@ -104,6 +105,7 @@ def show_status(store: Store, *, as_json: bool, console: Console) -> None:
     console.print(
         f"{len(status.feeds)} feeds ({status.parked} parked); in the last 24 h "
         f"{status.articles_24h} articles and {status.stories_updated_24h} stories updated; "
-        f"queue: {status.feeds_due} feeds due, {status.stories_dirty} stories to recompute.",
+        f"queue: {status.feeds_due} feeds due, {status.stories_dirty} stories to recompute, "
+        f"{status.comparisons_pending} comparisons pending.",
         highlight=False,
     )

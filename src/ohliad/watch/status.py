@@ -31,9 +31,11 @@ class WatchStatus:
     feeds: tuple[FeedStatus, ...]
     articles_24h: int
     stories_updated_24h: int
-    # The queue: feeds overdue for a poll and stories waiting to be recomputed.
+    # The queue: feeds overdue for a poll, stories waiting to be recomputed,
+    # and stories whose comparison does not yet cover all their articles.
     feeds_due: int
     stories_dirty: int
+    comparisons_pending: int
 
     @property
     def parked(self) -> int:
@@ -85,4 +87,5 @@ def watch_status(store: Store, now: datetime | None = None) -> WatchStatus:
             if not f.parked_reason and (f.next_poll is None or f.next_poll <= now)
         ),
         stories_dirty=feeds.dirty_story_count(),
+        comparisons_pending=store.comparison_backlog(),
     )

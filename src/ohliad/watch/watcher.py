@@ -1,7 +1,10 @@
 """The watcher's loop: poll due feeds on worker threads, gather their new
 articles from many feeds into one ``Pipeline.ingest`` call, record the entries
 and the feeds' validators only once the articles are committed, then recompute
-the stories that changed.
+the stories that changed: at once their summary tier (each changed story once
+per round, however many articles it gained), and their comparisons on a
+background thread that gives way to the next round and catches up when the
+feeds are quiet.
 
 Crash safety comes from that order. Articles and their story links are
 committed by the pipeline in atomic batches; an entry (and the ETag that would
@@ -42,6 +45,8 @@ from ohliad.watch.poller import FeedPoller, PollResult
 
 # The loop wakes at least this often to submit due feeds and flush batches.
 _TICK_SECONDS = 0.5
+# The comparison thread looks for pending stories this often when it has none.
+_COMPARE_IDLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +56,16 @@ class FlushReport:
     articles: tuple[Article, ...]  # committed (new or already stored) this round
     added: int
     feeds: int
-    stories_refreshed: tuple[str, ...]
+    stories_refreshed: tuple[str, ...]  # summary tier
+    finished_at: float  # time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonReport:
+    """One story's comparison saved by the comparison thread."""
+
+    story: str
+    article_ids: frozenset[int]  # the articles it covers
     finished_at: float  # time.time()
 
 
@@ -61,6 +75,7 @@ class WatchSummary:
     failures: int = 0
     added: int = 0
     stories_refreshed: int = 0
+    stories_compared: int = 0
     # The latest failures, for the run record; a watcher runs for weeks.
     errors: deque[str] = field(default_factory=lambda: deque(maxlen=100))
 
@@ -84,6 +99,7 @@ class Watcher:
         fetch_options: FetchOptions | None = None,
         log: Log = _ignore,
         on_flush: Callable[[FlushReport], None] | None = None,
+        on_compare: Callable[[ComparisonReport], None] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.specs = list(feeds)
@@ -96,7 +112,12 @@ class Watcher:
         )
         self.log = log
         self.on_flush = on_flush
+        self.on_compare = on_compare
         self.summary = WatchSummary()
+        # Set while a round is stored and summarised: the comparison thread waits.
+        self._flushing = threading.Event()
+        self._polls_over = threading.Event()
+        self._failed: set[str] = set()
         self._states: dict[int, FeedState] = {}
         self._pending: list[PollResult] = []
         self._unsaved: dict[int, FeedState] = {}
@@ -116,6 +137,10 @@ class Watcher:
         self._states = {s.id: s for s in states}
         self._run_id = self.pipeline.store.start_run("watch")
         self._refresh()  # stories left dirty by an interrupted run
+        comparer = threading.Thread(
+            target=self._compare_loop, kwargs={"once": once}, name="compare", daemon=True
+        )
+        comparer.start()
         now = utcnow()
         todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
         in_flight: dict[Future[PollResult], FeedState] = {}
@@ -133,7 +158,12 @@ class Watcher:
                     elif not in_flight:
                         self._save_unsaved()
                 self._flush()
+            # A cron run leaves no comparison pending; a stopped watcher
+            # leaves the rest to the next one.
+            self._polls_over.set()
+            comparer.join()
         finally:
+            self.stopping.set()  # the comparison thread too, if something failed
             self.poller.close()
         self.pipeline.store.finish_run(
             self._run_id, added=self.summary.added, errors=list(self.summary.errors)
@@ -259,7 +289,11 @@ class Watcher:
         for result in pending:
             self._record_entries(result, ids)
         self.summary.added += report.added
-        refreshed = self._refresh()
+        try:
+            self._flushing.set()
+            refreshed = self._refresh()
+        finally:
+            self._flushing.clear()
         if report.added or refreshed:
             self.log(
                 f"stored {report.added} new articles from {len(pending)} feeds, "
@@ -287,6 +321,44 @@ class Watcher:
         self._save(self._succeeded(result), records)
 
     def _refresh(self) -> tuple[str, ...]:
-        refreshed = tuple(self.pipeline.refresh())
+        refreshed = tuple(self.pipeline.refresh_summaries())
         self.summary.stories_refreshed += len(refreshed)
         return refreshed
+
+    # Comparisons ----------------------------------------------------------------
+
+    def _compare_loop(self, *, once: bool) -> None:
+        """Compare pending stories one at a time until stopped; with ``once``,
+        until none is pending once the polls are over.
+
+        Each waits while a round is being stored and summarised, so a story's
+        summary is not late because of another story's comparison.
+        """
+        while not self.stopping.is_set():
+            while self._flushing.is_set() and not self.stopping.is_set():
+                time.sleep(0.05)
+            keys = [
+                k
+                for k in self.pipeline.store.pending_comparison_keys(limit=len(self._failed) + 1)
+                if k not in self._failed
+            ]
+            if keys:
+                self._compare(keys[0])
+            elif once and self._polls_over.is_set():
+                return
+            else:
+                self.stopping.wait(_COMPARE_IDLE_SECONDS)
+
+    def _compare(self, key: str) -> None:
+        try:
+            members = self.pipeline.refresh_comparison(key)
+        except Exception as exc:  # one story's failure must not stop the others
+            self.summary.errors.append(f"comparing story {key}: {type(exc).__name__}: {exc}")
+            self.log(f"comparing story {key} failed: {exc}")
+            self._failed.add(key)  # not again in this run; it stays pending for the next
+            return
+        if members is None:
+            return
+        self.summary.stories_compared += 1
+        if self.on_compare is not None:
+            self.on_compare(ComparisonReport(key, members, time.time()))
