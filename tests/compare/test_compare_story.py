@@ -299,3 +299,47 @@ def test_parts_of_a_breakdown_conflict_with_the_same_part() -> None:
     )
     values = {side.value for conflict in _hard(comparison) for side in conflict.sides}
     assert values == {"12 helicopters", "20 helicopters"}
+
+
+def test_a_story_compared_again_reads_only_its_new_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Claims are cached per article: after a source joins, the comparison is
+    the one a cold run gives, and only the new article is parsed."""
+    from ohliad.compare import compare as compare_module
+    from ohliad.compare.align import clear_vector_cache
+
+    reports = [
+        _article(
+            11, "Ledger", "Dam fails", "A dam failed near Kherson on Monday, flooding 40 homes."
+        ),
+        _article(
+            12,
+            "Courier",
+            "Kherson dam breach",
+            "The Kherson dam breach flooded 55 homes on Monday.",
+        ),
+        _article(
+            13,
+            "Herald",
+            "Flooding after dam failure",
+            "About 40 homes were flooded when the dam near Kherson failed on Monday.",
+        ),
+    ]
+    compare_module.clear_claim_cache()
+    clear_vector_cache()
+    _compare(*reports[:2])
+    parsed: list[list[str]] = []
+    real = compare_module.extract_claims
+
+    def counting(source: int, sentences: Any, published: Any) -> Any:
+        parsed.append(list(sentences))
+        return real(source, sentences, published)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(compare_module, "extract_claims", counting)
+        warm = _compare(*reports)
+    assert parsed == [[reports[2].text]]
+    compare_module.clear_claim_cache()
+    clear_vector_cache()
+    assert warm.to_dict() == _compare(*reports).to_dict()

@@ -8,9 +8,12 @@ and framing contrasts. Work is bounded: at most ``max_sources`` articles and
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from ohliad.compare.align import alignment_scores
 from ohliad.compare.claims import Claim, extract_claims, normalized
@@ -117,12 +120,44 @@ def _claims(sources: Sequence[_Source], options: CompareOptions) -> tuple[list[C
     claims: list[Claim] = []
     notes: list[str] = []
     for index, source in enumerate(sources):
-        sentences, complete = _leading_sentences(source.article.text, per_article)
+        published = source.article.published.date() if source.article.published else None
+        read, complete = _article_claims(source.article.text, published, per_article)
         if not complete:
             notes.append(f"{source.article.label}: compared its first {per_article} sentences.")
-        published = source.article.published.date() if source.article.published else None
-        claims.extend(extract_claims(index, sentences, published))
+        claims.extend(replace(claim, source=index) for claim in read)
     return claims, notes
+
+
+# Claims of an article's leading sentences by (text, date, sentence limit): a
+# story is compared again each time an article joins it, and only the new
+# article need be parsed. Claims depend on nothing outside their article.
+_CLAIM_CACHE: OrderedDict[tuple[str, date | None, int], tuple[list[Claim], bool]] = OrderedDict()
+_CLAIM_CACHE_SIZE = 4096
+_CLAIM_LOCK = threading.Lock()
+
+
+def _article_claims(text: str, published: date | None, limit: int) -> tuple[list[Claim], bool]:
+    """The claims of the article's first ``limit`` sentences (as source 0), and
+    whether those are all its sentences."""
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), published, limit)
+    with _CLAIM_LOCK:
+        found = _CLAIM_CACHE.get(key)
+        if found is not None:
+            _CLAIM_CACHE.move_to_end(key)
+            return found
+    sentences, complete = _leading_sentences(text, limit)
+    found = (extract_claims(0, sentences, published), complete)
+    with _CLAIM_LOCK:
+        _CLAIM_CACHE[key] = found
+        while len(_CLAIM_CACHE) > _CLAIM_CACHE_SIZE:
+            _CLAIM_CACHE.popitem(last=False)
+    return found
+
+
+def clear_claim_cache() -> None:
+    """Forget cached claims (to free memory, or to time a cold run)."""
+    with _CLAIM_LOCK:
+        _CLAIM_CACHE.clear()
 
 
 def _leading_sentences(text: str, limit: int) -> tuple[list[str], bool]:
