@@ -224,6 +224,10 @@ def check_store(db: Path, server: FeedServer) -> list[str]:
             problems.append(f"story {story.key} has no digest entry")
         elif set(story.entry.get("articles", [])) != story_members.get(story.key, set()):
             problems.append(f"story {story.key}: digest entry does not match its articles")
+        elif story.compare_pending:
+            problems.append(f"story {story.key}: comparison left pending")
+        elif set(story.compared_members or []) != story_members.get(story.key, set()):
+            problems.append(f"story {story.key}: comparison does not match its articles")
     recorded = {key: (status, url) for key, status, url in entries}
     for url, guid in expected.items():
         status, stored_url = recorded.get(guid, (None, None))

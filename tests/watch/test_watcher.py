@@ -16,7 +16,7 @@ from ohliad.store import Store
 from ohliad.store.feeds import FeedStore
 from ohliad.watch import FeedSpec, WatchPolicy, watch_status
 from ohliad.watch.command import show_status
-from ohliad.watch.watcher import FlushReport, Watcher
+from ohliad.watch.watcher import ComparisonReport, FlushReport, Watcher
 from tests.watch.feedserver import FeedServer
 from tests.watch.killharness import NewsDesk
 
@@ -67,6 +67,7 @@ def test_once_stores_new_articles_then_only_what_is_new(
     status = watch_status(store)
     assert status.articles_24h == 11
     assert status.stories_dirty == 0 and status.feeds_due == 0
+    assert status.comparisons_pending == 0  # a --once run finishes the comparisons
     assert {f.url for f in status.feeds} == {f.url for f in feeds}
     assert all(f.last_success and not f.last_error for f in status.feeds)
 
@@ -104,3 +105,43 @@ def test_failing_feed_backs_off_then_parks_and_status_shows_it(
     show_status(store, as_json=False, console=Console(file=table, width=200))
     assert "failed 2 polls in a row" in table.getvalue()
     assert "1 feeds (1 parked)" in table.getvalue()
+
+
+def test_summaries_are_saved_at_once_and_comparisons_catch_up(
+    store: Store, desk: NewsDesk, feed_server: FeedServer
+) -> None:
+    feeds = [FeedSpec(feed_server.feed_url(n), outlet=n, interval_seconds=60) for n in desk.names]
+    flushes: list[FlushReport] = []
+    compared: list[ComparisonReport] = []
+    pending_at_flush: list[int] = []
+
+    def on_flush(report: FlushReport) -> None:
+        flushes.append(report)
+        pending_at_flush.append(store.comparison_backlog())
+
+    run = Watcher(
+        Pipeline(store),
+        feeds,
+        policy=POLICY,
+        fetch_options=FetchOptions(allow_private=True, timeout=10),
+        on_flush=on_flush,
+        on_compare=compared.append,
+    ).run(once=True)
+    assert run.added == 9
+    # When a round's summaries are saved, its comparisons are still to come.
+    assert pending_at_flush[0] > 0
+    assert store.comparison_backlog() == 0
+    assert run.stories_compared == len(compared) > 0
+    assert min(c.finished_at for c in compared) >= flushes[0].finished_at
+    stories = {s.key: s for s in store.stored_stories()}
+    for report in compared:
+        entry = stories[report.story].entry
+        assert entry is not None and entry["comparison_pending"] is False
+        assert set(entry["articles"]) == report.article_ids
+    # Every story with two reports (not copies) has its comparison.
+    multi = [
+        s.entry
+        for s in stories.values()
+        if s.entry and sum(1 for src in s.entry["sources"] if src["copy_of"] is None) > 1
+    ]
+    assert multi and all(e["comparison"] is not None for e in multi)
