@@ -259,7 +259,8 @@ def run_ohliad(corpus: Corpus, config: ClusterConfig) -> tuple[list[str], Speed]
 
 
 def cluster_features(features: Sequence[ArticleFeatures], config: ClusterConfig) -> list[str]:
-    clusterer = OnlineClusterer(config, embedder=_NoEmbedder())
+    dim = features[0].vector.size if features else 384
+    clusterer = OnlineClusterer(config, embedder=_NoEmbedder(dim))
     return final_story_keys(clusterer.add_features(features))
 
 
@@ -267,7 +268,10 @@ class _NoEmbedder:
     """Stands in where features are precomputed: nothing is embedded."""
 
     name = "precomputed"
-    dim = 384
+    worth_caching = False
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("features are precomputed; nothing should be embedded")
@@ -532,7 +536,8 @@ def scale_table(limit: int) -> list[str]:
     # holds the whole synthetic store (the worst case for candidate search).
     span = config.window_hours * 0.5
     start_time = 1.6e9
-    clusterer = OnlineClusterer(config, embedder=_NoEmbedder())
+    dim = real[0].vector.size
+    clusterer = OnlineClusterer(config, embedder=_NoEmbedder(dim))
     stored = copies = 0
     lines = [
         "| stored articles | indexed articles | open stories | ms per added article "

@@ -39,6 +39,7 @@ class CountingEmbedder:
         self._inner = get_embedder("minilm")
         self.name = self._inner.name
         self.dim = self._inner.dim
+        self.worth_caching = True
         self.embedded = 0
 
     def embed(self, texts: Sequence[str]) -> Vectors:

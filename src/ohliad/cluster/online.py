@@ -54,7 +54,7 @@ class OnlineClusterer:
     ) -> None:
         self.config = config or ClusterConfig()
         embedder = embedder or get_embedder(self.config.embedder)
-        if state_dir is not None:
+        if state_dir is not None and embedder.worth_caching:
             # Vectors are the costly part of a rebuild, so they are kept on disk.
             embedder = CachedEmbedder(embedder, state_dir / "vectors.sqlite")
         self._embedder = embedder

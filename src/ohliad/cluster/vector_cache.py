@@ -35,6 +35,7 @@ class CachedEmbedder:
     def __init__(self, embedder: Embedder, path: Path, retention_days: float = 30.0) -> None:
         self.name = embedder.name
         self.dim = embedder.dim
+        self.worth_caching = False  # already cached
         self._embedder = embedder
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path)

@@ -1,0 +1,72 @@
+"""The sentence embedders: the distilled static model against real MiniLM files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ohliad.nlp.embedders import (
+    EmbedderUnavailableError,
+    embedders,
+    get_embedder,
+    minilm_files,
+)
+from ohliad.nlp.static import distilled_model_dir, reduce_and_weight
+from ohliad.registry import UnknownEngineError
+
+SAME_EVENT = (
+    "Supreme Court sides with police officers in qualified immunity cases",
+    "Justices rule officers accused of excessive force are shielded from lawsuits",
+)
+OTHER_EVENT = "Federal Reserve raises interest rates to fight inflation"
+
+
+def test_static_embedder_puts_one_event_closer_than_another() -> None:
+    embedder = get_embedder("minilm-static")
+    vectors = embedder.embed([*SAME_EVENT, OTHER_EVENT])
+    assert vectors.shape == (3, embedder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    same, other = float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2])
+    assert same > other + 0.2
+    assert not embedder.worth_caching
+
+
+def test_static_embedder_handles_no_texts_and_empty_text() -> None:
+    embedder = get_embedder("minilm-static")
+    assert embedder.embed([]).shape == (0, embedder.dim)
+    vectors = embedder.embed(["", "Kyiv"])
+    assert np.isfinite(vectors).all()
+
+
+def test_model2vec_engine_loads_a_model_folder_by_path() -> None:
+    built = get_embedder("minilm-static")
+    folder = distilled_model_dir(*minilm_files())
+    loaded = get_embedder(f"model2vec:{folder}")
+    assert loaded.dim == built.dim
+    assert np.allclose(loaded.embed(list(SAME_EVENT)), built.embed(list(SAME_EVENT)), atol=1e-6)
+
+
+def test_model2vec_engine_names_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(EmbedderUnavailableError, match="no Model2Vec model in"):
+        embedders.create("model2vec", path=str(tmp_path / "nowhere"))
+
+
+def test_unknown_engine_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownEngineError, match="minilm-static"):
+        embedders.create("word2vec")
+
+
+def test_reduce_and_weight_keeps_shape_signs_and_downweights_frequent_pieces() -> None:
+    rng = np.random.default_rng(7)
+    table = rng.normal(size=(500, 32)).astype(np.float32)
+    reduced = reduce_and_weight(table, dims=8)
+    assert reduced.shape == (500, 8)
+    # Deterministic: a rebuild gives the same table, signs included.
+    assert np.array_equal(reduced, reduce_and_weight(table.copy(), dims=8))
+    # SIF: the first (most frequent) pieces are scaled down the most.
+    unweighted = reduce_and_weight(table, dims=8, sif=1.0)
+    ratio = np.linalg.norm(reduced, axis=1) / np.linalg.norm(unweighted, axis=1)
+    assert ratio[0] < ratio[-1]
+    assert np.all(np.diff(ratio) >= -1e-6)
