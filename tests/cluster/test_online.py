@@ -137,10 +137,23 @@ def test_stories_older_than_the_window_are_forgotten(config: ClusterConfig) -> N
     assert clusterer.indexed_articles == 1
 
 
-def test_state_dir_keeps_vectors_across_restarts(config: ClusterConfig, tmp_path: Path) -> None:
+def test_state_dir_keeps_costly_vectors_across_restarts(
+    config: ClusterConfig, tmp_path: Path
+) -> None:
+    config = replace(config, embedder="minilm")
     OnlineClusterer(config, state_dir=tmp_path).add_batch(EPA_RULING)
     cached = tmp_path / "vectors.sqlite"
     assert cached.is_file()
+    restarted = OnlineClusterer(config, state_dir=tmp_path)
+    restarted.restore([("story", a) for a in EPA_RULING])
+    [assignment] = restarted.add_batch([EPA_RULING[0]])
+    assert assignment.story_id == "story"
+
+
+def test_static_vectors_are_recomputed_rather_than_cached(tmp_path: Path) -> None:
+    config = ClusterConfig(embedder="minilm-static")
+    OnlineClusterer(config, state_dir=tmp_path).add_batch(EPA_RULING)
+    assert not (tmp_path / "vectors.sqlite").exists()
     restarted = OnlineClusterer(config, state_dir=tmp_path)
     restarted.restore([("story", a) for a in EPA_RULING])
     [assignment] = restarted.add_batch([EPA_RULING[0]])
