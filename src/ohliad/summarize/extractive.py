@@ -13,8 +13,10 @@ Every source's sentences compete. A sentence scores by
 minus penalties for loaded wording, for being mostly a quotation, and for
 leaning on a sentence before it ("He also said…"). A sentence thick with loaded
 words is not used at all while the story has others.
-Maximal marginal relevance then picks sentences that add something new, up to
-the length limit, and they are printed in story order: leads first.
+Sentences are then picked greedily for the shared terms they add that the
+summary lacks so far (a term several sources use, counted once), weighed
+against their score, up to the length limit; near-repeats are left out. They
+are printed in story order: leads first.
 """
 
 from __future__ import annotations
@@ -52,12 +54,11 @@ class ScoreWeights:
     quoted: float = 0.6
     dangling: float = 0.3
     title_weight: float = 2.0
-    # MMR trade-off between score and novelty.
-    relevance: float = 0.7
-    # A sentence this similar to one already chosen adds nothing to the summary,
-    # nor one whose content words (or the chosen one's) are this much shared.
+    # Selection trade-off between covering terms the summary lacks yet that
+    # several sources use, and the sentence's own score.
+    coverage: float = 0.8
+    # A sentence this similar to one already chosen adds nothing to the summary.
     redundant: float = 0.5
-    contained: float = 0.5
     # An article with a sentence this similar to a summary sentence reports the
     # same fact, and is credited as a source of it (TF-IDF cosine; paraphrases
     # of one fact score about 0.4 to 0.6 on news, related facts 0.2 to 0.35).
@@ -147,10 +148,14 @@ def sentence_scores(material: StoryMaterial, weights: ScoreWeights) -> Scores:
     )
 
 
-def containment(first: set[str], second: set[str]) -> float:
-    """The share of the smaller set's terms that the other has too."""
-    smaller = min(len(first), len(second))
-    return len(first & second) / smaller if smaller else 0.0
+def shared_term_weights(material: StoryMaterial) -> dict[str, int]:
+    """Each term that two or more articles use (in the title or a candidate),
+    weighted by how many do: the facts the sources agree on."""
+    per_article: list[set[str]] = [set(terms(title)) for title in material.titles]
+    for candidate in material.candidates:
+        per_article[candidate.article].update(terms(candidate.text))
+    spread = Counter(term for article_terms in per_article for term in article_terms)
+    return {term: count for term, count in spread.items() if count >= 2}
 
 
 def select_sentences(
@@ -160,11 +165,21 @@ def select_sentences(
     weights: ScoreWeights,
     word_limit: int | None,
 ) -> list[int]:
-    """Candidate indexes chosen by MMR within ``options.max_sentences`` and
-    ``word_limit`` (the first sentence is kept even if it alone is longer)."""
+    """Candidate indexes within ``options.max_sentences`` and ``word_limit``
+    (the first sentence is kept even if it alone is longer).
+
+    Greedy coverage: the next sentence is the one that best adds shared terms
+    the summary has not covered yet, weighed against its score; a term counts
+    once, so a sentence repeating a chosen one gains little. Near-repeats are
+    left out outright, and so is a sentence that adds no shared term (in a
+    one-source story, where no term is shared, the score alone decides).
+    """
     n = len(material.candidates)
     similarity = material.vectors[:n] @ material.vectors[:n].T
     term_sets = [set(terms(c.text)) for c in material.candidates]
+    shared = shared_term_weights(material)
+    top_gain = max((sum(shared.get(t, 0) for t in found) for found in term_sets), default=0)
+    covered: set[str] = set()
     chosen: list[int] = []
     used_words = 0
     remaining = {
@@ -173,24 +188,25 @@ def select_sentences(
         if len(loaded_words(c.text)) < weights.loaded_limit
     } or set(range(n))
     relevance = _scaled(scores - scores.min()) if n else scores
+
+    def gain(i: int) -> float:
+        return sum(shared.get(t, 0) for t in term_sets[i] - covered) / (top_gain or 1)
+
+    def value(i: int) -> float:
+        return weights.coverage * gain(i) + (1 - weights.coverage) * relevance[i]
+
     while remaining and len(chosen) < options.max_sentences:
-
-        def mmr(i: int) -> float:
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
-            return weights.relevance * relevance[i] - (1 - weights.relevance) * redundancy
-
-        best = max(remaining, key=mmr)
+        best = max(remaining, key=lambda i: (value(i), relevance[i]))
         remaining.discard(best)
+        if chosen and shared and gain(best) == 0:
+            continue  # it says nothing the sources share that the summary lacks
         size = material.candidates[best].word_count
         if word_limit is not None and chosen and used_words + size > word_limit:
             continue
-        if any(
-            similarity[best, j] >= weights.redundant
-            or containment(term_sets[best], term_sets[j]) >= weights.contained
-            for j in chosen
-        ):
+        if any(similarity[best, j] >= weights.redundant for j in chosen):
             continue
         chosen.append(best)
+        covered |= term_sets[best]
         used_words += size
     return chosen
 
