@@ -54,6 +54,7 @@ class FlushReport:
     """One ingest-and-refresh round, for progress lines and the benchmark."""
 
     articles: tuple[Article, ...]  # committed (new or already stored) this round
+    article_ids: tuple[int | None, ...]  # their stored ids, in the same order
     added: int
     feeds: int
     stories_refreshed: tuple[str, ...]  # summary tier
@@ -114,7 +115,8 @@ class Watcher:
         self.on_flush = on_flush
         self.on_compare = on_compare
         self.summary = WatchSummary()
-        # Set while a round is stored and summarised: the comparison thread waits.
+        # Set while a round is stored, summarised and reported: the comparison
+        # thread waits, so it neither slows the round nor overtakes its report.
         self._flushing = threading.Event()
         self._polls_over = threading.Event()
         self._failed: set[str] = set()
@@ -276,6 +278,15 @@ class Watcher:
         self._save_unsaved()
         if not self._pending:
             return
+        self._flushing.set()
+        try:
+            self._store_round()
+        finally:
+            self._flushing.clear()
+
+    def _store_round(self) -> None:
+        """Ingest the pending polls' articles, record their entries, save the
+        summaries of the stories that changed, and report the round."""
         pending, self._pending = self._pending, []
         articles = [e.article for r in pending for e in r.entries if e.article is not None]
         try:
@@ -285,15 +296,12 @@ class Watcher:
             for result in pending:
                 self._record_failure(result.feed, f"cannot store articles: {exc}")
             return
-        ids = iter(self.store.stored_article_ids(articles))
+        stored_ids = self.store.stored_article_ids(articles)
+        ids = iter(stored_ids)
         for result in pending:
             self._record_entries(result, ids)
         self.summary.added += report.added
-        try:
-            self._flushing.set()
-            refreshed = self._refresh()
-        finally:
-            self._flushing.clear()
+        refreshed = self._refresh()
         if report.added or refreshed:
             self.log(
                 f"stored {report.added} new articles from {len(pending)} feeds, "
@@ -301,7 +309,14 @@ class Watcher:
             )
         if self.on_flush is not None:
             self.on_flush(
-                FlushReport(tuple(articles), report.added, len(pending), refreshed, time.time())
+                FlushReport(
+                    tuple(articles),
+                    tuple(stored_ids),
+                    report.added,
+                    len(pending),
+                    refreshed,
+                    time.time(),
+                )
             )
 
     def _record_entries(self, result: PollResult, ids: Iterator[int | None]) -> None:
