@@ -291,7 +291,7 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _article_from_record(record: dict[str, Any], where: str) -> Article:
-    from ohliad.ingest.fields import parse_datetime
+    from ohliad.dates import parse_datetime
 
     title = str(record.get("title") or "")
     text = str(record.get("text") or "")

@@ -5,27 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from dateutil import parser as date_parser
-
-
-def parse_datetime(value: object) -> datetime | None:
-    """A timezone-aware UTC datetime from an ISO 8601 or human date string;
-    None when the value is empty or not a date. Dates without a zone are
-    taken as UTC."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = date_parser.parse(value.strip())
-        except (ValueError, OverflowError):
-            return None
-    else:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 # "/2026/03/05/" or "/2026-03-05/" in a news URL path.
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/-]|$)")
 

@@ -10,9 +10,11 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
+from ohliad.dates import parse_datetime
 from ohliad.extract import clean_news_text
-from ohliad.ingest.fields import FIELD_ALIASES, parse_datetime
+from ohliad.ingest.fields import FIELD_ALIASES
 from ohliad.models import Article
+from ohliad.render.markdown import UNAVAILABLE_NOTICE
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _ENTRY_START = re.compile(r"^## (?!#)", re.MULTILINE)
@@ -21,9 +23,6 @@ _ITALIC_PARAGRAPH = re.compile(r"^\*(?!\*)(.+)\*$", re.DOTALL)
 _SOURCE_LINE = re.compile(r"^<https?://[^>]+>(\s*·\s*<https?://[^>]+>)*$")
 _ANGLE_URL = re.compile(r"<(https?://[^>]+)>")
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")
-# What the renderer writes where Ukrainian is missing.
-UNAVAILABLE_NOTICE = "> Ukrainian unavailable:"
-
 _markdown = MarkdownIt("commonmark")
 
 

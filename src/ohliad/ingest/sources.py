@@ -16,6 +16,7 @@ from pathlib import Path
 
 import charset_normalizer
 
+from ohliad.dates import parse_datetime
 from ohliad.extract import (
     NoArticleTextError,
     clean_news_text,
@@ -25,7 +26,7 @@ from ohliad.extract import (
 )
 from ohliad.ingest.feeds import FeedError, merge_teaser, parse_feed
 from ohliad.ingest.fetch import FetchError, FetchOptions, fetch_ok
-from ohliad.ingest.fields import date_from_url, parse_datetime
+from ohliad.ingest.fields import date_from_url
 from ohliad.ingest.markdown import parse_markdown
 from ohliad.ingest.text import parse_text_dump
 from ohliad.ingest.urls import UnsafeURLError, canonical_url

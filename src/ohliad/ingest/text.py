@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ohliad.dates import parse_datetime
 from ohliad.extract import clean_news_text
-from ohliad.ingest.fields import FIELD_ALIASES, parse_datetime
+from ohliad.ingest.fields import FIELD_ALIASES
 from ohliad.models import Article
 
 _METADATA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,20}?)\s*(?::|=|\s)\s*(\S.*?)\s*$")

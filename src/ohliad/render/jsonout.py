@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ohliad.ingest.fields import parse_datetime
+from ohliad.dates import parse_datetime
 from ohliad.models import DigestEntry, SourceRef, Summary, SummarySentence, UkrainianText
 
 

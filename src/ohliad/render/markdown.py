@@ -20,9 +20,10 @@ import re
 from collections.abc import Sequence
 
 from ohliad.compare import comparison_markdown
-from ohliad.ingest.markdown import UNAVAILABLE_NOTICE
 from ohliad.models import DigestEntry
 
+# What an entry says where Ukrainian is missing (ingest reads it back).
+UNAVAILABLE_NOTICE = "> Ukrainian unavailable:"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
