@@ -7,7 +7,9 @@ import pytest
 from ohliad.models import Article, Story
 from ohliad.registry import UnknownEngineError
 from ohliad.summarize import SummaryOptions, SummaryOptionsError, summarize_story, summarizers
+from ohliad.summarize.extractive import shared_term_weights
 from ohliad.summarize.loaded import loaded_words
+from ohliad.summarize.material import story_material
 from ohliad.summarize.terms import words
 from tests.summarize.stories import HARBOUR, LOADED_STORY
 
@@ -97,6 +99,24 @@ def test_summary_of_a_short_story_is_at_most_the_share_of_its_words() -> None:
     assert len(words(whole.text)) > article_words / 2
     assert len(words(half.text)) <= article_words / 2
     assert half.sentences[0].text.startswith("The port of Velmora closed")
+
+
+def test_shared_terms_are_those_two_or_more_sources_use() -> None:
+    shared = shared_term_weights(story_material(HARBOUR))
+    assert shared["velmora"] == 3  # in every title and text
+    assert shared["saltbi"] == 2  # the ferries' new port, in two sources
+    assert "norrland" not in shared  # the owner, named by one source only
+
+
+def test_a_sentence_adding_no_shared_term_is_left_out() -> None:
+    # Room for every sentence: only what the sources share gets in.
+    options = SummaryOptions(max_sentences=12, max_words=None, max_share=None)
+    summary = summarize_story(HARBOUR, options)
+    assert len(summary.sentences) >= 3
+    assert "Fishing boats" not in summary.text  # no word of it is in another source
+    alone = Story(id="one", articles=(HARBOUR.articles[0],))
+    # With one source nothing is shared, and every sentence may go in.
+    assert "Fishing boats" in summarize_story(alone, options).text
 
 
 def test_word_limit_is_the_smaller_of_words_and_share() -> None:
