@@ -9,10 +9,12 @@ and ROUGE-Lsum F1 (rouge-score, Porter stemming) for
 * headlines: ohliad's neutral headline against single-source titles picked by a fixed
   rule (first source, shortest, most central);
 
-every system with the same length budget, plus stories per second. Writes
-bench/results/summaries.md.
+every system with the same length budget per story (ohliad's default: at most 4 sentences
+and the smaller of 100 words and half the words of the story's articles), plus stories per
+second, and how ROUGE varies with the budget. Writes bench/results/summaries.md.
 
-    PYTHONPATH=src python bench/summaries.py [--split val|train] [--limit N] [--max-words W]
+    PYTHONPATH=src python bench/summaries.py [--split val|train] [--limit N]
+        [--max-sentences N] [--max-words W] [--max-share S]
 
 Use ``--split train`` for tuning; the committed table is the validation split.
 """
@@ -39,7 +41,7 @@ from sumy.utils import get_stop_words
 from ohliad.models import Article, Story
 from ohliad.nlp.sentences import split_sentences
 from ohliad.summarize import SummaryOptions, summarize_story
-from ohliad.summarize.material import clean_title
+from ohliad.summarize.material import clean_title, story_words
 from ohliad.summarize.terms import words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,14 +236,18 @@ def summary_row(
     )
 
 
+def word_budget(story: Story, options: SummaryOptions) -> int:
+    """The word limit ohliad applies to ``story``, given to every system."""
+    return options.word_limit(story_words(story)) or 10**6
+
+
 def timed(
     stories: Sequence[Story],
     system: Callable[[Story, int, int], list[str]],
     options: SummaryOptions,
 ) -> tuple[list[str], float]:
-    max_words = options.max_words or 10**6
     started = time.perf_counter()
-    texts = ["\n".join(system(s, options.max_sentences, max_words)) for s in stories]
+    texts = ["\n".join(system(s, options.max_sentences, word_budget(s, options))) for s in stories]
     return texts, len(stories) / (time.perf_counter() - started)
 
 
@@ -265,15 +271,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("val", "train"), default="val")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--max-sentences", type=int, default=4)
-    parser.add_argument("--max-words", type=int, default=75)
+    defaults = SummaryOptions()
+    parser.add_argument("--max-sentences", type=int, default=defaults.max_sentences)
+    parser.add_argument("--max-words", type=int, default=defaults.max_words)
+    parser.add_argument(
+        "--max-share",
+        type=float,
+        default=defaults.max_share,
+        help="share of the story's words; 1 for no share limit",
+    )
+    parser.add_argument(
+        "--no-sweep", action="store_true", help="skip the table of ROUGE against the budget"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: benchmark data not found at {DATA} (../shared is missing)")
         return 0
     stories, refs = load_split(args.split, args.limit)
-    options = SummaryOptions(max_sentences=args.max_sentences, max_words=args.max_words)
+    options = SummaryOptions(
+        max_sentences=args.max_sentences, max_words=args.max_words, max_share=args.max_share
+    )
 
     texts, headlines, speed = run_ohliad(stories, options)
     summary_rows = [summary_row("ohliad extractive", texts, refs, speed)]
@@ -290,9 +308,8 @@ def main() -> int:
         peer_texts, peer_speed = timed(stories, system, options)
         summary_rows.append(summary_row(name, peer_texts, refs, peer_speed))
 
-    max_words = options.max_words or 10**6
     oracle = [
-        "\n".join(oracle_summary(s, r.summary, options.max_sentences, max_words))
+        "\n".join(oracle_summary(s, r.summary, options.max_sentences, word_budget(s, options)))
         for s, r in zip(stories, refs, strict=True)
     ]
     summary_rows.append(
@@ -308,7 +325,8 @@ def main() -> int:
     for name, rule in rules:
         headline_rows.append(summary_row_of_headlines(name, [rule(s) for s in stories], refs))
 
-    report = render_report(args, len(stories), summary_rows, headline_rows, speed)
+    sweep = [] if args.no_sweep else budget_sweep(stories, refs, peers[:2])
+    report = render_report(args, len(stories), summary_rows, headline_rows, sweep, speed)
     print(report)
     if not args.no_write and args.split == "val" and args.limit is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -324,11 +342,64 @@ def summary_row_of_headlines(
     return Row(system, rouge(pairs), float(np.mean([len(words(h)) for h in headlines])))
 
 
+# Budgets for the sweep: (sentences, words, share of the story's words).
+SWEEP_BUDGETS: tuple[tuple[int, int, float | None], ...] = (
+    (4, 60, None),
+    (4, 75, None),
+    (4, 100, None),
+    (6, 120, None),
+    (4, 100, 0.4),
+    (4, 100, 0.5),
+    (5, 120, 0.5),
+    (4, 100, 0.6),
+)
+
+
+def budget_label(options: SummaryOptions) -> str:
+    share = f", {options.max_share:.0%} of the story" if options.max_share else ""
+    return f"{options.max_sentences} sentences, {options.max_words} words{share}"
+
+
+def budget_sweep(
+    stories: Sequence[Story],
+    refs: Sequence[Reference],
+    peers: Sequence[tuple[str, Callable[[Story, int, int], list[str]]]],
+) -> list[tuple[str, list[Row]]]:
+    """ROUGE of ohliad and the given peers under each budget of SWEEP_BUDGETS."""
+    out = []
+    for sentences, max_words, share in SWEEP_BUDGETS:
+        options = SummaryOptions(max_sentences=sentences, max_words=max_words, max_share=share)
+        texts, _, _ = run_ohliad(stories, options)
+        rows = [summary_row("ohliad extractive", texts, refs)]
+        for name, system in peers:
+            rows.append(summary_row(name, timed(stories, system, options)[0], refs))
+        out.append((budget_label(options), rows))
+    return out
+
+
+def sweep_table(sweep: Sequence[tuple[str, Sequence[Row]]]) -> str:
+    systems = [row.system for row in sweep[0][1]]
+    lines = [
+        "### ROUGE-1 / ROUGE-2 (mean words) against the length budget",
+        "",
+        "| budget | " + " | ".join(systems) + " |",
+        "|---" * (len(systems) + 1) + "|",
+    ]
+    for label, rows in sweep:
+        cells = [
+            f"{r.scores['rouge1']:.2f} / {r.scores['rouge2']:.2f} ({r.mean_words:.0f})"
+            for r in rows
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def render_report(
     args: argparse.Namespace,
     count: int,
     summary_rows: Sequence[Row],
     headline_rows: Sequence[Row],
+    sweep: Sequence[tuple[str, Sequence[Row]]],
     speed: float,
 ) -> str:
     ours, best_rule = headline_rows[0], max(headline_rows[1:], key=lambda r: r.scores["rouge1"])
@@ -352,11 +423,12 @@ def render_report(
         [
             f"## Summaries and headlines: AllSides roundup-{args.split}, {count} stories",
             "",
-            f"Budget for every system: at most {args.max_sentences} sentences and "
-            f"{args.max_words} words. ROUGE F1 ×100, rouge-score with Porter stemming; "
-            f"Lsum over sentence lines. Machine: {os.cpu_count()} CPUs, load average "
-            f"{os.getloadavg()[0]:.1f} at the end of the run (other work shares the CPUs, "
-            "so stories/s is a floor).",
+            f"Budget for every system, story by story: at most {args.max_sentences} sentences "
+            f"and {budget_words(args)} (ohliad's defaults, chosen on roundup-train; the first "
+            "sentence is kept even if it alone is longer). ROUGE F1 ×100, rouge-score with "
+            f"Porter stemming; Lsum over sentence lines. Machine: {os.cpu_count()} CPUs, load "
+            f"average {os.getloadavg()[0]:.1f} at the end of the run (other work shares the "
+            "CPUs, so stories/s is a floor).",
             "",
             table(summary_rows, "Summaries"),
             "",
@@ -365,8 +437,15 @@ def render_report(
             "### Goals",
             "",
             *goals,
+            *(["", sweep_table(sweep)] if sweep else []),
         ]
     )
+
+
+def budget_words(args: argparse.Namespace) -> str:
+    if args.max_share is None or args.max_share >= 1:
+        return f"{args.max_words} words"
+    return f"the smaller of {args.max_words} words and {args.max_share:.0%} of the story's words"
 
 
 if __name__ == "__main__":
