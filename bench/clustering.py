@@ -21,13 +21,14 @@ of up to +/-12 hours.
 
 Modes:
   (default)     quality and speed table, written to bench/results/clustering.md
-  --calibrate   fit weights/thresholds on the calibration split and write
-                src/ohliad/cluster/calibrated.py
+  --calibrate   fit weights/thresholds on the calibration split and write the
+                embedder's entry in src/ohliad/cluster/calibrated.py
+  --embedder    which embedder to calibrate or scale (default: the default one)
   --scale       time per added article with 10k, 100k and 1M articles stored
                 (synthetic store: the real articles' vectors perturbed with
                 Gaussian noise and re-dated; no text is embedded for them)
 
-Run: PYTHONPATH=src .venv/bin/python bench/clustering.py [--calibrate|--scale]
+Run: PYTHONPATH=src .venv/bin/python bench/clustering.py [--calibrate|--scale] [--embedder NAME]
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ RESULT = ROOT / "bench" / "results" / "clustering.md"
 CALIBRATED = ROOT / "src" / "ohliad" / "cluster" / "calibrated.py"
 # Scale and calibration runs reuse vectors between runs (their timing excludes embedding).
 VECTOR_CACHE = Path(tempfile.gettempdir()) / "ohliad-bench-clustering"
+# The calibrated embedders: MiniLM (the default) and its static distillation.
+EMBEDDERS = ("minilm", "minilm-static")
 GOALS = {"pairwise F1": 0.80, "B-cubed F1": 0.90, "articles/s": 200.0, "1M/10k time": 2.0}
 CALIBRATION_SHARE = 0.6
 JITTER_HOURS = 12.0
@@ -300,14 +303,15 @@ SEARCH_SPACE: dict[str, Sequence[float]] = {
     "weight_terms": (0.0, 0.1, 0.25, 0.5, 0.75, 1.0),
     "weight_entities": (0.0, 0.05, 0.1, 0.15, 0.3, 0.5),
     "weight_time": (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0),
-    "join_threshold": (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0),
-    "merge_threshold": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2),
+    # Static vectors sit closer together than MiniLM's, so thresholds reach higher.
+    "join_threshold": tuple(round(0.5 + 0.05 * i, 2) for i in range(17)),
+    "merge_threshold": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4),
 }
 # Coordinate ascent starts from the best few points of this coarse grid, so a
 # poor starting point does not leave it in a poor local optimum.
 COARSE_GRID: dict[str, Sequence[float]] = {
     "weight_time": (0.25, 1.0, 2.0),
-    "join_threshold": (0.55, 0.65, 0.75),
+    "join_threshold": (0.6, 0.8, 1.0),
     "weight_entities": (0.0, 0.15),
 }
 STARTS = 3
@@ -318,20 +322,21 @@ def objective(predicted: Sequence[object], gold: Sequence[object]) -> float:
     return (scores.pair_f1 + scores.b3_f1) / 2
 
 
-def calibrate(corpus: Corpus) -> ClusterConfig:
+def calibrate(corpus: Corpus, embedder: str) -> ClusterConfig:
     """Multi-start coordinate ascent over SEARCH_SPACE on the calibration
     split, with jittered times."""
     data = jittered(corpus).corpus
     keep = [not held for held in data.held_out]
     articles = subset(data.articles, keep)
     gold = subset(data.gold, keep)
-    print(f"embedding {len(articles)} calibration articles ...", flush=True)
-    features = OnlineClusterer(state_dir=VECTOR_CACHE).featurize(articles)
+    start = ClusterConfig.for_embedder(embedder)
+    print(f"embedding {len(articles)} calibration articles with {embedder} ...", flush=True)
+    features = OnlineClusterer(start, state_dir=VECTOR_CACHE).featurize(articles)
 
     def evaluate(config: ClusterConfig) -> float:
         return objective(cluster_features(features, config), gold)
 
-    base = replace(ClusterConfig(), weight_terms=0.25, merge_threshold=0.8)
+    base = replace(start, weight_terms=0.25, merge_threshold=1.0)
     coarse = [
         with_values(base, dict(zip(COARSE_GRID, values, strict=True)))
         for values in itertools.product(*COARSE_GRID.values())
@@ -340,7 +345,7 @@ def calibrate(corpus: Corpus) -> ClusterConfig:
     results = [ascend(config, value, evaluate) for value, _, config in ranked[:STARTS]]
     best_value, config = max(results, key=lambda result: result[0])
     print(f"best objective {best_value:.4f}")
-    write_calibration(config, len(articles))
+    write_calibration(config)
     return config
 
 
@@ -366,21 +371,39 @@ def ascend(
     return best, config
 
 
-def write_calibration(config: ClusterConfig, articles: int) -> None:
+def write_calibration(config: ClusterConfig) -> None:
+    """Store this embedder's entry in calibrated.py, keeping the others."""
+    from ohliad.cluster import calibrated
+
+    entries = dict(calibrated.CALIBRATIONS)
+    entries[config.embedder] = {
+        "lead_chars": config.lead_chars,
+        "title_weight": config.title_weight,
+        **{name: getattr(config, name) for name in ("weight_embedding", *SEARCH_SPACE)},
+    }
     lines = [
-        '"""Calibrated clustering parameters. Written by ``bench/clustering.py --calibrate``.',
+        '"""Calibrated clustering parameters, one entry per embedder. Written by',
+        "``bench/clustering.py --calibrate --embedder NAME``.",
         "",
-        f"Fitted on the earliest {CALIBRATION_SHARE:.0%} of AllSides 2021 story dates "
-        f"({articles} articles),",
+        f"Each entry is fitted on the earliest {CALIBRATION_SHARE:.0%} of AllSides 2021 story "
+        "dates,",
         f"times jittered by up to +/-{JITTER_HOURS:g} h; objective: mean of pairwise and "
         "B-cubed F1.",
+        "``lead_chars`` (text embedded after the title) and ``title_weight`` (the title's own",
+        "vector added to it) are chosen on the calibration split, not fitted by the search.",
         '"""',
         "",
+        f"DEFAULT_EMBEDDER = {json.dumps(calibrated.DEFAULT_EMBEDDER)}",
+        "",
+        "CALIBRATIONS: dict[str, dict[str, float]] = {",
     ]
-    for name in ("weight_embedding", *SEARCH_SPACE):
-        lines.append(f"{name.upper()} = {getattr(config, name)!r}")
+    for name, values in sorted(entries.items()):
+        lines.append(f'    "{name}": {{')
+        lines += [f'        "{key}": {value!r},' for key, value in values.items()]
+        lines.append("    },")
+    lines.append("}")
     CALIBRATED.write_text("\n".join(lines) + "\n")
-    print(f"wrote {CALIBRATED.relative_to(ROOT)}")
+    print(f"wrote {CALIBRATED.relative_to(ROOT)} ({config.embedder})")
 
 
 # -- the quality table --------------------------------------------------------
@@ -389,28 +412,30 @@ def write_calibration(config: ClusterConfig, articles: int) -> None:
 def quality_table() -> list[str]:
     corpus = load_corpus()
     shaken = jittered(corpus)
-    config = ClusterConfig()
     rows: list[tuple[str, str, Scores, Scores, str, str]] = []
-
-    keys, speed = run_ohliad(corpus, config)
-    features = OnlineClusterer(config).featurize(corpus.articles)
-    memory = traced_peak_mib(lambda: cluster_features(features, config))
-    # Jitter changes only the times, so the same features are re-dated and re-sorted.
-    jittered_features = shaken.refeature(features)
-    for label, data, labels, rate in (
-        ("as dated", corpus, keys, f"{speed.articles_per_second:.0f}"),
-        ("jittered ±12 h", shaken.corpus, cluster_features(jittered_features, config), "–"),
-    ):
-        rows.append(
-            (
-                "ohliad OnlineClusterer",
-                label,
-                score(labels, data.gold),
-                score(subset(labels, data.held_out), subset(data.gold, data.held_out)),
-                rate,
-                f"{memory:.1f}",
+    speeds: dict[str, Speed] = {}
+    configs = [ClusterConfig.for_embedder(name) for name in EMBEDDERS]
+    for config in configs:
+        keys, speed = run_ohliad(corpus, config)
+        speeds[config.embedder] = speed
+        features = OnlineClusterer(config).featurize(corpus.articles)
+        memory = traced_peak_mib(lambda f=features, c=config: cluster_features(f, c))  # type: ignore[misc]
+        # Jitter changes only the times, so the same features are re-dated and re-sorted.
+        jittered_features = shaken.refeature(features)
+        for label, data, labels, rate in (
+            ("as dated", corpus, keys, f"{speed.articles_per_second:.0f}"),
+            ("jittered ±12 h", shaken.corpus, cluster_features(jittered_features, config), "–"),
+        ):
+            rows.append(
+                (
+                    f"ohliad OnlineClusterer, {config.embedder}",
+                    label,
+                    score(labels, data.gold),
+                    score(subset(labels, data.held_out), subset(data.gold, data.held_out)),
+                    rate,
+                    f"{memory:.1f}",
+                )
             )
-        )
 
     baselines: list[tuple[str, Callable[[Sequence[Article], float], list[int]], list[float]]] = [
         ("title-word Jaccard, single link", title_jaccard_single_link, _grid(0.15, 0.6, 0.05)),
@@ -452,20 +477,24 @@ def quality_table() -> list[str]:
         )
     lines += [
         "",
-        "articles/s for ohliad is end to end: text features, MiniLM embeddings, "
-        "candidate search, scoring and merges, in batches of 32; it used "
-        f"{speed.cpu_ms_per_article:.1f} ms of CPU per article (all threads), i.e. "
-        f"{2000 / speed.cpu_ms_per_article:.0f} articles/s if it had 2 idle cores.",
+        "articles/s for ohliad is end to end: text features, embeddings, candidate search, "
+        "scoring and merges, in batches of 32. CPU per article (all threads): "
+        + "; ".join(
+            f"{name} {speed.cpu_ms_per_article:.1f} ms, i.e. "
+            f"{2000 / speed.cpu_ms_per_article:.0f} articles/s on 2 idle cores"
+            for name, speed in speeds.items()
+        )
+        + ".",
         "\\* baselines are timed while traced by tracemalloc (slower than untraced).",
         "peak MiB: tracemalloc peak of the grouping itself (for ohliad on precomputed "
-        "features; the MiniLM model adds its own RSS).",
+        "features; the embedding model adds its own RSS).",
         f"Process peak RSS: {rss_mib():.0f} MiB. Load average during the run: "
         f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
         "(shared machine).",
         "",
         f"Goals: pairwise F1 ≥ {GOALS['pairwise F1']}, B-cubed F1 ≥ {GOALS['B-cubed F1']}, "
         f"≥ {GOALS['articles/s']:.0f} articles/s end to end on 2 cores.",
-        f"Calibrated config: {_config_summary(config)}",
+        *(f"Calibrated config: {_config_summary(config)}" for config in configs),
     ]
     return lines
 
@@ -475,8 +504,16 @@ def _grid(low: float, high: float, step: float) -> list[float]:
 
 
 def _config_summary(config: ClusterConfig) -> str:
-    names = ("window_hours", "lead_chars", "entity_extractor", "ann_candidates", *SEARCH_SPACE)
-    return ", ".join(f"{name}={getattr(config, name)}" for name in ("weight_embedding", *names))
+    names = (
+        "window_hours",
+        "lead_chars",
+        "title_weight",
+        "entity_extractor",
+        "ann_candidates",
+        *SEARCH_SPACE,
+    )
+    values = ", ".join(f"{name}={getattr(config, name)}" for name in ("weight_embedding", *names))
+    return f"{config.embedder}: {values}"
 
 
 # -- scale ----------------------------------------------------------------------
@@ -526,9 +563,9 @@ def synthetic_features(
     return keys, out
 
 
-def scale_table(limit: int) -> list[str]:
+def scale_table(limit: int, embedder: str) -> list[str]:
     corpus = load_corpus()
-    config = ClusterConfig()
+    config = ClusterConfig.for_embedder(embedder)
     print(f"embedding {len(corpus.articles)} real articles once ...", flush=True)
     real = OnlineClusterer(config, state_dir=VECTOR_CACHE).featurize(corpus.articles)
     rng = np.random.default_rng(SEED)
@@ -577,7 +614,8 @@ def scale_table(limit: int) -> list[str]:
         f"**{ratio:.2f}×** (goal at 1,000,000 / at 10,000: ≤ {GOALS['1M/10k time']:g}×).",
         "",
         f"Synthetic store: copies of the {len(real)} real articles. Each copy of a story "
-        f"moves its MiniLM vectors along a random direction of its own (norm {STORY_SHIFT:g}, "
+        f"moves its {config.embedder} vectors along a random direction of its own "
+        f"(norm {STORY_SHIFT:g}, "
         f"so copies are distinct stories) plus per-article noise (norm ≈ {NOISE}), "
         f"re-normalised and re-dated inside one {config.window_hours:g} h window (so none "
         "is evicted); their terms and entities are reused. No text is embedded for synthetic "
@@ -598,15 +636,18 @@ def main() -> int:
     mode.add_argument("--calibrate", action="store_true", help="fit and write calibrated.py")
     mode.add_argument("--scale", action="store_true", help="time per article at 10k–1M stored")
     parser.add_argument("--scale-limit", type=int, default=1_000_000, help="largest store")
+    parser.add_argument(
+        "--embedder", default=ClusterConfig().embedder, help="embedder to calibrate or scale"
+    )
     args = parser.parse_args()
     if not DATA.is_file():
         print(f"skipped: {DATA} is missing (the shared benchmark data)")
         return 0
     if args.calibrate:
-        calibrate(load_corpus())
+        calibrate(load_corpus(), args.embedder)
         return 0
     if args.scale:
-        section = ["## Scale", "", *scale_table(args.scale_limit)]
+        section = ["## Scale", "", *scale_table(args.scale_limit, args.embedder)]
         _write_section("## Scale", section)
     else:
         section = ["## Quality and speed", "", *quality_table()]

@@ -97,8 +97,16 @@ def _open_pipeline(db: str | None, translator_name: str, style: str) -> Pipeline
         if translator_name != "auto":
             raise _fail(str(exc)) from None
         err.print(f"[yellow]Ukrainian unavailable:[/yellow] {escape(str(exc))}", highlight=False)
+    from ohliad.cluster import ClusterConfig
+
     store = Store.open(db)
-    pipeline_settings = PipelineSettings(translate=settings, state_dir=state_dir_for(store.url))
+    # Grouping's embedder, each with its own calibrated thresholds.
+    cluster = ClusterConfig.for_embedder(
+        os.environ.get("OHLIAD_EMBEDDER") or ClusterConfig().embedder
+    )
+    pipeline_settings = PipelineSettings(
+        translate=settings, cluster=cluster, state_dir=state_dir_for(store.url)
+    )
     return Pipeline(store, pipeline_settings, translator=translator)
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ohliad.cluster.features import content_terms, proper_noun_entities
+from ohliad.cluster.features import content_terms, featurize, proper_noun_entities
 from ohliad.cluster.vector_cache import CachedEmbedder
+from ohliad.models import Article
 from ohliad.nlp.embedders import Vectors, get_embedder
 
 
@@ -55,3 +56,21 @@ def test_cached_embedder_embeds_each_text_once(tmp_path: Path) -> None:
     assert counting.embedded == 3
     np.testing.assert_allclose(first, again)
     np.testing.assert_allclose(first, counting.embed(texts), atol=1e-6)
+
+
+def test_title_weight_pulls_the_vector_towards_the_title() -> None:
+    embedder = get_embedder("minilm-static")
+    story = Article(
+        title="Earthquake strikes southern Turkey",
+        text="Rescue teams worked through the night as aid agencies appealed for donations "
+        "and officials counted damaged buildings across several provinces.",
+    )
+    [title] = embedder.embed([story.title])
+    plain, weighted = (
+        featurize(
+            [story], embedder, lead_chars=600, entity_extractor="proper-nouns", title_weight=weight
+        )[0].vector
+        for weight in (0.0, 1.0)
+    )
+    assert float(weighted @ title) > float(plain @ title)
+    assert abs(float(np.linalg.norm(weighted)) - 1.0) < 1e-5

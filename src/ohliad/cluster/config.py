@@ -1,12 +1,18 @@
 """Clustering configuration. Thresholds and weights default to the values
-calibrated on training data (``calibrated.py``); the window and index sizes
-are policy, not fitted."""
+calibrated on training data for the default embedder (``calibrated.py``);
+each embedder's similarities sit on their own scale, so another embedder takes
+its own calibration through ``ClusterConfig.for_embedder``. The window and
+index sizes are policy, not fitted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 
 from ohliad.cluster import calibrated
+
+logger = logging.getLogger(__name__)
+_DEFAULT = calibrated.CALIBRATIONS[calibrated.DEFAULT_EMBEDDER]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +29,12 @@ class ClusterConfig:
     (same formula, story against story) >= merge_threshold.
     """
 
-    embedder: str = "minilm"
+    embedder: str = calibrated.DEFAULT_EMBEDDER
     entity_extractor: str = "proper-nouns"
     # Characters of article text embedded after the title (the lead).
-    lead_chars: int = 300
+    lead_chars: int = int(_DEFAULT["lead_chars"])
+    # Weight of the title's own vector added to the title-and-lead vector.
+    title_weight: float = _DEFAULT.get("title_weight", 0.0)
     # A story takes no new articles after this many hours of silence.
     window_hours: float = 96.0
     ann_candidates: int = 16
@@ -34,9 +42,38 @@ class ClusterConfig:
     # many of an article's entities (the rarest) are looked up there.
     entity_postings: int = 24
     entity_queries: int = 4
-    weight_embedding: float = calibrated.WEIGHT_EMBEDDING
-    weight_terms: float = calibrated.WEIGHT_TERMS
-    weight_entities: float = calibrated.WEIGHT_ENTITIES
-    weight_time: float = calibrated.WEIGHT_TIME
-    join_threshold: float = calibrated.JOIN_THRESHOLD
-    merge_threshold: float = calibrated.MERGE_THRESHOLD
+    weight_embedding: float = _DEFAULT["weight_embedding"]
+    weight_terms: float = _DEFAULT["weight_terms"]
+    weight_entities: float = _DEFAULT["weight_entities"]
+    weight_time: float = _DEFAULT["weight_time"]
+    join_threshold: float = _DEFAULT["join_threshold"]
+    merge_threshold: float = _DEFAULT["merge_threshold"]
+
+    @classmethod
+    def for_embedder(cls, embedder: str) -> ClusterConfig:
+        """The calibrated configuration for ``embedder`` (``engine:path`` specs
+        use their engine's). An embedder never calibrated gets the default
+        embedder's values, with a warning: its scores may sit on another scale."""
+        engine = embedder.partition(":")[0]
+        values = calibrated.CALIBRATIONS.get(embedder) or calibrated.CALIBRATIONS.get(engine)
+        if values is None:
+            logger.warning(
+                "no clustering calibration for embedder %r; using %r's (run "
+                "bench/clustering.py --calibrate --embedder %s to fit one)",
+                embedder,
+                calibrated.DEFAULT_EMBEDDER,
+                embedder,
+            )
+            values = _DEFAULT
+        return replace(
+            cls(),
+            embedder=embedder,
+            lead_chars=int(values["lead_chars"]),
+            title_weight=values.get("title_weight", 0.0),
+            weight_embedding=values["weight_embedding"],
+            weight_terms=values["weight_terms"],
+            weight_entities=values["weight_entities"],
+            weight_time=values["weight_time"],
+            join_threshold=values["join_threshold"],
+            merge_threshold=values["merge_threshold"],
+        )

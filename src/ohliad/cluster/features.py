@@ -146,9 +146,20 @@ def featurize(
     *,
     lead_chars: int,
     entity_extractor: str,
+    title_weight: float = 0.0,
 ) -> list[ArticleFeatures]:
-    """Features for a batch; the embedder sees all texts at once (it batches)."""
+    """Features for a batch; the embedder sees all texts at once (it batches).
+
+    With ``title_weight`` the title's own vector is added to that of title and
+    lead: a static embedder averages word pieces, so a long lead would
+    otherwise drown the few words that name the event.
+    """
     vectors = embedder.embed([embedding_text(a, lead_chars) for a in articles])
+    if title_weight and len(articles):
+        titles = embedder.embed([a.title for a in articles])
+        mixed = vectors + title_weight * titles
+        norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+        vectors = (mixed / np.maximum(norms, 1e-9)).astype(np.float32)
     try:
         extract = ENTITY_EXTRACTORS[entity_extractor]
     except KeyError:

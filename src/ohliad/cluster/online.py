@@ -80,6 +80,7 @@ class OnlineClusterer:
             self._embedder,
             lead_chars=self.config.lead_chars,
             entity_extractor=self.config.entity_extractor,
+            title_weight=self.config.title_weight,
         )
 
     def add_batch(self, articles: Sequence[Article]) -> list[Assignment]:

@@ -99,9 +99,7 @@ def build_static_model(model_file: Path, tokenizer_file: Path, target: Path) -> 
     from model2vec import StaticModel
     from tokenizers import Tokenizer
 
-    logger.warning(
-        "building static embeddings from MiniLM into %s (once; about a minute)", target
-    )
+    logger.warning("building static embeddings from MiniLM into %s (once; about a minute)", target)
     vectors = reduce_and_weight(token_outputs(model_file, tokenizer_file))
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
     tokenizer.no_truncation()
