@@ -115,6 +115,29 @@ def test_cluster_and_summarize_commands(tmp_path: Path) -> None:
     assert row["story"] == "venice" and "Venice" in row["summary"] and row["headline"]
 
 
+def test_summarize_length_options(tmp_path: Path) -> None:
+    sentences = [
+        "A storm flooded Venice on Monday.",
+        "The tide rose to 1.4 metres, the highest in a decade.",
+        "St Mark's Square was closed to visitors.",
+        "The mayor asked the government for emergency funds.",
+    ]
+    article = {"title": "Storm floods Venice", "text": " ".join(sentences)}
+    stories = tmp_path / "s.jsonl"
+    stories.write_text(json.dumps({"story": "venice", "articles": [article]}) + "\n")
+
+    def summary(*options: str) -> str:
+        result = runner.invoke(app, ["summarize", str(stories), *options])
+        assert result.exit_code == 0, result.output
+        return str(json.loads(result.stdout)["summary"])
+
+    uncapped = summary("--words", "0", "--share", "0")
+    assert len(summary("--words", "12").split()) < len(uncapped.split())
+    result = runner.invoke(app, ["summarize", str(stories), "--share", "2"])
+    assert result.exit_code == 2
+    assert "max_share must be above 0 and at most 1" in result.stderr
+
+
 def test_malformed_jsonl_is_one_line_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "title": "x"}\n{oops\n')

@@ -337,7 +337,14 @@ def summarize(
     ],
     sentences: Annotated[int, typer.Option(help="Summary length in sentences.")] = 4,
     words: Annotated[
-        int | None, typer.Option(help="Summary length in words (on top of --sentences).")
+        int | None,
+        typer.Option(
+            help="Summary length in words, on top of --sentences (default 100); 0: no cap."
+        ),
+    ] = None,
+    share: Annotated[
+        float | None,
+        typer.Option(help="At most this share of the story's own words (default 0.5); 0: no cap."),
     ] = None,
     engine: Annotated[
         str, typer.Option(help="Summarizer: extractive, or llm ($OHLIAD_LLM_BASE_URL).")
@@ -353,7 +360,12 @@ def summarize(
     )
 
     try:
-        options = SummaryOptions(max_sentences=sentences, max_words=words, engine=engine)
+        options = SummaryOptions(max_sentences=sentences, engine=engine)
+        # Only what was given overrides SummaryOptions' fitted defaults.
+        if words is not None:
+            options = replace(options, max_words=words or None)
+        if share is not None:
+            options = replace(options, max_share=share or None)
     except SummaryOptionsError as exc:
         raise _fail(str(exc)) from None
     for number, record in _read_jsonl(stories_file):
