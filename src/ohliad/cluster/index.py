@@ -17,19 +17,36 @@ from usearch.index import BatchMatches, Index
 
 from ohliad.nlp.embedders import Vectors
 
+# usearch only marks removed vectors: their nodes and links stay in the graph
+# (a later insert may reuse a slot), so after a large eviction the graph keeps
+# its old size and searches slow down (100x with 19 removed per live vector).
+# Rebuilding once the removed outnumber the live keeps the graph the size of
+# the window, at an amortised cost of one re-insert per article.
+_REBUILD_AFTER = 1024
+
 
 class CandidateIndex:
     def __init__(self, dim: int, entity_postings: int) -> None:
-        # Inner product on unit vectors is cosine. Candidates are re-scored
-        # exactly, so the index only has to find them: int8 vectors and a
-        # modest insert effort make adds several times cheaper than f32.
-        self._ann = Index(ndim=dim, metric="ip", dtype="i8", expansion_add=64)
+        self._dim = dim
+        self._ann = self._new_ann()
+        self._removed = 0
         self._postings: dict[str, deque[int]] = {}
         self._entity_postings = entity_postings
         self.story_of: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.story_of)
+
+    def _new_ann(self) -> Index:
+        # Inner product on unit vectors is cosine. Candidates are re-scored
+        # exactly, so the index only has to find them: int8 vectors and a
+        # modest insert effort make adds several times cheaper than f32.
+        return Index(ndim=self._dim, metric="ip", dtype="i8", expansion_add=64)
+
+    @property
+    def graph_nodes(self) -> int:
+        """Nodes in the nearest-neighbour graph, removed ones included."""
+        return int(self._ann.stats.nodes)
 
     def add_vectors(self, keys: Sequence[int], vectors: Vectors) -> None:
         """Index the vectors of articles that are still assigned to a story."""
@@ -52,6 +69,29 @@ class CandidateIndex:
         self._ann.remove(np.asarray(keys, dtype=np.uint64))
         for key in keys:
             del self.story_of[key]
+        self._removed += len(keys)
+        if self._removed > max(len(self._ann), _REBUILD_AFTER):
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """A fresh graph of the live vectors only."""
+        keys = np.asarray(self._ann.keys, dtype=np.uint64)
+        fresh = self._new_ann()
+        if len(keys):
+            # get() hands back one array per key (a key may hold several vectors).
+            vectors = self._ann.get(keys, dtype="f32")
+            assert isinstance(vectors, tuple)
+            live = [
+                (key, vector)
+                for key, vector in zip(keys, vectors, strict=True)
+                if vector is not None
+            ]
+            fresh.add(
+                np.asarray([key for key, _ in live], dtype=np.uint64),
+                np.stack([vector for _, vector in live]),
+            )
+        self._ann = fresh
+        self._removed = 0
 
     def prune_postings(self) -> None:
         """Drop entities whose remembered articles have all left the window."""
