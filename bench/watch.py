@@ -50,10 +50,11 @@ from sqlalchemy import func, select  # noqa: E402
 from tests.watch.feedserver import FeedArticle, FeedServer, story_text  # noqa: E402
 from tests.watch.killharness import NewsDesk, kill_and_restart  # noqa: E402
 
+from ohliad.cluster import ClusterConfig  # noqa: E402
 from ohliad.ingest.fetch import FetchOptions  # noqa: E402
 from ohliad.ingest.urls import canonical_url  # noqa: E402
 from ohliad.models import Article  # noqa: E402
-from ohliad.pipeline import Pipeline  # noqa: E402
+from ohliad.pipeline import Pipeline, PipelineSettings  # noqa: E402
 from ohliad.store import Store, content_hash  # noqa: E402
 from ohliad.store.schema import FeedEntryRow  # noqa: E402
 from ohliad.watch import FeedSpec, WatchPolicy  # noqa: E402
@@ -77,6 +78,12 @@ class Load:
     rate: float
     interval: float
     text: str = "real"  # or "synthetic"
+    embedder: str = ClusterConfig().embedder  # the clusterer's
+
+
+def pipeline_for(load: Load, store: Store) -> Pipeline:
+    """The pipeline with the clusterer's embedder and its calibration."""
+    return Pipeline(store, PipelineSettings(cluster=ClusterConfig.for_embedder(load.embedder)))
 
 
 def feed_name(feed: int) -> str:
@@ -259,7 +266,7 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
             stop_when_done()
 
     watcher = Watcher(
-        Pipeline(store),
+        pipeline_for(load, store),
         feeds,
         # One loopback host stands for every outlet: space no requests, allow many at once.
         policy=WatchPolicy(host_delay_seconds=0.0, host_concurrency=8, workers=8),
@@ -334,7 +341,7 @@ def run_batch_peer(load: Load, db: Path, limit: int | None) -> PeerRun:
         for name, a in generated_articles(load, 0.0)
     ][:limit]
     store = Store.open(str(db))
-    pipeline = Pipeline(store)
+    pipeline = pipeline_for(load, store)
     began, cpu_before = time.perf_counter(), cpu_seconds()
     pipeline.ingest(articles)
     pipeline.refresh_summaries()
@@ -374,8 +381,11 @@ def main() -> None:
     parser.add_argument(
         "--text", choices=("real", "synthetic"), default="real", help="the articles' text"
     )
+    parser.add_argument(
+        "--embedder", default=ClusterConfig().embedder, help="the clusterer's embedder"
+    )
     args = parser.parse_args()
-    load = Load(args.feeds, args.articles, args.rate, args.interval, args.text)
+    load = Load(args.feeds, args.articles, args.rate, args.interval, args.text, args.embedder)
     if load.text == "real" and not args.skip_load and not ALLSIDES.exists():
         print(f"skipped: {ALLSIDES} is missing (or run with --text synthetic)")
         return
@@ -489,6 +499,7 @@ def measure_load(
         f"teasers only, so the watcher fetches the article page; feeds list their newest 50), "
         f"polled every {load.interval:g} s: {run.polls} polls, {run.failures} failed; "
         f"{run.failed_entries} feed entries had no article text and were recorded as failed. "
+        f"Clustering embedder: {load.embedder}. "
         f"Machine: {os.cpu_count()} cores shared with other work; load average "
         f"{load_average:.1f} at the start, {run.load_during:.1f} when the last article was "
         f"stored, {load_after:.1f} at the end.",
