@@ -265,14 +265,7 @@ class Pipeline:
 
     def refresh_summaries(self, *, progress: Progress | None = None) -> list[str]:
         """The summary tier of every dirty story; returns their keys."""
-        done: list[str] = []
-        for key in self.store.dirty_story_keys():
-            if self.refresh_summary(key) is None:
-                continue
-            done.append(key)
-            if progress:
-                progress(key)
-        return done
+        return _refresh_each(self.store.dirty_story_keys(), self.refresh_summary, progress)
 
     def refresh_comparisons(
         self, *, limit: int | None = None, progress: Progress | None = None
@@ -281,26 +274,14 @@ class Pipeline:
         ``limit``), the longest unchanged first; returns their keys."""
         if not self.settings.compare:
             return []
-        done: list[str] = []
-        for key in self.store.pending_comparison_keys(limit):
-            if self.refresh_comparison(key) is None:
-                continue
-            done.append(key)
-            if progress:
-                progress(key)
-        return done
+        keys = self.store.pending_comparison_keys(limit)
+        return _refresh_each(keys, self.refresh_comparison, progress)
 
     def refresh(self, *, progress: Progress | None = None) -> list[str]:
         """Both tiers together, to the end: every dirty story in full, then the
         comparisons still pending (left by an interrupted watcher). Returns the
         keys of the stories recomputed."""
-        done: list[str] = []
-        for key in self.store.dirty_story_keys():
-            if self.refresh_story(key) is None:
-                continue
-            done.append(key)
-            if progress:
-                progress(key)
+        done = _refresh_each(self.store.dirty_story_keys(), self.refresh_story, progress)
         compared = self.refresh_comparisons()
         return list(dict.fromkeys(done + compared))
 
@@ -311,3 +292,17 @@ class Pipeline:
         ]
         entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
         return entries[:limit] if limit is not None else entries
+
+
+def _refresh_each(
+    keys: Iterable[str], refresh: Callable[[str], object | None], progress: Progress | None
+) -> list[str]:
+    """Run ``refresh`` on each key; the keys it did something for (not None)."""
+    done: list[str] = []
+    for key in keys:
+        if refresh(key) is None:
+            continue
+        done.append(key)
+        if progress:
+            progress(key)
+    return done

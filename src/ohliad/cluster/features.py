@@ -18,7 +18,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ohliad.models import Article
-from ohliad.nlp.embedders import Embedder, Vectors
+from ohliad.nlp.embedders import Embedder, Vectors, normalise
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z])")
@@ -157,9 +157,7 @@ def featurize(
     vectors = embedder.embed([embedding_text(a, lead_chars) for a in articles])
     if title_weight and len(articles):
         titles = embedder.embed([a.title for a in articles])
-        mixed = vectors + title_weight * titles
-        norms = np.linalg.norm(mixed, axis=1, keepdims=True)
-        vectors = (mixed / np.maximum(norms, 1e-9)).astype(np.float32)
+        vectors = normalise(vectors + title_weight * titles)
     try:
         extract = ENTITY_EXTRACTORS[entity_extractor]
     except KeyError:

@@ -48,7 +48,8 @@ class Embedder(Protocol):
 embedders: Registry[Embedder] = Registry("embedder")
 
 
-def _normalise(matrix: npt.NDArray[np.float32]) -> Vectors:
+def normalise(matrix: npt.NDArray[np.float32]) -> Vectors:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (matrix / norms).astype(np.float32)
@@ -117,7 +118,7 @@ class MiniLMEmbedder:
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             out[idx] = pooled
-        return _normalise(out)
+        return normalise(out)
 
 
 class E5Embedder:
@@ -140,7 +141,7 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = np.asarray(self._model.passage(list(texts)), dtype=np.float32)
-        return _normalise(vectors.reshape(len(texts), self.dim))
+        return normalise(vectors.reshape(len(texts), self.dim))
 
 
 class StaticEmbedder:
@@ -161,7 +162,7 @@ class StaticEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(list(texts), max_length=None, use_multiprocessing=False)
-        return _normalise(np.asarray(vectors, dtype=np.float32))
+        return normalise(np.asarray(vectors, dtype=np.float32))
 
 
 @embedders.register("minilm")

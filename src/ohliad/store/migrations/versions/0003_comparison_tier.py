@@ -24,6 +24,15 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+# The columns the data moves between, as this revision sees them.
+_stories = sa.table(
+    "stories",
+    sa.column("id", sa.Integer()),
+    sa.column("entry", sa.JSON()),
+    sa.column("comparison", sa.JSON()),
+    sa.column("compared_members", sa.JSON()),
+)
+
 
 def upgrade() -> None:
     # Plain ADD COLUMN: rebuilding the table (Alembic's batch mode on SQLite)
@@ -39,22 +48,15 @@ def upgrade() -> None:
     # Comparisons stored inside the entry so far move to the new column; they
     # were computed together with the entry, so they cover its articles.
     bind = op.get_bind()
-    stories = sa.table(
-        "stories",
-        sa.column("id", sa.Integer()),
-        sa.column("entry", sa.JSON()),
-        sa.column("comparison", sa.JSON()),
-        sa.column("compared_members", sa.JSON()),
-    )
-    rows = bind.execute(sa.select(stories.c.id, stories.c.entry)).all()
+    rows = bind.execute(sa.select(_stories.c.id, _stories.c.entry)).all()
     for row_id, entry in rows:
         data: dict[str, Any] | None = json.loads(entry) if isinstance(entry, str) else entry
         if not data:
             continue
         comparison = data.pop("comparison", None)
         bind.execute(
-            stories.update()
-            .where(stories.c.id == row_id)
+            _stories.update()
+            .where(_stories.c.id == row_id)
             .values(
                 entry=data,
                 comparison=comparison,
@@ -65,19 +67,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    stories = sa.table(
-        "stories",
-        sa.column("id", sa.Integer()),
-        sa.column("entry", sa.JSON()),
-        sa.column("comparison", sa.JSON()),
-    )
-    rows = bind.execute(sa.select(stories.c.id, stories.c.entry, stories.c.comparison)).all()
+    rows = bind.execute(sa.select(_stories.c.id, _stories.c.entry, _stories.c.comparison)).all()
     for row_id, entry, comparison in rows:
         data = json.loads(entry) if isinstance(entry, str) else entry
         if data:
             bind.execute(
-                stories.update()
-                .where(stories.c.id == row_id)
+                _stories.update()
+                .where(_stories.c.id == row_id)
                 .values(entry={**data, "comparison": comparison})
             )
     op.drop_index("ix_stories_compare_pending", "stories")
