@@ -91,8 +91,23 @@ def merge_teaser(full: Article, teaser: Article | None, origin: str) -> Article:
     )
 
 
-def parse_feed(data: bytes, *, origin: str, outlet: str | None = None) -> Iterator[FeedItem]:
-    """Items of an RSS/Atom document. Raises FeedError if it is not a feed."""
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry as the feed parser read it, before its text is cleaned: the
+    cleaning costs more than the parsing, so a watcher builds items only for
+    entries it has not taken before."""
+
+    entry_key: str  # stable id: guid, else link, else title
+    link: str | None
+    title: str
+    parsed: Any  # the parser's entry
+    outlet: str | None
+    language: str | None
+    origin: str
+
+
+def read_feed(data: bytes, *, origin: str, outlet: str | None = None) -> list[FeedEntry]:
+    """Entries of an RSS/Atom document. Raises FeedError if it is not a feed."""
     # feedparser resolves no external entities and expands none from the
     # network, so a hostile feed cannot read files or fetch URLs.
     parsed = feedparser.parse(data)
@@ -103,22 +118,40 @@ def parse_feed(data: bytes, *, origin: str, outlet: str | None = None) -> Iterat
         raise FeedError(f"malformed feed ({parsed.get('bozo_exception')})")
     feed_outlet = outlet or outlet_from_feed_title(parsed.feed.get("title", ""))
     language = (parsed.feed.get("language") or "").split("-")[0].lower() or None
+    entries = []
     for entry in parsed.entries:
         link = entry.get("link") or None
         title = " ".join(str(entry.get("title", "")).split())
         key = str(entry.get("id") or link or title)
-        text = clean_news_text(html_fragment_text(_entry_html(entry)), title=title or None)
-        is_teaser = len(text.split()) < TEASER_MAX_WORDS
-        article = None
-        if text and title:
-            article = Article(
-                title=title,
-                text=text,
-                url=link,
-                published=_entry_time(entry),
-                outlet=feed_outlet,
-                author=entry.get("author") or None,
-                language=language,
-                origin=origin,
-            )
-        yield FeedItem(article=article, link=link, entry_key=key, is_teaser=is_teaser)
+        entries.append(FeedEntry(key, link, title, entry, feed_outlet, language, origin))
+    return entries
+
+
+def feed_item(entry: FeedEntry) -> FeedItem:
+    """The entry's article (its text cleaned), or None when it has no title or text."""
+    parsed = entry.parsed
+    text = clean_news_text(html_fragment_text(_entry_html(parsed)), title=entry.title or None)
+    article = None
+    if text and entry.title:
+        article = Article(
+            title=entry.title,
+            text=text,
+            url=entry.link,
+            published=_entry_time(parsed),
+            outlet=entry.outlet,
+            author=parsed.get("author") or None,
+            language=entry.language,
+            origin=entry.origin,
+        )
+    return FeedItem(
+        article=article,
+        link=entry.link,
+        entry_key=entry.entry_key,
+        is_teaser=len(text.split()) < TEASER_MAX_WORDS,
+    )
+
+
+def parse_feed(data: bytes, *, origin: str, outlet: str | None = None) -> Iterator[FeedItem]:
+    """Items of an RSS/Atom document. Raises FeedError if it is not a feed."""
+    for entry in read_feed(data, origin=origin, outlet=outlet):
+        yield feed_item(entry)

@@ -14,7 +14,7 @@ import httpx
 from defusedxml import DefusedXmlException
 
 from ohliad.extract import NoArticleTextError, extract_html
-from ohliad.ingest.feeds import FeedError, FeedItem, merge_teaser, parse_feed
+from ohliad.ingest.feeds import FeedEntry, FeedError, feed_item, merge_teaser, read_feed
 from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
 from ohliad.ingest.sources import finalize
 from ohliad.ingest.urls import UnsafeURLError, check_fetchable
@@ -141,21 +141,22 @@ class FeedPoller:
     def _read_feed(self, feed: FeedState, now: datetime, response: FetchResult) -> PollResult:
         try:
             reject_xml_bombs(response.content)
-            items = list(parse_feed(response.content, origin=feed.url, outlet=feed.outlet))
+            parsed = read_feed(response.content, origin=feed.url, outlet=feed.outlet)
         except FeedError as exc:
             return PollResult(feed, now, failure=PollFailure(str(exc)))
-        unique = list({item.entry_key: item for item in items}.values())
-        known = self.feeds.known_entry_keys(feed.id, [i.entry_key for i in unique])
+        unique = list({entry.entry_key: entry for entry in parsed}.values())
+        known = self.feeds.known_entry_keys(feed.id, [e.entry_key for e in unique])
         entries: list[NewEntry] = []
         complete = True
-        for item in unique:
-            if item.entry_key in known:
+        # Only entries not taken before are cleaned into articles.
+        for entry in unique:
+            if entry.entry_key in known:
                 continue
             if self.stopping.is_set():
                 complete = False
                 break
             try:
-                entries.append(self._entry(feed, item))
+                entries.append(self._entry(feed, entry))
             except _TransientError:
                 complete = False
         return PollResult(
@@ -168,7 +169,8 @@ class FeedPoller:
 
     # Entries ----------------------------------------------------------------
 
-    def _entry(self, feed: FeedState, item: FeedItem) -> NewEntry:
+    def _entry(self, feed: FeedState, entry: FeedEntry) -> NewEntry:
+        item = feed_item(entry)
         where = f"{feed.url} item {item.link or item.entry_key}"
         article = item.article
         error = "feed item has no title or text"
