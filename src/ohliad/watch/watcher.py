@@ -2,9 +2,8 @@
 articles from many feeds into one ``Pipeline.ingest`` call, record the entries
 and the feeds' validators only once the articles are committed, then recompute
 the stories that changed: at once their summary tier (each changed story once
-per round, however many articles it gained), and their comparisons on a
-background thread that gives way to the next round and catches up when the
-feeds are quiet.
+per round, however many articles it gained), and their comparisons in a
+process of their own (``comparer.py``), on the machine's other core.
 
 Crash safety comes from that order. Articles and their story links are
 committed by the pipeline in atomic batches; an entry (and the ETag that would
@@ -29,6 +28,7 @@ from ohliad.ingest.fetch import FetchOptions
 from ohliad.models import Article
 from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
 from ohliad.store.schema import utcnow
+from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
 from ohliad.watch.feedlist import FeedSpec
 from ohliad.watch.hosts import HostGate, host_of
 from ohliad.watch.policy import (
@@ -45,8 +45,6 @@ from ohliad.watch.poller import FeedPoller, PollResult
 
 # The loop wakes at least this often to submit due feeds and flush batches.
 _TICK_SECONDS = 0.5
-# The comparison thread looks for pending stories this often when it has none.
-_COMPARE_IDLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +56,6 @@ class FlushReport:
     added: int
     feeds: int
     stories_refreshed: tuple[str, ...]  # summary tier
-    finished_at: float  # time.time()
-
-
-@dataclass(frozen=True, slots=True)
-class ComparisonReport:
-    """One story's comparison saved by the comparison thread."""
-
-    story: str
-    article_ids: frozenset[int]  # the articles it covers
     finished_at: float  # time.time()
 
 
@@ -115,11 +104,7 @@ class Watcher:
         self.on_flush = on_flush
         self.on_compare = on_compare
         self.summary = WatchSummary()
-        # Set while a round is stored, summarised and reported: the comparison
-        # thread waits, so it neither slows the round nor overtakes its report.
-        self._flushing = threading.Event()
-        self._polls_over = threading.Event()
-        self._failed: set[str] = set()
+        self.comparer: ComparisonProcess | None = None
         self._states: dict[int, FeedState] = {}
         self._pending: list[PollResult] = []
         self._unsaved: dict[int, FeedState] = {}
@@ -139,10 +124,15 @@ class Watcher:
         self._states = {s.id: s for s in states}
         self._run_id = self.pipeline.store.start_run("watch")
         self._refresh()  # stories left dirty by an interrupted run
-        comparer = threading.Thread(
-            target=self._compare_loop, kwargs={"once": once}, name="compare", daemon=True
-        )
-        comparer.start()
+        if self.pipeline.settings.compare:
+            self.comparer = ComparisonProcess(
+                self.pipeline.store.engine.url.render_as_string(hide_password=False),
+                self.pipeline.settings,
+                on_report=self._compared,
+                on_failure=self._comparison_failed,
+                log=self.log,
+            )
+            self.comparer.start()
         now = utcnow()
         todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
         in_flight: dict[Future[PollResult], FeedState] = {}
@@ -162,10 +152,12 @@ class Watcher:
                 self._flush()
             # A cron run leaves no comparison pending; a stopped watcher
             # leaves the rest to the next one.
-            self._polls_over.set()
-            comparer.join()
+            if self.comparer is not None:
+                self.comparer.finish(drain=once, stopping=self.stopping)
         finally:
-            self.stopping.set()  # the comparison thread too, if something failed
+            self.stopping.set()
+            if self.comparer is not None:  # if something failed: stop it too
+                self.comparer.finish(drain=False, stopping=self.stopping)
             self.poller.close()
         self.pipeline.store.finish_run(
             self._run_id, added=self.summary.added, errors=list(self.summary.errors)
@@ -276,13 +268,8 @@ class Watcher:
 
     def _flush(self) -> None:
         self._save_unsaved()
-        if not self._pending:
-            return
-        self._flushing.set()
-        try:
+        if self._pending:
             self._store_round()
-        finally:
-            self._flushing.clear()
 
     def _store_round(self) -> None:
         """Ingest the pending polls' articles, record their entries, save the
@@ -342,38 +329,12 @@ class Watcher:
 
     # Comparisons ----------------------------------------------------------------
 
-    def _compare_loop(self, *, once: bool) -> None:
-        """Compare pending stories one at a time until stopped; with ``once``,
-        until none is pending once the polls are over.
-
-        Each waits while a round is being stored and summarised, so a story's
-        summary is not late because of another story's comparison.
-        """
-        while not self.stopping.is_set():
-            while self._flushing.is_set() and not self.stopping.is_set():
-                time.sleep(0.05)
-            keys = [
-                k
-                for k in self.pipeline.store.pending_comparison_keys(limit=len(self._failed) + 1)
-                if k not in self._failed
-            ]
-            if keys:
-                self._compare(keys[0])
-            elif once and self._polls_over.is_set():
-                return
-            else:
-                self.stopping.wait(_COMPARE_IDLE_SECONDS)
-
-    def _compare(self, key: str) -> None:
-        try:
-            members = self.pipeline.refresh_comparison(key)
-        except Exception as exc:  # one story's failure must not stop the others
-            self.summary.errors.append(f"comparing story {key}: {type(exc).__name__}: {exc}")
-            self.log(f"comparing story {key} failed: {exc}")
-            self._failed.add(key)  # not again in this run; it stays pending for the next
-            return
-        if members is None:
-            return
+    def _compared(self, report: ComparisonReport) -> None:
         self.summary.stories_compared += 1
         if self.on_compare is not None:
-            self.on_compare(ComparisonReport(key, members, time.time()))
+            self.on_compare(report)
+
+    def _comparison_failed(self, failure: ComparisonFailure) -> None:
+        # Not again in this run; the story stays pending for the next.
+        self.summary.errors.append(f"comparing story {failure.story}: {failure.reason}")
+        self.log(f"comparing story {failure.story} failed: {failure.reason}")

@@ -1,0 +1,119 @@
+"""The comparison process: it compares what is pending, comes back after a
+crash, and does not outlive a watcher killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ohliad.models import Article
+from ohliad.pipeline import Pipeline, PipelineSettings
+from ohliad.store import Store
+from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
+from tests.watch.feedserver import FeedServer, story_text
+from tests.watch.killharness import READY_LINE, NewsDesk, watcher_command, watcher_env
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The parent pid is the second field after the ")" that ends the name.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait(condition: Callable[[], object], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _stored_with_pending_comparisons(tmp_path: Path) -> Store:
+    """A store whose stories have their summaries but no comparisons yet."""
+    store = Store.open(str(tmp_path / "watch.db"))
+    pipeline = Pipeline(store, PipelineSettings(compare=False))
+    articles = []
+    for number in range(6):
+        title, text = story_text(number % 2, number)
+        articles.append(Article(title=title, text=text, url=f"https://o{number}.example/a"))
+    pipeline.ingest(articles)
+    pipeline.refresh_summaries()
+    assert store.comparison_backlog() > 0
+    return store
+
+
+def test_process_compares_pending_stories_and_restarts_after_a_crash(tmp_path: Path) -> None:
+    store = _stored_with_pending_comparisons(tmp_path)
+    reports: list[ComparisonReport] = []
+    failures: list[ComparisonFailure] = []
+    messages: list[str] = []
+    comparer = ComparisonProcess(
+        store.engine.url.render_as_string(hide_password=False),
+        PipelineSettings(),
+        on_report=reports.append,
+        on_failure=failures.append,
+        log=messages.append,
+    )
+    comparer.start()
+    first = comparer.pid
+    assert first is not None
+    # A crash (SIGKILL of the process) while idle or working: it comes back.
+    os.kill(first, signal.SIGKILL)
+    assert _wait(lambda: comparer.pid not in (None, first), 60)
+    assert any("restarting" in m for m in messages)
+    comparer.finish(drain=True, stopping=threading.Event())
+    assert store.comparison_backlog() == 0
+    assert not failures
+    stories = {s.key: s for s in store.stored_stories()}
+    for report in reports:
+        assert report.article_ids == set(stories[report.story].entry["articles"])
+    store.close()
+
+
+def test_killed_watcher_leaves_no_comparison_process_behind(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    desk = NewsDesk(feed_server, feeds=2, seed=3)
+    desk.publish(4)
+    feed_list = desk.write_feed_list(tmp_path / "feeds.toml")
+    log = tmp_path / "watch.log"
+    with log.open("wb") as sink:
+        watcher = subprocess.Popen(
+            watcher_command(feed_list, tmp_path / "watch.db", once=False),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=watcher_env(tmp_path),
+            cwd=tmp_path,
+        )
+        try:
+            assert _wait(lambda: READY_LINE in log.read_text(errors="replace"), 120)
+            assert _wait(lambda: _children(watcher.pid), 60)
+            children = _children(watcher.pid)
+        finally:
+            watcher.send_signal(signal.SIGKILL)
+            watcher.wait()
+    assert _wait(lambda: not any(_alive(pid) for pid in children), 10), children
