@@ -29,12 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ohliad.models import Story, Summary, SummarySentence
-from ohliad.summarize.entities import entities
 from ohliad.summarize.headline import neutral_headline
-from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
 from ohliad.summarize.material import Candidate, StoryMaterial, story_material, story_words
 from ohliad.summarize.options import SummaryOptions
-from ohliad.summarize.terms import terms
 
 Scores = npt.NDArray[np.float64]
 
@@ -82,7 +79,7 @@ def support_scores(material: StoryMaterial) -> Scores:
         if not rows:
             continue
         best = (vectors[:n] @ vectors[rows].T).max(axis=1)
-        outside = np.array([c.article != article for c in material.candidates])
+        outside = material.articles != article
         totals += np.where(outside, best, 0.0)
         others += outside
     return np.divide(totals, others, out=np.zeros(n), where=others > 0)
@@ -102,12 +99,10 @@ def centrality_scores(material: StoryMaterial, title_weight: float) -> Scores:
 def entity_scores(material: StoryMaterial) -> Scores:
     """Sum, over the names a candidate mentions, of the share of articles that
     mention them too; names only one article uses do not count."""
-    per_article: list[set[str]] = [set() for _ in range(material.article_count)]
-    mentions = [entities(c.text) for c in material.candidates]
-    for candidate, found in zip(material.candidates, mentions, strict=True):
-        per_article[candidate.article] |= found
-    for article, title in enumerate(material.titles):
-        per_article[article] |= entities(title)
+    per_article: list[set[str]] = [set(t.entities) for t in material.title_readings]
+    mentions = [c.entities for c in material.candidates]
+    for candidate in material.candidates:
+        per_article[candidate.article] |= candidate.entities
     spread = Counter(name for names in per_article for name in names)
     shared = {name: count for name, count in spread.items() if count >= 2}
     count = max(material.article_count, 1)
@@ -135,8 +130,8 @@ def dangling_scores(material: StoryMaterial) -> Scores:
 
 def sentence_scores(material: StoryMaterial, weights: ScoreWeights) -> Scores:
     candidates = material.candidates
-    loaded = np.array([loadedness(c.original) for c in candidates])
-    quoted = np.array([quoted_share(c.original) for c in candidates])
+    loaded = np.array([c.loadedness for c in candidates])
+    quoted = np.array([c.quoted_share for c in candidates])
     return (
         weights.support * _scaled(support_scores(material))
         + weights.centrality * _scaled(centrality_scores(material, weights.title_weight))
@@ -151,9 +146,9 @@ def sentence_scores(material: StoryMaterial, weights: ScoreWeights) -> Scores:
 def shared_term_weights(material: StoryMaterial) -> dict[str, int]:
     """Each term that two or more articles use (in the title or a candidate),
     weighted by how many do: the facts the sources agree on."""
-    per_article: list[set[str]] = [set(terms(title)) for title in material.titles]
+    per_article: list[set[str]] = [set(t.terms) for t in material.title_readings]
     for candidate in material.candidates:
-        per_article[candidate.article].update(terms(candidate.text))
+        per_article[candidate.article].update(candidate.terms)
     spread = Counter(term for article_terms in per_article for term in article_terms)
     return {term: count for term, count in spread.items() if count >= 2}
 
@@ -176,29 +171,31 @@ def select_sentences(
     """
     n = len(material.candidates)
     similarity = material.vectors[:n] @ material.vectors[:n].T
-    term_sets = [set(terms(c.text)) for c in material.candidates]
     shared = shared_term_weights(material)
-    top_gain = max((sum(shared.get(t, 0) for t in found) for found in term_sets), default=0)
-    covered: set[str] = set()
+    # Which shared terms each candidate uses, and the weight of each that the
+    # summary has not covered yet: a candidate's gain is one product.
+    column = {term: k for k, term in enumerate(shared)}
+    uses = np.zeros((n, len(shared)))
+    for i, candidate in enumerate(material.candidates):
+        for term in candidate.terms:
+            if term in column:
+                uses[i, column[term]] = 1.0
+    uncovered = np.array(list(shared.values()), dtype=np.float64)
+    top_gain = float((uses @ uncovered).max()) if n else 0.0
     chosen: list[int] = []
     used_words = 0
-    remaining = {
-        i
-        for i, c in enumerate(material.candidates)
-        if len(loaded_words(c.text)) < weights.loaded_limit
-    } or set(range(n))
+    available = np.array([c.loaded_words < weights.loaded_limit for c in material.candidates])
+    if not available.any():
+        available[:] = True
     relevance = _scaled(scores - scores.min()) if n else scores
 
-    def gain(i: int) -> float:
-        return sum(shared.get(t, 0) for t in term_sets[i] - covered) / (top_gain or 1)
-
-    def value(i: int) -> float:
-        return weights.coverage * gain(i) + (1 - weights.coverage) * relevance[i]
-
-    while remaining and len(chosen) < options.max_sentences:
-        best = max(remaining, key=lambda i: (value(i), relevance[i]))
-        remaining.discard(best)
-        if chosen and shared and gain(best) == 0:
+    while available.any() and len(chosen) < options.max_sentences:
+        gains = (uses @ uncovered) / (top_gain or 1)
+        best = _best(
+            weights.coverage * gains + (1 - weights.coverage) * relevance, relevance, available
+        )
+        available[best] = False
+        if chosen and shared and gains[best] == 0:
             continue  # it says nothing the sources share that the summary lacks
         size = material.candidates[best].word_count
         if word_limit is not None and chosen and used_words + size > word_limit:
@@ -206,9 +203,17 @@ def select_sentences(
         if any(similarity[best, j] >= weights.redundant for j in chosen):
             continue
         chosen.append(best)
-        covered |= term_sets[best]
+        uncovered[uses[best] > 0] = 0.0
         used_words += size
     return chosen
+
+
+def _best(values: Scores, relevance: Scores, available: npt.NDArray[np.bool_]) -> int:
+    """The available index of the highest value, then the highest relevance,
+    then the lowest index."""
+    indexes = np.flatnonzero(available)
+    top = indexes[values[indexes] == values[indexes].max()]
+    return int(top[np.argmax(relevance[top])])
 
 
 def story_order(material: StoryMaterial, chosen: list[int]) -> list[int]:
@@ -230,8 +235,7 @@ def sentence_sources(material: StoryMaterial, index: int, equivalent: float) -> 
     candidate: Candidate = material.candidates[index]
     sources = {candidate.article}
     row = material.vectors[index]
-    for article in range(material.article_count):
-        rows = [i for i, c in enumerate(material.candidates) if c.article == article]
+    for article, rows in enumerate(material.candidate_rows):
         if (
             article != candidate.article
             and rows

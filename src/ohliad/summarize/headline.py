@@ -9,13 +9,14 @@ limit is cut at a clause boundary, never mid-phrase.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from ohliad.summarize.loaded import has_quotes, loadedness
-from ohliad.summarize.material import StoryMaterial
+from ohliad.summarize.material import ARTICLE_CACHE_SIZE, StoryMaterial
 from ohliad.summarize.options import SummaryOptions
 from ohliad.summarize.terms import words
 
@@ -55,6 +56,7 @@ def shorten(text: str, max_words: int) -> str:
     return " ".join(tokens[:max_words]).rstrip(",;—–-")
 
 
+@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)  # scored again each time a story grows
 def _title_penalty(title: str) -> float:
     penalty = LOADED_PENALTY * loadedness(title)
     if has_quotes(title):

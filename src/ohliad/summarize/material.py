@@ -1,16 +1,25 @@
 """What a story offers a summarizer: its titles and candidate sentences, each
-with the article it came from, and their TF-IDF vectors."""
+with the article it came from, and their TF-IDF vectors.
+
+The watcher summarises a story again each time an article joins it, so what
+depends on one article alone (its sentences, their compression, terms, names
+and loaded words) is read once per article text and cached; only the TF-IDF
+weights, which depend on the whole story, are computed per story.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ohliad.models import Article, Story
 from ohliad.nlp.sentences import split_sentences
 from ohliad.summarize.compress import compress_sentence
+from ohliad.summarize.entities import entities
+from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
 from ohliad.summarize.terms import Matrix, terms, tfidf_matrix, words
 
 # Shorter sentences are mostly fragments, datelines and captions; longer ones
@@ -29,17 +38,31 @@ class Candidate:
     ``text`` is the sentence as the summary would print it (compressed when
     compression is on), ``original`` as the article wrote it; ``article`` is
     its article's index in ``story.articles`` and ``position`` its index among
-    that article's sentences.
+    that article's sentences. The rest is read from the text once, for scoring:
+    ``terms``, ``entities``, ``loaded_words`` and ``word_count`` of ``text``,
+    ``original_terms``, ``loadedness`` and ``quoted_share`` of ``original``.
     """
 
     text: str
     original: str
     article: int
     position: int
+    terms: tuple[str, ...]
+    original_terms: tuple[str, ...]
+    entities: frozenset[str]
+    loaded_words: int
+    word_count: int
+    loadedness: float
+    quoted_share: float
 
-    @property
-    def word_count(self) -> int:
-        return len(words(self.text))
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """An article's cleaned title with its terms and names."""
+
+    text: str
+    terms: tuple[str, ...]
+    entities: frozenset[str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,21 +70,38 @@ class StoryMaterial:
     """Titles and candidates of one story, with one TF-IDF row per candidate
     followed by one row per title (``title_row(i)``)."""
 
-    titles: tuple[str, ...]
+    title_readings: tuple[Title, ...]
     candidates: tuple[Candidate, ...]
     vectors: Matrix
 
+    @functools.cached_property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.title_readings)
+
     @property
     def article_count(self) -> int:
-        return len(self.titles)
+        return len(self.title_readings)
 
     def title_row(self, article: int) -> int:
         return len(self.candidates) + article
 
+    @functools.cached_property
+    def candidate_rows(self) -> tuple[list[int], ...]:
+        """Rows of each article's sentences, by article."""
+        rows: tuple[list[int], ...] = tuple([] for _ in range(self.article_count))
+        for i, candidate in enumerate(self.candidates):
+            rows[candidate.article].append(i)
+        return rows
+
+    @functools.cached_property
+    def articles(self) -> np.ndarray:
+        """Each candidate's article index."""
+        return np.array([c.article for c in self.candidates], dtype=np.int64)
+
     def rows_of_article(self, article: int) -> list[int]:
         """Rows of the article's sentences and, if it has one, its title."""
-        rows = [i for i, c in enumerate(self.candidates) if c.article == article]
-        if self.titles[article]:
+        rows = list(self.candidate_rows[article])
+        if self.title_readings[article].text:
             rows.append(self.title_row(article))
         return rows
 
@@ -96,14 +136,47 @@ def _usable(sentence: str) -> bool:
     )
 
 
-def _article_candidates(text: str, article: int, compress: bool) -> list[Candidate]:
+def _candidate(shown: str, original: str, position: int) -> Candidate:
+    own_terms = tuple(terms(shown))
+    return Candidate(
+        text=shown,
+        original=original,
+        article=0,
+        position=position,
+        terms=own_terms,
+        original_terms=own_terms if shown == original else tuple(terms(original)),
+        entities=frozenset(entities(shown)),
+        loaded_words=len(loaded_words(shown)),
+        word_count=len(words(shown)),
+        loadedness=loadedness(original),
+        quoted_share=quoted_share(original),
+    )
+
+
+# Articles read, by their text: a story is summarised again each time it grows,
+# and its older articles read the same. Bounded like the comparison's claim cache.
+ARTICLE_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
+def article_candidates(text: str, compress: bool) -> tuple[Candidate, ...]:
+    """The article's usable sentences, as candidates of article 0."""
     out = []
     for position, sentence in enumerate(_article_sentences(text)):
         if not _usable(sentence):
             continue
         shown = compress_sentence(sentence) if compress else sentence
-        out.append(Candidate(shown, sentence, article, position))
-    return out
+        out.append(_candidate(shown, sentence, position))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
+def read_title(title: str) -> Title:
+    cleaned = clean_title(title)
+    return Title(cleaned, tuple(terms(cleaned)), frozenset(entities(cleaned)))
+
+
+_NO_TITLE = Title("", (), frozenset())
 
 
 def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
@@ -112,9 +185,8 @@ def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
     seen: set[tuple[str, ...]] = set()
     out = []
     for candidate in candidates:
-        key = tuple(terms(candidate.original))
-        if key not in seen:
-            seen.add(key)
+        if candidate.original_terms not in seen:
+            seen.add(candidate.original_terms)
             out.append(candidate)
     return out
 
@@ -135,10 +207,15 @@ def story_words(story: Story) -> int:
     """How many words the articles a summary draws on have in all (what
     ``SummaryOptions.max_share`` is a share of)."""
     return sum(
-        len(words(article.text or ""))
+        word_count(article.text or "")
         for article, use in zip(story.articles, _summarized_articles(story), strict=True)
         if use
     )
+
+
+@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
+def word_count(text: str) -> int:
+    return len(words(text))
 
 
 def story_material(story: Story, compress: bool = True) -> StoryMaterial:
@@ -146,14 +223,15 @@ def story_material(story: Story, compress: bool = True) -> StoryMaterial:
     on keep their place with an empty title and no sentences."""
     usable = _summarized_articles(story)
     titles = tuple(
-        clean_title(a.title or "") if use else ""
+        read_title(a.title or "") if use else _NO_TITLE
         for a, use in zip(story.articles, usable, strict=True)
     )
     found: list[Candidate] = []
     for index, (article, use) in enumerate(zip(story.articles, usable, strict=True)):
         if use:
-            found.extend(_article_candidates(article.text or "", index, compress))
+            read = article_candidates(article.text or "", compress)
+            found.extend(read if index == 0 else (replace(c, article=index) for c in read))
     candidates = tuple(_without_repeats(found))
-    texts = [c.text for c in candidates] + list(titles)
-    vectors = tfidf_matrix(texts) if texts else np.zeros((0, 1))
+    bags = [c.terms for c in candidates] + [t.terms for t in titles]
+    vectors = tfidf_matrix(bags) if bags else np.zeros((0, 1))
     return StoryMaterial(titles, candidates, vectors)

@@ -42,25 +42,22 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def tfidf_matrix(texts: Sequence[str]) -> Matrix:
-    """L2-normalised TF-IDF rows, with IDF taken over ``texts`` themselves.
+def tfidf_matrix(bags: Sequence[Sequence[str]]) -> Matrix:
+    """L2-normalised TF-IDF rows of texts given as their ``terms``, with IDF
+    taken over these texts themselves.
 
     Sublinear term frequency keeps a word repeated in one sentence from
     dominating; the IDF over the story's own sentences down-weights the words
     every sentence shares (the story's topic word appears everywhere).
     """
-    bags = [terms(t) for t in texts]
     vocabulary: dict[str, int] = {}
-    for bag in bags:
-        for term in bag:
-            vocabulary.setdefault(term, len(vocabulary))
-    matrix = np.zeros((len(texts), max(len(vocabulary), 1)))
-    for row, bag in enumerate(bags):
-        for term in bag:
-            matrix[row, vocabulary[term]] += 1.0
+    columns = [vocabulary.setdefault(term, len(vocabulary)) for bag in bags for term in bag]
+    rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
+    matrix = np.zeros((len(bags), max(len(vocabulary), 1)))
+    np.add.at(matrix, (rows, np.array(columns, dtype=np.int64)), 1.0)
     np.log1p(matrix, out=matrix)
     document_frequency = (matrix > 0).sum(axis=0)
-    matrix *= np.log((len(texts) + 1) / (document_frequency + 1)) + 1.0
+    matrix *= np.log((len(bags) + 1) / (document_frequency + 1)) + 1.0
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
