@@ -128,10 +128,24 @@ def _claims(sources: Sequence[_Source], options: CompareOptions) -> tuple[list[C
     return claims, notes
 
 
-# Claims of an article's leading sentences by (text, date, sentence limit): a
-# story is compared again each time an article joins it, and only the new
-# article need be parsed. Claims depend on nothing outside their article.
-_CLAIM_CACHE: OrderedDict[tuple[str, date | None, int], tuple[list[Claim], bool]] = OrderedDict()
+@dataclass(frozen=True, slots=True)
+class _ReadClaims:
+    """The claims of an article's leading sentences, and whether those are all of
+    its sentences."""
+
+    claims: tuple[Claim, ...]
+    whole: bool
+
+    def covers(self, limit: int) -> bool:
+        return self.whole or len(self.claims) >= limit
+
+
+# Claims of an article's leading sentences by (text, date): a story is compared
+# again each time an article joins it, and only the new article need be parsed.
+# Claims depend on nothing outside their article, and a sentence's claim on
+# nothing after it, so the claims of fewer sentences are a prefix of those read:
+# the per-article limit shrinks as sources join without a parse again.
+_CLAIM_CACHE: OrderedDict[tuple[str, date | None], _ReadClaims] = OrderedDict()
 _CLAIM_CACHE_SIZE = 4096
 _CLAIM_LOCK = threading.Lock()
 
@@ -139,19 +153,19 @@ _CLAIM_LOCK = threading.Lock()
 def _article_claims(text: str, published: date | None, limit: int) -> tuple[list[Claim], bool]:
     """The claims of the article's first ``limit`` sentences (as source 0), and
     whether those are all its sentences."""
-    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), published, limit)
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), published)
     with _CLAIM_LOCK:
-        found = _CLAIM_CACHE.get(key)
-        if found is not None:
+        read = _CLAIM_CACHE.get(key)
+        if read is not None:
             _CLAIM_CACHE.move_to_end(key)
-            return found
-    sentences, complete = _leading_sentences(text, limit)
-    found = (extract_claims(0, sentences, published), complete)
-    with _CLAIM_LOCK:
-        _CLAIM_CACHE[key] = found
-        while len(_CLAIM_CACHE) > _CLAIM_CACHE_SIZE:
-            _CLAIM_CACHE.popitem(last=False)
-    return found
+    if read is None or not read.covers(limit):
+        sentences, complete = _leading_sentences(text, limit)
+        read = _ReadClaims(tuple(extract_claims(0, sentences, published)), complete)
+        with _CLAIM_LOCK:
+            _CLAIM_CACHE[key] = read
+            while len(_CLAIM_CACHE) > _CLAIM_CACHE_SIZE:
+                _CLAIM_CACHE.popitem(last=False)
+    return list(read.claims[:limit]), read.whole and len(read.claims) <= limit
 
 
 def clear_claim_cache() -> None:
