@@ -1,0 +1,226 @@
+"""CPU cost of the watcher's two refresh tiers on real text, story by story as it grows.
+
+The watcher summarises a story again each round it gains an article, and compares it
+again in the background. This replays that on the AllSides stories in
+../shared/data/stories/allsides/stories-2021.jsonl: each story's reports join it one at
+a time, in date order, and after each one the story is summarised (``summarize_story``,
+the summary tier's engine) and, from two articles on, compared (``compare_story``). The
+batch path's cost is measured next to it: every full story summarised and compared once,
+starting cold. Each phase runs in a fresh process, so no cache is warm that the watcher
+would not have warmed itself.
+
+Workloads:
+
+* ``stories``: the AllSides stories as they are (three outlets each, mostly);
+* ``topics``: the stories of one AllSides topic joined in date order into stories of up to
+  ``--max-articles`` articles, like a clusterer that lets a running topic grow: the large
+  stories whose re-summaries dominate the watcher's summary tier.
+
+Prints CPU (``time.process_time``) and wall-clock milliseconds per summary and per
+comparison, and per article of the incremental workload, with the load average.
+``--dump FILE`` writes every summary and comparison as JSON, to check that a change
+leaves the outputs as they were. For before/after numbers, point PYTHONPATH at an export
+of the older commit's src/ (``git archive``) and run this script again.
+
+    PYTHONPATH=src python bench/refresh.py [--workload stories|topics] [--stories N]
+        [--max-articles N] [--no-compare] [--dump FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ohliad.models import Article, Story
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLSIDES = ROOT.parent / "shared" / "data" / "stories" / "allsides" / "stories-2021.jsonl"
+SIDES = ("left", "center", "right")
+
+
+def allsides_stories(workload: str, limit: int, max_articles: int) -> list[Story]:
+    """The workload's stories, articles oldest first, with ids, outlets and dates."""
+    rows = [json.loads(line) for line in ALLSIDES.open(encoding="utf-8")]
+    rows.sort(key=lambda r: (r["date"], r["id"]))
+    groups: list[list[dict[str, Any]]] = []
+    if workload == "stories":
+        groups = [[row] for row in rows]
+    else:
+        open_group: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            group = open_group.get(row["topic"])
+            if group is None or sum(len(r["news"]) for r in group) >= max_articles:
+                group = open_group[row["topic"]] = []
+                groups.append(group)
+            group.append(row)
+    stories = []
+    next_id = 1
+    for number, group in enumerate(groups[:limit]):
+        articles = []
+        for row in group:
+            published = datetime.fromisoformat(row["date"])
+            for side in SIDES:
+                news = row["news"].get(side)
+                if not news or not news.get("newBody"):
+                    continue
+                articles.append(
+                    Article(
+                        title=news["newsTitle"],
+                        text="\n\n".join(news["newBody"]),
+                        url=news["newsLink"],
+                        published=published,
+                        outlet=news["newsSource"],
+                        language="en",
+                        id=next_id,
+                    )
+                )
+                next_id += 1
+        stories.append(Story(id=f"s{number}", articles=tuple(articles[:max_articles])))
+    return stories
+
+
+def growing(story: Story) -> Iterator[Story]:
+    """The story after each of its articles joins it."""
+    for count in range(1, len(story.articles) + 1):
+        yield dataclasses.replace(story, articles=story.articles[:count])
+
+
+class Meter:
+    """Summed CPU and wall-clock seconds of the calls it times."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.cpu = 0.0
+        self.wall = 0.0
+
+    def time(self, call: Any, *args: Any) -> Any:
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = call(*args)
+        self.cpu += time.process_time() - cpu
+        self.wall += time.perf_counter() - wall
+        self.calls += 1
+        return result
+
+    def to_dict(self) -> dict[str, float]:
+        return {"calls": self.calls, "cpu": self.cpu, "wall": self.wall}
+
+
+def run_phase(args: argparse.Namespace) -> dict[str, Any]:
+    """One phase in this process: ``incremental`` or ``batch``."""
+    from ohliad.compare import compare_story
+    from ohliad.summarize import summarize_story
+
+    stories = allsides_stories(args.workload, args.stories, args.max_articles)
+    # Load spaCy, the embedder and the sentence splitter before timing, on text
+    # that is not in the workload.
+    warm = Story(
+        id="warm",
+        articles=(
+            Article(title="A warm-up", text="One sentence here. Another one there.", id=-1),
+            Article(title="Another warm-up", text="A third sentence. And a fourth.", id=-2),
+        ),
+    )
+    summarize_story(warm)
+    if args.compare:
+        compare_story(warm)
+    summaries, comparisons = Meter(), Meter()
+    outputs: list[dict[str, Any]] = []
+    for story in stories:
+        versions = list(growing(story)) if args.phase == "incremental" else [story]
+        for version in versions:
+            summary = summaries.time(summarize_story, version)
+            comparison = None
+            if args.compare and len(version.articles) >= 2:
+                compared = comparisons.time(compare_story, version)
+                comparison = compared.to_dict() if compared is not None else None
+            outputs.append(
+                {
+                    "story": version.id,
+                    "articles": len(version.articles),
+                    "summary": dataclasses.asdict(summary),
+                    "comparison": comparison,
+                }
+            )
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(outputs, indent=1, default=str), encoding="utf-8")
+    return {
+        "articles": sum(len(s.articles) for s in stories),
+        "stories": len(stories),
+        "summaries": summaries.to_dict(),
+        "comparisons": comparisons.to_dict(),
+    }
+
+
+def _phase_in_subprocess(args: argparse.Namespace, phase: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--phase", phase, "--workload", args.workload]
+    command += ["--stories", str(args.stories), "--max-articles", str(args.max_articles)]
+    if not args.compare:
+        command.append("--no-compare")
+    if args.dump and phase == "incremental":
+        command += ["--dump", args.dump]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _ms(seconds: float, calls: int) -> str:
+    return f"{1000 * seconds / calls:.1f}" if calls else "–"
+
+
+def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> str:
+    lines = [
+        f"## Refresh tiers: AllSides {args.workload}, {results['batch']['stories']} stories, "
+        f"{results['batch']['articles']} articles (at most {args.max_articles} a story)",
+        "",
+        f"Load average {os.getloadavg()[0]:.1f} at the end; {os.cpu_count()} CPUs. "
+        "CPU ms from time.process_time, wall ms from time.perf_counter.",
+        "",
+        "| phase | summaries | CPU ms / summary | wall ms / summary "
+        "| comparisons | CPU ms / comparison | wall ms / comparison | CPU ms / article |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for phase, result in results.items():
+        s, c = result["summaries"], result["comparisons"]
+        per_article = 1000 * (s["cpu"] + c["cpu"]) / result["articles"]
+        cells = [phase, str(s["calls"]), _ms(s["cpu"], s["calls"]), _ms(s["wall"], s["calls"])]
+        cells += [str(c["calls"]), _ms(c["cpu"], c["calls"]), _ms(c["wall"], c["calls"])]
+        lines.append("| " + " | ".join([*cells, f"{per_article:.1f}"]) + " |")
+    lines += [
+        "",
+        "incremental: summarised after each article joins its story and compared from two "
+        "articles on (what the watcher does each round); batch: each full story once, cold. "
+        "CPU ms / article: both tiers' CPU over the workload's articles.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workload", choices=("stories", "topics"), default="stories")
+    parser.add_argument("--stories", type=int, default=120, help="how many stories")
+    parser.add_argument("--max-articles", type=int, default=24, help="articles per story")
+    parser.add_argument("--no-compare", dest="compare", action="store_false")
+    parser.add_argument("--dump", help="write the incremental phase's outputs here (JSON)")
+    parser.add_argument("--phase", choices=("incremental", "batch"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not ALLSIDES.exists():
+        print(f"skipped: benchmark data not found at {ALLSIDES} (../shared is missing)")
+        return 0
+    if args.phase:
+        print(json.dumps(run_phase(args)))
+        return 0
+    results = {phase: _phase_in_subprocess(args, phase) for phase in ("incremental", "batch")}
+    print(report(args, results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
