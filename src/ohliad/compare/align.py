@@ -6,7 +6,7 @@ not know that the ECB is the European Central Bank; shared names and figures do)
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -51,23 +51,34 @@ def clear_vector_cache() -> None:
         _VECTOR_CACHE.clear()
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = a | b
-    return len(a & b) / len(union) if union else 0.0
+def _jaccards(sets: Sequence[frozenset[str]]) -> npt.NDArray[np.float64]:
+    """Pairwise Jaccard overlaps of ``sets`` (0 where both are empty)."""
+    counts = Counter(item for found in sets for item in found)
+    # Only items in two sets or more can be shared.
+    column = {item: k for k, item in enumerate(i for i, c in counts.items() if c >= 2)}
+    member = np.zeros((len(sets), len(column) or 1))
+    for row, found in enumerate(sets):
+        member[row, [column[item] for item in found if item in column]] = 1.0
+    shared = member @ member.T  # whole counts, so exact
+    sizes = np.array([len(found) for found in sets], dtype=np.float64)
+    union = sizes[:, None] + sizes[None, :] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
 
 
-def _unrelated_sources(claims: Sequence[Claim]) -> set[tuple[int, int]]:
-    """Pairs of sources that share no name: they do not report the same event
-    (the story's grouping went wrong), so their claims are never aligned."""
+def _apart(claims: Sequence[Claim]) -> npt.NDArray[np.bool_]:
+    """Pairs of claims never aligned: from the same source, or from sources that
+    share no name, so do not report the same event (the story's grouping went
+    wrong)."""
     names: dict[int, set[str]] = {}
     for claim in claims:
         names.setdefault(claim.source, set()).update(claim.entities)
-    unrelated = set()
+    sources = np.array([c.source for c in claims])
+    apart = sources[:, None] == sources[None, :]
     for s, names_s in names.items():
         for t, names_t in names.items():
-            if s < t and names_s and names_t and not names_s & names_t:
-                unrelated.add((s, t))
-    return unrelated
+            if s != t and names_s and names_t and not names_s & names_t:
+                apart |= (sources[:, None] == s) & (sources[None, :] == t)
+    return apart
 
 
 def alignment_scores(claims: Sequence[Claim], embedder: Embedder) -> Matrix:
@@ -77,18 +88,15 @@ def alignment_scores(claims: Sequence[Claim], embedder: Embedder) -> Matrix:
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
     vectors = _embed(embedder, [c.masked for c in claims])
-    scores = (vectors @ vectors.T).astype(np.float32)
-    unrelated = _unrelated_sources(claims)
-    for i in range(n):
-        for j in range(i + 1, n):
-            pair = tuple(sorted((claims[i].source, claims[j].source)))
-            if claims[i].source == claims[j].source or pair in unrelated:
-                scores[i, j] = scores[j, i] = -1.0
-                continue
-            a, b = claims[i], claims[j]
-            bonus = NAME_WEIGHT * _jaccard(a.entities | a.values, b.entities | b.values)
-            bonus += WORD_WEIGHT * _jaccard(a.lemmas, b.lemmas)
-            scores[i, j] = scores[j, i] = scores[i, j] + bonus
+    bonus = NAME_WEIGHT * _jaccards([c.entities | c.values for c in claims])
+    bonus += WORD_WEIGHT * _jaccards([c.lemmas for c in claims])
+    combined = (vectors @ vectors.T).astype(np.float32) + bonus.astype(np.float32)
+    # One value per pair, from the upper triangle, so the scores are symmetric.
+    upper = np.triu_indices(n, k=1)
+    scores = np.empty((n, n), dtype=np.float32)
+    scores[upper] = combined[upper]
+    scores.T[upper] = combined[upper]
+    scores[_apart(claims)] = -1.0
     np.fill_diagonal(scores, -1.0)
     return scores
 

@@ -4,6 +4,7 @@ quotes directly and how much."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,27 +45,54 @@ def _own_voice(passage: str) -> str:
     return QUOTE_RE.sub(lambda m: " " * len(m.group(0)), passage)
 
 
-def _first_uses(
-    sources: Sequence[SourceText], patterns: Sequence[tuple[str, re.Pattern[str]]]
-) -> list[Use]:
-    """Each source's uses of the terms, longest term first so that 'full-scale
-    invasion' is not also counted as 'invasion'; one use per term and source."""
-    uses: list[Use] = []
-    for source in sources:
-        for passage in source.passages():
-            text = _own_voice(passage)
-            for term, pattern in sorted(patterns, key=lambda p: -len(p[0])):
+# (term, compiled pattern) lists: one per term group, then the loaded words.
+Patterns = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@functools.cache
+def _pattern_sets() -> tuple[Patterns, ...]:
+    groups = [tuple((term, compiled(p)) for term, p in group.terms) for group in TERM_GROUPS]
+    loaded = tuple((word, compiled(p)) for word, p in LOADED_WORDS.items())
+    # Longest term first, so that 'full-scale invasion' is not also counted as 'invasion'.
+    return tuple(tuple(sorted(s, key=lambda p: -len(p[0]))) for s in [*groups, loaded])
+
+
+_LOADED_SET = len(TERM_GROUPS)
+
+
+# A story is compared again each time an article joins it, and an article's
+# passages (its headline and compared sentences) read the same each time.
+@functools.lru_cache(maxsize=4096)
+def _source_uses(passages: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """For each pattern set, the (term, passage) of each term's first use in
+    one source's passages."""
+    voices = [_own_voice(p) for p in passages]
+    found = []
+    for patterns in _pattern_sets():
+        uses: dict[str, str] = {}
+        for passage, voice in zip(passages, voices, strict=True):
+            text = voice
+            for term, pattern in patterns:
                 for match in pattern.finditer(text):
                     text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
-                    if not any(u.term == term and u.source == source.source for u in uses):
-                        uses.append(Use(term, source.source, passage))
-    return uses
+                    uses.setdefault(term, passage)
+        found.append(tuple(uses.items()))
+    return tuple(found)
+
+
+def _first_uses(sources: Sequence[SourceText], pattern_set: int) -> list[Use]:
+    """Each source's uses of the terms of one pattern set; one use per term and source."""
+    return [
+        Use(term, source.source, passage)
+        for source in sources
+        for term, passage in _source_uses(tuple(source.passages()))[pattern_set]
+    ]
 
 
 def _terminology(sources: Sequence[SourceText]) -> list[Contrast]:
     contrasts = []
-    for group in TERM_GROUPS:
-        uses = _first_uses(sources, [(term, compiled(p)) for term, p in group.terms])
+    for index, group in enumerate(TERM_GROUPS):
+        uses = _first_uses(sources, index)
         choices = {u.source: frozenset(v.term for v in uses if v.source == u.source) for u in uses}
         if len({u.term for u in uses}) >= 2 and len(set(choices.values())) >= 2:
             contrasts.append(Contrast("terminology", group.label, tuple(uses), ()))
@@ -72,8 +100,7 @@ def _terminology(sources: Sequence[SourceText]) -> list[Contrast]:
 
 
 def _loaded_language(sources: Sequence[SourceText]) -> list[Contrast]:
-    patterns = [(word, compiled(p)) for word, p in LOADED_WORDS.items()]
-    uses = _first_uses(sources, patterns)
+    uses = _first_uses(sources, _LOADED_SET)
     contrasts = []
     for word in dict.fromkeys(u.term for u in uses):
         users = tuple(u for u in uses if u.term == word)
