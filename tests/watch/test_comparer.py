@@ -84,7 +84,7 @@ def test_process_compares_pending_stories_and_restarts_after_a_crash(tmp_path: P
     # A crash (SIGKILL of the process) while idle or working: it comes back.
     os.kill(first, signal.SIGKILL)
     assert _wait(lambda: comparer.pid not in (None, first), 60)
-    assert any("restarting" in m for m in messages)
+    assert any("starting it again" in m for m in messages)
     comparer.finish(drain=True, stopping=threading.Event())
     assert store.comparison_backlog() == 0
     assert not failures
@@ -116,4 +116,5 @@ def test_killed_watcher_leaves_no_comparison_process_behind(
         finally:
             watcher.send_signal(signal.SIGKILL)
             watcher.wait()
-    assert _wait(lambda: not any(_alive(pid) for pid in children), 10), children
+    # Given time to finish starting up (imports) on a busy machine.
+    assert _wait(lambda: not any(_alive(pid) for pid in children), 60), children

@@ -9,24 +9,22 @@ transaction, as ``Pipeline.refresh_comparison`` does, so killing either process
 at any moment leaves every story whole: a story stays pending until its new
 comparison is committed.
 
-The process watches its pipe to the watcher: when the watcher dies, even by
-SIGKILL, the pipe closes and the process exits at once instead of living on.
+Like every child of the watcher (``child.py``), it exits when the watcher dies
+and is started again if it dies by itself.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
 
 from ohliad.store import Store
+from ohliad.watch.child import ChildProcess, follow_parent
 
 if TYPE_CHECKING:
     from ohliad.pipeline import PipelineSettings
@@ -36,9 +34,6 @@ _IDLE_SECONDS = 1.0
 # Niceness added to the process, so that on a busy machine the summary tier
 # (the watcher's own rounds) goes first, as the comparison thread used to give way.
 _NICENESS = 5
-# A crashed process is restarted after this long, doubling up to the cap.
-_RESTART_SECONDS = 5.0
-_RESTART_CAP_SECONDS = 300.0
 
 # Messages to the process.
 _DRAIN = "drain"  # compare until none is pending, then exit
@@ -60,34 +55,19 @@ class ComparisonFailure:
     reason: str
 
 
-def _watch_commands(
-    conn: Connection, drain: threading.Event, stop: threading.Event, wake: threading.Event
-) -> None:
-    """Take the watcher's commands; exit the process when the watcher is gone."""
-    while True:
-        try:
-            command = conn.recv()
-        except (EOFError, OSError):
-            # The watcher died without a word (SIGKILL). Whatever comparison is
-            # in hand rolls back with its transaction; nothing is half-saved.
-            os._exit(0)
-        if command == _DRAIN:
-            drain.set()
-        elif command == _STOP:
-            stop.set()
-        wake.set()
-
-
 def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> None:
     """The comparison process: compare pending stories one at a time, reporting
     each on ``conn``, until told to stop (or, told to drain, until none is pending)."""
+    drain, stop, wake = threading.Event(), threading.Event(), threading.Event()
+
+    def handle(command: str) -> None:
+        (drain if command == _DRAIN else stop).set()
+        wake.set()
+
+    follow_parent(conn, handle)  # first, so that an orphan does not even start working
+    os.nice(_NICENESS)
     from ohliad.pipeline import Pipeline  # the models load here, not in the watcher's import
 
-    os.nice(_NICENESS)
-    drain, stop, wake = threading.Event(), threading.Event(), threading.Event()
-    threading.Thread(
-        target=_watch_commands, args=(conn, drain, stop, wake), name="commands", daemon=True
-    ).start()
     store = Store.open(database_url)
     pipeline = Pipeline(store, settings)
     failed: set[str] = set()  # not again in this process; they stay pending for the next
@@ -116,8 +96,7 @@ def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> No
 
 
 class ComparisonProcess:
-    """Runs :func:`serve` in a child process and passes its reports on;
-    restarts it (with a growing pause) if it dies while it should be working."""
+    """Runs :func:`serve` in a child process and passes its reports on."""
 
     def __init__(
         self,
@@ -128,95 +107,42 @@ class ComparisonProcess:
         on_failure: Callable[[ComparisonFailure], None],
         log: Callable[[str], None],
     ) -> None:
-        self.database_url = database_url
-        self.settings = settings
-        self.on_report = on_report
-        self.on_failure = on_failure
-        self.log = log
-        # spawn, not fork: the watcher has threads, sockets and models loaded.
-        self._context = multiprocessing.get_context("spawn")
-        self._finishing = threading.Event()
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
-        self._lock = threading.Lock()
-        self._reader: threading.Thread | None = None
+        def on_message(message: ComparisonReport | ComparisonFailure) -> None:
+            if isinstance(message, ComparisonReport):
+                on_report(message)
+            else:
+                on_failure(message)
+
+        def on_lost(exitcode: int | None) -> None:
+            log(f"comparison process exited with code {exitcode}; starting it again")
+
+        self.child = ChildProcess(
+            "ohliad-compare",
+            serve,
+            (database_url, settings),
+            on_message=on_message,
+            on_lost=on_lost,
+        )
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
+        return self.child.pid
 
     def start(self) -> None:
-        with self._lock:
-            self._launch()
-        self._reader = threading.Thread(target=self._read, name="compare-reports", daemon=True)
-        self._reader.start()
-
-    def _launch(self) -> None:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=serve,
-            args=(self.database_url, self.settings, theirs),
-            name="ohliad-compare",
-            daemon=True,
-        )
-        process.start()
-        theirs.close()  # the child's end: only the child holds it now, so EOF means it died
-        self._process, self._conn = process, ours
-
-    def _read(self) -> None:
-        pause = _RESTART_SECONDS
-        while True:
-            assert self._conn is not None and self._process is not None
-            try:
-                message = self._conn.recv()
-            except (EOFError, OSError):
-                if self._finishing.is_set():
-                    return  # finish() waits for the process
-                self._process.join()
-                self.log(
-                    f"comparison process exited with code {self._process.exitcode}; "
-                    f"restarting it in {pause:.0f} s"
-                )
-                if self._finishing.wait(pause):
-                    return
-                pause = min(pause * 2, _RESTART_CAP_SECONDS)
-                with self._lock:
-                    if self._finishing.is_set():
-                        return
-                    self._launch()
-                continue
-            if isinstance(message, ComparisonReport):
-                self.on_report(message)
-            elif isinstance(message, ComparisonFailure):
-                self.on_failure(message)
+        self.child.start()
 
     def finish(self, *, drain: bool, stopping: threading.Event, timeout: float = 30.0) -> None:
         """Let the process end: with ``drain``, once no comparison is pending
         (or, should ``stopping`` be set meanwhile, after the one in hand);
         otherwise after the one in hand, killed if it takes over ``timeout``."""
-        with self._lock:
-            self._finishing.set()
-            process, conn = self._process, self._conn
-        if process is None or conn is None:
-            return
-        self._send(conn, _DRAIN if drain else _STOP)
-        stop_sent = not drain
+        self.child.ending()
+        self.child.send(_DRAIN if drain else _STOP)
         deadline = None if drain else time.monotonic() + timeout
-        while process.is_alive():
-            process.join(0.2)
-            if not stop_sent and stopping.is_set():
-                self._send(conn, _STOP)
-                stop_sent = True
+        while not self.child.wait(0.2):
+            if deadline is None and stopping.is_set():
+                self.child.send(_STOP)
                 deadline = time.monotonic() + timeout
             if deadline is not None and time.monotonic() > deadline:
                 # Safe at any moment: a comparison is saved in one transaction.
-                process.kill()
-                process.join()
-        if self._reader is not None:
-            self._reader.join()
-        conn.close()
-
-    @staticmethod
-    def _send(conn: Connection, command: str) -> None:
-        with contextlib.suppress(OSError):  # the process is gone already
-            conn.send(command)
+                self.child.kill()
+        self.child.close()

