@@ -184,20 +184,26 @@ def serve(load: Load, start: float, channel: Connection) -> None:
     server.stop()
 
 
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds of a live process, from /proc; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_seconds(live: Sequence[int | None] = ()) -> float:
     """CPU seconds of this process, of its children that have ended (and been
-    waited for), and of the ``live`` child processes (read from /proc)."""
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    for pid in live:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # ended, so counted with the children above once waited for
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    waited for: a child that has ended is no longer in /proc), and of the
+    ``live`` child processes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own_cpu() + usage.ru_utime + usage.ru_stime + sum(map(process_cpu, live))
 
 
 @dataclass
@@ -218,6 +224,9 @@ class WatchRun:
     stories_compared: int
     load_during: float
     failed_entries: int  # feed entries recorded with an error instead of an article
+    # CPU s of the watcher process, its poll process and its comparison
+    # process when the last new article was stored (start-up included).
+    cpu_split: tuple[float, float, float]
 
 
 def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: float) -> WatchRun:
@@ -234,6 +243,8 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
     last_appearance = max(appears.values(), default=start)
     # When the latest new article was stored: (time, CPU s, load average).
     last_stored: list[tuple[float, float, float]] = []
+    # CPU seconds of the watcher, its poll process and its comparison process then.
+    split_at_last: list[tuple[float, float, float]] = []
     store = Store.open(str(db))
     feeds = [
         FeedSpec(f"{base}/feeds/{feed_name(n)}.xml", interval_seconds=round(load.interval))
@@ -241,8 +252,11 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
     ]
     watcher: Watcher
 
+    def children() -> list[int | None]:
+        return [c.pid if c else None for c in (watcher.polls, watcher.comparer)]
+
     def watcher_cpu() -> float:
-        return cpu_seconds([watcher.comparer.pid] if watcher.comparer else [])
+        return cpu_seconds(children())
 
     def stop_when_done() -> None:
         """Stop once every article is stored and compared, or once the feeds
@@ -266,6 +280,8 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
                     continue
                 story_latencies.append(report.finished_at - appeared)
                 last_stored[:] = [(report.finished_at, watcher_cpu(), os.getloadavg()[0])]
+                polls, comparer = children()
+                split_at_last[:] = [(own_cpu(), process_cpu(polls), process_cpu(comparer))]
                 if article_id is not None and article_id in compared_at:
                     compare_latencies.append(compared_at[article_id] - appeared)
                 elif article_id is not None:
@@ -294,7 +310,7 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
     timer.start()
     threading.Thread(target=monitor, daemon=True).start()
     # The feed server is a child too, but it is waited for only after this.
-    cpu_before = cpu_seconds()
+    cpu_before, own_before = cpu_seconds(), own_cpu()
     summary = watcher.run(once=False)
     cpu = cpu_seconds() - cpu_before
     timer.cancel()
@@ -331,6 +347,11 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
         stories_compared=summary.stories_compared,
         load_during=load_during,
         failed_entries=failed_entries,
+        cpu_split=(
+            (split_at_last[0][0] - own_before, *split_at_last[0][1:])
+            if split_at_last
+            else (0.0, 0.0, 0.0)
+        ),
     )
 
 
@@ -570,6 +591,17 @@ def measure_load(
         f"The watcher saved {run.stories_refreshed} story summaries and "
         f"{run.stories_compared} comparisons; {len(run.compare_latencies)} of {run.stored} "
         f"articles had their story's comparison saved.",
+        "",
+        "CPU seconds until the last new article was stored, by process (start-up included): "
+        + ", ".join(
+            f"{name} {seconds:.0f} s ({1000 * seconds / max(run.stored, 1):.0f} ms per article)"
+            for name, seconds in zip(
+                ("watcher (ingest, summaries, loop)", "poll process", "comparison process"),
+                run.cpu_split,
+                strict=True,
+            )
+        )
+        + ".",
     ]
     if run.seconds >= max_seconds:
         notes.append(
