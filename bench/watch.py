@@ -12,10 +12,11 @@ tier at once, comparisons in its comparison process. Measured: articles
 ingested per second and per CPU-second (the watcher's and its comparison
 process's), time from an article appearing in its feed to its story's summary
 being saved and to its story's comparison being saved (median, p95), the
-machine's load, and peak memory (max RSS of this process and of the comparison
-process, taken after the watcher ran). Its peer, run next in the same process
-on the same articles (or the first ``--peer-articles``), is the batch path: one
-``Pipeline.ingest`` call, then every summary, then every comparison.
+machine's load, and peak memory (max RSS of this process and of the largest of
+the watcher's child processes, polling and comparing, taken after the watcher
+ran). Its peer, run next in the same process on the same articles (or the first
+``--peer-articles``), is the batch path: one ``Pipeline.ingest`` call, then
+every summary, then every comparison.
 
 With ``--kills N`` it also runs the kill test: the watcher as a subprocess,
 SIGKILLed N times at random moments and restarted, the store then checked
@@ -217,7 +218,7 @@ class WatchRun:
     compare_latencies: list[float]
     comparisons_left: int  # stories still waiting for their comparison at the end
     peak_rss_mb: float
-    peak_rss_comparer_mb: float
+    peak_rss_child_mb: float
     polls: int
     failures: int
     stories_refreshed: int
@@ -340,7 +341,7 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
         compare_latencies=compare_latencies,
         comparisons_left=left,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        peak_rss_comparer_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        peak_rss_child_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         polls=summary.polls,
         failures=summary.failures,
         stories_refreshed=summary.stories_refreshed,
@@ -559,7 +560,7 @@ def measure_load(
             "p95 s",
             "feed→comparison median s",
             "p95 s",
-            "peak RSS MB (watcher + comparison process)",
+            "peak RSS MB (watcher + its largest child process)",
         ),
         _row(*["---"] * 11),
         _row(
@@ -583,7 +584,7 @@ def measure_load(
             _rate(run.stored, run.cpu_seconds),
             *_latency(run.story_latencies),
             *_latency(run.compare_latencies),
-            f"{run.peak_rss_mb:.0f} + {run.peak_rss_comparer_mb:.0f}",
+            f"{run.peak_rss_mb:.0f} + {run.peak_rss_child_mb:.0f}",
         ),
     ]
     notes = [
