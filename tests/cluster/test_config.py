@@ -32,3 +32,8 @@ def test_an_uncalibrated_embedder_falls_back_with_a_warning(
     assert config.embedder == "e5"
     assert config.join_threshold == ClusterConfig().join_threshold
     assert "no clustering calibration for embedder 'e5'" in caplog.text
+
+
+def test_a_spec_with_a_title_engine_names_both() -> None:
+    assert ClusterConfig(embedder="minilm-static+minilm").engines == ("minilm-static", "minilm")
+    assert ClusterConfig(embedder="minilm").engines == ("minilm", "minilm")

@@ -4,8 +4,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from ohliad.cluster.features import content_terms, featurize, proper_noun_entities
+from ohliad.cluster.features import (
+    ArticleEmbedder,
+    content_terms,
+    embedding_text,
+    featurize,
+    proper_noun_entities,
+)
 from ohliad.cluster.vector_cache import CachedEmbedder
 from ohliad.models import Article
 from ohliad.nlp.embedders import Vectors, get_embedder
@@ -68,9 +75,33 @@ def test_title_weight_pulls_the_vector_towards_the_title() -> None:
     [title] = embedder.embed([story.title])
     plain, weighted = (
         featurize(
-            [story], embedder, lead_chars=600, entity_extractor="proper-nouns", title_weight=weight
+            [story],
+            ArticleEmbedder(embedder, embedder, weight),
+            lead_chars=600,
+            entity_extractor="proper-nouns",
         )[0].vector
         for weight in (0.0, 1.0)
     )
-    assert float(weighted @ title) > float(plain @ title)
+    assert plain.size == embedder.dim
+    assert weighted.size == 2 * embedder.dim
+    # The appended part is the title's own vector, so the similarity of two
+    # articles becomes the weighted mean of their lead and title cosines.
+    assert float(weighted[embedder.dim :] @ title) == pytest.approx(
+        float(np.linalg.norm(weighted[embedder.dim :]))
+    )
     assert abs(float(np.linalg.norm(weighted)) - 1.0) < 1e-5
+
+
+def test_the_title_can_come_from_another_engine() -> None:
+    static, minilm = get_embedder("minilm-static"), get_embedder("minilm")
+    pair = [
+        Article(title="Justices rein in environmental regulators", text="A divided court ruled."),
+        Article(title="Supreme Court curbs EPA power", text="The agency lost its case."),
+    ]
+    hybrid = ArticleEmbedder(static, minilm, 1.0)
+    vectors = featurize(pair, hybrid, lead_chars=600, entity_extractor="proper-nouns")
+    assert hybrid.dim == static.dim + minilm.dim == vectors[0].vector.size
+    lead = static.embed([embedding_text(a, 600) for a in pair])
+    titles = minilm.embed([a.title for a in pair])
+    expected = (float(lead[0] @ lead[1]) + float(titles[0] @ titles[1])) / 2
+    assert float(vectors[0].vector @ vectors[1].vector) == pytest.approx(expected, abs=1e-5)

@@ -137,10 +137,8 @@ def test_stories_older_than_the_window_are_forgotten(config: ClusterConfig) -> N
     assert clusterer.indexed_articles == 1
 
 
-def test_state_dir_keeps_costly_vectors_across_restarts(
-    config: ClusterConfig, tmp_path: Path
-) -> None:
-    config = replace(config, embedder="minilm")
+def test_state_dir_keeps_costly_vectors_across_restarts(tmp_path: Path) -> None:
+    config = ClusterConfig.for_embedder("minilm")
     OnlineClusterer(config, state_dir=tmp_path).add_batch(EPA_RULING)
     cached = tmp_path / "vectors.sqlite"
     assert cached.is_file()
@@ -151,7 +149,7 @@ def test_state_dir_keeps_costly_vectors_across_restarts(
 
 
 def test_static_vectors_are_recomputed_rather_than_cached(tmp_path: Path) -> None:
-    config = ClusterConfig(embedder="minilm-static")
+    config = ClusterConfig.for_embedder("minilm-static")
     OnlineClusterer(config, state_dir=tmp_path).add_batch(EPA_RULING)
     assert not (tmp_path / "vectors.sqlite").exists()
     restarted = OnlineClusterer(config, state_dir=tmp_path)
@@ -172,7 +170,12 @@ def features(*axes: int, hours: float = 0.0) -> ArticleFeatures:
 
 
 EMBEDDING_ONLY = ClusterConfig(
-    weight_embedding=1.0, weight_terms=0.0, weight_entities=0.0, weight_time=0.0
+    embedder="minilm",
+    title_weight=0.0,
+    weight_embedding=1.0,
+    weight_terms=0.0,
+    weight_entities=0.0,
+    weight_time=0.0,
 )
 
 

@@ -29,11 +29,13 @@ class ClusterConfig:
     (same formula, story against story) >= merge_threshold.
     """
 
+    # The embedder spec: an engine for title and lead, or ``text+title`` with
+    # another engine for the title alone.
     embedder: str = calibrated.DEFAULT_EMBEDDER
     entity_extractor: str = "proper-nouns"
     # Characters of article text embedded after the title (the lead).
     lead_chars: int = int(_DEFAULT["lead_chars"])
-    # Weight of the title's own vector added to the title-and-lead vector.
+    # Weight of the title's own vector appended to the title-and-lead vector.
     title_weight: float = _DEFAULT.get("title_weight", 0.0)
     # A story takes no new articles after this many hours of silence.
     window_hours: float = 96.0
@@ -49,25 +51,34 @@ class ClusterConfig:
     join_threshold: float = _DEFAULT["join_threshold"]
     merge_threshold: float = _DEFAULT["merge_threshold"]
 
+    @property
+    def engines(self) -> tuple[str, str]:
+        """The engine for title and lead, and the one for titles alone."""
+        text, _, title = self.embedder.partition("+")
+        return text, title or text
+
     @classmethod
-    def for_embedder(cls, embedder: str) -> ClusterConfig:
-        """The calibrated configuration for ``embedder`` (``engine:path`` specs
-        use their engine's). An embedder never calibrated gets the default
-        embedder's values, with a warning: its scores may sit on another scale."""
-        engine = embedder.partition(":")[0]
-        values = calibrated.CALIBRATIONS.get(embedder) or calibrated.CALIBRATIONS.get(engine)
+    def for_embedder(cls, spec: str) -> ClusterConfig:
+        """The calibrated configuration for an embedder spec: an engine name
+        (``minilm``), ``engine:path`` (which takes its engine's calibration), or
+        ``text+title`` for a title-and-lead engine with another for titles
+        alone. A spec never calibrated gets the default's values, with a
+        warning: its scores may sit on another scale."""
+        values = calibrated.CALIBRATIONS.get(spec) or calibrated.CALIBRATIONS.get(
+            "+".join(part.partition(":")[0] for part in spec.split("+"))
+        )
         if values is None:
             logger.warning(
                 "no clustering calibration for embedder %r; using %r's (run "
                 "bench/clustering.py --calibrate --embedder %s to fit one)",
-                embedder,
+                spec,
                 calibrated.DEFAULT_EMBEDDER,
-                embedder,
+                spec,
             )
             values = _DEFAULT
         return replace(
             cls(),
-            embedder=embedder,
+            embedder=spec,
             lead_chars=int(values["lead_chars"]),
             title_weight=values.get("title_weight", 0.0),
             weight_embedding=values["weight_embedding"],

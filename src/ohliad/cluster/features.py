@@ -140,24 +140,49 @@ def _timestamp(published: datetime | None) -> float | None:
     return published.timestamp() if published is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleEmbedder:
+    """How an article becomes one vector: its title and lead through ``text``,
+    then, when ``title_weight`` is set, its title alone through ``title``,
+    appended and scaled by the weight.
+
+    The title names the event, and a long lead would otherwise drown its few
+    words. Appending rather than adding lets the two parts come from different
+    engines: static vectors are cheap enough for the lead, while a transformer
+    on the title alone (a dozen word pieces) still catches paraphrased
+    headlines. A dot product of two such unit vectors is the weighted mean of
+    the two cosines.
+    """
+
+    text: Embedder
+    title: Embedder
+    title_weight: float = 0.0
+
+    @property
+    def dim(self) -> int:
+        return self.text.dim + (self.title.dim if self.title_weight else 0)
+
+    def embed(self, articles: Sequence[Article], lead_chars: int) -> Vectors:
+        texts = self.text.embed([embedding_text(a, lead_chars) for a in articles])
+        if not self.title_weight:
+            return texts
+        return with_title(texts, self.title.embed([a.title for a in articles]), self.title_weight)
+
+
+def with_title(texts: Vectors, titles: Vectors, title_weight: float) -> Vectors:
+    """Title-and-lead vectors with the titles' own vectors appended, weighted."""
+    return normalise(np.hstack([texts, title_weight * titles]))
+
+
 def featurize(
     articles: Sequence[Article],
-    embedder: Embedder,
+    embedder: ArticleEmbedder,
     *,
     lead_chars: int,
     entity_extractor: str,
-    title_weight: float = 0.0,
 ) -> list[ArticleFeatures]:
-    """Features for a batch; the embedder sees all texts at once (it batches).
-
-    With ``title_weight`` the title's own vector is added to that of title and
-    lead: a static embedder averages word pieces, so a long lead would
-    otherwise drown the few words that name the event.
-    """
-    vectors = embedder.embed([embedding_text(a, lead_chars) for a in articles])
-    if title_weight and len(articles):
-        titles = embedder.embed([a.title for a in articles])
-        vectors = normalise(vectors + title_weight * titles)
+    """Features for a batch; the embedders see all texts at once (they batch)."""
+    vectors = embedder.embed(articles, lead_chars)
     try:
         extract = ENTITY_EXTRACTORS[entity_extractor]
     except KeyError:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ohliad.cluster.config import ClusterConfig
-from ohliad.cluster.features import ArticleFeatures, featurize
+from ohliad.cluster.features import ArticleEmbedder, ArticleFeatures, featurize
 from ohliad.cluster.index import CandidateIndex
 from ohliad.cluster.stories import (
     StoryState,
@@ -52,13 +52,20 @@ class OnlineClusterer:
         embedder: Embedder | None = None,
         state_dir: Path | None = None,
     ) -> None:
+        """``embedder`` overrides the config's title-and-lead engine (and its
+        title engine, unless the config names another)."""
         self.config = config or ClusterConfig()
-        embedder = embedder or get_embedder(self.config.embedder)
-        if state_dir is not None and embedder.worth_caching:
+        text_engine, title_engine = self.config.engines
+        text = embedder or get_embedder(text_engine)
+        separate_title = title_engine != text_engine and self.config.title_weight
+        title = get_embedder(title_engine) if separate_title else text
+        if state_dir is not None:
             # Vectors are the costly part of a rebuild, so they are kept on disk.
-            embedder = CachedEmbedder(embedder, state_dir / "vectors.sqlite")
-        self._embedder = embedder
-        self._index = CandidateIndex(embedder.dim, self.config.entity_postings)
+            same = title is text
+            text = _cached(text, state_dir / "vectors.sqlite")
+            title = text if same else _cached(title, state_dir / "vectors.sqlite")
+        self._embedder = ArticleEmbedder(text, title, self.config.title_weight)
+        self._index = CandidateIndex(self._embedder.dim, self.config.entity_postings)
         self._stories: dict[str, StoryState] = {}
         self._terms_df = WindowedFrequencies()
         self._entities_df = WindowedFrequencies()
@@ -80,7 +87,6 @@ class OnlineClusterer:
             self._embedder,
             lead_chars=self.config.lead_chars,
             entity_extractor=self.config.entity_extractor,
-            title_weight=self.config.title_weight,
         )
 
     def add_batch(self, articles: Sequence[Article]) -> list[Assignment]:
@@ -248,6 +254,10 @@ class OnlineClusterer:
             self._terms_df.forget_before(cutoff)
             self._entities_df.forget_before(cutoff)
             self._index.prune_postings()
+
+
+def _cached(embedder: Embedder, path: Path) -> Embedder:
+    return CachedEmbedder(embedder, path) if embedder.worth_caching else embedder
 
 
 def final_story_keys(assignments: Sequence[Assignment]) -> list[str]:
