@@ -128,7 +128,6 @@ class Watcher:
         polls = self.polls = PollProcess(
             database_url, self.policy, self.fetch_options, log=self.log
         )
-        polls.start()
         if self.pipeline.settings.compare:
             self.comparer = ComparisonProcess(
                 database_url,
@@ -137,12 +136,14 @@ class Watcher:
                 on_failure=self._comparison_failed,
                 log=self.log,
             )
-            self.comparer.start()
         now = utcnow()
         todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
         in_flight: dict[Future[PollResult], FeedState] = {}
         hosts: Counter[str] = Counter()
         try:
+            polls.start()
+            if self.comparer is not None:
+                self.comparer.start()
             while True:
                 if self.stopping.is_set():
                     polls.stop()  # here, not in stop(): that may run in a signal handler
