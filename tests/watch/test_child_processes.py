@@ -1,5 +1,6 @@
-"""The comparison process: it compares what is pending, comes back after a
-crash, and does not outlive a watcher killed with SIGKILL."""
+"""The watcher's child processes: the comparison process compares what is
+pending and comes back after a crash; no child outlives a watcher killed with
+SIGKILL, and SIGTERM stops the watcher and its children cleanly."""
 
 from __future__ import annotations
 
@@ -118,3 +119,39 @@ def test_killed_watcher_leaves_no_comparison_process_behind(
             watcher.wait()
     # Given time to finish starting up (imports) on a busy machine.
     assert _wait(lambda: not any(_alive(pid) for pid in children), 60), children
+
+
+def test_sigterm_stops_the_watcher_and_its_children(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    desk = NewsDesk(feed_server, feeds=2, seed=4)
+    desk.publish(4)
+    feed_list = desk.write_feed_list(tmp_path / "feeds.toml")
+    db = tmp_path / "watch.db"
+    log = tmp_path / "watch.log"
+    with log.open("wb") as sink:
+        watcher = subprocess.Popen(
+            watcher_command(feed_list, db, once=False),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=watcher_env(tmp_path),
+            cwd=tmp_path,
+        )
+        try:
+            assert _wait(lambda: "stored 4 new articles" in log.read_text(errors="replace"), 180)
+            children = _children(watcher.pid)
+            watcher.send_signal(signal.SIGTERM)
+            assert watcher.wait(timeout=120) == 0
+        finally:
+            if watcher.poll() is None:
+                watcher.kill()
+                watcher.wait()
+    output = log.read_text(errors="replace")
+    assert "polls, 0 failed; stored 4 new articles" in output
+    assert "Traceback" not in output
+    # The children were waited for; multiprocessing's resource tracker ends
+    # when it sees the watcher's end of its pipe close, just after.
+    assert children
+    assert _wait(lambda: not any(_alive(pid) for pid in children), 10), [
+        Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children if _alive(pid)
+    ]
