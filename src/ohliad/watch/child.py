@@ -21,9 +21,20 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 # A child that died unasked is started again after this long, doubling up to the cap.
 _RESTART_SECONDS = 5.0
 _RESTART_CAP_SECONDS = 300.0
+
+
+def single_threaded_math() -> threadpool_limits:
+    """Give the numerical libraries loaded so far (BLAS) one thread each; the
+    returned object restores them. The watcher's processes are its parallelism,
+    and BLAS threads spinning between the small matrix products of summaries and
+    comparisons cost about three times the work on a busy machine
+    (bench/results/refresh.md)."""
+    return threadpool_limits(limits=1)
 
 
 def follow_parent(conn: Connection, handle: Callable[[Any], None]) -> threading.Thread:

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from ohliad.store import Store
-from ohliad.watch.child import ChildProcess, follow_parent
+from ohliad.watch.child import ChildProcess, follow_parent, single_threaded_math
 
 if TYPE_CHECKING:
     from ohliad.pipeline import PipelineSettings
@@ -70,6 +70,7 @@ def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> No
 
     store = Store.open(database_url)
     pipeline = Pipeline(store, settings)
+    single_threaded_math()
     failed: set[str] = set()  # not again in this process; they stay pending for the next
     try:
         while not stop.is_set():

@@ -29,7 +29,7 @@ from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import Store
 from ohliad.store.feeds import FeedState, FeedStore
 from ohliad.store.schema import utcnow
-from ohliad.watch.child import ChildProcess, follow_parent
+from ohliad.watch.child import ChildProcess, follow_parent, single_threaded_math
 from ohliad.watch.hosts import HostGate
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.poller import FeedPoller, PollResult
@@ -64,6 +64,7 @@ def serve(database_url: str, policy: WatchPolicy, options: FetchOptions, conn: C
     threads, and send back each result, until told to close."""
     messages: SimpleQueue[_Poll | str] = SimpleQueue()
     follow_parent(conn, messages.put)  # first, so that an orphan does not even start working
+    single_threaded_math()
     store = Store.open(database_url)
     stopping = threading.Event()
     gate = HostGate(policy.host_delay_seconds, policy.host_concurrency)

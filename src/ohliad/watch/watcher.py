@@ -29,6 +29,7 @@ from ohliad.ingest.fetch import FetchOptions
 from ohliad.models import Article
 from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
 from ohliad.store.schema import utcnow
+from ohliad.watch.child import single_threaded_math
 from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
 from ohliad.watch.feedlist import FeedSpec
 from ohliad.watch.hosts import host_of
@@ -118,6 +119,10 @@ class Watcher:
     # The loop -----------------------------------------------------------------
 
     def run(self, *, once: bool = False) -> WatchSummary:
+        with single_threaded_math():
+            return self._run(once=once)
+
+    def _run(self, *, once: bool) -> WatchSummary:
         states = self.store.sync(
             (s.url, s.outlet, s.language, s.interval_seconds) for s in self.specs
         )
