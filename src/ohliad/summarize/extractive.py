@@ -188,6 +188,7 @@ def select_sentences(
     if not available.any():
         available[:] = True
     relevance = _scaled(scores - scores.min()) if n else scores
+    word_counts = np.array([c.word_count for c in material.candidates])
 
     while available.any() and len(chosen) < options.max_sentences:
         gains = (uses @ uncovered) / (top_gain or 1)
@@ -205,6 +206,14 @@ def select_sentences(
         chosen.append(best)
         uncovered[uses[best] > 0] = 0.0
         used_words += size
+        # A sentence that no longer fits, repeats a chosen one or adds no shared
+        # term never will again: set aside now, not one per pass, which made a
+        # story of n sentences cost n passes over all n (45 s at 800 articles).
+        if word_limit is not None:
+            available &= word_counts <= word_limit - used_words
+        available &= similarity[best] < weights.redundant
+        if shared:
+            available &= (uses @ uncovered) > 0
     return chosen
 
 
