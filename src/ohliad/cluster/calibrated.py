@@ -8,7 +8,7 @@ times jittered by up to +/-12 h; objective: mean of pairwise and B-cubed F1.
 A key ``text+title`` names the title-and-lead engine and the titles' engine.
 """
 
-DEFAULT_EMBEDDER = "minilm-static+minilm"
+DEFAULT_EMBEDDER = "minilm"
 
 CALIBRATIONS: dict[str, dict[str, float]] = {
     "minilm": {
