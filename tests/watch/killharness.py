@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import func, select
 
@@ -88,6 +89,19 @@ def watcher_env(work: Path) -> dict[str, str]:
     return env
 
 
+def start_watcher(
+    feed_list: Path, db: Path, sink: IO[bytes], work: Path
+) -> subprocess.Popen[bytes]:
+    """The watcher running continuously in a subprocess, its output in ``sink``."""
+    return subprocess.Popen(
+        watcher_command(feed_list, db, once=False),
+        stdout=sink,
+        stderr=subprocess.STDOUT,
+        env=watcher_env(work),
+        cwd=work,
+    )
+
+
 def _wait_for_line(log: Path, text: str, process: subprocess.Popen[bytes], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -134,13 +148,7 @@ def kill_and_restart(
         desk.publish(per_round)
         output = work / f"round{round_number}.log"
         with output.open("wb") as sink:
-            process = subprocess.Popen(
-                watcher_command(feed_list, db, once=False),
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                env=watcher_env(work),
-                cwd=work,
-            )
+            process = start_watcher(feed_list, db, sink, work)
             try:
                 _wait_for_line(output, READY_LINE, process, startup_timeout)
                 time.sleep(chooser.uniform(0.0, max_delay))

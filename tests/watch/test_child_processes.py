@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from ohliad.pipeline import Pipeline, PipelineSettings
 from ohliad.store import Store
 from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
 from tests.watch.feedserver import FeedServer, story_text
-from tests.watch.killharness import READY_LINE, NewsDesk, watcher_command, watcher_env
+from tests.watch.killharness import READY_LINE, NewsDesk, start_watcher
 
 
 def _children(pid: int) -> list[int]:
@@ -103,13 +102,7 @@ def test_killed_watcher_leaves_no_comparison_process_behind(
     feed_list = desk.write_feed_list(tmp_path / "feeds.toml")
     log = tmp_path / "watch.log"
     with log.open("wb") as sink:
-        watcher = subprocess.Popen(
-            watcher_command(feed_list, tmp_path / "watch.db", once=False),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=watcher_env(tmp_path),
-            cwd=tmp_path,
-        )
+        watcher = start_watcher(feed_list, tmp_path / "watch.db", sink, tmp_path)
         try:
             assert _wait(lambda: READY_LINE in log.read_text(errors="replace"), 120)
             assert _wait(lambda: _children(watcher.pid), 60)
@@ -130,13 +123,7 @@ def test_sigterm_stops_the_watcher_and_its_children(
     db = tmp_path / "watch.db"
     log = tmp_path / "watch.log"
     with log.open("wb") as sink:
-        watcher = subprocess.Popen(
-            watcher_command(feed_list, db, once=False),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=watcher_env(tmp_path),
-            cwd=tmp_path,
-        )
+        watcher = start_watcher(feed_list, db, sink, tmp_path)
         try:
             assert _wait(lambda: "stored 4 new articles" in log.read_text(errors="replace"), 180)
             children = _children(watcher.pid)
