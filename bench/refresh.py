@@ -14,7 +14,13 @@ Workloads:
 * ``stories``: the AllSides stories as they are (three outlets each, mostly);
 * ``topics``: the stories of one AllSides topic joined in date order into stories of up to
   ``--max-articles`` articles, like a clusterer that lets a running topic grow: the large
-  stories whose re-summaries dominate the watcher's summary tier.
+  stories whose re-summaries dominate the watcher's summary tier;
+* ``all``: every story joined in date order into stories of up to ``--max-articles``
+  articles, for stories larger than any one topic (a clusterer that chains everything).
+
+``--sizes N [N ...]`` times the summary tier alone on the largest stories: for each size, a
+fresh process summarises the first N articles of the ``all`` workload cold, then once more
+with article N+1 added (the watcher's incremental summary), and prints CPU ms of each.
 
 Prints CPU (``time.process_time``) and wall-clock milliseconds per summary and per
 comparison, and per article of the incremental workload, with the load average.
@@ -22,8 +28,8 @@ comparison, and per article of the incremental workload, with the load average.
 leaves the outputs as they were. For before/after numbers, point PYTHONPATH at an export
 of the older commit's src/ (``git archive``) and run this script again.
 
-    PYTHONPATH=src python bench/refresh.py [--workload stories|topics] [--stories N]
-        [--max-articles N] [--no-compare] [--dump FILE]
+    PYTHONPATH=src python bench/refresh.py [--workload stories|topics|all] [--stories N]
+        [--max-articles N] [--no-compare] [--dump FILE] [--sizes N [N ...]]
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import argparse
 import dataclasses
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -57,9 +64,10 @@ def allsides_stories(workload: str, limit: int, max_articles: int) -> list[Story
     else:
         open_group: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            group = open_group.get(row["topic"])
+            key = row["topic"] if workload == "topics" else ""
+            group = open_group.get(key)
             if group is None or sum(len(r["news"]) for r in group) >= max_articles:
-                group = open_group[row["topic"]] = []
+                group = open_group[key] = []
                 groups.append(group)
             group.append(row)
     stories = []
@@ -114,24 +122,26 @@ class Meter:
         return {"calls": self.calls, "cpu": self.cpu, "wall": self.wall}
 
 
+# Loads spaCy, the embedder and the sentence splitter before timing, on text that is
+# not in any workload.
+WARM_UP = Story(
+    id="warm",
+    articles=(
+        Article(title="A warm-up", text="One sentence here. Another one there.", id=-1),
+        Article(title="Another warm-up", text="A third sentence. And a fourth.", id=-2),
+    ),
+)
+
+
 def run_phase(args: argparse.Namespace) -> dict[str, Any]:
     """One phase in this process: ``incremental`` or ``batch``."""
     from ohliad.compare import compare_story
     from ohliad.summarize import summarize_story
 
     stories = allsides_stories(args.workload, args.stories, args.max_articles)
-    # Load spaCy, the embedder and the sentence splitter before timing, on text
-    # that is not in the workload.
-    warm = Story(
-        id="warm",
-        articles=(
-            Article(title="A warm-up", text="One sentence here. Another one there.", id=-1),
-            Article(title="Another warm-up", text="A third sentence. And a fourth.", id=-2),
-        ),
-    )
-    summarize_story(warm)
+    summarize_story(WARM_UP)
     if args.compare:
-        compare_story(warm)
+        compare_story(WARM_UP)
     summaries, comparisons = Meter(), Meter()
     outputs: list[dict[str, Any]] = []
     for story in stories:
@@ -171,6 +181,56 @@ def _phase_in_subprocess(args: argparse.Namespace, phase: str) -> dict[str, Any]
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
+def time_size(size: int) -> dict[str, Any]:
+    """CPU and wall seconds of summarising the first ``size`` articles of the ``all``
+    workload cold, then with one more article, in this process."""
+    from ohliad.summarize import summarize_story
+
+    # Joined with no cap, then cut: the cap counts sides, some of which have no text.
+    (joined,) = allsides_stories("all", 1, sys.maxsize)
+    joined = dataclasses.replace(joined, articles=joined.articles[: size + 1])
+    if len(joined.articles) <= size:
+        raise SystemExit(
+            f"the data has only {len(joined.articles)} articles, fewer than {size + 1}"
+        )
+    summarize_story(WARM_UP)
+    cold, incremental = Meter(), Meter()
+    cold.time(summarize_story, dataclasses.replace(joined, articles=joined.articles[:size]))
+    incremental.time(summarize_story, joined)
+    return {
+        "articles": size,
+        "cold": cold.to_dict(),
+        "incremental": incremental.to_dict(),
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _size_in_subprocess(size: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--phase", "size", "--max-articles", str(size)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def size_report(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "## Summary tier on large stories: AllSides stories joined in date order",
+        "",
+        f"Load average {os.getloadavg()[0]:.1f} at the end; {os.cpu_count()} CPUs. "
+        "One fresh process per size.",
+        "",
+        "| articles | CPU ms, cold summary | CPU ms, one article added | wall ms, cold "
+        "| wall ms, one article added | peak RSS MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        cold, incremental = result["cold"], result["incremental"]
+        cells = [str(result["articles"])]
+        cells += [f"{1000 * cold['cpu']:.0f}", f"{1000 * incremental['cpu']:.0f}"]
+        cells += [f"{1000 * cold['wall']:.0f}", f"{1000 * incremental['wall']:.0f}"]
+        lines.append("| " + " | ".join([*cells, f"{result['max_rss_mb']:.0f}"]) + " |")
+    return "\n".join(lines)
+
+
 def _ms(seconds: float, calls: int) -> str:
     return f"{1000 * seconds / calls:.1f}" if calls else "–"
 
@@ -204,18 +264,30 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workload", choices=("stories", "topics"), default="stories")
+    parser.add_argument("--workload", choices=("stories", "topics", "all"), default="stories")
     parser.add_argument("--stories", type=int, default=120, help="how many stories")
     parser.add_argument("--max-articles", type=int, default=24, help="articles per story")
     parser.add_argument("--no-compare", dest="compare", action="store_false")
     parser.add_argument("--dump", help="write the incremental phase's outputs here (JSON)")
-    parser.add_argument("--phase", choices=("incremental", "batch"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        help="time one cold and one incremental summary of stories of these many articles",
+    )
+    parser.add_argument("--phase", choices=("incremental", "batch", "size"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not ALLSIDES.exists():
         print(f"skipped: benchmark data not found at {ALLSIDES} (../shared is missing)")
         return 0
+    if args.phase == "size":
+        print(json.dumps(time_size(args.max_articles)))
+        return 0
     if args.phase:
         print(json.dumps(run_phase(args)))
+        return 0
+    if args.sizes:
+        print(size_report([_size_in_subprocess(size) for size in args.sizes]))
         return 0
     results = {phase: _phase_in_subprocess(args, phase) for phase in ("incremental", "batch")}
     print(report(args, results))

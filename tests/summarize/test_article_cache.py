@@ -12,12 +12,13 @@ from ohliad.summarize.headline import _title_penalty
 from ohliad.summarize.material import (
     ARTICLE_CACHE_SIZE,
     article_candidates,
+    article_candidates_at,
     read_title,
     word_count,
 )
 from tests.summarize.stories import HARBOUR
 
-CACHES = (article_candidates, read_title, word_count, _title_penalty)
+CACHES = (article_candidates, article_candidates_at, read_title, word_count, _title_penalty)
 
 
 def _clear() -> None:
@@ -31,7 +32,7 @@ def test_a_growing_story_is_summarised_as_a_cold_run_would() -> None:
         summarize_story(replace(HARBOUR, articles=HARBOUR.articles[:count]))
         for count in range(1, len(HARBOUR.articles) + 1)
     ]
-    assert article_candidates.cache_info().hits > 0
+    assert article_candidates_at.cache_info().hits > 0
     _clear()
     assert growing[-1] == summarize_story(HARBOUR)
 

@@ -21,6 +21,7 @@ are printed in story order: leads first.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,10 +31,9 @@ import numpy.typing as npt
 
 from ohliad.models import Story, Summary, SummarySentence
 from ohliad.summarize.headline import neutral_headline
-from ohliad.summarize.material import Candidate, StoryMaterial, story_material, story_words
+from ohliad.summarize.material import StoryMaterial, story_material, story_words
 from ohliad.summarize.options import SummaryOptions
-
-Scores = npt.NDArray[np.float64]
+from ohliad.summarize.terms import Scores, cosines
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,33 +67,48 @@ def _scaled(values: Scores) -> Scores:
     return values / top if top > 0 else values
 
 
+# Candidates compared at once in support_scores: bounds the dense block of their
+# similarities to every row to about 32 MB.
+_SIMILARITY_BLOCK_ENTRIES = 4_000_000
+
+
 def support_scores(material: StoryMaterial) -> Scores:
     """Each candidate's mean, over the other articles, of its best similarity
     to a sentence or the title of that article."""
-    vectors = material.vectors
     n = len(material.candidates)
-    totals = np.zeros(n)
-    others = np.zeros(n)
-    for article in range(material.article_count):
-        rows = material.rows_of_article(article)
-        if not rows:
-            continue
-        best = (vectors[:n] @ vectors[rows].T).max(axis=1)
-        outside = material.articles != article
-        totals += np.where(outside, best, 0.0)
-        others += outside
-    return np.divide(totals, others, out=np.zeros(n), where=others > 0)
+    # Candidates come article by article: each run of them is one article's.
+    run_starts = np.flatnonzero(np.diff(material.articles, prepend=-1))
+    run_article = material.articles[run_starts]
+    best = np.empty((material.article_count, n))
+    block = max(1, _SIMILARITY_BLOCK_ENTRIES // material.vectors.shape[0])
+    for start in range(0, n, block):
+        # Every row's similarity to a block of candidates, one row per line, so
+        # that reducing runs of lines gives each candidate's best in each article.
+        similar = cosines(material.vectors, material.candidate_vectors[start : start + block])
+        # Similarities are never negative, so an article without a title, whose
+        # title row is all zeros, keeps the best of its sentences.
+        best[:, start : start + block] = similar[n:]
+        best_sentence = np.maximum.reduceat(similar[:n], run_starts, axis=0)
+        best[run_article, start : start + block] = np.maximum(
+            best[run_article, start : start + block], best_sentence
+        )
+    compared = np.array([bool(material.rows_of_article(a)) for a in range(material.article_count)])
+    # A candidate's own article is no support for it.
+    best[material.articles, np.arange(n)] = 0.0
+    others = int(compared.sum()) - 1
+    # Summed over axis 0, article after article, as a running total would be.
+    return best[compared].sum(axis=0) / others if others > 0 else np.zeros(n)
 
 
 def centrality_scores(material: StoryMaterial, title_weight: float) -> Scores:
     n = len(material.candidates)
-    weights = np.ones(len(material.vectors))
+    weights = np.ones(material.vectors.shape[0])
     weights[n:] = title_weight
-    centroid = weights @ material.vectors
+    centroid = material.vectors.T @ weights
     norm = np.linalg.norm(centroid)
     if norm == 0:
         return np.zeros(n)
-    return material.vectors[:n] @ (centroid / norm)
+    return np.asarray(material.candidate_vectors @ (centroid / norm))
 
 
 def entity_scores(material: StoryMaterial) -> Scores:
@@ -170,18 +185,25 @@ def select_sentences(
     one-source story, where no term is shared, the score alone decides).
     """
     n = len(material.candidates)
-    similarity = material.vectors[:n] @ material.vectors[:n].T
     shared = shared_term_weights(material)
-    # Which shared terms each candidate uses, and the weight of each that the
-    # summary has not covered yet: a candidate's gain is one product.
+    # Which shared terms each candidate uses, as (candidate, term) pairs, and the
+    # weight of each that the summary has not covered yet: a candidate's gain is
+    # one weighted count. The weights are whole numbers, so gains are exact.
     column = {term: k for k, term in enumerate(shared)}
-    uses = np.zeros((n, len(shared)))
-    for i, candidate in enumerate(material.candidates):
-        for term in candidate.terms:
-            if term in column:
-                uses[i, column[term]] = 1.0
+    shared_used = [
+        [column[term] for term in set(c.terms) if term in column] for c in material.candidates
+    ]
+    candidate_of_use = np.repeat(np.arange(n), [len(used) for used in shared_used])
+    term_of_use = np.fromiter(
+        itertools.chain.from_iterable(shared_used), np.int64, len(candidate_of_use)
+    )
     uncovered = np.array(list(shared.values()), dtype=np.float64)
-    top_gain = float((uses @ uncovered).max()) if n else 0.0
+
+    def gains_now() -> Scores:
+        weighed = np.bincount(candidate_of_use, weights=uncovered[term_of_use], minlength=n)
+        return np.asarray(weighed, dtype=np.float64)
+
+    top_gain = float(gains_now().max()) if n else 0.0
     chosen: list[int] = []
     used_words = 0
     available = np.array([c.loaded_words < weights.loaded_limit for c in material.candidates])
@@ -191,7 +213,7 @@ def select_sentences(
     word_counts = np.array([c.word_count for c in material.candidates])
 
     while available.any() and len(chosen) < options.max_sentences:
-        gains = (uses @ uncovered) / (top_gain or 1)
+        gains = gains_now() / (top_gain or 1)
         best = _best(
             weights.coverage * gains + (1 - weights.coverage) * relevance, relevance, available
         )
@@ -201,19 +223,21 @@ def select_sentences(
         size = material.candidates[best].word_count
         if word_limit is not None and chosen and used_words + size > word_limit:
             continue
-        if any(similarity[best, j] >= weights.redundant for j in chosen):
+        # Similarities to the sentence at hand only: the summary holds a handful.
+        similar = material.similarities_to(best)
+        if any(similar[j] >= weights.redundant for j in chosen):
             continue
         chosen.append(best)
-        uncovered[uses[best] > 0] = 0.0
+        uncovered[shared_used[best]] = 0.0
         used_words += size
         # A sentence that no longer fits, repeats a chosen one or adds no shared
         # term never will again: set aside now, not one per pass, which made a
         # story of n sentences cost n passes over all n (45 s at 800 articles).
         if word_limit is not None:
             available &= word_counts <= word_limit - used_words
-        available &= similarity[best] < weights.redundant
+        available &= similar < weights.redundant
         if shared:
-            available &= (uses @ uncovered) > 0
+            available &= gains_now() > 0
     return chosen
 
 
@@ -241,17 +265,10 @@ def source_keys(story: Story) -> tuple[int, ...]:
 
 def sentence_sources(material: StoryMaterial, index: int, equivalent: float) -> list[int]:
     """The candidate's article and every article with an equivalent sentence."""
-    candidate: Candidate = material.candidates[index]
-    sources = {candidate.article}
-    row = material.vectors[index]
-    for article, rows in enumerate(material.candidate_rows):
-        if (
-            article != candidate.article
-            and rows
-            and float((material.vectors[rows] @ row).max()) >= equivalent
-        ):
-            sources.add(article)
-    return sorted(sources)
+    best_in_article = np.full(material.article_count, -np.inf)
+    np.maximum.at(best_in_article, material.articles, material.similarities_to(index))
+    equivalents = np.flatnonzero(best_in_article >= equivalent)
+    return sorted({material.candidates[index].article, *(int(a) for a in equivalents)})
 
 
 class ExtractiveSummarizer:

@@ -18,7 +18,7 @@ import numpy as np
 from ohliad.summarize.loaded import has_quotes, loadedness
 from ohliad.summarize.material import ARTICLE_CACHE_SIZE, StoryMaterial
 from ohliad.summarize.options import SummaryOptions
-from ohliad.summarize.terms import words
+from ohliad.summarize.terms import Scores, cosines, words
 
 # Words a shorter headline may end before: conjunctions, prepositions and
 # relative pronouns start a phrase that the headline can lose.
@@ -66,25 +66,27 @@ def _title_penalty(title: str) -> float:
     return penalty + LENGTH_PENALTY * max(0, len(words(title)) - USUAL_WORDS)
 
 
-def _title_centrality(material: StoryMaterial, article: int, top_rows: Sequence[int]) -> float:
-    vectors = material.vectors
-    row = vectors[material.title_row(article)]
-    others = [
-        material.title_row(a) for a, title in enumerate(material.titles) if a != article and title
-    ]
-    compared = others + list(top_rows)
-    if not compared:
-        return 0.0
-    return float(np.mean(vectors[compared] @ row))
+def _title_centralities(material: StoryMaterial, top_rows: Sequence[int]) -> Scores:
+    """Each title's mean similarity to the other titles and the top sentences."""
+    titles = material.vectors[material.title_row(0) :]
+    titled = np.array([bool(title) for title in material.titles])
+    to_titles = cosines(titles, titles)
+    to_titles[:, ~titled] = 0.0
+    np.fill_diagonal(to_titles, 0.0)
+    totals = to_titles.sum(axis=1)
+    for row in top_rows:
+        totals += titles @ material.dense_row(row)
+    compared = titled.sum() - titled + len(top_rows)
+    return np.divide(totals, compared, out=np.zeros(len(titled)), where=compared > 0)
 
 
 def neutral_headline(
     material: StoryMaterial, ranked: Sequence[int], options: SummaryOptions
 ) -> str:
     """The headline for a story whose candidates rank as ``ranked`` (best first)."""
-    top_rows = list(ranked[:_TOP_SENTENCES])
+    centralities = _title_centralities(material, list(ranked[:_TOP_SENTENCES]))
     scored = [
-        (_title_centrality(material, a, top_rows) - _title_penalty(title), a)
+        (float(centralities[a]) - _title_penalty(title), a)
         for a, title in enumerate(material.titles)
         if len(words(title)) >= 3
     ]

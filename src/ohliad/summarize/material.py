@@ -20,7 +20,7 @@ from ohliad.nlp.sentences import split_sentences
 from ohliad.summarize.compress import compress_sentence
 from ohliad.summarize.entities import entities
 from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
-from ohliad.summarize.terms import Matrix, terms, tfidf_matrix, words
+from ohliad.summarize.terms import Scores, SparseRows, terms, tfidf_matrix, words
 
 # Shorter sentences are mostly fragments, datelines and captions; longer ones
 # are run-ons from text whose punctuation was lost.
@@ -68,11 +68,12 @@ class Title:
 @dataclass(frozen=True, eq=False)
 class StoryMaterial:
     """Titles and candidates of one story, with one TF-IDF row per candidate
-    followed by one row per title (``title_row(i)``)."""
+    followed by one row per title (``title_row(i)``). Candidates come article
+    by article, in the story's order."""
 
     title_readings: tuple[Title, ...]
     candidates: tuple[Candidate, ...]
-    vectors: Matrix
+    vectors: SparseRows
 
     @functools.cached_property
     def titles(self) -> tuple[str, ...]:
@@ -104,6 +105,24 @@ class StoryMaterial:
         if self.title_readings[article].text:
             rows.append(self.title_row(article))
         return rows
+
+    @functools.cached_property
+    def candidate_vectors(self) -> SparseRows:
+        """The candidates' rows of ``vectors``."""
+        return self.vectors[: len(self.candidates)]
+
+    def dense_row(self, row: int) -> Scores:
+        """Row ``row`` of ``vectors`` as a dense vector (slicing the sparse matrix
+        costs more than the little arithmetic done with it on a small story)."""
+        vectors = self.vectors
+        start, end = vectors.indptr[row], vectors.indptr[row + 1]
+        dense = np.zeros(vectors.shape[1])
+        dense[vectors.indices[start:end]] = vectors.data[start:end]
+        return dense
+
+    def similarities_to(self, row: int) -> Scores:
+        """Each candidate's cosine similarity to row ``row`` of ``vectors``."""
+        return np.asarray(self.candidate_vectors @ self.dense_row(row))
 
 
 def clean_title(title: str) -> str:
@@ -171,6 +190,15 @@ def article_candidates(text: str, compress: bool) -> tuple[Candidate, ...]:
 
 
 @functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
+def article_candidates_at(text: str, compress: bool, index: int) -> tuple[Candidate, ...]:
+    """The article's candidates as article ``index`` of its story: a growing
+    story keeps its articles' places, and copying every candidate of a large
+    story each time cost more than its similarities."""
+    read = article_candidates(text, compress)
+    return read if index == 0 else tuple(replace(c, article=index) for c in read)
+
+
+@functools.lru_cache(maxsize=ARTICLE_CACHE_SIZE)
 def read_title(title: str) -> Title:
     cleaned = clean_title(title)
     return Title(cleaned, tuple(terms(cleaned)), frozenset(entities(cleaned)))
@@ -229,9 +257,8 @@ def story_material(story: Story, compress: bool = True) -> StoryMaterial:
     found: list[Candidate] = []
     for index, (article, use) in enumerate(zip(story.articles, usable, strict=True)):
         if use:
-            read = article_candidates(article.text or "", compress)
-            found.extend(read if index == 0 else (replace(c, article=index) for c in read))
+            found.extend(article_candidates_at(article.text or "", compress, index))
     candidates = tuple(_without_repeats(found))
     bags = [c.terms for c in candidates] + [t.terms for t in titles]
-    vectors = tfidf_matrix(bags) if bags else np.zeros((0, 1))
+    vectors = tfidf_matrix(bags)
     return StoryMaterial(titles, candidates, vectors)
