@@ -20,7 +20,8 @@ Workloads:
 
 ``--sizes N [N ...]`` times the summary tier alone on the largest stories: for each size, a
 fresh process summarises the first N articles of the ``all`` workload cold, then once more
-with article N+1 added (the watcher's incremental summary), and prints CPU ms of each.
+with article N+1 added (the watcher's incremental summary), and prints CPU ms of each;
+``--dump`` then writes those summaries.
 
 Prints CPU (``time.process_time``) and wall-clock milliseconds per summary and per
 comparison, and per article of the incremental workload, with the load average.
@@ -195,13 +196,14 @@ def time_size(size: int) -> dict[str, Any]:
         )
     summarize_story(WARM_UP)
     cold, incremental = Meter(), Meter()
-    cold.time(summarize_story, dataclasses.replace(joined, articles=joined.articles[:size]))
-    incremental.time(summarize_story, joined)
+    first = cold.time(summarize_story, dataclasses.replace(joined, articles=joined.articles[:size]))
+    then = incremental.time(summarize_story, joined)
     return {
         "articles": size,
         "cold": cold.to_dict(),
         "incremental": incremental.to_dict(),
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "summaries": [dataclasses.asdict(first), dataclasses.asdict(then)],
     }
 
 
@@ -268,7 +270,9 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=120, help="how many stories")
     parser.add_argument("--max-articles", type=int, default=24, help="articles per story")
     parser.add_argument("--no-compare", dest="compare", action="store_false")
-    parser.add_argument("--dump", help="write the incremental phase's outputs here (JSON)")
+    parser.add_argument(
+        "--dump", help="write the incremental phase's (or --sizes') outputs here (JSON)"
+    )
     parser.add_argument(
         "--sizes",
         type=int,
@@ -287,7 +291,11 @@ def main() -> int:
         print(json.dumps(run_phase(args)))
         return 0
     if args.sizes:
-        print(size_report([_size_in_subprocess(size) for size in args.sizes]))
+        sized = [_size_in_subprocess(size) for size in args.sizes]
+        if args.dump:
+            dumped = [{"articles": r["articles"], "summaries": r["summaries"]} for r in sized]
+            Path(args.dump).write_text(json.dumps(dumped, indent=1), encoding="utf-8")
+        print(size_report(sized))
         return 0
     results = {phase: _phase_in_subprocess(args, phase) for phase in ("incremental", "batch")}
     print(report(args, results))

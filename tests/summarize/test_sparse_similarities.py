@@ -180,3 +180,20 @@ def test_the_summary_is_the_same_with_sparse_and_dense_products(
     assert len(sparse.sentences) >= 3
     # Facts every article tells are credited to many of them.
     assert max(len(s.sources) for s in sparse.sentences) >= 10
+
+
+def test_stories_with_no_rows_to_compare_are_summarised() -> None:
+    assert summarize_story(Story(id="empty", articles=())).headline == ""
+    title_only = Story(
+        id="title", articles=(Article(id=1, title="Ferry runs aground near Velmora", text=""),)
+    )
+    assert summarize_story(title_only).headline == "Ferry runs aground near Velmora"
+    sentence = "The ferry ran aground near the harbour of Velmora on Tuesday morning."
+    untitled = Story(
+        id="untitled",
+        articles=(Article(id=1, title="", text=sentence), Article(id=2, title="Aground", text="")),
+    )
+    summary = summarize_story(untitled)
+    assert [s.text for s in summary.sentences] == [sentence]
+    assert summary.sentences[0].sources == (1,)
+    assert summary.headline == sentence.rstrip(".")

@@ -69,7 +69,7 @@ def _title_penalty(title: str) -> float:
 def _title_centralities(material: StoryMaterial, top_rows: Sequence[int]) -> Scores:
     """Each title's mean similarity to the other titles and the top sentences."""
     titles = material.vectors[material.title_row(0) :]
-    titled = np.array([bool(title) for title in material.titles])
+    titled = np.array([bool(title) for title in material.titles], dtype=bool)
     to_titles = cosines(titles, titles)
     to_titles[:, ~titled] = 0.0
     np.fill_diagonal(to_titles, 0.0)
