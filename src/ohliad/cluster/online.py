@@ -139,14 +139,16 @@ class OnlineClusterer:
     def restore_features(self, members: Sequence[tuple[str, ArticleFeatures]]) -> None:
         """Rebuild from already featurized members (bulk: one index insert)."""
         article_keys = [self._new_article_key() for _ in members]
+        # The whole window's frequencies first, so that every member is weighted alike.
+        for _, features in members:
+            self._count_frequencies(features)
         for (story_key, features), article_key in zip(members, article_keys, strict=True):
-            article = StoryState(story_key, features, article_key)
+            article = self._profile(story_key, features, article_key)
             story = self._stories.get(story_key)
             if story is None:
                 self._stories[story_key] = story = article
             else:
                 story.absorb(article)
-            self._count_frequencies(features)
             self._index.assign([article_key], story_key)
             self._index.add_entities(article_key, features.entities)
         if members:
@@ -166,7 +168,7 @@ class OnlineClusterer:
             features = replace(features, time=self._clock)
         if features.time is not None:
             self._advance_clock(features.time)
-        article = StoryState("", features, key)
+        article = self._profile("", features, key)
         candidates |= self._index.entity_stories(self._rarest(features.entities))
         linked = self._linked_stories(article, candidates)
         if linked:
@@ -198,7 +200,8 @@ class OnlineClusterer:
         if not stories:
             return []
         # One matrix product rules out most candidates before the costlier scores.
-        embedding = np.stack([story.unit for story, _ in stories]) @ article.unit
+        sizes = np.array([story.size for story, _ in stories], dtype=np.float32)
+        embedding = np.stack([story.vector for story, _ in stories]) @ article.vector / sizes
         threshold = self.config.join_threshold
         scored: list[tuple[float, StoryState]] = []
         for (story, hours), cosine in zip(stories, embedding, strict=True):
@@ -227,7 +230,10 @@ class OnlineClusterer:
         return survivor, merged
 
     def _similarity(self, a: StoryState, b: StoryState) -> float:
-        return similarity(a, b, self.config, self._terms_df, self._entities_df)
+        return similarity(a, b, self.config)
+
+    def _profile(self, key: str, features: ArticleFeatures, article_key: int) -> StoryState:
+        return StoryState(key, features, article_key, self._terms_df, self._entities_df)
 
     def _count_frequencies(self, features: ArticleFeatures) -> None:
         self._terms_df.add(features.terms, features.time)

@@ -1,7 +1,13 @@
 """Open stories in memory and how similar two of them are.
 
-An article is scored as a one-article story, so joining and merging use the
-same formula (``similarity``).
+Two stories are as similar as their articles are on average (group-average
+linkage): the mean, over all pairs of one article from each, of the calibrated
+score. A story's centroid would drift toward whatever its articles share, so
+each article that joined would make the next same-topic article look closer
+and separate events would chain into one; an average over the members does not
+inflate as a story loosens. Each story keeps sums of its members' unit vectors,
+which gives the mean in one dot product. An article is scored as a one-article
+story, so joining and merging use the same formula (``similarity``).
 """
 
 from __future__ import annotations
@@ -35,7 +41,6 @@ class WindowedFrequencies:
         self.documents = 0
         # idf moves slowly, so values are cached and refreshed every so often.
         self._idf: dict[str, float] = {}
-        self.generation = 0
         self._refreshed_at = 0
 
     def add(self, keys: Iterable[str], time: float | None) -> None:
@@ -58,7 +63,6 @@ class WindowedFrequencies:
 
     def _refresh(self) -> None:
         self._idf.clear()
-        self.generation += 1
         self._refreshed_at = self.documents
 
     def idf(self, key: str) -> float:
@@ -68,80 +72,71 @@ class WindowedFrequencies:
             self._idf[key] = value
         return value
 
+    def unit_vector(self, counts: Mapping[str, int]) -> dict[str, float]:
+        """The tf-idf vector of ``counts``, unit length, under today's idf."""
+        idf = self.idf
+        weighted = {key: count * idf(key) for key, count in counts.items()}
+        norm = math.sqrt(sum(value * value for value in weighted.values()))
+        return {key: value / norm for key, value in weighted.items()} if norm else {}
 
-def idf_norm(vector: Mapping[str, int], df: WindowedFrequencies) -> float:
-    idf = df.idf
-    return math.sqrt(sum((count * idf(key)) ** 2 for key, count in vector.items()))
 
-
-def weighted_cosine(
-    a: Mapping[str, int],
-    b: Mapping[str, int],
-    df: WindowedFrequencies,
-    norms: tuple[float, float],
-) -> float:
-    """Cosine of tf-idf vectors, given their norms under the same frequencies."""
-    if not a or not b:
-        return 0.0
+def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    idf = df.idf
-    dot = sum(count * b[key] * idf(key) ** 2 for key, count in a.items() if key in b)
-    return dot / (norms[0] * norms[1]) if dot else 0.0
+    return sum(value * b[key] for key, value in a.items() if key in b)
 
 
 class StoryState:
-    """The running profile of one open story: summed vectors, term and entity
-    counts, time span and the ANN keys of its articles."""
+    """The running profile of one open story: sums of its members' unit
+    vectors (embedding, tf-idf of terms, idf-weighted entities), its time span
+    and the ANN keys of its articles.
 
-    __slots__ = (
-        "_norms",
-        "article_keys",
-        "entities",
-        "first_time",
-        "key",
-        "last_time",
-        "terms",
-        "unit",
-        "vector",
-    )
+    A member's tf-idf vector is weighted with the idf of the day it arrived:
+    idf moves slowly, and re-weighting every member on every change would cost
+    more than all the rest of the scoring.
+    """
 
-    def __init__(self, key: str, features: ArticleFeatures, article_key: int) -> None:
+    __slots__ = ("article_keys", "entities", "first_time", "key", "last_time", "terms", "vector")
+
+    def __init__(
+        self,
+        key: str,
+        features: ArticleFeatures,
+        article_key: int,
+        terms_df: WindowedFrequencies,
+        entities_df: WindowedFrequencies,
+    ) -> None:
         self.key = key
         self.vector: Vectors = features.vector.astype(np.float32, copy=True)
-        self.unit: Vectors = features.vector  # the centroid, unit length
-        self.terms: Counter[str] = Counter(features.terms)
-        self.entities: Counter[str] = Counter(features.entities)
+        self.terms = terms_df.unit_vector(features.terms)
+        self.entities = entities_df.unit_vector(dict.fromkeys(features.entities, 1))
         self.first_time = features.time
         self.last_time = features.time
         self.article_keys = [article_key]
-        # tf-idf norms, by attribute, with the (frequencies generation, size) they hold for.
-        self._norms: dict[str, tuple[int, int, float]] = {}
 
     @property
     def size(self) -> int:
         return len(self.article_keys)
 
-    def norm(self, attribute: str, df: WindowedFrequencies) -> float:
-        """The tf-idf norm of ``terms`` or ``entities``, cached while valid."""
-        cached = self._norms.get(attribute)
-        if cached is not None and cached[:2] == (df.generation, self.size):
-            return cached[2]
-        value = idf_norm(getattr(self, attribute), df)
-        self._norms[attribute] = (df.generation, self.size, value)
-        return value
-
     def absorb(self, other: StoryState) -> None:
+        """Take ``other``'s articles; ``other`` is discarded afterwards."""
         self.vector += other.vector
-        norm = float(np.linalg.norm(self.vector))
-        self.unit = self.vector / norm if norm else self.vector
-        self.terms.update(other.terms)
-        self.entities.update(other.entities)
+        self.terms = _summed(self.terms, other.terms)
+        self.entities = _summed(self.entities, other.entities)
         self.article_keys.extend(other.article_keys)
         times = [t for t in (self.first_time, other.first_time) if t is not None]
         self.first_time = min(times) if times else None
         times = [t for t in (self.last_time, other.last_time) if t is not None]
         self.last_time = max(times) if times else None
+
+
+def _summed(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    """``a + b``, adding the smaller into the larger in place."""
+    if len(a) < len(b):
+        a, b = b, a
+    for key, value in b.items():
+        a[key] = a.get(key, 0.0) + value
+    return a
 
 
 def hours_apart(a: StoryState, b: StoryState) -> float:
@@ -155,8 +150,8 @@ def hours_apart(a: StoryState, b: StoryState) -> float:
 
 
 def similarity_bound(config: ClusterConfig, embedding: float, hours: float) -> float:
-    """The highest score two stories can reach given their embedding cosine and
-    the hours between them (term and entity cosines at most 1)."""
+    """The highest score two stories can reach given their mean embedding
+    cosine and the hours between them (term and entity cosines at most 1)."""
     return (
         config.weight_embedding * embedding
         + max(config.weight_terms, 0.0)
@@ -165,27 +160,13 @@ def similarity_bound(config: ClusterConfig, embedding: float, hours: float) -> f
     )
 
 
-def similarity(
-    a: StoryState,
-    b: StoryState,
-    config: ClusterConfig,
-    terms_df: WindowedFrequencies,
-    entities_df: WindowedFrequencies,
-) -> float:
-    """The calibrated score of ``ClusterConfig`` for two stories."""
-    embedding = float(np.dot(a.unit, b.unit))
-    terms = weighted_cosine(
-        a.terms, b.terms, terms_df, (a.norm("terms", terms_df), b.norm("terms", terms_df))
-    )
-    entities = weighted_cosine(
-        a.entities,
-        b.entities,
-        entities_df,
-        (a.norm("entities", entities_df), b.norm("entities", entities_df)),
-    )
+def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
+    """The calibrated score of ``ClusterConfig``, averaged over all pairs of
+    one article from each story."""
+    pairs = a.size * b.size
     return (
-        config.weight_embedding * embedding
-        + config.weight_terms * terms
-        + config.weight_entities * entities
+        config.weight_embedding * float(np.dot(a.vector, b.vector)) / pairs
+        + config.weight_terms * sparse_dot(a.terms, b.terms) / pairs
+        + config.weight_entities * sparse_dot(a.entities, b.entities) / pairs
         - config.weight_time * hours_apart(a, b) / config.window_hours
     )
