@@ -33,7 +33,7 @@ from ohliad.models import Story, Summary, SummarySentence
 from ohliad.summarize.headline import neutral_headline
 from ohliad.summarize.material import StoryMaterial, story_material, story_words
 from ohliad.summarize.options import SummaryOptions
-from ohliad.summarize.terms import Scores, cosines
+from ohliad.summarize.terms import Scores, cosines, row_dots, weighted_row_sum
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,9 @@ def support_scores(material: StoryMaterial) -> Scores:
     for start in range(0, n, block):
         # Every row's similarity to a block of candidates, one row per line, so
         # that reducing runs of lines gives each candidate's best in each article.
-        similar = cosines(material.vectors, material.candidate_vectors[start : start + block])
+        similar = cosines(
+            material.vectors, range(material.vectors.shape[0]), range(start, min(start + block, n))
+        )
         # Similarities are never negative, so an article without a title, whose
         # title row is all zeros, keeps the best of its sentences.
         best[:, start : start + block] = similar[n:]
@@ -104,11 +106,11 @@ def centrality_scores(material: StoryMaterial, title_weight: float) -> Scores:
     n = len(material.candidates)
     weights = np.ones(material.vectors.shape[0])
     weights[n:] = title_weight
-    centroid = material.vectors.T @ weights
+    centroid = weighted_row_sum(material.vectors, weights)
     norm = np.linalg.norm(centroid)
     if norm == 0:
         return np.zeros(n)
-    return np.asarray(material.candidate_vectors @ (centroid / norm))
+    return row_dots(material.vectors, range(n), centroid / norm)
 
 
 def entity_scores(material: StoryMaterial) -> Scores:

@@ -18,7 +18,7 @@ import numpy as np
 from ohliad.summarize.loaded import has_quotes, loadedness
 from ohliad.summarize.material import ARTICLE_CACHE_SIZE, StoryMaterial
 from ohliad.summarize.options import SummaryOptions
-from ohliad.summarize.terms import Scores, cosines, words
+from ohliad.summarize.terms import Scores, cosines, dense_rows, row_dots, words
 
 # Words a shorter headline may end before: conjunctions, prepositions and
 # relative pronouns start a phrase that the headline can lose.
@@ -68,14 +68,15 @@ def _title_penalty(title: str) -> float:
 
 def _title_centralities(material: StoryMaterial, top_rows: Sequence[int]) -> Scores:
     """Each title's mean similarity to the other titles and the top sentences."""
-    titles = material.vectors[material.title_row(0) :]
+    titles = range(material.title_row(0), material.vectors.shape[0])
     titled = np.array([bool(title) for title in material.titles], dtype=bool)
-    to_titles = cosines(titles, titles)
+    to_titles = cosines(material.vectors, titles, titles)
     to_titles[:, ~titled] = 0.0
     np.fill_diagonal(to_titles, 0.0)
     totals = to_titles.sum(axis=1)
     for row in top_rows:
-        totals += titles @ material.dense_row(row)
+        top = dense_rows(material.vectors, range(row, row + 1))[0]
+        totals += row_dots(material.vectors, titles, top)
     compared = titled.sum() - titled + len(top_rows)
     return np.divide(totals, compared, out=np.zeros(len(titled)), where=compared > 0)
 

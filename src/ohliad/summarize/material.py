@@ -20,7 +20,15 @@ from ohliad.nlp.sentences import split_sentences
 from ohliad.summarize.compress import compress_sentence
 from ohliad.summarize.entities import entities
 from ohliad.summarize.loaded import loaded_words, loadedness, quoted_share
-from ohliad.summarize.terms import Scores, SparseRows, terms, tfidf_matrix, words
+from ohliad.summarize.terms import (
+    Scores,
+    SparseRows,
+    dense_rows,
+    row_dots,
+    terms,
+    tfidf_matrix,
+    words,
+)
 
 # Shorter sentences are mostly fragments, datelines and captions; longer ones
 # are run-ons from text whose punctuation was lost.
@@ -106,23 +114,10 @@ class StoryMaterial:
             rows.append(self.title_row(article))
         return rows
 
-    @functools.cached_property
-    def candidate_vectors(self) -> SparseRows:
-        """The candidates' rows of ``vectors``."""
-        return self.vectors[: len(self.candidates)]
-
-    def dense_row(self, row: int) -> Scores:
-        """Row ``row`` of ``vectors`` as a dense vector (slicing the sparse matrix
-        costs more than the little arithmetic done with it on a small story)."""
-        vectors = self.vectors
-        start, end = vectors.indptr[row], vectors.indptr[row + 1]
-        dense = np.zeros(vectors.shape[1])
-        dense[vectors.indices[start:end]] = vectors.data[start:end]
-        return dense
-
     def similarities_to(self, row: int) -> Scores:
         """Each candidate's cosine similarity to row ``row`` of ``vectors``."""
-        return np.asarray(self.candidate_vectors @ self.dense_row(row))
+        row_vector = dense_rows(self.vectors, range(row, row + 1))[0]
+        return row_dots(self.vectors, range(len(self.candidates)), row_vector)
 
 
 def clean_title(title: str) -> str:

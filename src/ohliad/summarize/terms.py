@@ -23,6 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 # thousands of terms, so dense rows made every similarity cost the whole vocabulary.
 SparseRows: TypeAlias = csr_array
 Scores = npt.NDArray[np.float64]
+Indexes = npt.NDArray[np.intp]
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _STEMMER = PorterStemmer()
@@ -84,14 +85,47 @@ def tfidf_matrix(bags: Sequence[Sequence[str]]) -> SparseRows:
     return matrix
 
 
+# Helpers over row ranges of the TF-IDF rows that read the CSR arrays directly:
+# building a sliced scipy matrix costs more than the arithmetic on a small story.
+
+
+def _entries(matrix: SparseRows, rows: range) -> tuple[Indexes, Indexes, Scores]:
+    """Each stored entry of ``rows``: its line within ``rows``, its column, its value."""
+    first, last = matrix.indptr[rows.start], matrix.indptr[rows.stop]
+    lines = np.repeat(np.arange(len(rows)), np.diff(matrix.indptr[rows.start : rows.stop + 1]))
+    return lines, matrix.indices[first:last], matrix.data[first:last]
+
+
+def dense_rows(matrix: SparseRows, rows: range) -> Scores:
+    lines, columns, values = _entries(matrix, rows)
+    dense = np.zeros((len(rows), matrix.shape[1]))
+    dense[lines, columns] = values
+    return dense
+
+
+def row_dots(matrix: SparseRows, rows: range, vector: Scores) -> Scores:
+    """``matrix[rows] @ vector``: the same products, summed in the same order."""
+    lines, columns, values = _entries(matrix, rows)
+    dots = np.bincount(lines, weights=values * vector[columns], minlength=len(rows))
+    return np.asarray(dots, dtype=np.float64)
+
+
+def weighted_row_sum(matrix: SparseRows, weights: Scores) -> Scores:
+    """``weights @ matrix`` as a dense vector, summed row after row."""
+    per_entry = matrix.data * np.repeat(weights, np.diff(matrix.indptr))
+    return np.asarray(np.bincount(matrix.indices, per_entry, matrix.shape[1]), np.float64)
+
+
 # Below this many multiply-adds a dense product is cheaper than a sparse one, whose
 # fixed cost is about 0.15 ms (measured on AllSides stories: dense is faster up to
 # about two million).
 _DENSE_PRODUCT_LIMIT = 1 << 20
 
 
-def cosines(rows: SparseRows, others: SparseRows) -> Scores:
-    """Dense ``len(rows) x len(others)`` cosine similarities of L2-normalised rows."""
-    if rows.shape[0] * others.shape[0] * rows.shape[1] <= _DENSE_PRODUCT_LIMIT:
-        return np.asarray(rows.toarray() @ others.toarray().T)
-    return np.asarray((rows @ others.T).toarray())
+def cosines(matrix: SparseRows, rows: range, others: range) -> Scores:
+    """Cosine similarities of the L2-normalised ``rows`` of ``matrix`` (one line
+    each) to its rows ``others`` (one column each)."""
+    if len(rows) * len(others) * matrix.shape[1] <= _DENSE_PRODUCT_LIMIT:
+        return np.asarray(dense_rows(matrix, rows) @ dense_rows(matrix, others).T)
+    sliced = matrix[rows.start : rows.stop] @ matrix[others.start : others.stop].T
+    return np.asarray(sliced.toarray())
