@@ -301,8 +301,9 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
     watcher = Watcher(
         pipeline_for(load, store),
         feeds,
-        # One loopback host stands for every outlet: space no requests, allow many at once.
-        policy=WatchPolicy(host_delay_seconds=0.0, host_concurrency=8, workers=8),
+        # One loopback host stands for every outlet: space no requests, and let it
+        # take as many at once as the watcher queues for distinct hosts.
+        policy=WatchPolicy(host_delay_seconds=0.0, host_concurrency=32, workers=8),
         fetch_options=FetchOptions(allow_private=True),
         on_flush=on_flush,
         on_compare=on_compare,

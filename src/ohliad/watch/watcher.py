@@ -48,6 +48,11 @@ from ohliad.watch.poller import PollResult
 
 # The loop wakes at least this often to submit due feeds and flush batches.
 _TICK_SECONDS = 0.5
+# Polls handed to the poll process per worker thread of its own. While this
+# process stores a batch (seconds, under load) the poll process works through
+# what it was given; with only a round's worth, it sat idle and the two
+# processes took turns instead of overlapping.
+_QUEUED_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +203,7 @@ class Watcher:
                 continue
             if todo is None and not self._is_due(state, now, once=False):
                 continue
-            if len(in_flight) >= 2 * self.policy.workers:
+            if len(in_flight) >= _QUEUED_PER_WORKER * self.policy.workers:
                 break
             in_flight[polls.submit(state)] = state
             hosts[host] += 1
