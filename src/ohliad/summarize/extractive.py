@@ -205,7 +205,9 @@ def select_sentences(
         weighed = np.bincount(candidate_of_use, weights=uncovered[term_of_use], minlength=n)
         return np.asarray(weighed, dtype=np.float64)
 
-    top_gain = float(gains_now().max()) if n else 0.0
+    # Gains change only when a sentence is chosen.
+    gains = gains_now()
+    top_gain = float(gains.max()) if n else 0.0
     chosen: list[int] = []
     used_words = 0
     available = np.array([c.loaded_words < weights.loaded_limit for c in material.candidates])
@@ -215,9 +217,11 @@ def select_sentences(
     word_counts = np.array([c.word_count for c in material.candidates])
 
     while available.any() and len(chosen) < options.max_sentences:
-        gains = gains_now() / (top_gain or 1)
+        relative_gains = gains / (top_gain or 1)
         best = _best(
-            weights.coverage * gains + (1 - weights.coverage) * relevance, relevance, available
+            weights.coverage * relative_gains + (1 - weights.coverage) * relevance,
+            relevance,
+            available,
         )
         available[best] = False
         if chosen and shared and gains[best] == 0:
@@ -231,6 +235,7 @@ def select_sentences(
             continue
         chosen.append(best)
         uncovered[shared_used[best]] = 0.0
+        gains = gains_now()
         used_words += size
         # A sentence that no longer fits, repeats a chosen one or adds no shared
         # term never will again: set aside now, not one per pass, which made a
@@ -239,7 +244,7 @@ def select_sentences(
             available &= word_counts <= word_limit - used_words
         available &= similar < weights.redundant
         if shared:
-            available &= gains_now() > 0
+            available &= gains > 0
     return chosen
 
 
