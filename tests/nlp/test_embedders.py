@@ -33,6 +33,18 @@ def test_static_embedder_puts_one_event_closer_than_another() -> None:
     assert not embedder.worth_caching
 
 
+def test_minilm_vectors_do_not_depend_on_how_texts_are_batched() -> None:
+    # Batches run in parallel and are cut after sorting by length; each text
+    # must still get its own vector, in its own row.
+    texts = [*SAME_EVENT, OTHER_EVENT, "Fed", "A much longer text " * 12]
+    embedder = get_embedder("minilm")
+    together = embedder.embed(texts)
+    alone = np.vstack([embedder.embed([text]) for text in texts])
+    assert together.shape == (len(texts), embedder.dim)
+    assert np.allclose(together, alone, atol=1e-5)
+    assert float(together[0] @ together[1]) > float(together[0] @ together[2]) + 0.2
+
+
 def test_static_embedder_handles_no_texts_and_empty_text() -> None:
     embedder = get_embedder("minilm-static")
     assert embedder.embed([]).shape == (0, embedder.dim)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -77,13 +79,20 @@ def minilm_files() -> tuple[Path, Path]:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2, int8 ONNX, mean pooling over the last hidden state."""
+    """all-MiniLM-L6-v2, int8 ONNX, mean pooling over the last hidden state.
+
+    Texts run in small length-sorted batches, several at once, each batch on
+    one thread. On short texts this beats one batch spread over intra-op
+    threads, whose per-layer hand-offs cost more than the work they split:
+    titles in chunks of 32 on 2 cores took 4.9 wall / 9.3 CPU ms each that
+    way, 3.7 / 6.8 ms in batches of 4 on two threads.
+    """
 
     name = "minilm"
     dim = 384
     worth_caching = True
 
-    def __init__(self, max_tokens: int = 256, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(self, max_tokens: int = 256, batch_size: int = 4, workers: int = 0) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -92,35 +101,46 @@ class MiniLMEmbedder:
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        # Idle intra-op threads would spin on the cores that polling, clustering
-        # and summaries share with them: 11.3 -> 7.8 CPU ms per title on 2 threads.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        # InferenceSession.run is thread-safe and releases the GIL.
         self._session = onnxruntime.InferenceSession(
             str(model), options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._batch_size = batch_size
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1, thread_name_prefix="minilm"
+        )
+
+    def _run(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> Vectors:
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return np.asarray(pooled, dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         # Sorting by length keeps padding small inside each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self._batch_size):
-            idx = order[start : start + self._batch_size]
+        batches = [order[s : s + self._batch_size] for s in range(0, len(order), self._batch_size)]
+        inputs = []
+        for idx in batches:
             encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self._session.run(None, feeds)[0]
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            out[idx] = pooled
+            inputs.append((ids, mask))
+        if len(inputs) == 1:
+            pooled = [self._run(*inputs[0])]
+        else:
+            pooled = list(self._pool.map(lambda pair: self._run(*pair), inputs))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for idx, rows in zip(batches, pooled, strict=True):
+            out[idx] = rows
         return normalise(out)
 
 
