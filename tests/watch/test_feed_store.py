@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from ohliad.models import Article
 from ohliad.store import Store
 from ohliad.store.feeds import EntryRecord, FeedStore
@@ -39,6 +41,19 @@ def test_state_and_entries_are_saved_together(store: Store) -> None:
     feeds.save(state, [EntryRecord("guid-1", stored.id)])
     (stats,) = feeds.stats()
     assert stats.articles_24h == 1
+
+
+def test_states_of_many_feeds_are_saved_at_once(store: Store) -> None:
+    feeds = FeedStore(store)
+    first, second = feeds.sync(
+        [("https://a.example/rss", None, None, 600), ("https://b.example/rss", None, None, 600)]
+    )
+    parked = replace(second, consecutive_failures=5, last_error="HTTP 500", parked_reason="failing")
+    feeds.save_states([replace(first, etag='"v2"', last_polled=NOW), parked])
+    assert feeds.feeds() == [replace(first, etag='"v2"', last_polled=NOW), parked]
+    gone = replace(first, id=first.id + 100, url="https://gone.example/rss")
+    with pytest.raises(KeyError, match="gone.example"):
+        feeds.save_states([gone])
 
 
 def test_stored_article_ids_by_url_or_content(store: Store) -> None:

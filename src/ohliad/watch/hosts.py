@@ -3,6 +3,7 @@ once, and robots.txt, fetched with the safe fetcher and cached."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,9 @@ from ohliad.ingest.urls import UnsafeURLError
 ROBOTS_AGENT = "ohliad"
 
 
+@functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
+    # Cached: the watcher asks for every due feed's host several times a second.
     parts = urlsplit(url)
     return (parts.netloc or parts.path).lower()
 

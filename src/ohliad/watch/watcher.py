@@ -196,19 +196,22 @@ class Watcher:
         busy.update(r.feed.id for r in self._pending)
         now = utcnow()
         candidates = todo if todo is not None else self._states.keys()
-        for feed_id in sorted(candidates, key=lambda i: self._states[i].next_poll or now):
-            state = self._states[feed_id]
-            host = host_of(state.url)
-            if feed_id in busy or hosts[host] >= self.policy.host_concurrency:
-                continue
-            if todo is None and not self._is_due(state, now, once=False):
-                continue
+        due = [
+            self._states[i]
+            for i in candidates
+            if i not in busy
+            and (todo is not None or self._is_due(self._states[i], now, once=False))
+        ]
+        for state in sorted(due, key=lambda s: s.next_poll or now):
             if len(in_flight) >= _QUEUED_PER_WORKER * self.policy.workers:
                 break
+            host = host_of(state.url)
+            if hosts[host] >= self.policy.host_concurrency:
+                continue
             in_flight[polls.submit(state)] = state
             hosts[host] += 1
             if todo is not None:
-                todo.discard(feed_id)
+                todo.discard(state.id)
 
     def _collect(self, in_flight: dict[Future[PollResult], FeedState], hosts: Counter[str]) -> None:
         if not in_flight:
