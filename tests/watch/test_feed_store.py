@@ -52,7 +52,7 @@ def test_states_of_many_feeds_are_saved_at_once(store: Store) -> None:
     feeds.save_states([replace(first, etag='"v2"', last_polled=NOW), parked])
     assert feeds.feeds() == [replace(first, etag='"v2"', last_polled=NOW), parked]
     gone = replace(first, id=first.id + 100, url="https://gone.example/rss")
-    with pytest.raises(KeyError, match="gone.example"):
+    with pytest.raises(KeyError, match=r"gone\.example"):
         feeds.save_states([gone])
 
 

@@ -59,6 +59,31 @@ def test_new_entries_then_conditional_get(store: Store, feed_server: FeedServer)
     poller.close()
 
 
+def test_items_taken_before_stay_taken_when_the_feed_is_read_in_part(
+    store: Store, feed_server: FeedServer
+) -> None:
+    # After the first poll the poller parses only items it has not seen taken;
+    # what it returns must be what a whole reading would return.
+    for number in (1, 2, 3):
+        feed_server.add("world", article(number))
+    poller = poller_for(store)
+    state = feed_state(store, feed_server.feed_url("world"))
+    first = poller.poll(state)
+    records = [EntryRecord(e.entry_key, None, "recorded") for e in first.entries]
+    FeedStore(store).save(state, records)
+    assert poller.poll(state).entries == ()  # read whole: all three known
+
+    feed_server.add("world", article(4))
+    assert [e.entry_key for e in poller.poll(state).entries] == ["a4"]
+    # An item edited in place keeps its guid: it is not taken again.
+    edited = replace(article(2), title="Corrected headline")
+    feed_server.feeds["world"][1] = edited
+    assert [e.entry_key for e in poller.poll(state).entries] == ["a4"]
+    # A fresh poller (a restarted watcher) reads the feed whole and agrees.
+    assert [e.entry_key for e in poller_for(store).poll(state).entries] == ["a4"]
+    poller.close()
+
+
 def test_teaser_items_bring_the_full_page(store: Store, feed_server: FeedServer) -> None:
     feed_server.add("briefs", article(4, teaser=True))
     poller = poller_for(store)

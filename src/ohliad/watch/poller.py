@@ -14,7 +14,14 @@ import httpx
 from defusedxml import DefusedXmlException
 
 from ohliad.extract import ExtractOptions, NoArticleTextError, extract_html
-from ohliad.ingest.feeds import FeedEntry, FeedError, feed_item, merge_teaser, read_feed
+from ohliad.ingest.feeds import (
+    FeedEntry,
+    FeedError,
+    feed_item,
+    merge_teaser,
+    read_feed,
+    skim_feed,
+)
 from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
 from ohliad.ingest.sources import finalize
 from ohliad.ingest.urls import UnsafeURLError, check_fetchable
@@ -92,6 +99,8 @@ class FeedPoller:
             follow_redirects=False,
         )
         self.robots = RobotsCache(self._get)
+        # Per feed, digests of the items it lists that were already taken.
+        self._taken: dict[int, frozenset[str]] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -143,11 +152,22 @@ class FeedPoller:
     def _read_feed(self, feed: FeedState, now: datetime, response: FetchResult) -> PollResult:
         try:
             reject_xml_bombs(response.content)
-            parsed = read_feed(response.content, origin=feed.url, outlet=feed.outlet)
+            skim = skim_feed(response.content, self._taken.get(feed.id, frozenset()))
+            parsed = read_feed(
+                skim.document if skim else response.content,
+                origin=feed.url,
+                outlet=feed.outlet,
+                digests=skim.digests if skim else None,
+            )
         except FeedError as exc:
             return PollResult(feed, now, failure=PollFailure(str(exc)))
         unique = list({entry.entry_key: entry for entry in parsed}.values())
         known = self.feeds.known_entry_keys(feed.id, [e.entry_key for e in unique])
+        # Items taken before are not parsed on the next poll; only the digests
+        # the feed still lists are kept, so the memory is the feed's window.
+        self._taken[feed.id] = (skim.skipped if skim else frozenset()) | {
+            e.digest for e in unique if e.digest is not None and e.entry_key in known
+        }
         entries: list[NewEntry] = []
         complete = True
         # Only entries not taken before are cleaned into articles.
