@@ -70,6 +70,7 @@ TEASER_EVERY = 6  # outlet n publishes teasers when n % 6 == 0
 # Real stories start this far apart and their reports follow each other this
 # far apart, so that several stories are taking articles at any moment.
 STORY_SPACING = timedelta(minutes=6)
+CORPUS_REPORTS = 9604  # distinct reports in the AllSides files real_stories() reads
 REPORT_SPACING = timedelta(minutes=15)
 
 
@@ -137,15 +138,45 @@ def _synthetic_reports(load: Load) -> list[tuple[int, int, str, str, timedelta]]
     return items
 
 
+def reworded(text: str, seed: int) -> str:
+    """The text with every sixth word left out (from word ``seed % 6``): the
+    same content, but few word 5-grams in common with the original, so the
+    deduplicator does not take it for a copy."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        words = paragraph.split()
+        paragraphs.append(" ".join(w for i, w in enumerate(words) if (i + seed) % 6 != 5))
+    return "\n\n".join(paragraphs)
+
+
 def _real_reports(load: Load) -> list[tuple[int, int, str, str, timedelta]]:
+    """The real reports in publication order; when more articles are asked for
+    than the corpus has (CORPUS_REPORTS), it is served again, reworded and re-dated past
+    the grouping window, as often as needed: each pass makes new stories."""
+    stories = real_stories()
     items = []
-    for story, reports in enumerate(real_stories()):
+    for story, reports in enumerate(stories):
         for variant, (title, text) in enumerate(reports):
             items.append(
                 (story, variant, title, text, story * STORY_SPACING + variant * REPORT_SPACING)
             )
     items.sort(key=lambda item: item[4])
-    return items[: load.articles]
+    span = items[-1][4] + timedelta(days=30)
+    served = list(items)
+    repeat = 1
+    while len(served) < load.articles:
+        served += [
+            (
+                story + repeat * len(stories),
+                variant,
+                title,
+                reworded(text, repeat),
+                offset + repeat * span,
+            )
+            for story, variant, title, text, offset in items
+        ]
+        repeat += 1
+    return served[: load.articles]
 
 
 def generated_articles(load: Load, start: float) -> list[tuple[str, FeedArticle]]:
@@ -530,7 +561,13 @@ def measure_load(
         server.join(30)
     load_after = os.getloadavg()[0]
     text = (
-        "real AllSides reports (../shared/data/stories/allsides)"
+        "real AllSides reports (../shared/data/stories/allsides"
+        + (
+            f"; its {CORPUS_REPORTS} distinct reports, then served again reworded and re-dated "
+            "past the grouping window, making new stories)"
+            if load.articles > CORPUS_REPORTS
+            else ")"
+        )
         if load.text == "real"
         else "synthetic stories (tests/watch/feedserver.py)"
     )

@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import Store
 from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
@@ -135,14 +137,16 @@ def test_gone_feed_and_broken_feed(store: Store, http_server: LoopbackServer) ->
     assert "not a readable RSS or Atom feed" in junk_result.failure.reason
 
 
-def test_xml_bomb_is_refused(store: Store, http_server: LoopbackServer) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_xml_bomb_is_refused(store: Store, http_server: LoopbackServer, encoding: str) -> None:
     http_server.add("/robots.txt", "", status=404)
     bomb = (
-        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaa">'
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaa">'
         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         + RSS.format(items="<item><title>&b;</title><description>&b;</description></item>")
-    )
-    url = http_server.add("/bomb.xml", bomb)
+    ).replace('<?xml version="1.0"?>', "")
+    url = http_server.add("/bomb.xml", bomb.encode(encoding))
     result = poller_for(store).poll(feed_state(store, url))
     assert result.failure is not None and result.failure.reason.startswith("feed refused")
 
