@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pytest
@@ -122,3 +123,26 @@ def test_drops_comment_sections_and_galleries() -> None:
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + gallery
     body += "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]) + comments
     assert extract_html(news_page(body)).text.split("\n\n") == PARAGRAPHS
+
+
+def test_justext_stoplists_are_built_once_per_stoplist() -> None:
+    import justext.core
+
+    from ohliad.extract.extractor import _stoplists_built_once
+
+    builds: list[object] = []
+
+    def define(stoplist: Iterable[str]) -> frozenset[str]:
+        builds.append(stoplist)
+        return frozenset(word.lower() for word in stoplist)
+
+    define_stoplist = _stoplists_built_once(define)
+    multilingual = ("The", "und", "и")
+    assert define_stoplist(multilingual) == {"the", "und", "и"}
+    assert define_stoplist(multilingual) is define_stoplist(multilingual)
+    assert builds == [multilingual]
+    other = ("Der",)
+    assert define_stoplist(other) == {"der"} and builds == [multilingual, other]
+    # The one justext's classifier calls is the remembering one.
+    stoplist = ("A", "The")
+    assert justext.core.define_stoplist(stoplist) is justext.core.define_stoplist(stoplist)

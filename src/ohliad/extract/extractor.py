@@ -4,9 +4,11 @@ for the date), then the news-cleaning pass and language identification."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 
+import justext.core
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import Document
@@ -24,6 +26,32 @@ from ohliad.extract.options import ExtractOptions
 from ohliad.extract.outlets import outlet_from_url
 from ohliad.extract.paragraphs import body_paragraphs
 from ohliad.models import Article
+
+
+def _stoplists_built_once(
+    define: Callable[[Iterable[str]], frozenset[str]],
+) -> Callable[[Iterable[str]], frozenset[str]]:
+    """justext's ``define_stoplist``, remembering the sets it built for the last
+    few stoplist objects. trafilatura's justext fallback passes the same
+    154 484-word multilingual stoplist (a module-level tuple) on every page,
+    and justext lower-cases it into a new frozenset each time: 15 ms a page,
+    most of a short page's extraction. Entries hold their stoplist, so an id
+    is never reused while remembered."""
+    built: OrderedDict[int, tuple[Iterable[str], frozenset[str]]] = OrderedDict()
+
+    def define_stoplist(stoplist: Iterable[str]) -> frozenset[str]:
+        entry = built.get(id(stoplist))
+        if entry is None or entry[0] is not stoplist:
+            entry = (stoplist, define(stoplist))
+            built[id(stoplist)] = entry
+            while len(built) > 8:
+                built.popitem(last=False)
+        return entry[1]
+
+    return define_stoplist
+
+
+justext.core.define_stoplist = _stoplists_built_once(justext.core.define_stoplist)
 
 _DEFAULT_OPTIONS = ExtractOptions()
 # A sentence ends in any script: "word. Next", "word.” Next", "語。次". The bare
