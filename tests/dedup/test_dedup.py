@@ -40,3 +40,19 @@ def test_removed_originals_are_not_found() -> None:
     index.add(1, WIRE)
     index.remove(1)
     assert index.find_original(WIRE) is None
+
+
+def test_signatures_match_datasketch_minhash_of_the_shingles() -> None:
+    # The index draws its permutations once and reuses them; the signatures
+    # must be those of a MinHash made afresh for each text.
+    import re
+
+    from datasketch import MinHash
+
+    index = NearDuplicateIndex()
+    for text in (WIRE, WIRE.replace("Monday", "Tuesday")):
+        words = re.findall(r"\w+", text.casefold())
+        fresh = MinHash(num_perm=index.config.num_perm)
+        fresh.update_batch([" ".join(words[i : i + 5]).encode() for i in range(len(words) - 4)])
+        signature = index.signature(text)
+        assert signature is not None and (signature.hashvalues == fresh.hashvalues).all()

@@ -38,19 +38,32 @@ class NearDuplicateIndex:
             threshold=self.config.candidate_threshold, num_perm=self.config.num_perm
         )
         self._hashes: dict[int, MinHash] = {}
+        # Drawn once: MinHash draws its 128 random permutations anew for every
+        # text otherwise (0.5 ms, as long as hashing the text itself).
+        template = MinHash(num_perm=self.config.num_perm)
+        self._permutations, self._scheme = template.permutations, template.scheme
+        # The last signature: a fresh article is looked up, then added.
+        self._last: tuple[str, MinHash | None] | None = None
 
     def __len__(self) -> int:
         return len(self._hashes)
 
     def signature(self, text: str) -> MinHash | None:
+        if self._last is not None and self._last[0] == text:
+            return self._last[1]
         words = _WORD.findall(text.casefold())
-        if len(words) < self.config.min_words:
-            return None
-        n = self.config.shingle_words
-        minhash = MinHash(num_perm=self.config.num_perm)
-        minhash.update_batch(
-            [" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)]
-        )
+        minhash = None
+        if len(words) >= self.config.min_words:
+            n = self.config.shingle_words
+            minhash = MinHash(
+                num_perm=self.config.num_perm,
+                permutations=self._permutations,
+                scheme=self._scheme,
+            )
+            minhash.update_batch(
+                [" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)]
+            )
+        self._last = (text, minhash)
         return minhash
 
     def find_original(self, text: str) -> int | None:
