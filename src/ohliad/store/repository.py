@@ -91,6 +91,11 @@ class Transaction:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # Rows looked up in this transaction: a batch of articles names the
+        # same outlets and stories again and again, and each look-up by query
+        # flushed the session first.
+        self._outlet_ids: dict[str, int] = {}
+        self._stories: dict[str, StoryRow] = {}
 
     def find_existing(self, url: str | None, digest: str) -> int | None:
         """The id of a stored article with this canonical URL or content."""
@@ -102,12 +107,15 @@ class Transaction:
     def _outlet_id(self, name: str | None) -> int | None:
         if not name:
             return None
-        outlet_id = self.session.scalar(select(OutletRow.id).where(OutletRow.name == name))
+        outlet_id = self._outlet_ids.get(name)
+        if outlet_id is None:
+            outlet_id = self.session.scalar(select(OutletRow.id).where(OutletRow.name == name))
         if outlet_id is None:
             row = OutletRow(name=name)
             self.session.add(row)
             self.session.flush()
             outlet_id = row.id
+        self._outlet_ids[name] = outlet_id
         return outlet_id
 
     def add_article(self, article: Article, *, run_id: int | None = None) -> Article:
@@ -131,11 +139,14 @@ class Transaction:
         return article_from_row(row)
 
     def _story_row(self, key: str) -> StoryRow:
-        row = self.session.scalar(select(StoryRow).where(StoryRow.key == key))
+        row = self._stories.get(key)
+        if row is None:
+            row = self.session.scalar(select(StoryRow).where(StoryRow.key == key))
         if row is None:
             row = StoryRow(key=key)
             self.session.add(row)
             self.session.flush()
+        self._stories[key] = row
         return row
 
     def link(self, article_id: int, story_key: str) -> None:
@@ -165,6 +176,7 @@ class Transaction:
                 .values(story_id=target.id)
             )
             self.session.execute(delete(StoryRow).where(StoryRow.id == source.id))
+            self._stories.pop(key, None)
         self._changed(target)
 
     def story_key_of(self, article_id: int) -> str | None:
