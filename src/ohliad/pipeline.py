@@ -17,13 +17,13 @@ transaction, so a story is never half-updated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer
-from ohliad.compare import compare_story
+from ohliad.compare import compare_stories, compare_story
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, SourceRef, Story
@@ -34,6 +34,9 @@ from ohliad.summarize import SummaryOptions, summarize_story
 from ohliad.translate import TranslateSettings, Translator, UkrainianResult, ukrainian_for
 
 BATCH_SIZE = 32
+# Stories compared together: enough sentences for spaCy and MiniLM to batch
+# well, few enough that a stop request waits only a second or two.
+COMPARE_BATCH = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,18 +253,24 @@ class Pipeline:
         """The comparison tier of one story; returns the articles compared, or
         None when there is no such story (merged into another meanwhile) or
         comparisons are turned off."""
+        return self.refresh_comparison_batch([key]).get(key)
+
+    def refresh_comparison_batch(self, keys: Sequence[str]) -> dict[str, frozenset[int]]:
+        """The comparison tier of several stories, computed together (their new
+        sentences parsed and embedded in shared batches) and each saved in a
+        transaction of its own. Returns the articles compared, by story, for the
+        stories saved: not those merged into another meanwhile."""
         if not self.settings.compare:
-            return None
-        story = self.store.story(key)
-        if story is None:
-            return None
-        comparison = compare_story(story)
-        members = _members(story)
-        with self.store.transaction() as tx:
-            saved = tx.save_comparison(
-                key, comparison.to_dict() if comparison is not None else None, members=members
-            )
-        return members if saved else None
+            return {}
+        stories = [story for story in map(self.store.story, keys) if story is not None]
+        saved: dict[str, frozenset[int]] = {}
+        for story, comparison in zip(stories, compare_stories(stories), strict=True):
+            members = _members(story)
+            with self.store.transaction() as tx:
+                stored = comparison.to_dict() if comparison is not None else None
+                if tx.save_comparison(story.id, stored, members=members):
+                    saved[story.id] = members
+        return saved
 
     def refresh_summaries(self, *, progress: Progress | None = None) -> list[str]:
         """The summary tier of every dirty story; returns their keys."""
@@ -271,11 +280,18 @@ class Pipeline:
         self, *, limit: int | None = None, progress: Progress | None = None
     ) -> list[str]:
         """The comparison tier of stories whose comparison is pending (at most
-        ``limit``), the longest unchanged first; returns their keys."""
+        ``limit``), the longest unchanged first, ``COMPARE_BATCH`` at a time;
+        returns their keys."""
         if not self.settings.compare:
             return []
         keys = self.store.pending_comparison_keys(limit)
-        return _refresh_each(keys, self.refresh_comparison, progress)
+        done: list[str] = []
+        for start in range(0, len(keys), COMPARE_BATCH):
+            for key in self.refresh_comparison_batch(keys[start : start + COMPARE_BATCH]):
+                done.append(key)
+                if progress:
+                    progress(key)
+        return done
 
     def refresh(self, *, progress: Progress | None = None) -> list[str]:
         """Both tiers together, to the end: every dirty story in full, then the

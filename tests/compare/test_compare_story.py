@@ -332,9 +332,9 @@ def test_a_story_compared_again_reads_only_its_new_source(
     parsed: list[list[str]] = []
     real = compare_module.extract_claims
 
-    def counting(source: int, sentences: Any, published: Any) -> Any:
-        parsed.append(list(sentences))
-        return real(source, sentences, published)
+    def counting(articles: Any) -> Any:
+        parsed.extend(list(sentences) for sentences, _ in articles)
+        return real(articles)
 
     with monkeypatch.context() as patched:
         patched.setattr(compare_module, "extract_claims", counting)
@@ -343,3 +343,47 @@ def test_a_story_compared_again_reads_only_its_new_source(
     compare_module.clear_claim_cache()
     clear_vector_cache()
     assert warm.to_dict() == _compare(*reports).to_dict()
+
+
+def test_stories_compared_together_match_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare_stories parses all the stories' articles in one call and gives
+    each story the comparison compare_story gives it alone."""
+    from ohliad.compare import compare as compare_module
+    from ohliad.compare.align import clear_vector_cache
+
+    dam = Story(
+        "dam",
+        (
+            _article(21, "Ledger", "Dam fails", "A dam failed near Kherson on Monday: 40 homes."),
+            _article(22, "Courier", "Dam breach", "The Kherson dam breach flooded 55 homes."),
+        ),
+    )
+    drones = Story(
+        "drones",
+        (
+            _article(23, "Ledger", "Drones downed", "Kyiv said 12 drones were downed overnight."),
+            _article(24, "Herald", "Night attack", "Air defence downed 9 drones over Kyiv."),
+            _article(25, "Courier", "Drones", "Officials in Kyiv said no one was hurt."),
+        ),
+    )
+    single = Story("single", (dam.articles[0],))
+    calls: list[int] = []
+    real = compare_module.extract_claims
+
+    def counting(articles: Any) -> Any:
+        calls.append(len(articles))
+        return real(articles)
+
+    compare_module.clear_claim_cache()
+    clear_vector_cache()
+    with monkeypatch.context() as patched:
+        patched.setattr(compare_module, "extract_claims", counting)
+        together = compare_module.compare_stories([dam, single, drones])
+    assert calls == [5]
+    assert together[1] is None
+    compare_module.clear_claim_cache()
+    clear_vector_cache()
+    alone = [compare_story(story) for story in (dam, single, drones)]
+    assert [c.to_dict() if c else None for c in together] == [
+        c.to_dict() if c else None for c in alone
+    ]

@@ -4,17 +4,26 @@ SIGKILL, and SIGTERM stops the watcher and its children cleanly."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ohliad.models import Article
 from ohliad.pipeline import Pipeline, PipelineSettings
 from ohliad.store import Store
-from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
+from ohliad.watch.comparer import (
+    ComparisonFailure,
+    ComparisonProcess,
+    ComparisonReport,
+    compare_batch,
+)
 from tests.watch.feedserver import FeedServer, story_text
 from tests.watch.killharness import READY_LINE, NewsDesk, start_watcher
 
@@ -142,3 +151,33 @@ def test_sigterm_stops_the_watcher_and_its_children(
     assert _wait(lambda: not any(_alive(pid) for pid in children), 10), [
         Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children if _alive(pid)
     ]
+
+
+def test_a_failing_story_does_not_stop_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch with a story whose comparison raises is compared again one story
+    at a time: the others are saved, the failure is reported and set aside."""
+    import ohliad.pipeline as pipeline_module
+
+    store = _stored_with_pending_comparisons(tmp_path)
+    keys = store.pending_comparison_keys()
+    bad = keys[0]
+    real = pipeline_module.compare_stories
+
+    def failing(stories: Any) -> Any:
+        if any(story.id == bad for story in stories):
+            raise ValueError("unreadable story")
+        return real(stories)
+
+    monkeypatch.setattr(pipeline_module, "compare_stories", failing)
+    failed: set[str] = set()
+    ours, theirs = multiprocessing.Pipe()
+    saved = compare_batch(Pipeline(store, PipelineSettings()), keys, failed, theirs)
+    assert set(saved) == set(keys) - {bad}
+    assert failed == {bad}
+    message = ours.recv()
+    assert message == ComparisonFailure(bad, "ValueError: unreadable story")
+    assert not ours.poll()
+    assert store.pending_comparison_keys() == [bad]
+    store.close()

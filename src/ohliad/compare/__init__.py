@@ -23,13 +23,13 @@ from ohliad.compare.records import (
 )
 
 if TYPE_CHECKING:
-    from ohliad.compare.compare import CompareOptions, compare_story
+    from ohliad.compare.compare import CompareOptions, compare_stories, compare_story
 
 
 def __getattr__(name: str) -> Any:
     # compare_story loads spaCy and the embedder; import it only when asked, so
     # rendering stored comparisons (digests, the web app) starts light.
-    if name in ("CompareOptions", "compare_story"):
+    if name in ("CompareOptions", "compare_stories", "compare_story"):
         from ohliad.compare import compare
 
         return getattr(compare, name)
@@ -47,6 +47,7 @@ __all__ = [
     "SourceRef",
     "TermUse",
     "UniqueDetail",
+    "compare_stories",
     "compare_story",
     "comparison_markdown",
 ]

@@ -29,7 +29,10 @@ _VECTOR_CACHE_SIZE = 20_000
 _VECTOR_LOCK = threading.Lock()  # the web app may compare stories in several threads
 
 
-def _embed(embedder: Embedder, texts: Sequence[str]) -> Matrix:
+def embed_sentences(embedder: Embedder, texts: Sequence[str]) -> Matrix:
+    """The texts' vectors, those not embedded lately in one call."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
     with _VECTOR_LOCK:
         missing = list(dict.fromkeys(t for t in texts if (embedder.name, t) not in _VECTOR_CACHE))
     vectors = embedder.embed(missing)  # embedders return an empty matrix for no texts
@@ -87,7 +90,7 @@ def alignment_scores(claims: Sequence[Claim], embedder: Embedder) -> Matrix:
     n = len(claims)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    vectors = _embed(embedder, [c.masked for c in claims])
+    vectors = embed_sentences(embedder, [c.masked for c in claims])
     bonus = NAME_WEIGHT * _jaccards([c.entities | c.values for c in claims])
     bonus += WORD_WEIGHT * _jaccards([c.lemmas for c in claims])
     combined = (vectors @ vectors.T).astype(np.float32) + bonus.astype(np.float32)

@@ -364,7 +364,7 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
     return masked
 
 
-def _claim(source: int, position: int, doc: Doc, published: date | None, last: str | None) -> Claim:
+def _claim(position: int, doc: Doc, published: date | None, last: str | None) -> Claim:
     slots: list[Slot] = []
     for ent in doc.ents:
         own = range(ent.start, ent.end)
@@ -385,7 +385,7 @@ def _claim(source: int, position: int, doc: Doc, published: date | None, last: s
         if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not t.is_stop
     }
     return Claim(
-        source=source,
+        source=0,
         position=position,
         text=doc.text,
         masked=_mask(doc.text, placed),
@@ -399,12 +399,27 @@ def _claim(source: int, position: int, doc: Doc, published: date | None, last: s
     )
 
 
-def extract_claims(source: int, sentences: Sequence[str], published: date | None) -> list[Claim]:
-    """Claims of one article's sentences, in order."""
+def extract_claims(articles: Sequence[tuple[Sequence[str], date | None]]) -> list[list[Claim]]:
+    """Claims of several articles' sentences, given with each article's
+    publication date: one list per article, in order, each as source 0.
+
+    All the sentences go through spaCy in shared batches: a few sentences at a
+    time it parses at half the speed (an article has two or three)."""
+    sentences = ((text, number) for number, (read, _) in enumerate(articles) for text in read)
+    docs: list[list[Doc]] = [[] for _ in articles]
+    for doc, number in english().pipe(sentences, as_tuples=True, batch_size=64):
+        docs[number].append(doc)
+    return [
+        _article_claims(parsed, published)
+        for parsed, (_, published) in zip(docs, articles, strict=True)
+    ]
+
+
+def _article_claims(docs: Sequence[Doc], published: date | None) -> list[Claim]:
     claims: list[Claim] = []
     last_person: str | None = None
-    for position, doc in enumerate(english().pipe(sentences, batch_size=64)):
-        claims.append(_claim(source, position, doc, published, last_person))
+    for position, doc in enumerate(docs):
+        claims.append(_claim(position, doc, published, last_person))
         people = [e for e in doc.ents if e.label_ == "PERSON"]
         if people:
             last_person = people[-1].text.split()[-1]

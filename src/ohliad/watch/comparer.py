@@ -27,7 +27,7 @@ from ohliad.store import Store
 from ohliad.watch.child import ChildProcess, follow_parent, single_threaded_math
 
 if TYPE_CHECKING:
-    from ohliad.pipeline import PipelineSettings
+    from ohliad.pipeline import Pipeline, PipelineSettings
 
 # The process looks for pending stories this often when it has none.
 _IDLE_SECONDS = 1.0
@@ -56,8 +56,9 @@ class ComparisonFailure:
 
 
 def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> None:
-    """The comparison process: compare pending stories one at a time, reporting
-    each on ``conn``, until told to stop (or, told to drain, until none is pending)."""
+    """The comparison process: compare pending stories ``COMPARE_BATCH`` at a
+    time, the longest unchanged first, reporting each on ``conn``, until told
+    to stop (or, told to drain, until none is pending)."""
     drain, stop, wake = threading.Event(), threading.Event(), threading.Event()
 
     def handle(command: str) -> None:
@@ -66,7 +67,8 @@ def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> No
 
     follow_parent(conn, handle)  # first, so that an orphan does not even start working
     os.nice(_NICENESS)
-    from ohliad.pipeline import Pipeline  # the models load here, not in the watcher's import
+    # The models load here, not in the watcher's import.
+    from ohliad.pipeline import COMPARE_BATCH, Pipeline
 
     store = Store.open(database_url)
     pipeline = Pipeline(store, settings)
@@ -74,26 +76,43 @@ def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> No
     failed: set[str] = set()  # not again in this process; they stay pending for the next
     try:
         while not stop.is_set():
-            keys = [
-                k for k in store.pending_comparison_keys(limit=len(failed) + 1) if k not in failed
-            ]
+            pending = store.pending_comparison_keys(limit=len(failed) + COMPARE_BATCH)
+            keys = [k for k in pending if k not in failed][:COMPARE_BATCH]
             if not keys:
                 if drain.is_set():
                     break
                 wake.wait(_IDLE_SECONDS)
                 wake.clear()
                 continue
-            key = keys[0]
-            try:
-                members = pipeline.refresh_comparison(key)
-            except Exception as exc:  # one story's failure must not stop the others
-                failed.add(key)
-                conn.send(ComparisonFailure(key, f"{type(exc).__name__}: {exc}"))
-                continue
-            if members is not None:
-                conn.send(ComparisonReport(key, members, time.time()))
+            saved = compare_batch(pipeline, keys, failed, conn)
+            finished_at = time.time()
+            for key, members in saved.items():
+                conn.send(ComparisonReport(key, members, finished_at))
     finally:
         store.close()
+
+
+def compare_batch(
+    pipeline: Pipeline, keys: list[str], failed: set[str], conn: Connection
+) -> dict[str, frozenset[int]]:
+    """Compare the stories together; should that fail, one at a time, so that
+    one story's failure does not stop the others: those that fail by themselves
+    are reported on ``conn`` and added to ``failed``."""
+    try:
+        return pipeline.refresh_comparison_batch(keys)
+    except Exception:
+        pass
+    saved: dict[str, frozenset[int]] = {}
+    for key in keys:
+        try:
+            members = pipeline.refresh_comparison(key)
+        except Exception as exc:
+            failed.add(key)
+            conn.send(ComparisonFailure(key, f"{type(exc).__name__}: {exc}"))
+            continue
+        if members is not None:
+            saved[key] = members
+    return saved
 
 
 class ComparisonProcess:
