@@ -4,7 +4,9 @@ record the entries and the feeds' validators only once the articles are
 committed, then recompute the stories that changed: at once their summary tier
 (each changed story once per round, however many articles it gained), and their
 comparisons in the comparison process (``comparer.py``). The three processes
-share the GIL-bound work between the machine's cores.
+share the GIL-bound work between the machine's cores. A round of storing runs
+on a thread of its own while the loop goes on polling, so the next round's
+articles are fetched while this one's are stored.
 
 Crash safety comes from that order. Articles and their story links are
 committed by the pipeline in atomic batches; an entry (and the ETag that would
@@ -20,10 +22,10 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.models import Article
@@ -113,7 +115,13 @@ class Watcher:
         self.polls: PollProcess | None = None
         self._states: dict[int, FeedState] = {}
         self._pending: list[PollResult] = []
+        # The round storing articles on a thread of its own, while this thread
+        # goes on polling; the feeds it stores, not polled again until it is done.
+        self._rounds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ohliad-store")
+        self._round: Future[list[FeedState]] | None = None
+        self._in_round: set[int] = set()
         self._unsaved: dict[int, FeedState] = {}
+        self._counting = threading.Lock()
         self._pending_since = 0.0
         self._run_id: int | None = None
 
@@ -162,8 +170,11 @@ class Watcher:
                 if not in_flight and (self.stopping.is_set() or todo == set()):
                     break
                 self._collect(in_flight, hosts)
+                self._end_round(wait=False)
+                if self._round is not None:
+                    continue
                 if self._pending and self._flush_due(idle=not in_flight):
-                    self._flush()
+                    self._start_round()
                 elif not in_flight:
                     self._save_unsaved()
             self._flush()
@@ -173,6 +184,7 @@ class Watcher:
                 self.comparer.finish(drain=once, stopping=self.stopping)
         finally:
             self.stopping.set()
+            self._rounds.shutdown(wait=True)  # if something failed: let the round end
             if self.comparer is not None:  # if something failed: stop it too
                 self.comparer.finish(drain=False, stopping=self.stopping)
             polls.close()
@@ -194,6 +206,7 @@ class Watcher:
     ) -> None:
         busy = {state.id for state in in_flight.values()}
         busy.update(r.feed.id for r in self._pending)
+        busy.update(self._in_round)
         now = utcnow()
         candidates = todo if todo is not None else self._states.keys()
         due = [
@@ -214,12 +227,19 @@ class Watcher:
                 todo.discard(state.id)
 
     def _collect(self, in_flight: dict[Future[PollResult], FeedState], hosts: Counter[str]) -> None:
-        if not in_flight:
+        """Take the polls that finish within a tick (returning early, too, when
+        the round in progress ends)."""
+        awaited: list[Future[Any]] = [*in_flight]
+        if self._round is not None:
+            awaited.append(self._round)
+        if not awaited:
             self.stopping.wait(_TICK_SECONDS)
             return
-        done, _running = wait(in_flight, timeout=_TICK_SECONDS, return_when=FIRST_COMPLETED)
+        done, _running = wait(awaited, timeout=_TICK_SECONDS, return_when=FIRST_COMPLETED)
         for future in done:
-            state = in_flight.pop(future)
+            state = in_flight.pop(future, None)
+            if state is None:  # the round
+                continue
             hosts[host_of(state.url)] -= 1
             self.summary.polls += 1
             try:
@@ -259,8 +279,8 @@ class Watcher:
             result.feed, result.polled_at, etag=result.etag, last_modified=result.last_modified
         )
 
-    def _save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
-        self.store.save(state, entries)
+    def _save(self, state: FeedState) -> None:
+        self.store.save(state)
         self._states[state.id] = state
         self._unsaved.pop(state.id, None)
 
@@ -278,7 +298,8 @@ class Watcher:
             self._unsaved.clear()
 
     def _note_failure(self, state: FeedState, reason: str) -> None:
-        self.summary.failures += 1
+        with self._counting:  # the loop and the round's thread both fail feeds
+            self.summary.failures += 1
         self.summary.errors.append(f"{state.url}: {reason}")
         self.log(f"{state.url}: {reason}")
 
@@ -287,26 +308,52 @@ class Watcher:
         self._save(after_failure(state, utcnow(), PollFailure(reason), self.policy))
 
     def _flush(self) -> None:
+        """Store everything polled so far, and wait until it is stored."""
+        self._end_round(wait=True)
         self._save_unsaved()
         if self._pending:
-            self._store_round()
+            self._start_round()
+            self._end_round(wait=True)
 
-    def _store_round(self) -> None:
-        """Ingest the pending polls' articles, record their entries, save the
-        summaries of the stories that changed, and report the round."""
+    def _start_round(self) -> None:
         pending, self._pending = self._pending, []
+        for result in pending:
+            # The round saves a newer state of these feeds.
+            self._unsaved.pop(result.feed.id, None)
+        self._in_round = {result.feed.id for result in pending}
+        self._round = self._rounds.submit(self._store_round, pending)
+
+    def _end_round(self, *, wait: bool) -> None:
+        """Take the finished round's feed states (with ``wait``, once it has
+        finished); an error that stopped it is raised here."""
+        if self._round is None or not (wait or self._round.done()):
+            return
+        round_, self._round = self._round, None
+        self._in_round = set()
+        for state in round_.result():
+            self._states[state.id] = state
+
+    def _store_round(self, pending: list[PollResult]) -> list[FeedState]:
+        """On the round's thread: ingest the polls' articles, record their
+        entries, save the summaries of the stories that changed, and report the
+        round. Returns the feeds' new states."""
         articles = [e.article for r in pending for e in r.entries if e.article is not None]
         try:
             report = self.pipeline.ingest(articles, run_id=self._run_id)
         except Exception as exc:
             # Nothing of this round is recorded; the feeds are polled in full again.
+            states = []
             for result in pending:
-                self._record_failure(result.feed, f"cannot store articles: {exc}")
-            return
+                reason = f"cannot store articles: {exc}"
+                self._note_failure(result.feed, reason)
+                states.append(
+                    after_failure(result.feed, utcnow(), PollFailure(reason), self.policy)
+                )
+                self.store.save(states[-1])
+            return states
         stored_ids = self.store.stored_article_ids(articles)
         ids = iter(stored_ids)
-        for result in pending:
-            self._record_entries(result, ids)
+        states = [self._record_entries(result, ids) for result in pending]
         self.summary.added += report.added
         refreshed = self._refresh()
         if report.added or refreshed:
@@ -325,8 +372,9 @@ class Watcher:
                     time.time(),
                 )
             )
+        return states
 
-    def _record_entries(self, result: PollResult, ids: Iterator[int | None]) -> None:
+    def _record_entries(self, result: PollResult, ids: Iterator[int | None]) -> FeedState:
         records: list[EntryRecord] = []
         complete = True
         for entry in result.entries:
@@ -340,7 +388,9 @@ class Watcher:
             records.append(EntryRecord(entry.entry_key, article_id))
         if not complete:
             result = replace(result, etag=None, last_modified=None)
-        self._save(self._succeeded(result), records)
+        state = self._succeeded(result)
+        self.store.save(state, records)
+        return state
 
     def _refresh(self) -> tuple[str, ...]:
         refreshed = tuple(self.pipeline.refresh_summaries())
