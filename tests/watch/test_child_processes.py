@@ -52,6 +52,13 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _policy(pid: int | None) -> int | None:
+    try:
+        return os.sched_getscheduler(pid) if pid is not None else None
+    except OSError:  # between a death and a restart
+        return None
+
+
 def _wait(condition: Callable[[], object], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -94,6 +101,8 @@ def test_process_compares_pending_stories_and_restarts_after_a_crash(tmp_path: P
     os.kill(first, signal.SIGKILL)
     assert _wait(lambda: comparer.pid not in (None, first), 60)
     assert any("starting it again" in m for m in messages)
+    # It runs on the CPU time that polling and storing leave idle.
+    assert _wait(lambda: _policy(comparer.pid) == os.SCHED_IDLE, 60)
     comparer.finish(drain=True, stopping=threading.Event())
     assert store.comparison_backlog() == 0
     assert not failures

@@ -117,7 +117,7 @@ class Watcher:
         self._pending: list[PollResult] = []
         # The round storing articles on a thread of its own, while this thread
         # goes on polling; the feeds it stores, not polled again until it is done.
-        self._rounds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ohliad-store")
+        self._rounds: ThreadPoolExecutor | None = None
         self._round: Future[list[FeedState]] | None = None
         self._in_round: set[int] = set()
         self._unsaved: dict[int, FeedState] = {}
@@ -158,6 +158,7 @@ class Watcher:
         todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
         in_flight: dict[Future[PollResult], FeedState] = {}
         hosts: Counter[str] = Counter()
+        self._rounds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ohliad-store")
         try:
             polls.start()
             if self.comparer is not None:
@@ -321,6 +322,7 @@ class Watcher:
             # The round saves a newer state of these feeds.
             self._unsaved.pop(result.feed.id, None)
         self._in_round = {result.feed.id for result in pending}
+        assert self._rounds is not None, "rounds run inside run()"
         self._round = self._rounds.submit(self._store_round, pending)
 
     def _end_round(self, *, wait: bool) -> None:
