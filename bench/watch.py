@@ -584,8 +584,8 @@ def measure_load(
         "",
         "A story counts as updated when its summary tier is saved: membership, headline, "
         "extractive summary, Ukrainian (none here: no engine) and sources. Its comparison is "
-        "saved later by the watcher's comparison process (another core, niced); until "
-        "then the story shows its last comparison marked pending.",
+        "saved later by the watcher's comparison process (on CPU time the others leave "
+        "idle); until then the story shows its last comparison marked pending.",
         "",
         _row(
             "path",
