@@ -65,3 +65,27 @@ def test_stored_article_ids_by_url_or_content(store: Store) -> None:
     same_text = Article(title="Two", text="Second   text.", url="https://mirror.example/2")
     absent = Article(title="Three", text="Third.", url="https://a.example/3")
     assert feeds.stored_article_ids([same_url, same_text, absent]) == [one.id, two.id, None]
+
+
+def test_a_rounds_polls_are_saved_in_one_go(store: Store) -> None:
+    """Several feeds' states and entries at once: the same entry key in two
+    feeds is two entries, and an entry recorded before is updated."""
+    feeds = FeedStore(store)
+    first, second = feeds.sync(
+        [("https://a.example/rss", None, None, 600), ("https://b.example/rss", None, None, 600)]
+    )
+    with store.transaction() as tx:
+        one = tx.add_article(Article(title="One", text="First body.", url="https://a.example/1"))
+        two = tx.add_article(Article(title="Two", text="Second body.", url="https://b.example/2"))
+    feeds.save(first, [EntryRecord("guid-1", None, "no text yet")])
+    feeds.save_polls(
+        [
+            (replace(first, etag='"a2"'), [EntryRecord("guid-1", one.id)]),
+            (replace(second, etag='"b2"'), [EntryRecord("guid-1", two.id)]),
+        ]
+    )
+    assert [f.etag for f in feeds.feeds()] == ['"a2"', '"b2"']
+    assert feeds.known_entry_keys(first.id, ["guid-1"]) == {"guid-1"}
+    assert feeds.known_entry_keys(second.id, ["guid-1"]) == {"guid-1"}
+    stats = feeds.stats()
+    assert [s.articles_24h for s in stats] == [1, 1]

@@ -195,24 +195,36 @@ class FeedStore:
 
     def save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
         """Write a feed's state and record its finished entries, atomically."""
+        self.save_polls([(state, entries)])
+
+    def save_polls(self, polls: Sequence[tuple[FeedState, Sequence[EntryRecord]]]) -> None:
+        """Write several feeds' states and record their finished entries, in one
+        transaction: a watcher's round stores the polls of dozens of feeds."""
         with self.store.transaction() as tx:
-            self._write_states(tx.session, [state])
-            by_key = {stored_entry_key(e.entry_key): e for e in entries}
+            self._write_states(tx.session, [state for state, _ in polls])
+            wanted = {
+                (state.id, stored_entry_key(e.entry_key)): e
+                for state, entries in polls
+                for e in entries
+            }
+            if not wanted:
+                return
             existing = {
-                r.entry_key: r
+                (r.feed_id, r.entry_key): r
                 for r in tx.session.scalars(
                     select(FeedEntryRow).where(
-                        FeedEntryRow.feed_id == state.id,
-                        FeedEntryRow.entry_key.in_(list(by_key)),
+                        FeedEntryRow.feed_id.in_({feed for feed, _ in wanted}),
+                        FeedEntryRow.entry_key.in_({key for _, key in wanted}),
                     )
                 )
             }
-            for key, entry in by_key.items():
-                entry_row = existing.get(key) or FeedEntryRow(feed_id=state.id, entry_key=key)
+            seen_at = utcnow()
+            for (feed, key), entry in wanted.items():
+                entry_row = existing.get((feed, key)) or FeedEntryRow(feed_id=feed, entry_key=key)
                 entry_row.article_id = entry.article_id
                 entry_row.status = ENTRY_DONE if entry.error is None else ENTRY_FAILED
                 entry_row.error = entry.error
-                entry_row.seen_at = utcnow()
+                entry_row.seen_at = seen_at
                 tx.session.add(entry_row)
 
     # Status ---------------------------------------------------------------

@@ -344,18 +344,18 @@ class Watcher:
             report = self.pipeline.ingest(articles, run_id=self._run_id)
         except Exception as exc:
             # Nothing of this round is recorded; the feeds are polled in full again.
-            states = []
+            reason = f"cannot store articles: {exc}"
             for result in pending:
-                reason = f"cannot store articles: {exc}"
                 self._note_failure(result.feed, reason)
-                states.append(
-                    after_failure(result.feed, utcnow(), PollFailure(reason), self.policy)
-                )
-                self.store.save(states[-1])
+            failure, now = PollFailure(reason), utcnow()
+            states = [after_failure(r.feed, now, failure, self.policy) for r in pending]
+            self.store.save_states(states)
             return states
         stored_ids = self.store.stored_article_ids(articles)
         ids = iter(stored_ids)
-        states = [self._record_entries(result, ids) for result in pending]
+        polls = [self._entries(result, ids) for result in pending]
+        self.store.save_polls(polls)
+        states = [state for state, _ in polls]
         self.summary.added += report.added
         refreshed = self._refresh()
         if report.added or refreshed:
@@ -376,7 +376,10 @@ class Watcher:
             )
         return states
 
-    def _record_entries(self, result: PollResult, ids: Iterator[int | None]) -> FeedState:
+    def _entries(
+        self, result: PollResult, ids: Iterator[int | None]
+    ) -> tuple[FeedState, list[EntryRecord]]:
+        """The feed's new state and the entries to record, once its articles are stored."""
         records: list[EntryRecord] = []
         complete = True
         for entry in result.entries:
@@ -390,9 +393,7 @@ class Watcher:
             records.append(EntryRecord(entry.entry_key, article_id))
         if not complete:
             result = replace(result, etag=None, last_modified=None)
-        state = self._succeeded(result)
-        self.store.save(state, records)
-        return state
+        return self._succeeded(result), records
 
     def _refresh(self) -> tuple[str, ...]:
         refreshed = tuple(self.pipeline.refresh_summaries())
