@@ -162,14 +162,15 @@ class Pipeline:
                     report.already_stored += 1
                     continue
                 seen_hashes.add(digest)
-                original = dedup.find_original(article.text)
+                signature = dedup.signature(article.text)
+                original = dedup.original_of(signature)
                 stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
                 if original is not None:
                     copies.append(stored)
                     report.copies += 1
                 else:
                     if stored.id is not None:
-                        dedup.add(stored.id, stored.text)
+                        dedup.insert(stored.id, signature)
                     fresh.append(stored)
                 report.added += 1
             assigned: dict[int, str] = {}

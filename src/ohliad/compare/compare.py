@@ -284,7 +284,12 @@ def compare_story(story: Story, options: CompareOptions | None = None) -> Compar
     if len(story.articles) < 2:
         return None
     options = options or CompareOptions()
-    sources, notes = _select_sources(story, options)
+    return _compare_sources(*_select_sources(story, options), options)
+
+
+def _compare_sources(
+    sources: Sequence[_Source], notes: list[str], options: CompareOptions
+) -> Comparison:
     refs = tuple(s.ref for s in sources)
     if len(sources) < 2:
         notes.append("Fewer than two English sources: nothing to compare.")
@@ -341,11 +346,11 @@ def compare_stories(
     a backlog catches up faster than story by story (spaCy and MiniLM do more
     per second on many sentences at a time than on an article's few)."""
     options = options or CompareOptions()
+    selected = [
+        _select_sources(story, options) if len(story.articles) >= 2 else None for story in stories
+    ]
     wanted: list[tuple[str, date | None, int]] = []
-    for story in stories:
-        if len(story.articles) < 2:
-            continue
-        sources, _ = _select_sources(story, options)
+    for sources, _ in filter(None, selected):
         if len(sources) >= 2:
             per_article = _per_article(len(sources), options)
             wanted += [(s.article.text, _published(s), per_article) for s in sources]
@@ -354,4 +359,4 @@ def compare_stories(
         c.masked for r, (_, _, limit) in zip(read, wanted, strict=True) for c in r.claims[:limit]
     ]
     embed_sentences(get_embedder(options.embedder), masked)
-    return [compare_story(story, options) for story in stories]
+    return [_compare_sources(*chosen, options) if chosen else None for chosen in selected]

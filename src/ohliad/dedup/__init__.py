@@ -42,15 +42,12 @@ class NearDuplicateIndex:
         # text otherwise (0.5 ms, as long as hashing the text itself).
         template = MinHash(num_perm=self.config.num_perm)
         self._permutations, self._scheme = template.permutations, template.scheme
-        # The last signature: a fresh article is looked up, then added.
-        self._last: tuple[str, MinHash | None] | None = None
 
     def __len__(self) -> int:
         return len(self._hashes)
 
     def signature(self, text: str) -> MinHash | None:
-        if self._last is not None and self._last[0] == text:
-            return self._last[1]
+        """The text's MinHash of word shingles; None for a text too short to tell."""
         words = _WORD.findall(text.casefold())
         minhash = None
         if len(words) >= self.config.min_words:
@@ -63,12 +60,15 @@ class NearDuplicateIndex:
             minhash.update_batch(
                 [" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)]
             )
-        self._last = (text, minhash)
         return minhash
 
     def find_original(self, text: str) -> int | None:
         """The id of the indexed article that ``text`` copies, if any."""
-        minhash = self.signature(text)
+        return self.original_of(self.signature(text))
+
+    def original_of(self, minhash: MinHash | None) -> int | None:
+        """``find_original`` for a text whose signature is at hand (a fresh
+        article is looked up, then added: its shingles are hashed once)."""
         if minhash is None:
             return None
         best_id, best_score = None, self.config.copy_threshold
@@ -79,7 +79,10 @@ class NearDuplicateIndex:
         return best_id
 
     def add(self, article_id: int, text: str) -> None:
-        minhash = self.signature(text)
+        self.insert(article_id, self.signature(text))
+
+    def insert(self, article_id: int, minhash: MinHash | None) -> None:
+        """``add`` for a text whose signature is at hand."""
         if minhash is None or article_id in self._hashes:
             return
         self._lsh.insert(article_id, minhash)
