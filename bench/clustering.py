@@ -72,7 +72,7 @@ CALIBRATED = ROOT / "src" / "ohliad" / "cluster" / "calibrated.py"
 VECTOR_CACHE = Path(tempfile.gettempdir()) / "ohliad-bench-clustering"
 # The calibrated embedders: MiniLM, its static distillation, and the two together
 # (static vectors for title and lead, MiniLM for the title alone).
-EMBEDDERS = ("minilm", "minilm-static+minilm", "minilm-static")
+EMBEDDERS = ("minilm", "minilm-static+minilm", "minilm-static+minilm-q8", "minilm-static")
 GOALS = {"pairwise F1": 0.80, "B-cubed F1": 0.90, "articles/s": 200.0, "1M/10k time": 2.0}
 CALIBRATION_SHARE = 0.6
 JITTER_HOURS = 12.0

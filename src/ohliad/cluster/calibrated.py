@@ -9,7 +9,7 @@ times jittered by up to +/-12 h (90% of the objective) and packed 30x closer
 A key ``text+title`` names the title-and-lead engine and the titles' engine.
 """
 
-DEFAULT_EMBEDDER = "minilm-static+minilm"
+DEFAULT_EMBEDDER = "minilm-static+minilm-q8"
 
 CALIBRATIONS: dict[str, dict[str, float]] = {
     "minilm": {
@@ -41,5 +41,15 @@ CALIBRATIONS: dict[str, dict[str, float]] = {
         "weight_time": 1.0,
         "join_threshold": 0.7,
         "merge_threshold": 0.8,
+    },
+    "minilm-static+minilm-q8": {
+        "lead_chars": 600,
+        "title_weight": 1.0,
+        "weight_embedding": 1.0,
+        "weight_terms": 0.25,
+        "weight_entities": 0.0,
+        "weight_time": 1.0,
+        "join_threshold": 0.65,
+        "merge_threshold": 0.7,
     },
 }
