@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from ohliad.compare import Comparison, Conflict, compare_story
+from ohliad.compare import CompareOptions, Comparison, Conflict, compare_story
 from ohliad.compare.align import clear_vector_cache
 from ohliad.compare.compare import clear_claim_cache
 from ohliad.models import Article, Story
@@ -221,7 +221,7 @@ def naive_peer(story: Story) -> dict[str, Any]:
     ]
     if not sentences:
         return {"conflicts": [], "unique": []}
-    vectors = get_embedder("minilm").embed([s for _, s in sentences])
+    vectors = get_embedder(CompareOptions().embedder).embed([s for _, s in sentences])
     sims = vectors @ vectors.T
     conflicts, unique = [], []
     for i, (source_i, text_i) in enumerate(sentences):
@@ -416,12 +416,13 @@ def main() -> int:
         return 1
     # Load the models first so that story times do not include loading.
     english()
-    get_embedder("minilm").embed(["warm up"])
+    get_embedder(CompareOptions().embedder).embed(["warm up"])
     report = [
         "# Source comparison benchmark (issue 7)",
         "",
         f"Run {datetime.now().isoformat(timespec='minutes')} on {_cpu_note()}.",
         "Annotated set: bench/data/comparison (see its README for the annotation rules).",
+        f"Sentence embedder: {CompareOptions().embedder} (ohliad and the naive peer alike).",
         "",
     ]
     parts = {}

@@ -39,7 +39,7 @@ from ohliad.nlp.sentences import split_paragraphs, split_sentences
 
 @dataclass(frozen=True, slots=True)
 class CompareOptions:
-    embedder: str = "minilm"
+    embedder: str = "minilm-q8"
     # Bounds that keep a 20-source story or a very long article in bounded time.
     max_sources: int = 20
     max_sentences_per_article: int = 30
