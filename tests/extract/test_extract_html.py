@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ohliad.extract import NoArticleTextError, extract_html
+from ohliad.extract.options import ExtractOptions
 from tests.extract.pages import PARAGRAPHS, news_page
 
 
@@ -146,3 +147,53 @@ def test_justext_stoplists_are_built_once_per_stoplist() -> None:
     # The one justext's classifier calls is the remembering one.
     stoplist = ("A", "The")
     assert justext.core.define_stoplist(stoplist) is justext.core.define_stoplist(stoplist)
+
+
+def _count_passes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record each trafilatura pass (its ``fast`` flag); the passes still run."""
+    import trafilatura
+
+    passes: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append(bool(kwargs.get("fast")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counted)
+    return passes
+
+
+SHORT_BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+
+
+def test_a_short_body_gets_the_thorough_pass_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes = _count_passes(monkeypatch)
+    article = extract_html(news_page(SHORT_BODY))
+    assert article.text.split("\n\n") == PARAGRAPHS[:2]
+    assert passes == [True, False]
+
+
+def test_a_quick_pass_that_finds_the_known_lead_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes = _count_passes(monkeypatch)
+    # A feed's teaser: the first sentence, cut short with an ellipsis.
+    teaser = PARAGRAPHS[0][:90] + "…"
+    article = extract_html(news_page(SHORT_BODY), options=ExtractOptions(lead=teaser))
+    assert article.text.split("\n\n") == PARAGRAPHS[:2]
+    assert passes == [True]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Residents of the northern districts have waited years for a decision on trams.",
+        "The city council",  # too few words to prove anything
+    ],
+)
+def test_a_lead_the_quick_pass_does_not_show_leaves_the_thorough_pass(
+    monkeypatch: pytest.MonkeyPatch, lead: str
+) -> None:
+    passes = _count_passes(monkeypatch)
+    article = extract_html(news_page(SHORT_BODY), options=ExtractOptions(lead=lead))
+    assert article.text.split("\n\n") == PARAGRAPHS[:2]
+    assert passes == [True, False]

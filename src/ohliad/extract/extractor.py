@@ -60,6 +60,9 @@ _SENTENCE_PUNCTUATION = re.compile(r"[.!?…。！？]")
 _SENTENCE_END = re.compile(r"\w[.!?…]+[\"'”’»)]*(\s|$)|[。！？]")
 # Text this long is an article body, not a fragment a more thorough pass would extend.
 _CONFIDENT_CHARS = 600
+# Words of a known lead looked for in a body, and the fewest that prove anything.
+_LEAD_WORDS = 12
+_MIN_LEAD_WORDS = 6
 # Lines without sentences are content when there are enough of them (the related-link
 # rule has removed lists of headlines by then).
 _MIN_LISTING_LINES = 6
@@ -205,9 +208,19 @@ def _best_paragraphs(
         score = (_prose_chars(found), sum(map(len, found)))
         if score > best:
             paragraphs, best = found, score
-        if best[0] >= extraction.enough_prose:
+        if best[0] >= extraction.enough_prose or _holds_lead(paragraphs, options.lead):
             break
     return paragraphs, best[0]
+
+
+def _holds_lead(paragraphs: list[str], lead: str | None) -> bool:
+    """Whether the body holds the opening words of the known lead (a feed's
+    teaser may be cut short, so only its first words are looked for)."""
+    if not lead:
+        return False
+    opening = " ".join(normal_words(lead).split()[:_LEAD_WORDS])
+    body = normal_words(" ".join(paragraphs))
+    return len(opening.split()) >= _MIN_LEAD_WORDS and f" {opening} " in f" {body} "
 
 
 def extract_html(

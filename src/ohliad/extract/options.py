@@ -26,3 +26,7 @@ class ExtractOptions:
     extensive_date_search: bool = True
     # Fewer characters of prose (paragraphs holding a sentence) means no article here.
     min_article_chars: int = 150
+    # Text the article is known to open with, such as the teaser its feed
+    # carried. A quick pass whose body holds it has found the article, so the
+    # thorough pass is not run even when the body is short.
+    lead: str | None = None
