@@ -1,7 +1,8 @@
 """Load benchmark of the feed watcher (``ohliad watch``).
 
 A separate process serves FEEDS feeds on loopback in which ARTICLES articles
-(several outlets per story, one outlet in six publishing teasers only) appear at
+(several outlets per story, one outlet in six publishing teasers only; AllSides
+excerpts are short enough to count as teasers too) appear at
 RATE articles per second. Their text is real: the AllSides multi-outlet stories
 in ../shared/data/stories/allsides (``--text synthetic`` uses the generated
 stories of the tests instead; their stories are too alike to be told apart, so
@@ -53,6 +54,7 @@ from tests.watch.feedserver import FeedArticle, FeedServer, story_text  # noqa: 
 from tests.watch.killharness import NewsDesk, kill_and_restart  # noqa: E402
 
 from ohliad.cluster import ClusterConfig  # noqa: E402
+from ohliad.ingest.feeds import TEASER_MAX_WORDS  # noqa: E402
 from ohliad.ingest.fetch import FetchOptions  # noqa: E402
 from ohliad.ingest.urls import canonical_url  # noqa: E402
 from ohliad.models import Article  # noqa: E402
@@ -548,6 +550,8 @@ def measure_load(
     articles = generated_articles(load, start)
     total = len(articles)
     mean_chars = statistics.mean(len(a.text) for _n, a in articles) if articles else 0.0
+    # Items under TEASER_MAX_WORDS count as teasers whatever the outlet: their page is fetched.
+    fetched = sum(a.teaser or len(a.text.split()) < TEASER_MAX_WORDS for _n, a in articles)
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.get_context("fork").Process(
         target=serve, args=(load, start, child), daemon=True
@@ -574,7 +578,10 @@ def measure_load(
     lines = [
         f"{load.feeds} feeds, {total} articles of {text}, {mean_chars:.0f} characters of text "
         f"on average, appearing at {load.rate:g}/s (every {TEASER_EVERY}th outlet publishes "
-        f"teasers only, so the watcher fetches the article page; feeds list their newest 50), "
+        f"teasers only; the others carry the whole text, but an item under "
+        f"{TEASER_MAX_WORDS} words is taken for a teaser too, so the watcher fetches the "
+        f"article page for {fetched} of the {len(articles)} articles; feeds list their "
+        "newest 50), "
         f"polled every {load.interval:g} s: {run.polls} polls, {run.failures} failed; "
         f"{run.failed_entries} feed entries had no article text and were recorded as failed. "
         f"Clustering embedder: {load.embedder}. "

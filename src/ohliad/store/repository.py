@@ -150,9 +150,10 @@ class Transaction:
         return row
 
     def link(self, article_id: int, story_key: str) -> None:
-        """Put an article in a story (creating the story) and mark the story for recomputation."""
+        """Put a newly stored article in a story (creating the story) and mark
+        the story for recomputation. Articles change stories only by merges."""
         story = self._story_row(story_key)
-        self.session.merge(StoryArticleRow(article_id=article_id, story_id=story.id))
+        self.session.add(StoryArticleRow(article_id=article_id, story_id=story.id))
         self._changed(story)
 
     @staticmethod
