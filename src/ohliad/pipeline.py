@@ -115,6 +115,15 @@ class Pipeline:
 
     # Ingest -----------------------------------------------------------------
 
+    def prefetch(self, articles: Sequence[Article]) -> None:
+        """Start embedding articles that are about to be ingested, in the
+        background, so that ``ingest`` finds their vectors ready. Safe to call
+        from another thread while ``ingest`` runs; does nothing before the
+        indexes are loaded."""
+        clusterer = self._clusterer
+        if clusterer is not None:
+            clusterer.prefetch(articles)
+
     def ingest(
         self,
         outcomes: Iterable[Outcome],

@@ -3,13 +3,17 @@ against real MiniLM files."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ohliad.nlp.embedders import (
+    Embedder,
     EmbedderUnavailableError,
+    PrefetchingEmbedder,
+    Vectors,
     embedders,
     get_embedder,
     minilm_files,
@@ -69,6 +73,41 @@ def test_int8_minilm_is_built_once_into_its_cache_folder(tmp_path: Path) -> None
     stamp = built.stat().st_mtime_ns
     assert quantized_model_file(model, root=tmp_path) == built
     assert built.stat().st_mtime_ns == stamp
+
+
+class _Recording:
+    """The real MiniLM, noting which texts it is asked to embed."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.name, self.dim, self.worth_caching = embedder.name, embedder.dim, True
+        self._embedder = embedder
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.calls.append(list(texts))
+        return self._embedder.embed(texts)
+
+
+def test_prefetched_texts_are_not_embedded_again() -> None:
+    minilm = get_embedder("minilm")
+    recording = _Recording(minilm)
+    embedder = PrefetchingEmbedder(recording)
+    embedder.prefetch([SAME_EVENT[0], OTHER_EVENT, SAME_EVENT[0]])
+    texts = [OTHER_EVENT, SAME_EVENT[1], SAME_EVENT[0], OTHER_EVENT]
+    vectors = embedder.embed(texts)
+    assert recording.calls == [[SAME_EVENT[0], OTHER_EVENT], [SAME_EVENT[1]]]
+    assert np.allclose(vectors, minilm.embed(texts), atol=1e-5)
+    # Taken once: the next call embeds them afresh.
+    embedder.embed([OTHER_EVENT])
+    assert recording.calls[-1] == [OTHER_EVENT]
+
+
+def test_prefetched_texts_beyond_the_bound_are_dropped_oldest_first() -> None:
+    recording = _Recording(get_embedder("minilm"))
+    embedder = PrefetchingEmbedder(recording, max_ahead=2)
+    embedder.prefetch(["Kyiv", "Lviv", "Odesa"])
+    embedder.embed(["Kyiv", "Lviv", "Odesa"])
+    assert recording.calls == [["Kyiv", "Lviv", "Odesa"], ["Kyiv"]]
 
 
 def test_static_embedder_handles_no_texts_and_empty_text() -> None:

@@ -18,7 +18,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ohliad.models import Article
-from ohliad.nlp.embedders import Embedder, Vectors, normalise
+from ohliad.nlp.embedders import Embedder, Prefetcher, Vectors, normalise
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z])")
@@ -161,6 +161,13 @@ class ArticleEmbedder:
     @property
     def dim(self) -> int:
         return self.text.dim + (self.title.dim if self.title_weight else 0)
+
+    def prefetch(self, articles: Sequence[Article], lead_chars: int) -> None:
+        """Start embedding these articles ahead of ``embed``, with the engines that can."""
+        if isinstance(self.text, Prefetcher):
+            self.text.prefetch([embedding_text(a, lead_chars) for a in articles])
+        if self.title_weight and self.title is not self.text and isinstance(self.title, Prefetcher):
+            self.title.prefetch([a.title for a in articles])
 
     def embed(self, articles: Sequence[Article], lead_chars: int) -> Vectors:
         texts = self.text.embed([embedding_text(a, lead_chars) for a in articles])

@@ -25,7 +25,7 @@ from ohliad.cluster.stories import (
 )
 from ohliad.cluster.vector_cache import CachedEmbedder
 from ohliad.models import Article
-from ohliad.nlp.embedders import Embedder, get_embedder
+from ohliad.nlp.embedders import Embedder, PrefetchingEmbedder, get_embedder
 
 _BATCH = 256
 
@@ -56,9 +56,9 @@ class OnlineClusterer:
         title engine, unless the config names another)."""
         self.config = config or ClusterConfig()
         text_engine, title_engine = self.config.engines
-        text = embedder or get_embedder(text_engine)
+        text = _prefetching(embedder or get_embedder(text_engine))
         separate_title = title_engine != text_engine and self.config.title_weight
-        title = get_embedder(title_engine) if separate_title else text
+        title = _prefetching(get_embedder(title_engine)) if separate_title else text
         if state_dir is not None:
             # Vectors are the costly part of a rebuild, so they are kept on disk.
             same = title is text
@@ -88,6 +88,10 @@ class OnlineClusterer:
             lead_chars=self.config.lead_chars,
             entity_extractor=self.config.entity_extractor,
         )
+
+    def prefetch(self, articles: Sequence[Article]) -> None:
+        """Start embedding articles that will soon be added, in the background."""
+        self._embedder.prefetch(articles, self.config.lead_chars)
 
     def add_batch(self, articles: Sequence[Article]) -> list[Assignment]:
         """Assign articles in the given order (embedded together for speed)."""
@@ -260,6 +264,11 @@ class OnlineClusterer:
             self._terms_df.forget_before(cutoff)
             self._entities_df.forget_before(cutoff)
             self._index.prune_postings()
+
+
+def _prefetching(embedder: Embedder) -> Embedder:
+    # Only a costly engine gains from embedding ahead on a thread of its own.
+    return PrefetchingEmbedder(embedder) if embedder.worth_caching else embedder
 
 
 def _cached(embedder: Embedder, path: Path) -> Embedder:

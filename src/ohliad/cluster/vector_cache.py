@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ohliad.nlp.embedders import Embedder, Vectors
+from ohliad.nlp.embedders import Embedder, Prefetcher, Vectors
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (
@@ -44,6 +44,12 @@ class CachedEmbedder:
             "DELETE FROM vectors WHERE used < ?", (time.time() - retention_days * 86_400,)
         )
         self._db.commit()
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        # Texts about to be ingested are new, so they are not looked up here
+        # (the lookup would also need this thread's connection).
+        if isinstance(self._embedder, Prefetcher):
+            self._embedder.prefetch(texts)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         digests = [hashlib.blake2b(t.encode(), digest_size=16).digest() for t in texts]

@@ -22,10 +22,11 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,13 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vectors:
         """Embed texts as L2-normalised rows, one per text."""
         ...
+
+
+@runtime_checkable
+class Prefetcher(Protocol):
+    """An embedder that can start on texts before they are asked for."""
+
+    def prefetch(self, texts: Sequence[str]) -> None: ...
 
 
 embedders: Registry[Embedder] = Registry("embedder")
@@ -206,6 +214,56 @@ class StaticEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(list(texts), max_length=None, use_multiprocessing=False)
         return normalise(np.asarray(vectors, dtype=np.float32))
+
+
+class PrefetchingEmbedder:
+    """An embedder that can embed texts ahead of need, on a thread of its own.
+
+    A caller that knows which texts come next (the watcher, as soon as a poll
+    brings articles) hands them to ``prefetch`` and goes on with other work;
+    ``embed`` later takes their vectors instead of embedding them again. The
+    texts it finds nothing ahead for are embedded there and then, so without
+    ``prefetch`` it behaves like the embedder it wraps. Vectors not taken
+    (an article that turned out to be stored already) are dropped, oldest
+    first, beyond ``max_ahead`` texts.
+    """
+
+    def __init__(self, embedder: Embedder, max_ahead: int = 4096) -> None:
+        self.name = embedder.name
+        self.dim = embedder.dim
+        self.worth_caching = embedder.worth_caching
+        self._embedder = embedder
+        self._max_ahead = max_ahead
+        self._ahead: dict[str, tuple[Future[Vectors], int]] = {}
+        self._lock = threading.Lock()  # prefetch and embed run on different threads
+        self._thread: ThreadPoolExecutor | None = None
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Start embedding ``texts`` in the background."""
+        with self._lock:
+            fresh = list(dict.fromkeys(t for t in texts if t not in self._ahead))
+            if not fresh:
+                return
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="prefetch")
+            future = self._thread.submit(self._embedder.embed, fresh)
+            for row, text in enumerate(fresh):
+                self._ahead[text] = (future, row)
+            for text in list(self._ahead)[: max(0, len(self._ahead) - self._max_ahead)]:
+                del self._ahead[text]
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            ahead = {t: self._ahead.pop(t) for t in set(texts) if t in self._ahead}
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        missing = [i for i, text in enumerate(texts) if text not in ahead]
+        if missing:
+            out[missing] = self._embedder.embed([texts[i] for i in missing])
+        for i, text in enumerate(texts):
+            if text in ahead:
+                future, row = ahead[text]
+                out[i] = future.result()[row]
+        return out
 
 
 @embedders.register("minilm")

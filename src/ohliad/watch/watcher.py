@@ -263,6 +263,8 @@ class Watcher:
             if not self._pending:
                 self._pending_since = time.monotonic()
             self._pending.append(result)
+            # Embedded while the round in progress is stored, off its path.
+            self.pipeline.prefetch([e.article for e in result.entries if e.article is not None])
 
     def _flush_due(self, *, idle: bool) -> bool:
         waiting = sum(len(r.entries) for r in self._pending)
