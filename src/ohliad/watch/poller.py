@@ -32,9 +32,6 @@ from ohliad.store.schema import utcnow
 from ohliad.watch.hosts import HostBusyError, HostGate, RobotsCache, host_of
 from ohliad.watch.policy import PollFailure, parse_retry_after
 
-# How the page behind a teaser item that has its own date is read.
-_DEFAULT_PAGE = ExtractOptions()
-_DATED_ITEM_PAGE = replace(_DEFAULT_PAGE, extensive_date_search=False)
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
 # Statuses after which asking again later may well work.
 _TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -211,10 +208,11 @@ class FeedPoller:
             # The feed's date wins over the page's (merge_teaser), so a dated
             # item spares htmldate's extensive search: 15 -> 4 ms a page.
             dated = item.article is not None and item.article.published is not None
-            options = _DATED_ITEM_PAGE if dated else _DEFAULT_PAGE
-            if item.article is not None:
+            options = ExtractOptions(
+                extensive_date_search=not dated,
                 # A quick extraction that finds the teaser has found the article.
-                options = replace(options, lead=item.article.text)
+                lead=item.article.text if item.article is not None else None,
+            )
             try:
                 full = self._full_article(item.link, options)
                 article = merge_teaser(full, item.article, where)
