@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer
 from ohliad.compare import compare_stories, compare_story
@@ -37,6 +38,8 @@ BATCH_SIZE = 32
 # Stories compared together: enough sentences for spaCy and MiniLM to batch
 # well, few enough that a stop request waits only a second or two.
 COMPARE_BATCH = 16
+# Stories whose summary tier is read and saved together, in one transaction.
+SUMMARY_BATCH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +167,17 @@ class Pipeline:
         with self.store.transaction() as tx:
             fresh: list[Article] = []
             copies: list[Article] = []
-            seen_hashes: set[str] = set()
-            for article in articles:
-                digest = content_hash(article)
-                if digest in seen_hashes or tx.find_existing(article.url, digest) is not None:
+            digests = [content_hash(article) for article in articles]
+            seen_urls, seen_hashes = tx.stored_identities(
+                [a.url for a in articles if a.url], digests
+            )
+            for article, digest in zip(articles, digests, strict=True):
+                if digest in seen_hashes or (article.url and article.url in seen_urls):
                     report.already_stored += 1
                     continue
                 seen_hashes.add(digest)
+                if article.url:
+                    seen_urls.add(article.url)
                 signature = dedup.signature(article.text)
                 original = dedup.original_of(signature)
                 stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
@@ -246,19 +253,6 @@ class Pipeline:
             tx.save_entry(key, entry, members=_members(story))
         return len(_members(story))
 
-    def refresh_summary(self, key: str) -> int | None:
-        """The summary tier of one story: everything but its comparison, which
-        is kept as it was (and left pending). Returns its article count, or
-        None when there is no such story."""
-        story = self.store.story(key)
-        if story is None:
-            return None
-        entry = entry_to_dict(self.build_entry(story, compare=False))
-        del entry["comparison"]
-        with self.store.transaction() as tx:
-            tx.save_entry(key, entry, members=_members(story))
-        return len(_members(story))
-
     def refresh_comparison(self, key: str) -> frozenset[int] | None:
         """The comparison tier of one story; returns the articles compared, or
         None when there is no such story (merged into another meanwhile) or
@@ -283,8 +277,28 @@ class Pipeline:
         return saved
 
     def refresh_summaries(self, *, progress: Progress | None = None) -> list[str]:
-        """The summary tier of every dirty story; returns their keys."""
-        return _refresh_each(self.store.dirty_story_keys(), self.refresh_summary, progress)
+        """The summary tier of every dirty story: everything but its comparison,
+        which is kept as it was (and left pending). Stories are read and saved
+        ``SUMMARY_BATCH`` at a time, each batch in one transaction. Returns
+        their keys."""
+        keys = self.store.dirty_story_keys()
+        done: list[str] = []
+        for start in range(0, len(keys), SUMMARY_BATCH):
+            batch = keys[start : start + SUMMARY_BATCH]
+            stories = self.store.stories(batch)
+            entries: dict[str, tuple[dict[str, Any], frozenset[int]]] = {}
+            for key in batch:
+                if key in stories:
+                    entry = entry_to_dict(self.build_entry(stories[key], compare=False))
+                    del entry["comparison"]
+                    entries[key] = (entry, _members(stories[key]))
+            with self.store.transaction() as tx:
+                tx.save_entries(entries)
+            for key in entries:
+                done.append(key)
+                if progress:
+                    progress(key)
+        return done
 
     def refresh_comparisons(
         self, *, limit: int | None = None, progress: Progress | None = None

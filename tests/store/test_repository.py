@@ -59,6 +59,60 @@ def test_same_url_or_same_content_is_found(store: Store) -> None:
         assert tx.find_existing("https://other.example/x", content_hash(_article(2))) is None
 
 
+def test_stored_identities_names_the_urls_and_hashes_already_stored(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.add_article(_article(1))
+    with store.transaction() as tx:
+        urls, digests = tx.stored_identities(
+            ["https://news.example/1", "https://news.example/2"],
+            [content_hash(_article(1)), content_hash(_article(2))],
+        )
+    assert urls == {"https://news.example/1"}
+    assert digests == {content_hash(_article(1))}
+
+
+def test_links_written_before_a_merge_in_the_same_transaction_move_with_it(
+    store: Store,
+) -> None:
+    with store.transaction() as tx:
+        a, b, c = (tx.add_article(_article(n)) for n in (1, 2, 3))
+        assert a.id and b.id and c.id
+        tx.link(a.id, "s1")
+        tx.link(b.id, "s2")
+        tx.merge_stories("s1", ["s2"])  # the links above are not written yet
+        tx.link(c.id, "s1")
+        assert tx.story_key_of(b.id) == "s1"
+    story = store.story("s1")
+    assert story is not None and [x.id for x in story.articles] == [a.id, b.id, c.id]
+    assert store.story("s2") is None
+
+
+def test_stories_are_read_together_and_entries_saved_together(store: Store) -> None:
+    with store.transaction() as tx:
+        a, b, c = (tx.add_article(_article(n)) for n in (1, 2, 3))
+        copy = tx.add_article(_article(4, duplicate_of=a.id))
+        assert a.id and b.id and c.id and copy.id
+        tx.link(a.id, "s1")
+        tx.link(copy.id, "s1")
+        tx.link(b.id, "s2")
+    stories = store.stories(["s1", "s2", "gone"])
+    assert sorted(stories) == ["s1", "s2"]
+    assert [x.id for x in stories["s1"].articles] == [a.id]
+    assert [x.id for x in stories["s1"].copies] == [copy.id]
+    assert stories["s1"].articles[0].outlet == "News Example"
+    with store.transaction() as tx:
+        tx.link(c.id, "s2")  # joins after s2's entry was computed
+        tx.save_entries(
+            {
+                "s1": (_summary("one"), frozenset({a.id, copy.id})),
+                "s2": (_summary("two"), frozenset({b.id})),
+            }
+        )
+    assert store.dirty_story_keys() == ["s2"]
+    headlines = {s.key: s.entry["headline"]["en"] for s in store.stored_stories() if s.entry}
+    assert headlines == {"s1": "one", "s2": "two"}
+
+
 def test_merge_moves_articles_and_marks_dirty(store: Store) -> None:
     with store.transaction() as tx:
         a = tx.add_article(_article(1))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ohliad.models import Article
@@ -25,6 +25,7 @@ from ohliad.store.schema import (
     FeedRow,
     StoryArticleRow,
     StoryRow,
+    table,
     utcnow,
 )
 
@@ -210,22 +211,35 @@ class FeedStore:
             if not wanted:
                 return
             existing = {
-                (r.feed_id, r.entry_key): r
-                for r in tx.session.scalars(
-                    select(FeedEntryRow).where(
+                (feed, key): entry_id
+                for entry_id, feed, key in tx.session.execute(
+                    select(FeedEntryRow.id, FeedEntryRow.feed_id, FeedEntryRow.entry_key).where(
                         FeedEntryRow.feed_id.in_({feed for feed, _ in wanted}),
                         FeedEntryRow.entry_key.in_({key for _, key in wanted}),
                     )
                 )
             }
             seen_at = utcnow()
+            new_rows, updated_rows = [], []
             for (feed, key), entry in wanted.items():
-                entry_row = existing.get((feed, key)) or FeedEntryRow(feed_id=feed, entry_key=key)
-                entry_row.article_id = entry.article_id
-                entry_row.status = ENTRY_DONE if entry.error is None else ENTRY_FAILED
-                entry_row.error = entry.error
-                entry_row.seen_at = seen_at
-                tx.session.add(entry_row)
+                row = {
+                    "article_id": entry.article_id,
+                    "status": ENTRY_DONE if entry.error is None else ENTRY_FAILED,
+                    "error": entry.error,
+                    "seen_at": seen_at,
+                }
+                if (feed, key) in existing:
+                    updated_rows.append({"entry_id": existing[feed, key], **row})
+                else:
+                    new_rows.append({"feed_id": feed, "entry_key": key, **row})
+            # Core executemany statements, like the states above.
+            entries = table(FeedEntryRow)
+            if new_rows:
+                tx.session.execute(insert(entries), new_rows)
+            if updated_rows:
+                tx.session.execute(
+                    update(entries).where(entries.c.id == bindparam("entry_id")), updated_rows
+                )
 
     # Status ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -29,6 +30,11 @@ class Base(DeclarativeBase):
         datetime: DateTime(timezone=True),
         dict[str, Any]: JSON,
     }
+
+
+def table(row: type[Base]) -> Table:
+    """The Core table of a mapped class, for statements that need no ORM."""
+    return Base.metadata.tables[row.__tablename__]
 
 
 class OutletRow(Base):
