@@ -248,6 +248,9 @@ class WatchRun:
     cpu_seconds: float
     stored: int
     story_latencies: list[float]
+    # The parts of each story latency: appearing -> its feed's poll begins,
+    # -> the round that stores it begins, -> that round has saved the story.
+    latency_parts: tuple[list[float], list[float], list[float]]
     compare_latencies: list[float]
     comparisons_left: int  # stories still waiting for their comparison at the end
     peak_rss_mb: float
@@ -269,6 +272,7 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
         for _n, a in generated_articles(load, start)
     }
     story_latencies: list[float] = []
+    latency_parts: tuple[list[float], list[float], list[float]] = ([], [], [])
     compare_latencies: list[float] = []
     awaiting_comparison: dict[int, float] = {}  # article id -> when it appeared
     # A comparison can finish between a round's commit and its report.
@@ -308,11 +312,23 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
 
     def on_flush(report: FlushReport) -> None:
         with lock:
-            for article, article_id in zip(report.articles, report.article_ids, strict=True):
+            for article, article_id, polled in zip(
+                report.articles, report.article_ids, report.polled_at, strict=True
+            ):
                 appeared = appears.pop(article.url, None) if article.url else None
                 if appeared is None:
                     continue
                 story_latencies.append(report.finished_at - appeared)
+                for part, value in zip(
+                    latency_parts,
+                    (
+                        polled - appeared,
+                        report.started_at - polled,
+                        report.finished_at - report.started_at,
+                    ),
+                    strict=True,
+                ):
+                    part.append(value)
                 last_stored[:] = [(report.finished_at, watcher_cpu(), os.getloadavg()[0])]
                 polls, comparer = children()
                 split_at_last[:] = [(own_cpu(), process_cpu(polls), process_cpu(comparer))]
@@ -372,6 +388,7 @@ def run_watcher(load: Load, base: str, start: float, db: Path, max_seconds: floa
         cpu_seconds=cpu,
         stored=stored,
         story_latencies=story_latencies,
+        latency_parts=latency_parts,
         compare_latencies=compare_latencies,
         comparisons_left=left,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -637,6 +654,22 @@ def measure_load(
         f"The watcher saved {run.stories_refreshed} story summaries and "
         f"{run.stories_compared} comparisons; {len(run.compare_latencies)} of {run.stored} "
         f"articles had their story's comparison saved.",
+        "",
+        "Where the feed→story time goes, median / p95 s: "
+        + "; ".join(
+            f"{name} {' / '.join(_latency(part))}"
+            for name, part in zip(
+                (
+                    "from appearing to its feed's poll",
+                    "from the poll to the round that stores it (the article page fetched "
+                    "and extracted, then waiting for the round before to end)",
+                    "the round (storing, grouping and the summary tier)",
+                ),
+                run.latency_parts,
+                strict=True,
+            )
+        )
+        + ".",
         "",
         "CPU seconds until the last new article was stored, by process (start-up included): "
         + ", ".join(

@@ -67,6 +67,8 @@ class FlushReport:
     feeds: int
     stories_refreshed: tuple[str, ...]  # summary tier
     finished_at: float  # time.time()
+    started_at: float  # when the round began storing
+    polled_at: tuple[float, ...]  # when each article's feed poll began, in the same order
 
 
 @dataclass
@@ -341,6 +343,7 @@ class Watcher:
         """On the round's thread: ingest the polls' articles, record their
         entries, save the summaries of the stories that changed, and report the
         round. Returns the feeds' new states."""
+        started_at = time.time()
         articles = [e.article for r in pending for e in r.entries if e.article is not None]
         try:
             report = self.pipeline.ingest(articles, run_id=self._run_id)
@@ -374,6 +377,13 @@ class Watcher:
                     len(pending),
                     refreshed,
                     time.time(),
+                    started_at,
+                    tuple(
+                        r.polled_at.timestamp()
+                        for r in pending
+                        for e in r.entries
+                        if e.article is not None
+                    ),
                 )
             )
         return states
