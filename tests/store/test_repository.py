@@ -272,3 +272,16 @@ def test_upgrade_moves_stored_comparisons_out_of_entries(tmp_path: Path) -> None
     with store.transaction() as tx:
         tx.save_entry("s1", {"headline": {"en": "Zeppelin"}}, members=frozenset())
     assert [s.key for s in find_stories(store, Filters(text="zeppelin"))] == ["s1"]
+
+
+def test_an_outlet_added_by_a_rolled_back_transaction_is_not_taken_on_trust(
+    store: Store,
+) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.add_article(_article(1, outlet="Gone Daily"))
+        raise RuntimeError("rolled back")
+    with store.transaction() as tx:  # its outlet id would not exist (foreign keys are on)
+        stored = tx.add_article(_article(2, outlet="Gone Daily"))
+    assert stored.id is not None
+    found = store.article(stored.id)
+    assert found is not None and found.outlet == "Gone Daily"

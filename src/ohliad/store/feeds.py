@@ -35,6 +35,12 @@ ENTRY_DONE = "done"
 ENTRY_FAILED = "failed"
 
 
+_KNOWN_ENTRIES = select(FeedEntryRow.entry_key).where(
+    FeedEntryRow.feed_id == bindparam("feed_id"),
+    FeedEntryRow.entry_key.in_(bindparam("keys", expanding=True)),
+)
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes even for timezone-aware columns.
     if moment is not None and moment.tzinfo is None:
@@ -144,11 +150,12 @@ class FeedStore:
         wanted = {stored_entry_key(k): k for k in keys}
         if not wanted:
             return set()
-        query = select(FeedEntryRow.entry_key).where(
-            FeedEntryRow.feed_id == feed_id, FeedEntryRow.entry_key.in_(list(wanted))
-        )
-        with self.store.transaction() as tx:
-            return {wanted[k] for k in tx.session.scalars(query)}
+        # A read on a plain connection with a statement built once: the poll
+        # process asks this on every poll that brings items, and the ORM
+        # session around it cost more than the query.
+        with self.store.engine.connect() as conn:
+            found = conn.scalars(_KNOWN_ENTRIES, {"feed_id": feed_id, "keys": list(wanted)})
+            return {wanted[k] for k in found}
 
     def stored_article_ids(self, articles: Sequence[Article]) -> list[int | None]:
         """The stored id of each article, found by canonical URL or content hash."""

@@ -149,11 +149,11 @@ class Transaction:
     time. Story links are gathered and written together, before anything
     reads them and before the commit."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, outlet_ids: Mapping[str, int] | None = None) -> None:
         self.session = session
-        # Outlets looked up in this transaction: a batch names the same ones
-        # again and again.
-        self._outlet_ids: dict[str, int] = {}
+        # Outlet ids known to be committed, and those looked up or added here:
+        # a batch names the same outlets again and again, as does the next.
+        self._outlet_ids: dict[str, int] = dict(outlet_ids or {})
         self._links: list[tuple[int, str]] = []  # (article id, story key), not yet written
 
     def stored_identities(
@@ -190,6 +190,10 @@ class Transaction:
         assert outlet_id is not None
         self._outlet_ids[name] = outlet_id
         return outlet_id
+
+    @property
+    def outlet_ids(self) -> Mapping[str, int]:
+        return self._outlet_ids
 
     def add_article(self, article: Article, *, run_id: int | None = None) -> Article:
         """Store an article (the caller has checked that it is new); returns it with its id."""
@@ -372,6 +376,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._outlet_ids: Mapping[str, int] = {}
 
     @classmethod
     def open(cls, db: str | None = None) -> Store:
@@ -389,9 +394,12 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._sessions() as session, session.begin():
-            tx = Transaction(session)
+            tx = Transaction(session, self._outlet_ids)
             yield tx
             tx.write_links()
+        # Committed: its outlets may be taken on trust by later transactions
+        # (outlets are never deleted; one added by a rolled-back transaction is not).
+        self._outlet_ids = tx.outlet_ids
 
     # Runs -----------------------------------------------------------------
 
