@@ -50,15 +50,6 @@ def test_a_failed_transaction_stores_nothing(store: Store) -> None:
     assert store.story("story-a") is None
 
 
-def test_same_url_or_same_content_is_found(store: Store) -> None:
-    with store.transaction() as tx:
-        tx.add_article(_article(1))
-    with store.transaction() as tx:
-        assert tx.find_existing("https://news.example/1", "0" * 64) is not None
-        assert tx.find_existing("https://other.example/x", content_hash(_article(1))) is not None
-        assert tx.find_existing("https://other.example/x", content_hash(_article(2))) is None
-
-
 def test_stored_identities_names_the_urls_and_hashes_already_stored(store: Store) -> None:
     with store.transaction() as tx:
         tx.add_article(_article(1))

@@ -170,13 +170,6 @@ class Transaction:
         )
         return {u for u in found_urls if u is not None}, found_digests
 
-    def find_existing(self, url: str | None, digest: str) -> int | None:
-        """The id of a stored article with this canonical URL or content."""
-        condition = ArticleRow.content_hash == digest
-        if url:
-            condition = or_(condition, ArticleRow.url == url)
-        return self.session.scalar(select(ArticleRow.id).where(condition).limit(1))
-
     def _outlet_id(self, name: str | None) -> int | None:
         if not name:
             return None
