@@ -266,7 +266,8 @@ class Pipeline:
         stories saved: not those merged into another meanwhile."""
         if not self.settings.compare:
             return {}
-        stories = [story for story in map(self.store.story, keys) if story is not None]
+        found = self.store.stories(keys)
+        stories = [found[key] for key in keys if key in found]
         saved: dict[str, frozenset[int]] = {}
         for story, comparison in zip(stories, compare_stories(stories), strict=True):
             members = _members(story)

@@ -200,6 +200,7 @@ def _best_paragraphs(
     """The cleaned paragraphs of the best trafilatura pass, and their prose length."""
     paragraphs: list[str] = []
     best = (0, 0)
+    opening = _lead_opening(options.lead)
     for extraction in _passes(options):
         found = _article_paragraphs(
             tree, url, extraction.options, fast=extraction.fast, title=title, links=links
@@ -208,19 +209,21 @@ def _best_paragraphs(
         score = (_prose_chars(found), sum(map(len, found)))
         if score > best:
             paragraphs, best = found, score
-        if best[0] >= extraction.enough_prose or _holds_lead(paragraphs, options.lead):
+        if best[0] >= extraction.enough_prose or _holds(paragraphs, opening):
             break
     return paragraphs, best[0]
 
 
-def _holds_lead(paragraphs: list[str], lead: str | None) -> bool:
-    """Whether the body holds the opening words of the known lead (a feed's
-    teaser may be cut short, so only its first words are looked for)."""
-    if not lead:
-        return False
-    opening = " ".join(normal_words(lead).split()[:_LEAD_WORDS])
-    body = normal_words(" ".join(paragraphs))
-    return len(opening.split()) >= _MIN_LEAD_WORDS and f" {opening} " in f" {body} "
+def _lead_opening(lead: str | None) -> str | None:
+    """The opening words of the known lead that a body must hold (a feed's
+    teaser may be cut short, so only its first words are looked for); None
+    when there are too few to prove anything."""
+    words = normal_words(lead or "").split()[:_LEAD_WORDS]
+    return " ".join(words) if len(words) >= _MIN_LEAD_WORDS else None
+
+
+def _holds(paragraphs: list[str], opening: str | None) -> bool:
+    return opening is not None and f" {opening} " in f" {normal_words(' '.join(paragraphs))} "
 
 
 def extract_html(

@@ -14,13 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ohliad.models import Article
 from ohliad.store.repository import Store, content_hash
 from ohliad.store.schema import (
-    ArticleRow,
     FeedEntryRow,
     FeedRow,
     StoryArticleRow,
@@ -160,12 +159,8 @@ class FeedStore:
     def stored_article_ids(self, articles: Sequence[Article]) -> list[int | None]:
         """The stored id of each article, found by canonical URL or content hash."""
         hashes = [content_hash(a) for a in articles]
-        urls = [a.url for a in articles if a.url]
-        query = select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash).where(
-            or_(ArticleRow.content_hash.in_(hashes), ArticleRow.url.in_(urls))
-        )
         with self.store.transaction() as tx:
-            rows = list(tx.session.execute(query))
+            rows = tx.stored_matches([a.url for a in articles if a.url], hashes)
         by_url = {url: id_ for id_, url, _h in rows if url}
         by_hash = {h: id_ for id_, _u, h in rows}
         return [

@@ -156,19 +156,26 @@ class Transaction:
         self._outlet_ids: dict[str, int] = dict(outlet_ids or {})
         self._links: list[tuple[int, str]] = []  # (article id, story key), not yet written
 
+    def stored_matches(
+        self, urls: Sequence[str], digests: Sequence[str]
+    ) -> list[tuple[int, str | None, str]]:
+        """(id, canonical URL, content hash) of the stored articles that have
+        one of these URLs or content hashes, in one query."""
+        query = select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash).where(
+            or_(ArticleRow.content_hash.in_(set(digests)), ArticleRow.url.in_(set(urls)))
+        )
+        return [(id_, url, digest) for id_, url, digest in self.session.execute(query)]
+
     def stored_identities(
         self, urls: Sequence[str], digests: Sequence[str]
     ) -> tuple[set[str], set[str]]:
         """Which of these canonical URLs and content hashes are stored already."""
-        found_urls = set(
-            self.session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(set(urls))))
+        matches = self.stored_matches(urls, digests)
+        wanted_urls, wanted_digests = set(urls), set(digests)
+        return (
+            {url for _, url, _ in matches if url in wanted_urls},
+            {digest for _, _, digest in matches if digest in wanted_digests},
         )
-        found_digests = set(
-            self.session.scalars(
-                select(ArticleRow.content_hash).where(ArticleRow.content_hash.in_(set(digests)))
-            )
-        )
-        return {u for u in found_urls if u is not None}, found_digests
 
     def _outlet_id(self, name: str | None) -> int | None:
         if not name:

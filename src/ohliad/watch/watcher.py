@@ -344,7 +344,10 @@ class Watcher:
         entries, save the summaries of the stories that changed, and report the
         round. Returns the feeds' new states."""
         started_at = time.time()
-        articles = [e.article for r in pending for e in r.entries if e.article is not None]
+        taken = [
+            (e.article, r.polled_at) for r in pending for e in r.entries if e.article is not None
+        ]
+        articles = [article for article, _ in taken]
         try:
             report = self.pipeline.ingest(articles, run_id=self._run_id)
         except Exception as exc:
@@ -378,12 +381,7 @@ class Watcher:
                     refreshed,
                     time.time(),
                     started_at,
-                    tuple(
-                        r.polled_at.timestamp()
-                        for r in pending
-                        for e in r.entries
-                        if e.article is not None
-                    ),
+                    tuple(polled.timestamp() for _, polled in taken),
                 )
             )
         return states
