@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ohliad.store import Store
+
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "ohliad" / "data" / "sample"
 
 
@@ -82,3 +84,11 @@ def http_server() -> Iterator[LoopbackServer]:
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh SQLite store in a temporary folder."""
+    opened = Store.open(str(tmp_path / "ohliad.db"))
+    yield opened
+    opened.close()

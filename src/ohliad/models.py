@@ -1,4 +1,6 @@
-"""The records that flow through ohliad: Article → Story → DigestEntry.
+"""The records that flow through ohliad: Article → Story → DigestEntry; and
+the records the store keeps for the other packages: a watched feed's state,
+a feed entry's outcome, a cached translation.
 
 They are frozen dataclasses so that a stage can never change what an earlier
 stage produced; a stage that refines a record returns a new one
@@ -7,6 +9,8 @@ stage produced; a stage that refines a record returns a new one
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,3 +119,61 @@ class DigestEntry:
     ukrainian_unavailable: str | None = None
     # Filled by compare/: a JSON-ready mapping (see ohliad.compare).
     comparison: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """A feed on the watch list, as the watcher knows it between polls: where it
+    is and what it carries, its HTTP validators, schedule and failures. The
+    store keeps it (``ohliad.store.FeedStore``); the watcher's policy computes
+    each next state."""
+
+    id: int
+    url: str
+    outlet: str | None
+    language: str | None
+    interval_seconds: int
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    parked_reason: str | None = None
+    next_poll: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryOutcome:
+    """The outcome of one feed entry: its article, or why there is none."""
+
+    entry_key: str
+    article_id: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedTranslation:
+    """An engine's raw output for one piece of English, as the translation
+    cache keeps it, so that re-rendering a digest calls no engine again."""
+
+    source_text: str
+    engine: str
+    model: str | None
+    style: str
+    kind: str
+    result: str
+
+    @property
+    def key(self) -> str:
+        return translation_cache_key(
+            self.source_text, self.engine, self.model, self.style, self.kind
+        )
+
+
+def translation_cache_key(
+    source_text: str, engine: str, model: str | None, style: str, kind: str
+) -> str:
+    """sha256 over (source text, engine, model, style, kind)."""
+    payload = json.dumps([source_text, engine, model, style, kind], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

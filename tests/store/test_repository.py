@@ -23,11 +23,6 @@ def _article(n: int, **kw: object) -> Article:
     return Article(**base)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(str(tmp_path / "t.db"))
-
-
 def test_open_migrates_and_uses_wal(tmp_path: Path) -> None:
     store = Store.open(str(tmp_path / "wal.db"))
     tables = set(inspect(store.engine).get_table_names())

@@ -1,8 +1,8 @@
 import pytest
 
+from ohliad.models import CachedTranslation, translation_cache_key
 from ohliad.store import Store
 from ohliad.store.translations import StoreTranslationCache
-from ohliad.translate import CacheEntry, cache_key
 from ohliad.translate.validate import translation_problem
 
 SOURCE = "Negotiators met in Geneva on Monday and agreed on 1,500 prisoner exchanges."
@@ -43,13 +43,13 @@ def test_small_numbers_and_ordinals_may_be_words() -> None:
 
 
 def test_the_cache_key_covers_text_engine_model_style_and_kind() -> None:
-    base = cache_key("Hello", "llm", "m", "neutral", "headline")
+    base = translation_cache_key("Hello", "llm", "m", "neutral", "headline")
     variants = [
-        cache_key("Hello!", "llm", "m", "neutral", "headline"),
-        cache_key("Hello", "bergamot", "m", "neutral", "headline"),
-        cache_key("Hello", "llm", None, "neutral", "headline"),
-        cache_key("Hello", "llm", "m", "uk-press", "headline"),
-        cache_key("Hello", "llm", "m", "neutral", "sentence"),
+        translation_cache_key("Hello!", "llm", "m", "neutral", "headline"),
+        translation_cache_key("Hello", "bergamot", "m", "neutral", "headline"),
+        translation_cache_key("Hello", "llm", None, "neutral", "headline"),
+        translation_cache_key("Hello", "llm", "m", "uk-press", "headline"),
+        translation_cache_key("Hello", "llm", "m", "neutral", "sentence"),
     ]
     assert len({base, *variants}) == 6
 
@@ -57,12 +57,12 @@ def test_the_cache_key_covers_text_engine_model_style_and_kind() -> None:
 def test_store_cache_round_trip_is_idempotent(store: Store) -> None:
     cache = StoreTranslationCache(store)
     entries = [
-        CacheEntry(f"Sentence {n}.", "llm", "m", "neutral", "sentence", f"Речення {n}.")
+        CachedTranslation(f"Sentence {n}.", "llm", "m", "neutral", "sentence", f"Речення {n}.")
         for n in range(1200)  # more than one query chunk
     ]
     cache.put_many(entries)
     cache.put_many(entries[:10])  # already there: kept, not duplicated
-    cache.put_many([CacheEntry("Sentence 1.", "llm", "m", "neutral", "sentence", "Інше")])
+    cache.put_many([CachedTranslation("Sentence 1.", "llm", "m", "neutral", "sentence", "Інше")])
     found = cache.get_many([e.key for e in entries] + ["unknown"])
     assert len(found) == 1200
     assert found[entries[1].key] == "Речення 1."

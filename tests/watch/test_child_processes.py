@@ -88,7 +88,7 @@ def test_process_compares_pending_stories_and_restarts_after_a_crash(tmp_path: P
     failures: list[ComparisonFailure] = []
     messages: list[str] = []
     comparer = ComparisonProcess(
-        store.engine.url.render_as_string(hide_password=False),
+        store.opener(),
         PipelineSettings(),
         on_report=reports.append,
         on_failure=failures.append,

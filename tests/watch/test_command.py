@@ -6,8 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ohliad.cli import app
-from ohliad.store import Store
-from ohliad.store.feeds import FeedStore
+from ohliad.store import FeedStore, Store
 
 
 def test_watch_refuses_a_bad_feed_list_in_one_line(tmp_path: Path) -> None:

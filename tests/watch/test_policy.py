@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ohliad.store.feeds import FeedState
+from ohliad.models import FeedState
 from ohliad.watch.policy import (
     PollFailure,
     WatchPolicy,

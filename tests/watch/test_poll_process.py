@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 from ohliad.ingest.fetch import FetchOptions
-from ohliad.store import Store
-from ohliad.store.feeds import FeedStore
+from ohliad.store import FeedStore, Store
 from ohliad.watch import WatchPolicy
 from ohliad.watch.poll_process import PollProcess
 from tests.watch.feedserver import FeedServer
@@ -27,7 +26,7 @@ def test_polls_in_a_child_process_and_survives_its_crash(
     states = FeedStore(store).sync((feed_server.feed_url(n), n, "en", 60) for n in desk.names)
     messages: list[str] = []
     polls = PollProcess(
-        store.engine.url.render_as_string(hide_password=False),
+        store.opener(),
         WatchPolicy(host_delay_seconds=0.0),
         FetchOptions(allow_private=True, timeout=10),
         log=messages.append,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ohliad.ingest.fetch import FetchOptions
-from ohliad.store import Store
-from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
+from ohliad.models import EntryOutcome, FeedState
+from ohliad.store import FeedStore, Store
 from ohliad.watch.hosts import HostGate
 from ohliad.watch.poller import FeedPoller
 from tests.conftest import LoopbackServer
@@ -49,7 +49,7 @@ def test_new_entries_then_conditional_get(store: Store, feed_server: FeedServer)
     assert first.etag and first.last_modified
 
     state = replace(state, etag=first.etag, last_modified=first.last_modified)
-    FeedStore(store).save(state, [EntryRecord("a1", None, "kept out on purpose")])
+    FeedStore(store).save(state, [EntryOutcome("a1", None, "kept out on purpose")])
     second = poller.poll(state)
     assert second.failure is None and second.entries == ()
     assert feed_server.not_modified == 1
@@ -71,7 +71,7 @@ def test_items_taken_before_stay_taken_when_the_feed_is_read_in_part(
     poller = poller_for(store)
     state = feed_state(store, feed_server.feed_url("world"))
     first = poller.poll(state)
-    records = [EntryRecord(e.entry_key, None, "recorded") for e in first.entries]
+    records = [EntryOutcome(e.entry_key, None, "recorded") for e in first.entries]
     FeedStore(store).save(state, records)
     assert poller.poll(state).entries == ()  # read whole: all three known
 

@@ -12,8 +12,7 @@ from rich.console import Console
 
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.pipeline import Pipeline
-from ohliad.store import Store
-from ohliad.store.feeds import FeedStore
+from ohliad.store import FeedStore, Store
 from ohliad.watch import FeedSpec, WatchPolicy, watch_status
 from ohliad.watch.command import show_status
 from ohliad.watch.watcher import ComparisonReport, FlushReport, Watcher

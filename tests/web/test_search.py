@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from ohliad.models import Article
@@ -19,11 +17,6 @@ from ohliad.store.search import (
     outlet_names,
     query_words,
 )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(str(tmp_path / "search.db"))
 
 
 def _add(store: Store, key: str, title: str, body: str, **fields: object) -> int:

@@ -54,7 +54,7 @@ def test_admin_actions_need_the_token(client: TestClient, digest_store: Store) -
     response = client.post("/api/admin/feeds", json=feed, headers=right)
     assert response.status_code == 201
     assert response.json()["url"] == feed["url"]
-    from ohliad.store.feeds import FeedStore
+    from ohliad.store import FeedStore
 
     assert feed["url"] in [f.url for f in FeedStore(digest_store).feeds()]
 

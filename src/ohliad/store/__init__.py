@@ -1,11 +1,21 @@
 """Storage: SQLite by default, PostgreSQL through the same code (SQLAlchemy + Alembic)."""
 
 from ohliad.store.db import DatabaseError, database_url, default_database_url, state_dir_for
-from ohliad.store.repository import Store, StoredStory, Transaction, content_hash
+from ohliad.store.repository import (
+    Store,
+    StoredStory,
+    StoreOpener,
+    Transaction,
+    content_hash,
+)
+from ohliad.store.watchlist import FeedStats, FeedStore
 
 __all__ = [
     "DatabaseError",
+    "FeedStats",
+    "FeedStore",
     "Store",
+    "StoreOpener",
     "StoredStory",
     "Transaction",
     "content_hash",

@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    URL,
     Engine,
     Select,
     bindparam,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from ohliad.dates import assume_utc, utcnow
 from ohliad.models import Article, Story
 from ohliad.store.db import create_database_engine, database_url, upgrade
 from ohliad.store.schema import (
@@ -36,7 +38,6 @@ from ohliad.store.schema import (
     StoryArticleRow,
     StoryRow,
     table,
-    utcnow,
 )
 
 _WHITESPACE = re.compile(r"\s+")
@@ -46,13 +47,6 @@ def content_hash(article: Article) -> str:
     """The identity of an article's content: its normalised title and text."""
     normalised = _WHITESPACE.sub(" ", f"{article.title}\n{article.text}").strip().casefold()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def article_from_row(row: ArticleRow) -> Article:
@@ -66,7 +60,7 @@ def _article(row: Any, outlet: str | None) -> Article:
         title=row.title,
         text=row.text,
         url=row.url,
-        published=_aware(row.published),
+        published=assume_utc(row.published),
         outlet=outlet,
         language=row.language,
         author=row.author,
@@ -116,7 +110,7 @@ def stored_entry(row: StoryRow) -> dict[str, Any] | None:
 
 def story_from_row(row: StoryRow) -> StoredStory:
     return StoredStory(
-        key=row.key, updated_at=_aware(row.updated_at) or utcnow(), entry=stored_entry(row)
+        key=row.key, updated_at=assume_utc(row.updated_at) or utcnow(), entry=stored_entry(row)
     )
 
 
@@ -214,7 +208,7 @@ class Transaction:
                 "run_id": run_id,
             },
         ).scalar_one()
-        return replace(article, id=article_id, published=_aware(article.published))
+        return replace(article, id=article_id, published=assume_utc(article.published))
 
     def link(self, article_id: int, story_key: str) -> None:
         """Put a newly stored article in a story (creating the story) and mark
@@ -370,6 +364,19 @@ def _comparison_values(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class StoreOpener:
+    """Opens a store's database again, in another process: what the watcher
+    hands its child processes instead of a URL. Its repr, like a SQLAlchemy
+    URL's, hides the password, which travels only pickled, over the pipe to
+    the child."""
+
+    url: URL
+
+    def __call__(self) -> Store:
+        return Store.open(self.url)
+
+
 class Store:
     """The article and story store. ``Store.open(db)`` migrates the schema."""
 
@@ -379,10 +386,16 @@ class Store:
         self._outlet_ids: Mapping[str, int] = {}
 
     @classmethod
-    def open(cls, db: str | None = None) -> Store:
-        engine = create_database_engine(database_url(db))
+    def open(cls, db: str | URL | None = None) -> Store:
+        """The store in ``db``: a SQLAlchemy URL, a file path (SQLite), or the
+        default database; its schema brought up to date."""
+        engine = create_database_engine(db if isinstance(db, URL) else database_url(db))
         upgrade(engine)
         return cls(engine)
+
+    def opener(self) -> StoreOpener:
+        """What opens this store's database in another process."""
+        return StoreOpener(self.engine.url)
 
     @property
     def url(self) -> str:
@@ -427,7 +440,7 @@ class Store:
 
     def latest_published(self) -> datetime | None:
         with self._sessions() as session:
-            return _aware(session.scalar(select(func.max(ArticleRow.published))))
+            return assume_utc(session.scalar(select(func.max(ArticleRow.published))))
 
     def article(self, article_id: int) -> Article | None:
         with self._sessions() as session:

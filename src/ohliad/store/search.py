@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from ohliad.dates import assume_utc
 from ohliad.models import Article
 from ohliad.store.repository import Store, StoredStory, article_from_row, story_from_row
 from ohliad.store.schema import ArticleRow, OutletRow, StoryArticleRow, StoryRow
@@ -133,11 +134,6 @@ def _stories_query(session: Session, filters: Filters) -> Select[StoryRow] | Non
     return query
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _stored(row: StoryRow) -> StoredStory:
     return story_from_row(row)
 
@@ -228,4 +224,4 @@ def last_update(store: Store) -> datetime | None:
         moment = session.scalar(
             select(func.max(StoryRow.updated_at)).where(StoryRow.entry.is_not(None))
         )
-        return _utc(moment) if moment is not None else None
+        return assume_utc(moment)

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ohliad.models import CachedTranslation
 from ohliad.store.repository import Store
 from ohliad.store.schema import TranslationRow
-from ohliad.translate.cache import CacheEntry
 
 # SQLite allows 999 bound parameters in older builds; stay well below.
 _QUERY_CHUNK = 500
@@ -36,7 +36,7 @@ class StoreTranslationCache:
                 found.update({key: result for key, result in rows})
         return found
 
-    def put_many(self, entries: Sequence[CacheEntry]) -> None:
+    def put_many(self, entries: Sequence[CachedTranslation]) -> None:
         by_key = {entry.key: entry for entry in entries}
         try:
             self._insert_new(list(by_key.values()))
@@ -47,7 +47,7 @@ class StoreTranslationCache:
                 with contextlib.suppress(IntegrityError):
                     self._insert_new([entry])
 
-    def _insert_new(self, entries: Sequence[CacheEntry]) -> None:
+    def _insert_new(self, entries: Sequence[CachedTranslation]) -> None:
         if not entries:
             return
         with self.store.transaction() as tx:

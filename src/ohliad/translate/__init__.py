@@ -4,7 +4,7 @@ The pipeline opens one translator (``open_translator``) and asks
 ``ukrainian_for`` for each digest entry's Ukrainian headline and summary.
 """
 
-from ohliad.translate.cache import CacheEntry, TranslationCache, cache_key
+from ohliad.translate.cache import TranslationCache
 from ohliad.translate.engine import (
     FallbackTranslator,
     Rendering,
@@ -20,7 +20,6 @@ from ohliad.translate.ukrainian import NO_ENGINE, UkrainianResult, ukrainian_for
 
 __all__ = [
     "NO_ENGINE",
-    "CacheEntry",
     "FallbackTranslator",
     "Rendering",
     "Segment",
@@ -31,7 +30,6 @@ __all__ = [
     "Translator",
     "TranslatorUnavailableError",
     "UkrainianResult",
-    "cache_key",
     "open_translator",
     "translators",
     "ukrainian_for",

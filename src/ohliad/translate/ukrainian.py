@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ohliad.models import Article, Summary, UkrainianText
-from ohliad.translate.cache import CacheEntry, TranslationCache, cache_key
+from ohliad.models import Article, CachedTranslation, Summary, UkrainianText, translation_cache_key
+from ohliad.translate.cache import TranslationCache
 from ohliad.translate.engine import (
     HOW_TO_ENABLE,
     DisabledTranslator,
@@ -145,7 +145,7 @@ def _engines(translator: Translator) -> tuple[Translator, ...]:
 
 def _key(prepared: PreparedSegment, engine: Translator, style: str) -> str:
     segment = prepared.segment
-    return cache_key(segment.text, engine.name, engine.model, style, segment.kind)
+    return translation_cache_key(segment.text, engine.name, engine.model, style, segment.kind)
 
 
 def _try_engine(
@@ -153,7 +153,7 @@ def _try_engine(
     indexes: list[int],
     progress: _Progress,
     finisher: Finisher,
-    new_entries: list[CacheEntry],
+    new_entries: list[CachedTranslation],
 ) -> bool:
     """Ask ``engine`` for the segments at ``indexes`` in one batch, and keep
     what passes. False if the engine could not be reached."""
@@ -176,7 +176,7 @@ def _try_engine(
         progress.accept(i, finished, engine)
         segment = item.segment
         new_entries.append(
-            CacheEntry(
+            CachedTranslation(
                 segment.text, engine.name, engine.model, finisher.style.name, segment.kind, output
             )
         )
@@ -195,7 +195,7 @@ def translate_segments(
         pending = progress.pending()
         if not pending:
             break
-        new_entries: list[CacheEntry] = []
+        new_entries: list[CachedTranslation] = []
         if cache is not None:
             keys = {i: _key(segments[i], engine, style) for i in pending}
             cached = cache.get_many(list(keys.values()))
@@ -233,7 +233,7 @@ def direct_summary(
     (prepared,) = finisher.prepare([(summary.text, "sentence")])
     sources = _sources_text(articles)
     style = finisher.style.name
-    key = cache_key(sources, writer.name, writer.model, style, "direct-summary")
+    key = translation_cache_key(sources, writer.name, writer.model, style, "direct-summary")
     raw = cache.get_many([key]).get(key) if cache is not None else None
     if raw is None:
         try:
@@ -247,7 +247,7 @@ def direct_summary(
         return None
     if cache is not None:
         cache.put_many(
-            [CacheEntry(sources, writer.name, writer.model, style, "direct-summary", raw)]
+            [CachedTranslation(sources, writer.name, writer.model, style, "direct-summary", raw)]
         )
     return finished
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from ohliad.dates import utcnow
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import Store
-from ohliad.store.schema import utcnow
 from ohliad.watch.feedlist import FeedSpec
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.status import WatchStatus, watch_status

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from ohliad.store import Store
+from ohliad.store import StoreOpener
 from ohliad.watch.child import ChildProcess, follow_parent, single_threaded_math
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class ComparisonFailure:
     reason: str
 
 
-def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> None:
+def serve(open_store: StoreOpener, settings: PipelineSettings, conn: Connection) -> None:
     """The comparison process: compare pending stories ``COMPARE_BATCH`` at a
     time, the longest unchanged first, reporting each on ``conn``, until told
     to stop (or, told to drain, until none is pending)."""
@@ -69,7 +69,7 @@ def serve(database_url: str, settings: PipelineSettings, conn: Connection) -> No
     # The models load here, not in the watcher's import.
     from ohliad.pipeline import COMPARE_BATCH, Pipeline
 
-    store = Store.open(database_url)
+    store = open_store()
     pipeline = Pipeline(store, settings)
     single_threaded_math()
     failed: set[str] = set()  # not again in this process; they stay pending for the next
@@ -130,7 +130,7 @@ class ComparisonProcess:
 
     def __init__(
         self,
-        database_url: str,
+        open_store: StoreOpener,
         settings: PipelineSettings,
         *,
         on_report: Callable[[ComparisonReport], None],
@@ -149,7 +149,7 @@ class ComparisonProcess:
         self.child = ChildProcess(
             "ohliad-compare",
             serve,
-            (database_url, settings),
+            (open_store, settings),
             on_message=on_message,
             on_lost=on_lost,
         )

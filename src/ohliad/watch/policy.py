@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from ohliad.store.feeds import FeedState
+from ohliad.models import FeedState
 
 # HTTP statuses that say the feed is gone for good, not that it is unwell.
 PERMANENT_STATUSES = frozenset({404, 410})

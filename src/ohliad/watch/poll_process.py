@@ -25,10 +25,10 @@ from datetime import timedelta
 from multiprocessing.connection import Connection
 from queue import SimpleQueue
 
+from ohliad.dates import utcnow
 from ohliad.ingest.fetch import FetchOptions
-from ohliad.store import Store
-from ohliad.store.feeds import FeedState, FeedStore
-from ohliad.store.schema import utcnow
+from ohliad.models import FeedState
+from ohliad.store import FeedStore, StoreOpener
 from ohliad.watch.child import ChildProcess, follow_parent, single_threaded_math
 from ohliad.watch.hosts import HostGate
 from ohliad.watch.policy import WatchPolicy
@@ -59,13 +59,15 @@ class _Polled:
     error: str | None = None
 
 
-def serve(database_url: str, policy: WatchPolicy, options: FetchOptions, conn: Connection) -> None:
+def serve(
+    open_store: StoreOpener, policy: WatchPolicy, options: FetchOptions, conn: Connection
+) -> None:
     """The poll process: poll each feed the watcher sends, on ``policy.workers``
     threads, and send back each result, until told to close."""
     messages: SimpleQueue[_Poll | str] = SimpleQueue()
     follow_parent(conn, messages.put)  # first, so that an orphan does not even start working
     single_threaded_math()
-    store = Store.open(database_url)
+    store = open_store()
     stopping = threading.Event()
     gate = HostGate(policy.host_delay_seconds, policy.host_concurrency)
     poller = FeedPoller(FeedStore(store), gate, options, stopping=stopping)
@@ -102,7 +104,7 @@ class PollProcess:
 
     def __init__(
         self,
-        database_url: str,
+        open_store: StoreOpener,
         policy: WatchPolicy,
         options: FetchOptions,
         *,
@@ -116,7 +118,7 @@ class PollProcess:
         self.child = ChildProcess(
             "ohliad-poll",
             serve,
-            (database_url, policy, options),
+            (open_store, policy, options),
             on_message=self._polled,
             on_lost=self._lost,
         )

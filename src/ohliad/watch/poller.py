@@ -14,6 +14,7 @@ import defusedxml.ElementTree as SafeET
 import httpx
 from defusedxml import DefusedXmlException
 
+from ohliad.dates import utcnow
 from ohliad.extract import ExtractOptions, NoArticleTextError, extract_html
 from ohliad.ingest.feeds import (
     FeedEntry,
@@ -26,9 +27,8 @@ from ohliad.ingest.feeds import (
 from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
 from ohliad.ingest.sources import finalize
 from ohliad.ingest.urls import UnsafeURLError, check_fetchable
-from ohliad.models import Article
-from ohliad.store.feeds import FeedState, FeedStore
-from ohliad.store.schema import utcnow
+from ohliad.models import Article, FeedState
+from ohliad.store import FeedStore
 from ohliad.watch.hosts import HostBusyError, HostGate, RobotsCache, host_of
 from ohliad.watch.policy import PollFailure, parse_retry_after
 

@@ -7,9 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ohliad.store import Store
-from ohliad.store.feeds import FeedStats, FeedStore
-from ohliad.store.schema import utcnow
+from ohliad.dates import utcnow
+from ohliad.store import FeedStats, FeedStore, Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ohliad.dates import utcnow
 from ohliad.ingest.fetch import FetchOptions
-from ohliad.models import Article
-from ohliad.store.feeds import EntryRecord, FeedState, FeedStore
-from ohliad.store.schema import utcnow
+from ohliad.models import Article, EntryOutcome, FeedState
+from ohliad.store import FeedStore
 from ohliad.watch.child import single_threaded_math
 from ohliad.watch.comparer import ComparisonFailure, ComparisonProcess, ComparisonReport
 from ohliad.watch.feedlist import FeedSpec
@@ -144,13 +144,11 @@ class Watcher:
         self._states = {s.id: s for s in states}
         self._run_id = self.pipeline.store.start_run("watch")
         self._refresh()  # stories left dirty by an interrupted run
-        database_url = self.pipeline.store.engine.url.render_as_string(hide_password=False)
-        polls = self.polls = PollProcess(
-            database_url, self.policy, self.fetch_options, log=self.log
-        )
+        open_store = self.pipeline.store.opener()
+        polls = self.polls = PollProcess(open_store, self.policy, self.fetch_options, log=self.log)
         if self.pipeline.settings.compare:
             self.comparer = ComparisonProcess(
-                database_url,
+                open_store,
                 self.pipeline.settings,
                 on_report=self._compared,
                 on_failure=self._comparison_failed,
@@ -388,19 +386,19 @@ class Watcher:
 
     def _entries(
         self, result: PollResult, ids: Iterator[int | None]
-    ) -> tuple[FeedState, list[EntryRecord]]:
+    ) -> tuple[FeedState, list[EntryOutcome]]:
         """The feed's new state and the entries to record, once its articles are stored."""
-        records: list[EntryRecord] = []
+        records: list[EntryOutcome] = []
         complete = True
         for entry in result.entries:
             if entry.article is None:
-                records.append(EntryRecord(entry.entry_key, None, entry.error))
+                records.append(EntryOutcome(entry.entry_key, None, entry.error))
                 continue
             article_id = next(ids)
             if article_id is None:  # not committed after all: take it on the next poll
                 complete = False
                 continue
-            records.append(EntryRecord(entry.entry_key, article_id))
+            records.append(EntryOutcome(entry.entry_key, article_id))
         if not complete:
             result = replace(result, etag=None, last_modified=None)
         return self._succeeded(result), records

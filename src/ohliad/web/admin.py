@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ohliad.store import Store
+from ohliad.store import FeedStore, Store
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import token_matches
@@ -68,8 +68,6 @@ def _require_same_origin(request: Request) -> None:
 
 
 def add_feed(store: Store, feed: FeedIn) -> FeedAdded:
-    from ohliad.store.feeds import FeedStore
-
     if safe_url(feed.url) is None:
         raise HTTPException(422, f"url: not an http(s) address: {feed.url!r}")
     (state,) = FeedStore(store).sync(

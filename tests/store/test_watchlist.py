@@ -5,9 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ohliad.models import Article
-from ohliad.store import Store
-from ohliad.store.feeds import EntryRecord, FeedStore
+from ohliad.models import Article, EntryOutcome
+from ohliad.store import FeedStore, Store
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -33,12 +32,12 @@ def test_state_and_entries_are_saved_together(store: Store) -> None:
         stored = tx.add_article(Article(title="T", text="Body text.", url="https://a.example/1"))
     long_key = "https://a.example/" + "x" * 3000
     state = replace(feed, etag='"v1"', last_success=NOW, next_poll=NOW + timedelta(minutes=10))
-    feeds.save(state, [EntryRecord("guid-1", stored.id), EntryRecord(long_key, None, "no text")])
+    feeds.save(state, [EntryOutcome("guid-1", stored.id), EntryOutcome(long_key, None, "no text")])
     assert feeds.known_entry_keys(feed.id, ["guid-1", long_key, "guid-2"]) == {"guid-1", long_key}
     (reread,) = feeds.feeds()
     assert reread.etag == '"v1"' and reread.last_success == NOW
     # Recording an entry again updates it instead of duplicating it.
-    feeds.save(state, [EntryRecord("guid-1", stored.id)])
+    feeds.save(state, [EntryOutcome("guid-1", stored.id)])
     (stats,) = feeds.stats()
     assert stats.articles_24h == 1
 
@@ -77,11 +76,11 @@ def test_a_rounds_polls_are_saved_in_one_go(store: Store) -> None:
     with store.transaction() as tx:
         one = tx.add_article(Article(title="One", text="First body.", url="https://a.example/1"))
         two = tx.add_article(Article(title="Two", text="Second body.", url="https://b.example/2"))
-    feeds.save(first, [EntryRecord("guid-1", None, "no text yet")])
+    feeds.save(first, [EntryOutcome("guid-1", None, "no text yet")])
     feeds.save_polls(
         [
-            (replace(first, etag='"a2"'), [EntryRecord("guid-1", one.id)]),
-            (replace(second, etag='"b2"'), [EntryRecord("guid-1", two.id)]),
+            (replace(first, etag='"a2"'), [EntryOutcome("guid-1", one.id)]),
+            (replace(second, etag='"b2"'), [EntryOutcome("guid-1", two.id)]),
         ]
     )
     assert [f.etag for f in feeds.feeds()] == ['"a2"', '"b2"']

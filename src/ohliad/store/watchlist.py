@@ -1,4 +1,4 @@
-"""Feed state for the watcher: the feeds being polled (validators, schedule,
+"""The watch list in the store: the feeds being polled (validators, schedule,
 failures, parking) and the entries already taken from each feed.
 
 An entry is recorded only after its article is committed, in the same
@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ohliad.models import Article
+from ohliad.dates import assume_utc, utcnow
+from ohliad.models import Article, EntryOutcome, FeedState
 from ohliad.store.repository import Store, content_hash
 from ohliad.store.schema import (
     FeedEntryRow,
@@ -25,7 +26,6 @@ from ohliad.store.schema import (
     StoryArticleRow,
     StoryRow,
     table,
-    utcnow,
 )
 
 # Entry keys are guids or links; a key longer than the column is stored hashed.
@@ -40,45 +40,10 @@ _KNOWN_ENTRIES = select(FeedEntryRow.entry_key).where(
 )
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def stored_entry_key(key: str) -> str:
     if len(key) <= _MAX_ENTRY_KEY:
         return key
     return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class FeedState:
-    """One feed as the watcher knows it between polls."""
-
-    id: int
-    url: str
-    outlet: str | None
-    language: str | None
-    interval_seconds: int
-    etag: str | None = None
-    last_modified: str | None = None
-    last_polled: datetime | None = None
-    last_success: datetime | None = None
-    last_error: str | None = None
-    consecutive_failures: int = 0
-    parked_reason: str | None = None
-    next_poll: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRecord:
-    """The outcome of one feed entry: its article, or why there is none."""
-
-    entry_key: str
-    article_id: int | None
-    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +62,12 @@ def _state(row: FeedRow) -> FeedState:
         interval_seconds=row.interval_seconds,
         etag=row.etag,
         last_modified=row.last_modified,
-        last_polled=_aware(row.last_polled),
-        last_success=_aware(row.last_success),
+        last_polled=assume_utc(row.last_polled),
+        last_success=assume_utc(row.last_success),
         last_error=row.last_error,
         consecutive_failures=row.consecutive_failures,
         parked_reason=row.parked_reason,
-        next_poll=_aware(row.next_poll),
+        next_poll=assume_utc(row.next_poll),
     )
 
 
@@ -196,11 +161,11 @@ class FeedStore:
         with self.store.transaction() as tx:
             self._write_states(tx.session, states)
 
-    def save(self, state: FeedState, entries: Sequence[EntryRecord] = ()) -> None:
+    def save(self, state: FeedState, entries: Sequence[EntryOutcome] = ()) -> None:
         """Write a feed's state and record its finished entries, atomically."""
         self.save_polls([(state, entries)])
 
-    def save_polls(self, polls: Sequence[tuple[FeedState, Sequence[EntryRecord]]]) -> None:
+    def save_polls(self, polls: Sequence[tuple[FeedState, Sequence[EntryOutcome]]]) -> None:
         """Write several feeds' states and record their finished entries, in one
         transaction: a watcher's round stores the polls of dozens of feeds."""
         with self.store.transaction() as tx:
