@@ -6,10 +6,12 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from ohliad.cli import app
+from ohliad.digest_json import ENTRY_SCHEMA, SCHEMA_VERSION
 from ohliad.store import Store
 
 runner = CliRunner()
@@ -54,7 +56,10 @@ def test_wire_copies_are_one_report(demo_dir: Path, expected: dict) -> None:
 
 def test_json_shape(demo_dir: Path) -> None:
     digest = json.loads((demo_dir / "digest.json").read_text())
+    assert any(story["comparison"] for story in digest)
     for story in digest:
+        jsonschema.validate(story, ENTRY_SCHEMA)
+        assert story["schema_version"] == SCHEMA_VERSION
         assert {"id", "headline", "summary", "sources", "articles", "updated", "comparison"} <= set(
             story
         )

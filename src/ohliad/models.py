@@ -14,7 +14,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # For the annotation only: models, below every stage, imports none of them.
+    from ohliad.compare.records import Comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,10 @@ class UkrainianText:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceRef:
+class EntrySource:
+    """One of the articles a digest entry lists as its sources; ``copy_of`` is
+    the article it is a near-copy of (a wire story republished)."""
+
     url: str | None
     outlet: str | None
     title: str
@@ -111,14 +118,17 @@ class DigestEntry:
 
     story_id: str
     summary: Summary
-    sources: tuple[SourceRef, ...]
+    sources: tuple[EntrySource, ...]
     article_ids: tuple[int, ...]
     updated: datetime | None
     ukrainian: UkrainianText | None = None
     # Why Ukrainian is missing, when it is (shown to the reader).
     ukrainian_unavailable: str | None = None
-    # Filled by compare/: a JSON-ready mapping (see ohliad.compare).
-    comparison: Mapping[str, Any] | None = None
+    # How the sources compare (None: a one-source story, or not compared yet).
+    comparison: Comparison | None = None
+    # The comparison does not yet cover all the story's articles: it is the
+    # last one made, and a newer one is on its way.
+    comparison_pending: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,14 +21,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer
 from ohliad.compare import compare_stories, compare_story
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
-from ohliad.models import Article, DigestEntry, SourceRef, Story
-from ohliad.render.jsonout import entry_from_dict, entry_to_dict
+from ohliad.models import Article, DigestEntry, EntrySource, Story
 from ohliad.store import Store, content_hash
 from ohliad.store.translations import StoreTranslationCache
 from ohliad.summarize import SummaryOptions, summarize_story
@@ -219,7 +217,7 @@ class Pipeline:
         )
         comparison = compare_story(story) if compare and self.settings.compare else None
         sources = tuple(
-            SourceRef(
+            EntrySource(
                 url=a.url,
                 outlet=a.outlet,
                 title=a.title,
@@ -237,7 +235,7 @@ class Pipeline:
             updated=story.updated,
             ukrainian=ukrainian.text,
             ukrainian_unavailable=ukrainian.unavailable,
-            comparison=comparison.to_dict() if comparison is not None else None,
+            comparison=comparison,
         )
 
     def refresh_story(self, key: str) -> int | None:
@@ -246,11 +244,12 @@ class Pipeline:
         story = self.store.story(key)
         if story is None:
             return None
-        entry = entry_to_dict(self.build_entry(story))
-        if not self.settings.compare:
-            del entry["comparison"]  # not computed: keep the stored one, still pending
+        entry = self.build_entry(story)
         with self.store.transaction() as tx:
-            tx.save_entry(key, entry, members=_members(story))
+            # Without comparisons, the stored one is kept (and stays pending).
+            tx.save_entry(
+                key, entry, members=_members(story), with_comparison=self.settings.compare
+            )
         return len(_members(story))
 
     def refresh_comparison(self, key: str) -> frozenset[int] | None:
@@ -272,8 +271,7 @@ class Pipeline:
         for story, comparison in zip(stories, compare_stories(stories), strict=True):
             members = _members(story)
             with self.store.transaction() as tx:
-                stored = comparison.to_dict() if comparison is not None else None
-                if tx.save_comparison(story.id, stored, members=members):
+                if tx.save_comparison(story.id, comparison, members=members):
                     saved[story.id] = members
         return saved
 
@@ -287,12 +285,11 @@ class Pipeline:
         for start in range(0, len(keys), SUMMARY_BATCH):
             batch = keys[start : start + SUMMARY_BATCH]
             stories = self.store.stories(batch)
-            entries: dict[str, tuple[dict[str, Any], frozenset[int]]] = {}
-            for key in batch:
-                if key in stories:
-                    entry = entry_to_dict(self.build_entry(stories[key], compare=False))
-                    del entry["comparison"]
-                    entries[key] = (entry, _members(stories[key]))
+            entries = {
+                key: (self.build_entry(stories[key], compare=False), _members(stories[key]))
+                for key in batch
+                if key in stories
+            }
             with self.store.transaction() as tx:
                 tx.save_entries(entries)
             for key in entries:
@@ -328,9 +325,7 @@ class Pipeline:
 
     def digest(self, *, limit: int | None = None) -> list[DigestEntry]:
         """Stored entries, the stories with the latest news first."""
-        entries = [
-            entry_from_dict(s.entry) for s in self.store.stored_stories() if s.entry is not None
-        ]
+        entries = [s.entry for s in self.store.stored_stories() if s.entry is not None]
         entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
         return entries[:limit] if limit is not None else entries
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from ohliad.compare import CompareOptions, Comparison, compare_story, comparison_markdown
+from ohliad.compare import CompareOptions, Comparison, compare_story
 from ohliad.models import Article, Story
+from ohliad.render import comparison_markdown
 
 PUBLISHED = datetime.fromisoformat("2026-02-16T12:00:00+00:00")  # a Monday
 
@@ -74,7 +75,7 @@ def test_paraphrases_give_no_conflict_unique_or_framing(silent: Comparison) -> N
 
 
 def test_markdown_of_a_silent_story_has_no_conflict_section(silent: Comparison) -> None:
-    markdown = comparison_markdown(silent.to_dict())
+    markdown = comparison_markdown(silent)
     assert "Conflict" not in markdown
     assert "Agreed" in markdown
 
@@ -134,7 +135,8 @@ def test_unique_detail_and_spelling_contrast(death_toll: Comparison) -> None:
 def test_json_form_round_trips_and_markdown_quotes(death_toll: Comparison) -> None:
     data = json.loads(json.dumps(death_toll.to_dict()))
     assert data["conflicts"][0]["sides"][0]["sources"][0]["article_id"] in (11, 12)
-    markdown = comparison_markdown(data)
+    assert Comparison.from_dict(data) == death_toll
+    markdown = comparison_markdown(Comparison.from_dict(data))
     assert markdown.startswith("#### Comparing the sources")
     assert "**Conflict**" in markdown and "Kyiv Ledger" in markdown and "Moscow Herald" in markdown
 
@@ -198,7 +200,7 @@ def test_other_language_is_skipped_with_a_note() -> None:
     )
     assert comparison.agreed == comparison.unique == comparison.conflicts == ()
     assert any("Ukrainska Hazeta" in note and "uk" in note for note in comparison.notes)
-    assert "Ukrainska Hazeta" in comparison_markdown(comparison.to_dict())
+    assert "Ukrainska Hazeta" in comparison_markdown(comparison)
 
 
 def test_sources_and_sentences_are_bounded_with_notes() -> None:
@@ -213,20 +215,6 @@ def test_sources_and_sentences_are_bounded_with_notes() -> None:
     assert len(comparison.sources) == 4
     assert any("first 4 sources" in note for note in comparison.notes)
     assert any("Long Times" in note and "first 10 sentences" in note for note in comparison.notes)
-
-
-def test_markdown_is_empty_without_content() -> None:
-    assert comparison_markdown({}) == ""
-    assert comparison_markdown(Comparison(sources=()).to_dict()) == ""
-
-
-def test_markdown_escapes_article_text() -> None:
-    data = Comparison(sources=()).to_dict()
-    source = {"article_id": 1, "outlet": "Ledger *bold*", "url": None, "quote": "<b>x</b> [a](b)"}
-    data["unique"] = [{"source": source, "detail": None, "missing_from": []}]
-    markdown = comparison_markdown(data)
-    assert "<b>" not in markdown and "\\<b\\>" in markdown
-    assert "\\*bold\\*" in markdown and "\\[a\\]" in markdown
 
 
 def test_later_report_gets_an_update_note_and_one_outlet_counts_once() -> None:

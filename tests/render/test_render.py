@@ -1,9 +1,11 @@
 import json
 from datetime import UTC, datetime
 
+from ohliad.compare.records import Citation, CitedSource, Comparison, UniqueDetail
+from ohliad.digest_json import entry_from_dict, entry_to_dict
 from ohliad.ingest.markdown import parse_markdown
-from ohliad.models import DigestEntry, SourceRef, Summary, SummarySentence, UkrainianText
-from ohliad.render import entry_from_dict, entry_to_dict, render_json, render_markdown
+from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
+from ohliad.render import comparison_markdown, render_json, render_markdown
 
 SUMMARY = Summary(
     headline="Poland scrambles jets as drones cross its border",
@@ -13,10 +15,10 @@ SUMMARY = Summary(
     ),
 )
 SOURCES = (
-    SourceRef(
+    EntrySource(
         "https://a.example/1", "A News", "Drones cross border", datetime(2026, 3, 5, tzinfo=UTC), 1
     ),
-    SourceRef(
+    EntrySource(
         "https://b.example/2", "B Wire", "Jets scrambled", datetime(2026, 3, 5, 9, tzinfo=UTC), 2
     ),
 )
@@ -93,3 +95,16 @@ def test_rendered_digest_reads_back_as_digest_entries() -> None:
     assert article.extra["headline_uk"] == UK.headline
     assert article.extra["summary_uk"] == UK.summary
     assert article.extra["sources"] == ["https://a.example/1", "https://b.example/2"]
+
+
+def test_comparison_markdown_is_empty_without_content() -> None:
+    assert comparison_markdown(None) == ""
+    assert comparison_markdown(Comparison(sources=())) == ""
+
+
+def test_comparison_markdown_escapes_article_text() -> None:
+    source = CitedSource(1, "Ledger *bold*", None)
+    unique = UniqueDetail(Citation(source, "<b>x</b> [a](b)"), None, ())
+    markdown = comparison_markdown(Comparison(sources=(), unique=(unique,)))
+    assert "<b>" not in markdown and "\\<b\\>" in markdown
+    assert "\\*bold\\*" in markdown and "\\[a\\]" in markdown

@@ -1,3 +1,5 @@
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -5,7 +7,9 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from ohliad.models import Article
+from ohliad.compare.records import Comparison
+from ohliad.digest_json import entry_to_dict
+from ohliad.models import Article, DigestEntry, Summary, SummarySentence
 from ohliad.store import DatabaseError, Store, content_hash
 from ohliad.store.db import alembic_config, create_database_engine, database_url
 from ohliad.store.search import Filters, find_stories
@@ -95,7 +99,7 @@ def test_stories_are_read_together_and_entries_saved_together(store: Store) -> N
             }
         )
     assert store.dirty_story_keys() == ["s2"]
-    headlines = {s.key: s.entry["headline"]["en"] for s in store.stored_stories() if s.entry}
+    headlines = {s.key: s.entry.summary.headline for s in store.stored_stories() if s.entry}
     assert headlines == {"s1": "one", "s2": "two"}
 
 
@@ -124,26 +128,31 @@ def test_entry_saved_from_stale_members_stays_dirty(store: Store) -> None:
         assert b.id
         tx.link(b.id, "s1")
         # Computed before b joined: the story must be recomputed again.
-        tx.save_entry(
-            "s1", {"headline": {"en": "H"}, "summary": {"en": "S"}}, members=frozenset({a.id})
-        )
+        tx.save_entry("s1", _summary("H"), members=frozenset({a.id}), with_comparison=False)
     assert store.dirty_story_keys() == ["s1"]
     with store.transaction() as tx:
-        tx.save_entry(
-            "s1", {"headline": {"en": "H"}, "summary": {"en": "S"}}, members=frozenset({a.id, b.id})
-        )
+        tx.save_entry("s1", _summary("H"), members=frozenset({a.id, b.id}), with_comparison=False)
     assert store.dirty_story_keys() == []
     [stored] = store.stored_stories()
-    assert stored.entry == {
-        "headline": {"en": "H"},
-        "summary": {"en": "S"},
-        "comparison": None,
-        "comparison_pending": True,  # no comparison was saved for these articles
-    }
+    assert stored.entry is not None
+    assert stored.entry.summary.headline == "H"
+    assert stored.entry.comparison is None
+    assert stored.entry.comparison_pending  # no comparison was saved for these articles
 
 
-def _summary(text: str) -> dict[str, object]:
-    return {"headline": {"en": text}, "summary": {"en": text}}
+def _summary(text: str) -> DigestEntry:
+    """A story's entry without a comparison."""
+    return DigestEntry(
+        story_id="s",
+        summary=Summary(headline=text, sentences=(SummarySentence(text, ()),)),
+        sources=(),
+        article_ids=(),
+        updated=None,
+    )
+
+
+def _comparison(note: str) -> Comparison:
+    return Comparison(sources=(), notes=(note,))
 
 
 def test_comparison_is_saved_apart_and_kept_until_a_new_one_lands(store: Store) -> None:
@@ -154,10 +163,10 @@ def test_comparison_is_saved_apart_and_kept_until_a_new_one_lands(store: Store) 
         tx.link(b.id, "s1")
     both = frozenset({a.id, b.id})
     with store.transaction() as tx:
-        tx.save_entry("s1", _summary("first"), members=both)
+        tx.save_entry("s1", _summary("first"), members=both, with_comparison=False)
     assert store.pending_comparison_keys() == ["s1"] and store.comparison_backlog() == 1
     with store.transaction() as tx:
-        assert tx.save_comparison("s1", {"agreed": ["x"]}, members=both)
+        assert tx.save_comparison("s1", _comparison("x"), members=both)
     assert store.pending_comparison_keys() == [] and store.comparison_backlog() == 0
     # A new article: the summary is redone at once, the comparison later. Until
     # then the last comparison is shown, marked pending.
@@ -168,22 +177,22 @@ def test_comparison_is_saved_apart_and_kept_until_a_new_one_lands(store: Store) 
     assert store.pending_comparison_keys() == []  # its summary is not current yet
     all_three = both | {c.id}
     with store.transaction() as tx:
-        tx.save_entry("s1", _summary("second"), members=all_three)
+        tx.save_entry("s1", _summary("second"), members=all_three, with_comparison=False)
     [stored] = store.stored_stories()
     assert stored.entry is not None
-    assert stored.entry["headline"] == {"en": "second"}
-    assert stored.entry["comparison"] == {"agreed": ["x"]}
-    assert stored.entry["comparison_pending"] is True
+    assert stored.entry.summary.headline == "second"
+    assert stored.entry.comparison == _comparison("x")
+    assert stored.entry.comparison_pending is True
     assert store.pending_comparison_keys() == ["s1"]
     # A comparison computed before c joined lands, but the story stays pending.
     with store.transaction() as tx:
-        assert tx.save_comparison("s1", {"agreed": ["y"]}, members=both)
+        assert tx.save_comparison("s1", _comparison("y"), members=both)
     assert store.pending_comparison_keys() == ["s1"]
     with store.transaction() as tx:
-        assert tx.save_comparison("s1", {"agreed": ["z"]}, members=all_three)
+        assert tx.save_comparison("s1", _comparison("z"), members=all_three)
     [stored] = store.stored_stories()
-    assert stored.entry is not None and stored.entry["comparison"] == {"agreed": ["z"]}
-    assert stored.entry["comparison_pending"] is False
+    assert stored.entry is not None and stored.entry.comparison == _comparison("z")
+    assert stored.entry.comparison_pending is False
     assert store.comparison_backlog() == 0
 
 
@@ -192,13 +201,12 @@ def test_entry_with_its_comparison_saves_both(store: Store) -> None:
         a = tx.add_article(_article(1))
         assert a.id
         tx.link(a.id, "s1")
-        tx.save_entry(
-            "s1", {**_summary("h"), "comparison": {"agreed": []}}, members=frozenset({a.id})
-        )
+        entry = replace(_summary("h"), comparison=Comparison(sources=()))
+        tx.save_entry("s1", entry, members=frozenset({a.id}))
     [stored] = store.stored_stories()
     assert stored.entry is not None
-    assert stored.entry["comparison"] == {"agreed": []}
-    assert stored.entry["comparison_pending"] is False
+    assert stored.entry.comparison == Comparison(sources=())
+    assert stored.entry.comparison_pending is False
 
 
 def test_comparison_of_a_story_merged_away_is_not_saved(store: Store) -> None:
@@ -210,7 +218,7 @@ def test_comparison_of_a_story_merged_away_is_not_saved(store: Store) -> None:
     with store.transaction() as tx:
         tx.merge_stories("s1", ["s2"])
     with store.transaction() as tx:
-        assert not tx.save_comparison("s2", {"agreed": []}, members=frozenset({b.id}))
+        assert not tx.save_comparison("s2", Comparison(sources=()), members=frozenset({b.id}))
     assert store.story("s2") is None
     assert store.comparison_backlog() == 1  # s1, which now holds both
 
@@ -236,7 +244,10 @@ def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_upgrade_moves_stored_comparisons_out_of_entries(tmp_path: Path) -> None:
     engine = create_database_engine(database_url(str(tmp_path / "old.db")))
     command.upgrade(alembic_config(engine), "0002")
-    entry = '{"headline": {"en": "H"}, "articles": [1], "comparison": {"agreed": ["x"]}}'
+    # An entry as stored before 0003, comparison and all (and before schema_version).
+    old = {**entry_to_dict(replace(_summary("H"), comparison=_comparison("x")))}
+    del old["schema_version"], old["comparison_pending"]
+    entry = json.dumps(old)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -248,15 +259,10 @@ def test_upgrade_moves_stored_comparisons_out_of_entries(tmp_path: Path) -> None
     engine.dispose()
     store = Store.open(str(tmp_path / "old.db"))
     [stored] = store.stored_stories()
-    assert stored.entry == {
-        "headline": {"en": "H"},
-        "articles": [1],
-        "comparison": {"agreed": ["x"]},
-        "comparison_pending": False,
-    }
+    assert stored.entry == replace(_summary("H"), comparison=_comparison("x"))
     # The full-text triggers of 0002 survive: a new headline is searchable.
     with store.transaction() as tx:
-        tx.save_entry("s1", {"headline": {"en": "Zeppelin"}}, members=frozenset())
+        tx.save_entry("s1", _summary("Zeppelin"), members=frozenset(), with_comparison=False)
     assert [s.key for s in find_stories(store, Filters(text="zeppelin"))] == ["s1"]
 
 

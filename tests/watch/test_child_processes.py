@@ -108,7 +108,8 @@ def test_process_compares_pending_stories_and_restarts_after_a_crash(tmp_path: P
     assert not failures
     stories = {s.key: s for s in store.stored_stories()}
     for report in reports:
-        assert report.article_ids == set(stories[report.story].entry["articles"])
+        entry = stories[report.story].entry
+        assert entry is not None and report.article_ids == set(entry.article_ids)
     store.close()
 
 

@@ -137,12 +137,12 @@ def test_summaries_are_saved_at_once_and_comparisons_catch_up(
     stories = {s.key: s for s in store.stored_stories()}
     for report in compared:
         entry = stories[report.story].entry
-        assert entry is not None and entry["comparison_pending"] is False
-        assert set(entry["articles"]) == report.article_ids
+        assert entry is not None and entry.comparison_pending is False
+        assert set(entry.article_ids) == report.article_ids
     # Every story with two reports (not copies) has its comparison.
     multi = [
         s.entry
         for s in stories.values()
-        if s.entry and sum(1 for src in s.entry["sources"] if src["copy_of"] is None) > 1
+        if s.entry and sum(1 for src in s.entry.sources if src.copy_of is None) > 1
     ]
-    assert multi and all(e["comparison"] is not None for e in multi)
+    assert multi and all(e.comparison is not None for e in multi)

@@ -9,7 +9,7 @@ and the web app over it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,15 +17,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from ohliad.compare.records import Comparison
 from ohliad.models import (
     Article,
     DigestEntry,
-    SourceRef,
+    EntrySource,
     Summary,
     SummarySentence,
     UkrainianText,
 )
-from ohliad.render.jsonout import entry_to_dict
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
 from tests.conftest import SAMPLE
@@ -51,7 +51,7 @@ def _save_story(
     headline: str,
     sentences: list[tuple[str, list[int]]],
     ukrainian: UkrainianText | None,
-    comparison: dict[str, Any] | None = None,
+    comparison: Callable[[list[Article]], dict[str, Any]] | None = None,
 ) -> list[Article]:
     """Store the articles, link them into the story, save its digest entry.
     Sentence sources are indexes into ``articles``."""
@@ -74,16 +74,17 @@ def _save_story(
                 ),
             ),
             sources=tuple(
-                SourceRef(a.url, a.outlet, a.title, a.published, a.id, a.duplicate_of)
+                EntrySource(a.url, a.outlet, a.title, a.published, a.id, a.duplicate_of)
                 for a in stored
             ),
             article_ids=tuple(ids),
             updated=max(a.published for a in stored if a.published),
             ukrainian=ukrainian,
             ukrainian_unavailable=None if ukrainian else "no translation engine configured",
-            comparison=comparison(stored) if callable(comparison) else comparison,
+            # Written in the JSON form, as the API serves it.
+            comparison=Comparison.from_dict(comparison(stored)) if comparison else None,
         )
-        tx.save_entry(key, entry_to_dict(entry), members=frozenset(ids))
+        tx.save_entry(key, entry, members=frozenset(ids))
     return stored
 
 

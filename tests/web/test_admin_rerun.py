@@ -3,8 +3,11 @@ pipeline, on the sample corpus."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi.testclient import TestClient
 
+from ohliad.digest_json import entry_to_dict
 from ohliad.pipeline import Pipeline
 from ohliad.store import Store
 from ohliad.store.search import stored_story
@@ -17,8 +20,9 @@ def test_rerun_recomputes_a_stale_entry(demo_store: Store) -> None:
     key = demo_store.stored_stories()[0].key
     before = stored_story(demo_store, key)
     assert before is not None and before.entry is not None
-    stale = {**before.entry, "headline": {"en": "Stale headline", "uk": None}}
-    members = frozenset(before.entry["articles"])
+    summary = replace(before.entry.summary, headline="Stale headline")
+    stale = replace(before.entry, summary=summary, ukrainian=None)
+    members = frozenset(before.entry.article_ids)
     with demo_store.transaction() as tx:
         tx.save_entry(key, stale, members=members)
 
@@ -30,7 +34,8 @@ def test_rerun_recomputes_a_stale_entry(demo_store: Store) -> None:
     )
     assert response.status_code == 200
     assert response.json() == {"key": key, "articles": len(members)}
-    assert client.get(f"/api/stories/{key}").json()["headline"] == before.entry["headline"]
+    headline = client.get(f"/api/stories/{key}").json()["headline"]
+    assert headline == entry_to_dict(before.entry)["headline"]
 
 
 def test_rerun_of_an_unknown_story_is_404(demo_store: Store) -> None:

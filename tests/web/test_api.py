@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from ohliad.render.jsonout import entry_from_dict
+from ohliad.digest_json import entry_from_dict
 
 CONTRACT_KEYS = {"id", "headline", "summary", "sources", "articles", "updated", "comparison"}
 

@@ -266,7 +266,7 @@ def test_screenshots_of_the_demo_digest(
     # The story with the most sources shows the most of the page.
     widest = max(
         (s.entry for s in demo_store.stored_stories() if s.entry),
-        key=lambda entry: len(entry["sources"]),
+        key=lambda entry: len(entry.sources),
     )
     with serving(demo_store) as url:
         context = browser.new_context(
@@ -276,12 +276,12 @@ def test_screenshots_of_the_demo_digest(
         page.goto("/")
         cards = page.locator("article.card")
         expect(cards).to_have_count(len(demo_store.stored_stories()))
-        card = cards.filter(has=page.locator(f'a[href^="/stories/{widest["id"]}?"]'))
-        expect(card.locator("h2")).to_have_text(widest["headline"]["en"])
+        card = cards.filter(has=page.locator(f'a[href^="/stories/{widest.story_id}?"]'))
+        expect(card.locator("h2")).to_have_text(widest.summary.headline)
         page.screenshot(path=str(folder / "front-page.png"))
         card.locator("h2 a").click()
-        expect(page.locator("h1")).to_have_text(widest["headline"]["en"])
-        expect(page.locator(".source-grid article.source")).to_have_count(len(widest["sources"]))
+        expect(page.locator("h1")).to_have_text(widest.summary.headline)
+        expect(page.locator(".source-grid article.source")).to_have_count(len(widest.sources))
         page.set_viewport_size({"width": 1200, "height": 1900})
         page.screenshot(path=str(folder / "story-page.png"))
         context.close()

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import text
 
-from ohliad.models import Article
+from ohliad.models import Article, DigestEntry, Summary, SummarySentence, UkrainianText
 from ohliad.store import Store
 from ohliad.store.search import (
     Filters,
@@ -19,17 +19,23 @@ from ohliad.store.search import (
 )
 
 
+def _entry(key: str, headline: str, summary: str, uk: UkrainianText | None = None) -> DigestEntry:
+    return DigestEntry(
+        story_id=key,
+        summary=Summary(headline=headline, sentences=(SummarySentence(summary, ()),)),
+        sources=(),
+        article_ids=(),
+        updated=None,
+        ukrainian=uk,
+    )
+
+
 def _add(store: Store, key: str, title: str, body: str, **fields: object) -> int:
     with store.transaction() as tx:
         article = tx.add_article(Article(title=title, text=body, **fields))
         assert article.id is not None
         tx.link(article.id, key)
-        entry = {
-            "id": key,
-            "headline": {"en": title, "uk": None},
-            "summary": {"en": body, "uk": None},
-        }
-        tx.save_entry(key, entry, members=frozenset({article.id}))
+        tx.save_entry(key, _entry(key, title, body), members=frozenset({article.id}))
         return article.id
 
 
@@ -71,11 +77,7 @@ def test_index_follows_edits_and_deletes(store: Store) -> None:
 def test_story_text_is_reindexed_when_its_entry_changes(store: Store) -> None:
     _add(store, "a", "Ports", "Cargo.")
     with store.transaction() as tx:
-        entry = {
-            "id": "a",
-            "headline": {"en": "Ports", "uk": "Порти Ізмаїла"},
-            "summary": {"en": "x", "uk": "y"},
-        }
+        entry = _entry("a", "Ports", "x", UkrainianText("Порти Ізмаїла", "y", "editor"))
         tx.save_entry("a", entry, members=frozenset({1}))
     assert _ids(store, Filters(text="ізмаїл")) == ["a"]
 

@@ -3,21 +3,23 @@ where they contradict each other (a count, a duration, a date, a place, who
 asked for a meeting) and how they frame the event.
 
     comparison = compare_story(story)          # None for a one-source story
-    entry_json["comparison"] = comparison.to_dict()
-    markdown = comparison_markdown(entry_json["comparison"])
+    comparison.conflicts, comparison.to_dict(), Comparison.from_dict(data)
+
+The records (``records.py``) load light; ``compare_story`` loads spaCy and the
+embedder on first use.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from ohliad.compare.markdown import comparison_markdown
 from ohliad.compare.records import (
     AgreedFact,
     Citation,
+    CitedSource,
     Comparison,
     Conflict,
     ConflictSide,
+    Finding,
     FramingContrast,
-    SourceRef,
     TermUse,
     UniqueDetail,
 )
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     # compare_story loads spaCy and the embedder; import it only when asked, so
-    # rendering stored comparisons (digests, the web app) starts light.
+    # reading stored comparisons (digests, the web app) starts light.
     if name in ("CompareOptions", "compare_stories", "compare_story"):
         from ohliad.compare import compare
 
@@ -39,15 +41,15 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AgreedFact",
     "Citation",
+    "CitedSource",
     "CompareOptions",
     "Comparison",
     "Conflict",
     "ConflictSide",
+    "Finding",
     "FramingContrast",
-    "SourceRef",
     "TermUse",
     "UniqueDetail",
     "compare_stories",
     "compare_story",
-    "comparison_markdown",
 ]

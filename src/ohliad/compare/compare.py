@@ -24,11 +24,11 @@ from ohliad.compare.lexicon import searchable
 from ohliad.compare.records import (
     AgreedFact,
     Citation,
+    CitedSource,
     Comparison,
     Conflict,
     ConflictSide,
     FramingContrast,
-    SourceRef,
     TermUse,
     UniqueDetail,
 )
@@ -65,7 +65,7 @@ _UPDATE_HOURS = 3
 @dataclass(frozen=True, slots=True)
 class _Source:
     article: Article
-    ref: SourceRef
+    ref: CitedSource
 
 
 def _language(article: Article) -> str:
@@ -100,7 +100,7 @@ def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source
     articles, notes = _latest_per_outlet(story)
     for index, article in articles:
         article_id = article.id if article.id is not None else index
-        ref = SourceRef(article_id, article.outlet, article.url, article.published)
+        ref = CitedSource(article_id, article.outlet, article.url, article.published)
         language = _language(article)
         if language != "en":
             notes.append(f"Not compared: {article.label} is in '{language}'; only English is read.")

@@ -2,17 +2,51 @@
 
 Every item names its sources (article id, outlet, url) and quotes the
 sentence it rests on, so an editor can check each statement at its source.
+
+The kinds of finding are listed once, in ``SECTIONS``: the JSON form and
+every renderer (``ohliad.render.markdown``, the web app's story page) go
+through it. A new kind is a record here with a field on ``Comparison`` and an
+entry in ``SECTIONS``, the code in ``compare.py`` that finds it, and one
+renderer per format.
+
+This module holds records only (no NLP), so that storage and renderers can
+read comparisons without loading the comparison's models.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol, Self
+
+from ohliad.dates import parse_datetime
+
+
+def _object(properties: Mapping[str, Any], optional: Mapping[str, Any] | None = None) -> Any:
+    """The JSON Schema of an object with these keys (``optional`` may be absent)."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties),
+        "properties": {**properties, **(optional or {})},
+    }
+
+
+def _array(items: Any) -> Any:
+    return {"type": "array", "items": items}
+
+
+def _nullable(schema: Any) -> Any:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_TEXT = {"type": "string"}
+_FLAG = {"type": "boolean"}
 
 
 @dataclass(frozen=True, slots=True)
-class SourceRef:
+class CitedSource:
     """An article as the comparison cites it. ``article_id`` is the store id, or
     the article's index in the story before storage."""
 
@@ -29,12 +63,34 @@ class SourceRef:
             "published": self.published.isoformat() if self.published else None,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            article_id=data["article_id"],
+            outlet=data.get("outlet"),
+            url=data.get("url"),
+            published=parse_datetime(data.get("published")),
+        )
+
+    @staticmethod
+    def json_properties() -> dict[str, Any]:
+        return {
+            "article_id": {"type": "integer"},
+            "outlet": _nullable(_TEXT),
+            "url": _nullable(_TEXT),
+            "published": _nullable({"type": "string", "format": "date-time"}),
+        }
+
+    @classmethod
+    def json_schema(cls) -> Any:
+        return _object(cls.json_properties())
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A source and the sentence of it that supports an item."""
 
-    source: SourceRef
+    source: CitedSource
     quote: str
     # In a conflict: the value as this source writes it ("some 12,500").
     value: str | None = None
@@ -44,6 +100,37 @@ class Citation:
         if self.value is not None:
             data["value"] = self.value
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(CitedSource.from_dict(data), data.get("quote", ""), data.get("value"))
+
+    @staticmethod
+    def json_schema() -> Any:
+        # The source's keys, flattened, with the quote and the value as given.
+        return _object({**CitedSource.json_properties(), "quote": _TEXT}, {"value": _TEXT})
+
+
+def _citations(items: Any) -> tuple[Citation, ...]:
+    return tuple(Citation.from_dict(item) for item in items or ())
+
+
+def _sources(items: Any) -> tuple[CitedSource, ...]:
+    return tuple(CitedSource.from_dict(item) for item in items or ())
+
+
+class Finding(Protocol):
+    """An item of one of the comparison's sections."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self: ...
+
+    @staticmethod
+    def json_schema() -> Any:
+        """The JSON Schema of ``to_dict``'s output."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +149,16 @@ class AgreedFact:
             "disputed": self.disputed,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(data["statement"], _citations(data.get("sources")), bool(data.get("disputed")))
+
+    @staticmethod
+    def json_schema() -> Any:
+        return _object(
+            {"statement": _TEXT, "sources": _array(Citation.json_schema()), "disputed": _FLAG}
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class UniqueDetail:
@@ -71,7 +168,7 @@ class UniqueDetail:
 
     citation: Citation
     detail: str | None
-    missing_from: tuple[SourceRef, ...]
+    missing_from: tuple[CitedSource, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +176,24 @@ class UniqueDetail:
             "detail": self.detail,
             "missing_from": [s.to_dict() for s in self.missing_from],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            Citation.from_dict(data["source"]),
+            data.get("detail"),
+            _sources(data.get("missing_from")),
+        )
+
+    @staticmethod
+    def json_schema() -> Any:
+        return _object(
+            {
+                "source": Citation.json_schema(),
+                "detail": _nullable(_TEXT),
+                "missing_from": _array(CitedSource.json_schema()),
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +210,16 @@ class ConflictSide:
             "normalized": self.normalized,
             "sources": [c.to_dict() for c in self.citations],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(data["value"], data["normalized"], _citations(data.get("sources")))
+
+    @staticmethod
+    def json_schema() -> Any:
+        return _object(
+            {"value": _TEXT, "normalized": _TEXT, "sources": _array(Citation.json_schema())}
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +244,28 @@ class Conflict:
             "note": self.note,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            data["slot"],
+            data["about"],
+            tuple(ConflictSide.from_dict(side) for side in data.get("sides") or ()),
+            bool(data.get("soft")),
+            data.get("note"),
+        )
+
+    @staticmethod
+    def json_schema() -> Any:
+        return _object(
+            {
+                "slot": _TEXT,
+                "about": _TEXT,
+                "soft": _FLAG,
+                "sides": _array(ConflictSide.json_schema()),
+                "note": _nullable(_TEXT),
+            }
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TermUse:
@@ -129,6 +276,14 @@ class TermUse:
 
     def to_dict(self) -> dict[str, Any]:
         return {"term": self.term, "sources": [c.to_dict() for c in self.citations]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(data["term"], _citations(data.get("sources")))
+
+    @staticmethod
+    def json_schema() -> Any:
+        return _object({"term": _TEXT, "sources": _array(Citation.json_schema())})
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +299,7 @@ class FramingContrast:
     label: str
     uses: tuple[TermUse, ...]
     # Sources that do not make any of these choices (not quoting a speaker, say).
-    absent: tuple[SourceRef, ...] = ()
+    absent: tuple[CitedSource, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,13 +309,33 @@ class FramingContrast:
             "absent": [s.to_dict() for s in self.absent],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            data["kind"],
+            data["label"],
+            tuple(TermUse.from_dict(use) for use in data.get("uses") or ()),
+            _sources(data.get("absent")),
+        )
+
+    @staticmethod
+    def json_schema() -> Any:
+        return _object(
+            {
+                "kind": _TEXT,
+                "label": _TEXT,
+                "uses": _array(TermUse.json_schema()),
+                "absent": _array(CitedSource.json_schema()),
+            }
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """What the sources of one story agree on, what only one has, where they
     contradict each other and how they frame the event."""
 
-    sources: tuple[SourceRef, ...]
+    sources: tuple[CitedSource, ...]
     agreed: tuple[AgreedFact, ...] = ()
     unique: tuple[UniqueDetail, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
@@ -168,16 +343,52 @@ class Comparison:
     # For people: skipped articles, truncation, why something is missing.
     notes: tuple[str, ...] = field(default=())
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.agreed or self.unique or self.conflicts or self.framing or self.notes)
+    # The sections of findings: field name (also the JSON key and the name
+    # renderers know a section by) and item record, in the order readers see
+    # them, the disagreements first.
+    SECTIONS: ClassVar[Mapping[str, type[Finding]]] = {
+        "conflicts": Conflict,
+        "agreed": AgreedFact,
+        "unique": UniqueDetail,
+        "framing": FramingContrast,
+    }
+
+    def sections(self) -> list[tuple[str, tuple[Finding, ...]]]:
+        """The sections that have items, as (name, items), in reading order."""
+        found = ((name, getattr(self, name)) for name in self.SECTIONS)
+        return [(name, items) for name, items in found if items]
 
     def to_dict(self) -> dict[str, Any]:
+        sections = {name: [item.to_dict() for item in getattr(self, name)] for name in _JSON_ORDER}
         return {
             "sources": [s.to_dict() for s in self.sources],
-            "agreed": [a.to_dict() for a in self.agreed],
-            "unique": [u.to_dict() for u in self.unique],
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "framing": [f.to_dict() for f in self.framing],
+            **sections,
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
+        sections = {
+            name: tuple(item.from_dict(found) for found in data.get(name) or ())
+            for name, item in cls.SECTIONS.items()
+        }
+        return cls(
+            sources=_sources(data.get("sources")),
+            notes=tuple(data.get("notes") or ()),
+            **sections,  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def json_schema(cls) -> Any:
+        sections = {name: _array(item.json_schema()) for name, item in cls.SECTIONS.items()}
+        return _object(
+            {
+                "sources": _array(CitedSource.json_schema()),
+                **{name: sections[name] for name in _JSON_ORDER},
+                "notes": _array(_TEXT),
+            }
+        )
+
+
+# The JSON form lists the sections in field order, as it always has.
+_JSON_ORDER = tuple(name for name in Comparison.__dataclass_fields__ if name in Comparison.SECTIONS)

@@ -1,6 +1,6 @@
 """Render digest entries: the house Markdown format and the JSON contract."""
 
-from ohliad.render.jsonout import entry_from_dict, entry_to_dict, render_json
-from ohliad.render.markdown import render_entry, render_markdown
+from ohliad.render.jsonout import render_json
+from ohliad.render.markdown import comparison_markdown, render_entry, render_markdown
 
-__all__ = ["entry_from_dict", "entry_to_dict", "render_entry", "render_json", "render_markdown"]
+__all__ = ["comparison_markdown", "render_entry", "render_json", "render_markdown"]

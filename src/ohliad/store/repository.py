@@ -28,8 +28,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from ohliad.compare.records import Comparison
 from ohliad.dates import assume_utc, utcnow
-from ohliad.models import Article, Story
+from ohliad.digest_json import entry_from_dict, entry_to_dict
+from ohliad.models import Article, DigestEntry, Story
 from ohliad.store.db import create_database_engine, database_url, upgrade
 from ohliad.store.schema import (
     ArticleRow,
@@ -90,28 +92,22 @@ _ARTICLE_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class StoredStory:
-    """A story row's digest data as stored (``entry`` is the digest JSON)."""
+    """A story's digest entry as stored, with its latest comparison; None
+    before the story's first summary is saved."""
 
     key: str
     updated_at: datetime
-    entry: dict[str, Any] | None
-
-
-def stored_entry(row: StoryRow) -> dict[str, Any] | None:
-    """The story's digest JSON with its latest comparison joined in.
-
-    ``comparison_pending`` says the comparison does not yet cover the story's
-    current articles (a newer one is on its way); it is then the last one made.
-    """
-    if row.entry is None:
-        return None
-    return {**row.entry, "comparison": row.comparison, "comparison_pending": row.compare_pending}
+    entry: DigestEntry | None
 
 
 def story_from_row(row: StoryRow) -> StoredStory:
-    return StoredStory(
-        key=row.key, updated_at=assume_utc(row.updated_at) or utcnow(), entry=stored_entry(row)
-    )
+    entry = None
+    if row.entry is not None:
+        # The comparison is saved apart from the summary tier (and later).
+        entry = entry_from_dict(
+            {**row.entry, "comparison": row.comparison, "comparison_pending": row.compare_pending}
+        )
+    return StoredStory(key=row.key, updated_at=assume_utc(row.updated_at) or utcnow(), entry=entry)
 
 
 # Statements of the write path built once: built per call, SQLAlchemy spent
@@ -295,40 +291,50 @@ class Transaction:
             members[story_id].add(article_id)
         return {story_id: frozenset(found) for story_id, found in members.items()}
 
-    def save_entry(self, story_key: str, entry: dict[str, Any], *, members: frozenset[int]) -> None:
+    def save_entry(
+        self,
+        story_key: str,
+        entry: DigestEntry,
+        *,
+        members: frozenset[int],
+        with_comparison: bool = True,
+    ) -> None:
         """``save_entries`` of one story."""
-        self.save_entries({story_key: (entry, members)})
+        self.save_entries({story_key: (entry, members)}, with_comparison=with_comparison)
 
-    def save_entries(self, entries: Mapping[str, tuple[dict[str, Any], frozenset[int]]]) -> None:
+    def save_entries(
+        self,
+        entries: Mapping[str, tuple[DigestEntry, frozenset[int]]],
+        *,
+        with_comparison: bool = False,
+    ) -> None:
         """Store stories' digest entries, each computed from the articles given with it.
 
         A story's dirty mark is cleared only if it still has exactly those
-        articles: one that joined during the computation keeps it dirty. An
-        entry with a ``comparison`` saves that too (``save_comparison``);
-        without one, the story's last comparison is kept.
+        articles: one that joined during the computation keeps it dirty.
+        ``with_comparison`` saves each entry's comparison too (as
+        ``save_comparison``); without it, the story's last comparison is kept.
         """
         story_ids = self._story_ids(list(entries))
         current = self._members(story_ids.values())
         for key, (entry, members) in entries.items():
             story_id = story_ids[key]
-            summary = {
-                k: v for k, v in entry.items() if k not in ("comparison", "comparison_pending")
-            }
-            headline, text = summary.get("headline", {}), summary.get("summary", {})
+            summary = entry_to_dict(entry)
+            del summary["comparison"], summary["comparison_pending"]  # kept in their own columns
             values: dict[str, Any] = {
                 "entry": summary,
-                "headline_en": headline.get("en"),
-                "headline_uk": headline.get("uk"),
-                "summary_en": text.get("en"),
-                "summary_uk": text.get("uk"),
+                "headline_en": entry.summary.headline,
+                "headline_uk": entry.ukrainian.headline if entry.ukrainian else None,
+                "summary_en": entry.summary.text,
+                "summary_uk": entry.ukrainian.summary if entry.ukrainian else None,
                 "dirty": current[story_id] != members,
             }
-            if "comparison" in entry:
-                values.update(_comparison_values(entry["comparison"], members, current[story_id]))
+            if with_comparison:
+                values.update(_comparison_values(entry.comparison, members, current[story_id]))
             self.session.execute(_UPDATE_STORY, {"story_id": story_id, **values})
 
     def save_comparison(
-        self, story_key: str, comparison: dict[str, Any] | None, *, members: frozenset[int]
+        self, story_key: str, comparison: Comparison | None, *, members: frozenset[int]
     ) -> bool:
         """Store a story's comparison, computed from the articles ``members``;
         False when the story is gone (merged into another meanwhile).
@@ -354,10 +360,10 @@ class Transaction:
 
 
 def _comparison_values(
-    comparison: dict[str, Any] | None, members: frozenset[int], current: frozenset[int]
+    comparison: Comparison | None, members: frozenset[int], current: frozenset[int]
 ) -> dict[str, Any]:
     return {
-        "comparison": comparison,
+        "comparison": comparison.to_dict() if comparison is not None else None,
         "compared_members": sorted(members),
         "compared_at": utcnow(),
         "compare_pending": current != members,

@@ -1,14 +1,15 @@
 """The JSON API under /api/: stories in the digest JSON contract
-(``ohliad.render.jsonout``), articles, and search. Read-only."""
+(``ohliad.digest_json``), articles, and search. Read-only."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
+from ohliad.digest_json import ENTRY_SCHEMA, entry_to_dict
 from ohliad.store.search import (
     ArticleHit,
     article_hit,
@@ -20,18 +21,18 @@ from ohliad.web.deps import SelectionDep, SettingsDep, StoreDep, paged
 
 router = APIRouter(prefix="/api", tags=["digest"])
 
-StoryObject = dict[str, Any]
+# A digest entry, documented by the contract's own schema.
+StoryObject = Annotated[
+    dict[str, Any],
+    WithJsonSchema({k: v for k, v in ENTRY_SCHEMA.items() if not k.startswith("$")}),
+]
 
 
 class StoryPage(BaseModel):
     page: int
     per_page: int
     next_page: int | None
-    stories: list[StoryObject] = Field(
-        description="Digest entries in the JSON contract: id, headline {en, uk}, summary "
-        "{en, uk}, sources, articles, updated, comparison, summary_sentences, "
-        "ukrainian_unavailable"
-    )
+    stories: list[StoryObject] = Field(description="Digest entries in the JSON contract")
 
 
 class ArticleOut(BaseModel):
@@ -95,7 +96,7 @@ def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -
         page=chosen.page,
         per_page=size,
         next_page=_next(chosen.page, more),
-        stories=[r.entry for r in rows if r.entry is not None],
+        stories=[entry_to_dict(r.entry) for r in rows if r.entry is not None],
     )
 
 
@@ -105,7 +106,7 @@ def get_story(key: str, store: StoreDep) -> StoryObject:
     stored = stored_story(store, key)
     if stored is None or stored.entry is None:
         raise HTTPException(404, f"no story {key!r}")
-    return stored.entry
+    return entry_to_dict(stored.entry)
 
 
 @router.get("/articles", response_model=ArticlePage)
@@ -151,6 +152,6 @@ def search(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> Sear
         page=chosen.page,
         per_page=size,
         next_page=_next(chosen.page, more_stories or more_articles),
-        stories=[s.entry for s in stories if s.entry is not None],
+        stories=[entry_to_dict(s.entry) for s in stories if s.entry is not None],
         articles=[_article_out(h) for h in hits],
     )

@@ -18,7 +18,6 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from ohliad.render.jsonout import entry_from_dict
 from ohliad.store import StoredStory
 from ohliad.web.i18n import LABELS, Lang
 from ohliad.web.views import Edition, editions, safe_url
@@ -73,8 +72,8 @@ def _content_html(shown: Edition, sources: list[tuple[str, str | None]]) -> str:
 
 
 def feed_item(stored: StoredStory, lang: Lang, story_url: str) -> FeedItem:
-    assert stored.entry is not None
-    entry = entry_from_dict(stored.entry)
+    entry = stored.entry
+    assert entry is not None
     shown, _other = editions(entry, lang)
     marked = shown.lang != lang
     sources = [

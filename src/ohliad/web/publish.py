@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from ohliad.models import DigestEntry
-from ohliad.render import entry_from_dict, render_json, render_markdown
+from ohliad.render import render_json, render_markdown
 from ohliad.store.search import Filters, find_stories, last_update
 from ohliad.web import feeds
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings
@@ -77,7 +77,7 @@ def _day_entries(store: StoreDep, day: str) -> tuple[date, list[DigestEntry]]:
     except ValueError:
         raise HTTPException(404, f"no digest for {day!r}: use a date as YYYY-MM-DD") from None
     stories = find_stories(store, Filters(since=when, until=when))
-    return when, [entry_from_dict(s.entry) for s in stories if s.entry is not None]
+    return when, [s.entry for s in stories if s.entry is not None]
 
 
 @router.get("/digest/{day}.md", response_class=Response)

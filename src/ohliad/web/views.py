@@ -8,14 +8,13 @@ escaped by Jinja's autoescape; links to sources keep only http(s) URLs, so a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlsplit
 
-from ohliad.models import Article, DigestEntry, SourceRef, Story
-from ohliad.render.jsonout import entry_from_dict
+from ohliad.compare.records import Comparison
+from ohliad.models import Article, DigestEntry, EntrySource, Story
 from ohliad.store import StoredStory
 from ohliad.web.i18n import LABELS, Lang
 
@@ -90,12 +89,12 @@ def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
     return Edition("en", english.headline, english.summary, notice, reason), None
 
 
-def outlet_name(source: SourceRef) -> str:
+def outlet_name(source: EntrySource) -> str:
     """The outlet, else the site's host name: something a reader recognises."""
     return source.outlet or urlsplit(source.url or "").hostname or "?"
 
 
-def outlets_of(sources: Sequence[SourceRef]) -> list[str]:
+def outlets_of(sources: Sequence[EntrySource]) -> list[str]:
     return list(dict.fromkeys(outlet_name(s) for s in sources))
 
 
@@ -113,7 +112,7 @@ class StoryCard:
 
 def story_card(stored: StoredStory, lang: Lang) -> StoryCard:
     assert stored.entry is not None
-    return _card(stored, entry_from_dict(stored.entry), lang)
+    return _card(stored, stored.entry, lang)
 
 
 def _card(stored: StoredStory, entry: DigestEntry, lang: Lang) -> StoryCard:
@@ -160,11 +159,11 @@ class StoryPage:
     sentences: list[SentenceView]
     sources: list[SourceView]
     timeline: list[TimelineItem]
-    comparison: dict[str, list[Any]] | None
+    comparison: Comparison | None
 
 
 def _source_view(
-    ref: SourceRef, article: Article | None, outlet_by_id: dict[int, str]
+    ref: EntrySource, article: Article | None, outlet_by_id: dict[int, str]
 ) -> SourceView:
     return SourceView(
         article_id=ref.article_id,
@@ -178,21 +177,17 @@ def _source_view(
     )
 
 
-_COMPARISON_SECTIONS = ("agreed", "unique", "conflicts", "framing", "notes")
-
-
-def comparison_view(comparison: Mapping[str, Any] | None) -> dict[str, list[Any]] | None:
-    """The comparison's sections (as ``Comparison.to_dict()`` writes them), or
-    None when there is nothing to show."""
-    if not comparison:
+def comparison_view(comparison: Comparison | None) -> Comparison | None:
+    """The comparison, or None when it has nothing to show. The story page
+    lays out each of its sections with the template ``comparison/<name>.html``."""
+    if comparison is None or not (comparison.sections() or comparison.notes):
         return None
-    sections = {name: list(comparison.get(name) or ()) for name in _COMPARISON_SECTIONS}
-    return sections if any(sections.values()) else None
+    return comparison
 
 
 def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPage:
-    assert stored.entry is not None
-    entry = entry_from_dict(stored.entry)
+    entry = stored.entry
+    assert entry is not None
     articles = {a.id: a for a in (story.articles + story.copies if story else ()) if a.id}
     outlet_by_id = {ref.article_id: outlet_name(ref) for ref in entry.sources if ref.article_id}
     sources = [

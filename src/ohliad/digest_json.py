@@ -1,0 +1,219 @@
+"""The digest entry's JSON contract: the one shape in which ohliad publishes a
+story (``digest --format json``, the web API, a day's ``.json`` digest) and
+in which the store keeps it.
+
+Version 1::
+
+    {"schema_version": 1, "id", "headline": {"en", "uk"}, "summary": {"en", "uk"},
+     "sources": [{"url", "outlet", "title", "published", "article", "copy_of"}],
+     "articles": [ids], "updated", "comparison": {…} | null, "comparison_pending",
+     "summary_sentences": [{"text", "sources": [ids]}], "summary_engine",
+     "ukrainian": {"engine", "model"} | null, "ukrainian_unavailable"}
+
+``uk`` is null when no translation engine wrote Ukrainian; the reason is in
+``ukrainian_unavailable``. ``summary_sentences`` keeps each sentence's sources.
+``comparison`` is ``ohliad.compare.Comparison``'s JSON form, or null for a
+story with one source or not compared yet; ``comparison_pending`` says that it
+does not yet cover all the story's articles (a newer one is on its way).
+
+``schema_version`` goes up when a key is renamed or removed or changes its
+meaning; keys added alongside the others keep it. ``ENTRY_SCHEMA`` is the
+contract as a JSON Schema (draft 2020-12, no references, so that the web
+API's OpenAPI document can embed it), which the tests hold every published
+entry to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ohliad.compare.records import Comparison
+from ohliad.dates import parse_datetime
+from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
+
+SCHEMA_VERSION = 1
+
+
+class UnknownSchemaError(ValueError):
+    """An entry written to a newer contract than this ohliad reads."""
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def entry_to_dict(entry: DigestEntry) -> dict[str, Any]:
+    """The entry in the JSON contract."""
+    uk = entry.ukrainian
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": entry.story_id,
+        "headline": {"en": entry.summary.headline, "uk": uk.headline if uk else None},
+        "summary": {"en": entry.summary.text, "uk": uk.summary if uk else None},
+        "sources": [
+            {
+                "url": s.url,
+                "outlet": s.outlet,
+                "title": s.title,
+                "published": _time(s.published),
+                "article": s.article_id,
+                "copy_of": s.copy_of,
+            }
+            for s in entry.sources
+        ],
+        "articles": list(entry.article_ids),
+        "updated": _time(entry.updated),
+        "comparison": entry.comparison.to_dict() if entry.comparison is not None else None,
+        "comparison_pending": entry.comparison_pending,
+        "summary_sentences": [
+            {"text": s.text, "sources": list(s.sources)} for s in entry.summary.sentences
+        ],
+        "summary_engine": entry.summary.engine,
+        "ukrainian": {"engine": uk.engine, "model": uk.model} if uk else None,
+        "ukrainian_unavailable": entry.ukrainian_unavailable,
+    }
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> DigestEntry:
+    """The entry from its JSON form (entries stored before ``schema_version``
+    was written are version 1)."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise UnknownSchemaError(
+            f"story {data.get('id')!r} follows digest schema version {version!r}; "
+            f"this ohliad reads up to version {SCHEMA_VERSION}: upgrade ohliad"
+        )
+    sentences = tuple(
+        SummarySentence(text=s["text"], sources=tuple(s.get("sources", ())))
+        for s in data.get("summary_sentences", ())
+    )
+    headline = data["headline"]
+    summary_text = data["summary"]
+    uk_meta = data.get("ukrainian")
+    ukrainian = None
+    if headline.get("uk") and summary_text.get("uk") and uk_meta:
+        ukrainian = UkrainianText(
+            headline=headline["uk"],
+            summary=summary_text["uk"],
+            engine=uk_meta.get("engine", ""),
+            model=uk_meta.get("model"),
+        )
+    comparison = data.get("comparison")
+    return DigestEntry(
+        story_id=data["id"],
+        summary=Summary(
+            headline=headline["en"],
+            sentences=sentences or (SummarySentence(summary_text["en"], ()),),
+            engine=data.get("summary_engine", "extractive"),
+        ),
+        sources=tuple(
+            EntrySource(
+                url=s.get("url"),
+                outlet=s.get("outlet"),
+                title=s.get("title", ""),
+                published=parse_datetime(s.get("published")),
+                article_id=s.get("article"),
+                copy_of=s.get("copy_of"),
+            )
+            for s in data.get("sources", ())
+        ),
+        article_ids=tuple(data.get("articles", ())),
+        updated=parse_datetime(data.get("updated")),
+        ukrainian=ukrainian,
+        ukrainian_unavailable=data.get("ukrainian_unavailable"),
+        comparison=Comparison.from_dict(comparison) if comparison else None,
+        comparison_pending=bool(data.get("comparison_pending", False)),
+    )
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_TEXT = {"type": "string"}
+_TIME = _nullable({"type": "string", "format": "date-time"})
+_ID = {"type": "integer"}
+_BILINGUAL = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["en", "uk"],
+    "properties": {"en": _TEXT, "uk": _nullable(_TEXT)},
+}
+
+ENTRY_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"https://ohliad.example/schema/digest-entry/{SCHEMA_VERSION}",
+    "title": "ohliad digest entry",
+    "description": "One story of the digest: headline and summary in English and "
+    "Ukrainian, its sources, and how they compare.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "schema_version",
+        "id",
+        "headline",
+        "summary",
+        "sources",
+        "articles",
+        "updated",
+        "comparison",
+        "comparison_pending",
+        "summary_sentences",
+        "summary_engine",
+        "ukrainian",
+        "ukrainian_unavailable",
+    ],
+    "properties": {
+        "schema_version": {"const": SCHEMA_VERSION},
+        "id": {**_TEXT, "description": "The story's key"},
+        "headline": _BILINGUAL,
+        "summary": _BILINGUAL,
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["url", "outlet", "title", "published", "article", "copy_of"],
+                "properties": {
+                    "url": _nullable(_TEXT),
+                    "outlet": _nullable(_TEXT),
+                    "title": _TEXT,
+                    "published": _TIME,
+                    "article": _nullable(_ID),
+                    "copy_of": {
+                        **_nullable(_ID),
+                        "description": "The article this one is a near-copy of (wire copy)",
+                    },
+                },
+            },
+        },
+        "articles": {"type": "array", "items": _ID},
+        "updated": _TIME,
+        "comparison": _nullable(Comparison.json_schema()),
+        "comparison_pending": {"type": "boolean"},
+        "summary_sentences": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["text", "sources"],
+                "properties": {"text": _TEXT, "sources": {"type": "array", "items": _ID}},
+            },
+        },
+        "summary_engine": _TEXT,
+        "ukrainian": _nullable(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["engine", "model"],
+                "properties": {"engine": _TEXT, "model": _nullable(_TEXT)},
+            }
+        ),
+        "ukrainian_unavailable": {
+            **_nullable(_TEXT),
+            "description": "Why there is no Ukrainian, when there is none",
+        },
+    },
+}
