@@ -29,7 +29,9 @@ from pathlib import Path
 
 import sacrebleu
 
-from ohliad.translate import TranslateSettings, TranslatorUnavailableError, open_translator
+from ohliad.assembly import translate_options
+from ohliad.settings import Settings
+from ohliad.translate import TranslatorUnavailableError, open_translator
 from ohliad.translate.glossary import GlossaryTerm
 from ohliad.translate.ukrainian import Finisher, PreparedSegment, finisher_for, translate_segments
 from ohliad.translate.validate import translation_problem
@@ -108,7 +110,7 @@ def run_engine(
     """The engine's finished, validated translations ('' where it failed) and
     segments per second, or why it could not run."""
     try:
-        translator = open_translator(replace(TranslateSettings.from_env(), engine=name))
+        translator = open_translator(replace(translate_options(Settings.load()), engine=name))
     except TranslatorUnavailableError as error:
         return str(error)
     started = time.perf_counter()

@@ -58,7 +58,7 @@ from ohliad.ingest.feeds import TEASER_MAX_WORDS  # noqa: E402
 from ohliad.ingest.fetch import FetchOptions  # noqa: E402
 from ohliad.ingest.urls import canonical_url  # noqa: E402
 from ohliad.models import Article  # noqa: E402
-from ohliad.pipeline import Pipeline, PipelineSettings  # noqa: E402
+from ohliad.pipeline import Pipeline, PipelineOptions  # noqa: E402
 from ohliad.store import Store, content_hash  # noqa: E402
 from ohliad.store.schema import FeedEntryRow  # noqa: E402
 from ohliad.watch import FeedSpec, WatchPolicy  # noqa: E402
@@ -88,7 +88,7 @@ class Load:
 
 def pipeline_for(load: Load, store: Store) -> Pipeline:
     """The pipeline with the clusterer's embedder and its calibration."""
-    return Pipeline(store, PipelineSettings(cluster=ClusterConfig.for_embedder(load.embedder)))
+    return Pipeline(store, PipelineOptions(cluster=ClusterConfig.for_embedder(load.embedder)))
 
 
 def feed_name(feed: int) -> str:

@@ -1,35 +1,41 @@
-"""The ``ohliad`` command line. It wires the stages together; the work is in
-the stage packages and ``pipeline.py``."""
+"""The ``ohliad`` command line: it parses arguments and prints. What the
+commands do is in the packages; ohliad is put together in ``assembly.py``,
+from ``Settings`` (flags, ``OHLIAD_*`` variables, ``ohliad.toml``).
+
+Only names are imported here at start, so that ``ohliad --help`` is quick;
+each command imports what it runs.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ohliad.ingest import FetchOptions, IngestFailure, IngestOptions, read_inputs
-from ohliad.models import Article, Story
+from ohliad.errors import OhliadError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from ohliad.ingest import Outcome
+    from ohliad.models import Article
     from ohliad.pipeline import Pipeline
+    from ohliad.settings import Settings
 
 app = typer.Typer(
     name="ohliad",
     help="ohliad (огляд): a news digest engine. Ingest outlets, group articles into stories, "
-    "summarize and compare the sources, publish in English and Ukrainian.",
+    "summarize and compare the sources, publish in English and Ukrainian. Every option can "
+    "also be set as OHLIAD_<NAME> or in ohliad.toml.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -38,43 +44,62 @@ out = Console(soft_wrap=True)
 # Messages are one line each, never wrapped, so that they can be grepped.
 err = Console(stderr=True, soft_wrap=True)
 
-
-class OutputFormat(StrEnum):
-    md = "md"
-    json = "json"
-
-
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Settings file (TOML). Default: ./ohliad.toml, else ohliad.toml in the user "
+        "config folder; or $OHLIAD_CONFIG.",
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
         help="Database: a SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…) or a file path. "
-        "Default: ohliad.db in the user data folder, or $OHLIAD_DB.",
-        envvar="OHLIAD_DB",
+        "Default: ohliad.db in the user data folder. Setting: db.",
     ),
 ]
 AllowPrivateOption = Annotated[
-    bool,
+    bool | None,
     typer.Option(
         "--allow-private",
         help="Allow fetching from private, link-local and loopback addresses.",
+        show_default=False,
     ),
 ]
 TranslatorOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--translator",
-        help="Ukrainian engine: auto, bergamot, llm or none.",
-        envvar="OHLIAD_TRANSLATOR",
+        help="Ukrainian engine: auto (default), none, bergamot, llm, or a plug-in's. "
+        "Setting: translator.",
     ),
 ]
 StyleOption = Annotated[
-    str, typer.Option("--style", help="Ukrainian house style profile: neutral or uk-press.")
+    str | None,
+    typer.Option(
+        "--style",
+        help="Ukrainian house style: neutral (default) or uk-press. Setting: translation_style.",
+    ),
 ]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Digest format.")]
+SummarizerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--summarizer",
+        help="Summary engine: extractive (default), llm, or a plug-in's. Setting: summarizer.",
+    ),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help="Digest format: md, json, or a plug-in's (see components)."
+    ),
+]
 OutOption = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write the digest here instead of stdout.")
 ]
+InputsArgument = Annotated[list[str], typer.Argument(help="Files, folders, feed or article URLs.")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -82,37 +107,49 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _open_pipeline(db: str | None, translator_name: str, style: str) -> Pipeline:
-    from ohliad.pipeline import Pipeline, PipelineSettings
-    from ohliad.store import Store, state_dir_for
-    from ohliad.translate import TranslateSettings, TranslatorUnavailableError, open_translator
-
-    settings = replace(TranslateSettings.from_env(), engine=translator_name, style=style)
-    translator = None
-    try:
-        translator = open_translator(settings)
-        if translator_name != "none":
-            err.print(f"Ukrainian: using the {translator.name} engine", highlight=False)
-    except TranslatorUnavailableError as exc:
-        if translator_name != "auto":
-            raise _fail(str(exc)) from None
-        err.print(f"[yellow]Ukrainian unavailable:[/yellow] {escape(str(exc))}", highlight=False)
-    from ohliad.cluster import ClusterConfig
-
-    store = Store.open(db)
-    # Grouping's embedder, each with its own calibrated thresholds.
-    cluster = ClusterConfig.for_embedder(
-        os.environ.get("OHLIAD_EMBEDDER") or ClusterConfig().embedder
-    )
-    pipeline_settings = PipelineSettings(
-        translate=settings, cluster=cluster, state_dir=state_dir_for(store.url)
-    )
-    return Pipeline(store, pipeline_settings, translator=translator)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def _ingest(pipeline: Pipeline, inputs: list[str], allow_private: bool, command: str) -> int:
+def _command(function: Callable[P, R]) -> Callable[P, R]:
+    """A command whose errors reach people as one line (exit status 2)."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except OhliadError as error:
+            raise _fail(str(error)) from None
+
+    return app.command()(run)
+
+
+def _settings(config: Path | None, **flags: Any) -> Settings:
+    from ohliad.settings import Settings
+
+    return Settings.load(config, **flags)
+
+
+def _open_pipeline(settings: Settings) -> Pipeline:
+    """The pipeline, saying which Ukrainian engine it uses (or why none)."""
+    from ohliad.assembly import open_pipeline, open_translator
+
+    ukrainian = open_translator(settings)
+    if ukrainian.translator is None and ukrainian.notice:
+        reason = ukrainian.notice.removeprefix("Ukrainian unavailable: ")
+        err.print(f"[yellow]Ukrainian unavailable:[/yellow] {escape(reason)}", highlight=False)
+    elif ukrainian.notice:
+        err.print(ukrainian.notice, highlight=False)
+    return open_pipeline(settings, ukrainian=ukrainian)
+
+
+def _ingest(pipeline: Pipeline, settings: Settings, inputs: list[str], command: str) -> int:
     """Ingest and group with a progress display; returns the number of failed inputs."""
-    options = IngestOptions(fetch=FetchOptions(allow_private=allow_private))
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ohliad.assembly import ingest_options
+    from ohliad.ingest import IngestFailure, read_inputs
+
     run_id = pipeline.store.start_run(command)
     with Progress(
         SpinnerColumn(),
@@ -134,7 +171,9 @@ def _ingest(pipeline: Pipeline, inputs: list[str], allow_private: bool, command:
                 yield outcome
 
         report = pipeline.ingest(
-            counted(read_inputs(inputs, options)), run_id=run_id, progress=on_progress
+            counted(read_inputs(inputs, ingest_options(settings))),
+            run_id=run_id,
+            progress=on_progress,
         )
     pipeline.store.finish_run(run_id, added=report.added, errors=[str(f) for f in report.failures])
     err.print(
@@ -146,6 +185,8 @@ def _ingest(pipeline: Pipeline, inputs: list[str], allow_private: bool, command:
 
 
 def _refresh(pipeline: Pipeline) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     keys = pipeline.store.dirty_story_keys()
     if not keys:
         return
@@ -161,32 +202,40 @@ def _refresh(pipeline: Pipeline) -> None:
         pipeline.refresh(progress=lambda _key: progress.advance(task))
 
 
-def _render(pipeline: Pipeline, fmt: OutputFormat, out_path: Path | None) -> str:
-    from ohliad.render import render_json, render_markdown
+def _render(pipeline: Pipeline, fmt: str, out_path: Path | None) -> None:
+    from ohliad.render import renderer
 
-    entries = pipeline.digest()
-    text = render_json(entries) if fmt is OutputFormat.json else render_markdown(entries)
+    text = renderer(fmt).render(pipeline.digest())
     if out_path is None:
         sys.stdout.write(text)
     else:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(text, encoding="utf-8")
-    return text
 
 
-@app.command()
+@_command
 def run(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, feed or article URLs.")],
+    inputs: InputsArgument,
     db: DbOption = None,
-    fmt: FormatOption = OutputFormat.md,
+    fmt: FormatOption = "md",
     out_path: OutOption = None,
-    translator: TranslatorOption = "auto",
-    style: StyleOption = "neutral",
-    allow_private: AllowPrivateOption = False,
+    translator: TranslatorOption = None,
+    style: StyleOption = None,
+    summarizer: SummarizerOption = None,
+    allow_private: AllowPrivateOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Ingest INPUTS, group them into stories, summarize, and print the digest."""
-    pipeline = _open_pipeline(db, translator, style)
-    failed = _ingest(pipeline, inputs, allow_private, "run")
+    settings = _settings(
+        config,
+        db=db,
+        translator=translator,
+        translation_style=style,
+        summarizer=summarizer,
+        allow_private=allow_private,
+    )
+    pipeline = _open_pipeline(settings)
+    failed = _ingest(pipeline, settings, inputs, "run")
     _refresh(pipeline)
     _render(pipeline, fmt, out_path)
     if out_path:
@@ -195,71 +244,93 @@ def run(
         raise typer.Exit(1)
 
 
-@app.command()
+@_command
 def demo(
     out_dir: Annotated[
         Path, typer.Option("--out-dir", help="Where the demo database and digests go.")
     ] = Path("out/demo"),
-    translator: TranslatorOption = "auto",
+    translator: TranslatorOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Run the main job on the sample corpus bundled with ohliad."""
     sample = resources.files("ohliad") / "data" / "sample"
+    database = out_dir / "ohliad.db"
+    settings = _settings(config, db=str(database), translator=translator)
     with resources.as_file(sample) as sample_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-        pipeline = _open_pipeline(str(out_dir / "ohliad.db"), translator, "neutral")
-        failed = _ingest(pipeline, [str(sample_dir)], False, "demo")
+        pipeline = _open_pipeline(settings)
+        failed = _ingest(pipeline, settings, [str(sample_dir)], "demo")
         _refresh(pipeline)
-        _render(pipeline, OutputFormat.json, out_dir / "digest.json")
-        _render(pipeline, OutputFormat.md, out_dir / "digest.md")
+        _render(pipeline, "json", out_dir / "digest.json")
+        _render(pipeline, "md", out_dir / "digest.md")
     err.print(
         f"Demo digest: {out_dir / 'digest.md'} (JSON: {out_dir / 'digest.json'}, "
-        f"database: {out_dir / 'ohliad.db'})",
+        f"database: {database})",
         highlight=False,
     )
     if failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@_command
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, feed or article URLs.")],
+    inputs: InputsArgument,
     db: DbOption = None,
-    translator: TranslatorOption = "auto",
-    style: StyleOption = "neutral",
-    allow_private: AllowPrivateOption = False,
+    translator: TranslatorOption = None,
+    style: StyleOption = None,
+    summarizer: SummarizerOption = None,
+    allow_private: AllowPrivateOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Store INPUTS, group them into stories and update the stories' entries."""
-    pipeline = _open_pipeline(db, translator, style)
-    failed = _ingest(pipeline, inputs, allow_private, "ingest")
+    settings = _settings(
+        config,
+        db=db,
+        translator=translator,
+        translation_style=style,
+        summarizer=summarizer,
+        allow_private=allow_private,
+    )
+    pipeline = _open_pipeline(settings)
+    failed = _ingest(pipeline, settings, inputs, "ingest")
     _refresh(pipeline)
     if failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@_command
 def digest(
     db: DbOption = None,
-    fmt: FormatOption = OutputFormat.md,
+    fmt: FormatOption = "md",
     out_path: OutOption = None,
-    translator: TranslatorOption = "auto",
-    style: StyleOption = "neutral",
+    translator: TranslatorOption = None,
+    style: StyleOption = None,
+    summarizer: SummarizerOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Print the digest of the stored stories, the latest news first."""
-    pipeline = _open_pipeline(db, translator, style)
+    settings = _settings(
+        config, db=db, translator=translator, translation_style=style, summarizer=summarizer
+    )
+    pipeline = _open_pipeline(settings)
     _refresh(pipeline)
     _render(pipeline, fmt, out_path)
 
 
-@app.command()
+@_command
 def extract(
     source: Annotated[str, typer.Argument(help="An HTML file (.html, .html.gz) or a URL.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    allow_private: AllowPrivateOption = False,
+    allow_private: AllowPrivateOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Extract an article's clean text and metadata from a page."""
-    options = IngestOptions(fetch=FetchOptions(allow_private=allow_private))
-    outcomes = list(read_inputs([source], options))
-    articles = [o for o in outcomes if isinstance(o, Article)]
+    from ohliad.assembly import ingest_options
+    from ohliad.ingest import IngestFailure, read_inputs
+
+    settings = _settings(config, allow_private=allow_private)
+    outcomes = list(read_inputs([source], ingest_options(settings)))
+    articles = [o for o in outcomes if not isinstance(o, IngestFailure)]
     for failure in (o for o in outcomes if isinstance(o, IngestFailure)):
         err.print(f"[red]failed:[/red] {escape(str(failure))}", highlight=False)
     if not articles:
@@ -279,43 +350,37 @@ def extract(
             sys.stdout.write(f"{article.title}\n\n{article.text}\n")
 
 
-def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    records: list[tuple[int, dict[str, Any]]] = []
+def _records(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The JSON Lines records of a file, each with where it is; the first
+    bad line is an error."""
+    from ohliad.ingest import IngestFailure
+    from ohliad.ingest.json_lines import json_records
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"{path}: cannot read ({exc})") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _fail(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise _fail(f"{path}:{number}: a line must hold a JSON object")
-        records.append((number, record))
+    records = []
+    for found in json_records(text, origin=str(path)):
+        if isinstance(found, IngestFailure):
+            raise _fail(str(found))
+        records.append(found)
     return records
 
 
-def _article_from_record(record: dict[str, Any], where: str) -> Article:
-    from ohliad.dates import parse_datetime
+def _record_article(record: object, where: str) -> Article:
+    from ohliad.ingest import IngestFailure
+    from ohliad.ingest.json_lines import record_article
 
-    title = str(record.get("title") or "")
-    text = str(record.get("text") or "")
-    if not title and not text:
-        raise _fail(f"{where}: an article needs a title or a text")
-    return Article(
-        title=title,
-        text=text,
-        url=record.get("url"),
-        outlet=record.get("outlet"),
-        published=parse_datetime(record.get("published")),
-        origin=where,
-    )
+    if not isinstance(record, dict):
+        raise _fail(f"{where}: an article must be a JSON object")
+    article = record_article(record, where)
+    if isinstance(article, IngestFailure):
+        raise _fail(str(article))
+    return article
 
 
-@app.command()
+@_command
 def cluster(
     articles_file: Annotated[
         Path, typer.Argument(help="JSON Lines: id, title, text [, url, outlet, published].")
@@ -324,13 +389,13 @@ def cluster(
     """Group articles into stories; prints JSON Lines {"id", "story"} in input order."""
     from ohliad.cluster import assign_stories
 
-    records = _read_jsonl(articles_file)
-    articles = [_article_from_record(r, f"{articles_file}:{n}") for n, r in records]
-    for (_n, record), story in zip(records, assign_stories(articles), strict=True):
+    records = _records(articles_file)
+    articles = [_record_article(record, where) for where, record in records]
+    for (_where, record), story in zip(records, assign_stories(articles), strict=True):
         sys.stdout.write(json.dumps({"id": record.get("id"), "story": story}) + "\n")
 
 
-@app.command()
+@_command
 def summarize(
     stories_file: Annotated[
         Path, typer.Argument(help='JSON Lines: {"story", "articles": [{"title", "text", …}]}.')
@@ -346,73 +411,62 @@ def summarize(
         float | None,
         typer.Option(help="At most this share of the story's own words (default 0.5); 0: no cap."),
     ] = None,
-    engine: Annotated[
-        str, typer.Option(help="Summarizer: extractive, or llm ($OHLIAD_LLM_BASE_URL).")
-    ] = "extractive",
+    engine: SummarizerOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Summarize stories; prints JSON Lines {"story", "headline", "summary"}."""
-    from ohliad.registry import UnknownEngineError
-    from ohliad.summarize import (
-        LLMNotConfiguredError,
-        SummaryOptions,
-        SummaryOptionsError,
-        summarize_story,
-    )
+    from ohliad.assembly import summary_options
+    from ohliad.models import Story
+    from ohliad.summarize import open_summarizer, summarize_story
 
-    try:
-        options = SummaryOptions(max_sentences=sentences, engine=engine)
-        # Only what was given overrides SummaryOptions' fitted defaults.
-        if words is not None:
-            options = replace(options, max_words=words or None)
-        if share is not None:
-            options = replace(options, max_share=share or None)
-    except SummaryOptionsError as exc:
-        raise _fail(str(exc)) from None
-    for number, record in _read_jsonl(stories_file):
-        where = f"{stories_file}:{number}"
+    options = replace(
+        summary_options(_settings(config, summarizer=engine)), max_sentences=sentences
+    )
+    # Only what was given overrides SummaryOptions' fitted defaults.
+    if words is not None:
+        options = replace(options, max_words=words or None)
+    if share is not None:
+        options = replace(options, max_share=share or None)
+    summarizer = open_summarizer(options)
+    for number, (where, record) in enumerate(_records(stories_file), start=1):
         raw_articles = record.get("articles")
         if not isinstance(raw_articles, list) or not raw_articles:
             raise _fail(f"{where}: 'articles' must be a non-empty list")
         story = Story(
             id=str(record.get("story", number)),
-            articles=tuple(_article_from_record(a, where) for a in raw_articles),
+            articles=tuple(_record_article(a, where) for a in raw_articles),
         )
-        try:
-            summary = summarize_story(story, options)
-        except (UnknownEngineError, LLMNotConfiguredError) as exc:
-            raise _fail(str(exc)) from None
+        summary = summarize_story(story, options, summarizer)
         line = {"story": record.get("story"), "headline": summary.headline, "summary": summary.text}
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-@app.command()
+@_command
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    translator: TranslatorOption = "auto",
-    style: StyleOption = "neutral",
+    translator: TranslatorOption = None,
+    style: StyleOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Serve the digest: web pages, the JSON API and the feeds.
 
     Pages at /, the API under /api/ (docs at /docs), feeds at /feeds/rss.xml,
     /feeds/atom.xml and /feeds/feed.json. Admin actions (add a feed, re-run a
-    story) need $OHLIAD_ADMIN_TOKEN; $OHLIAD_PUBLIC_URL sets the feeds' base URL.
+    story) need the setting admin_token; public_url sets the feeds' base URL.
     """
-    from ohliad.store import Store
-    from ohliad.web import create_app, settings_from_env
+    from ohliad.assembly import open_store
+    from ohliad.web import create_app, web_settings
     from ohliad.web import serve as serve_app
 
-    store = Store.open(db)
-    # The engines load on the first re-run, so the server starts quickly.
-    settings = replace(
-        settings_from_env(), open_pipeline=lambda: _open_pipeline(db, translator, style)
-    )
+    settings = _settings(config, db=db, translator=translator, translation_style=style)
+    store = open_store(settings)
     err.print(f"Serving {store.url} at http://{host}:{port}/ (API docs at /docs)", highlight=False)
-    serve_app(create_app(store, settings), host=host, port=port)
+    serve_app(create_app(store, web_settings(settings, store)), host=host, port=port)
 
 
-@app.command()
+@_command
 def watch(
     feed_list: Annotated[
         Path, typer.Argument(help="Feeds to watch: a .toml feed list or an .opml export.")
@@ -421,9 +475,9 @@ def watch(
         bool, typer.Option("--once", help="Poll every due feed once and exit (for cron).")
     ] = False,
     db: DbOption = None,
-    translator: TranslatorOption = "auto",
-    style: StyleOption = "neutral",
-    allow_private: AllowPrivateOption = False,
+    translator: TranslatorOption = None,
+    style: StyleOption = None,
+    allow_private: AllowPrivateOption = None,
     host_delay: Annotated[
         float | None,
         typer.Option(
@@ -432,50 +486,71 @@ def watch(
             help="Seconds between requests to one host (robots.txt Crawl-delay can raise it).",
         ),
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Poll the feeds of FEED_LIST politely and put new articles into their stories."""
     from ohliad.watch.command import run_watch
-    from ohliad.watch.feedlist import FeedListError, load_feed_list
-    from ohliad.watch.policy import WatchPolicy
 
-    try:
-        feeds = load_feed_list(feed_list)
-    except FeedListError as exc:
-        raise _fail(str(exc)) from None
-    pipeline = _open_pipeline(db, translator, style)
-    policy = WatchPolicy() if host_delay is None else WatchPolicy(host_delay_seconds=host_delay)
-    code = run_watch(
-        pipeline, feeds, once=once, allow_private=allow_private, console=err, policy=policy
+    settings = _settings(
+        config,
+        db=db,
+        translator=translator,
+        translation_style=style,
+        allow_private=allow_private,
+        host_delay=host_delay,
     )
-    raise typer.Exit(code)
+    raise typer.Exit(run_watch(settings, feed_list, once=once, console=err))
 
 
-@app.command()
+@_command
 def status(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: ConfigOption = None,
 ) -> None:
     """Show the watched feeds: last success, errors, parking, recent articles, the queue."""
-    from ohliad.store import Store
+    from ohliad.assembly import open_store
     from ohliad.watch.command import show_status
 
-    show_status(Store.open(db), as_json=as_json, console=out)
+    show_status(open_store(_settings(config, db=db)), as_json=as_json, console=out)
+
+
+@_command
+def components() -> None:
+    """List the components ohliad can use, ohliad's own and those packages add:
+    embedders, summarizers, translators, input readers and output renderers."""
+    from rich.table import Table
+
+    from ohliad import registry
+
+    table = Table(title="Components (ohliad.registry)")
+    for column in ("Kind", "Entry-point group", "Names"):
+        table.add_column(column, overflow="fold")
+    for found in (
+        registry.embedders,
+        registry.summarizers,
+        registry.translators,
+        registry.readers,
+        registry.renderers,
+    ):
+        table.add_row(found.kind, found.group, ", ".join(found.names()))
+    out.print(table)
 
 
 def main() -> None:
     """Entry point: errors reach people as one line, not as a stack trace."""
-    from ohliad.store import DatabaseError
-
     try:
         app()
-    except DatabaseError as exc:
+    except OhliadError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
     except Exception as exc:
-        if os.environ.get("OHLIAD_DEBUG"):
+        from ohliad.settings import debug_requested
+
+        if debug_requested():
             raise
         err.print(
             f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))} "

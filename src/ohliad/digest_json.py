@@ -31,12 +31,13 @@ from typing import Any
 
 from ohliad.compare.records import Comparison
 from ohliad.dates import parse_datetime
+from ohliad.errors import OhliadError
 from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
 
 SCHEMA_VERSION = 1
 
 
-class UnknownSchemaError(ValueError):
+class UnknownSchemaError(OhliadError, ValueError):
     """An entry written to a newer contract than this ohliad reads."""
 
 

@@ -29,8 +29,8 @@ from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, EntrySource, Story
 from ohliad.store import Store, content_hash
 from ohliad.store.translations import StoreTranslationCache
-from ohliad.summarize import SummaryOptions, summarize_story
-from ohliad.translate import TranslateSettings, Translator, UkrainianResult, ukrainian_for
+from ohliad.summarize import Summarizer, SummaryOptions, open_summarizer, summarize_story
+from ohliad.translate import TranslateOptions, Translator, UkrainianResult, ukrainian_for
 
 BATCH_SIZE = 32
 # Stories compared together: enough sentences for spaCy and MiniLM to batch
@@ -41,9 +41,12 @@ SUMMARY_BATCH = 64
 
 
 @dataclass(frozen=True, slots=True)
-class PipelineSettings:
+class PipelineOptions:
+    """The options of each stage the pipeline runs (``ohliad.assembly``
+    builds them from ``Settings``)."""
+
     summary: SummaryOptions = field(default_factory=SummaryOptions)
-    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    translate: TranslateOptions = field(default_factory=TranslateOptions)
     cluster: ClusterConfig | None = None
     compare: bool = True
     # Where the clusterer caches article vectors, so a restart re-embeds nothing.
@@ -86,13 +89,18 @@ class Pipeline:
     def __init__(
         self,
         store: Store,
-        settings: PipelineSettings | None = None,
+        settings: PipelineOptions | None = None,
         *,
         translator: Translator | None = None,
+        summarizer: Summarizer | None = None,
     ) -> None:
+        """``translator`` writes the Ukrainian (None: Ukrainian is unavailable);
+        ``summarizer`` defaults to the engine ``settings.summary`` names,
+        built on first use."""
         self.store = store
-        self.settings = settings or PipelineSettings()
+        self.settings = settings or PipelineOptions()
         self.translator = translator
+        self._summarizer = summarizer
         self._translation_cache = StoreTranslationCache(store)
         self._clusterer: OnlineClusterer | None = None
         self._dedup: NearDuplicateIndex | None = None
@@ -205,14 +213,20 @@ class Pipeline:
 
     # Story entries ----------------------------------------------------------
 
+    @property
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            self._summarizer = open_summarizer(self.settings.summary)
+        return self._summarizer
+
     def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
         """The story's digest entry; its comparison only with ``compare``."""
-        summary = summarize_story(story, self.settings.summary)
+        summary = summarize_story(story, self.settings.summary, self.summarizer)
         ukrainian: UkrainianResult = ukrainian_for(
             summary,
             story.articles,
             self.translator,
-            settings=self.settings.translate,
+            options=self.settings.translate,
             cache=self._translation_cache,
         )
         comparison = compare_story(story) if compare and self.settings.compare else None

@@ -20,7 +20,7 @@ from ohliad.nlp.embedders import (
 )
 from ohliad.nlp.quantized import quantized_model_file
 from ohliad.nlp.static import distilled_model_dir, reduce_and_weight
-from ohliad.registry import UnknownEngineError
+from ohliad.registry import UnknownComponentError
 
 SAME_EVENT = (
     "Supreme Court sides with police officers in qualified immunity cases",
@@ -131,7 +131,7 @@ def test_model2vec_engine_names_a_missing_folder(tmp_path: Path) -> None:
 
 
 def test_unknown_engine_lists_the_known_ones() -> None:
-    with pytest.raises(UnknownEngineError, match="minilm-static"):
+    with pytest.raises(UnknownComponentError, match="minilm-static"):
         embedders.create("word2vec")
 
 

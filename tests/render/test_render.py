@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from ohliad.compare.records import Citation, CitedSource, Comparison, UniqueDetail
 from ohliad.digest_json import entry_from_dict, entry_to_dict
-from ohliad.ingest.markdown import parse_markdown
+from ohliad.ingest.markdown_docs import parse_markdown
 from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
 from ohliad.render import comparison_markdown, render_json, render_markdown
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ohliad.models import Article, Story
-from ohliad.registry import UnknownEngineError
-from ohliad.summarize import SummaryOptions, SummaryOptionsError, summarize_story, summarizers
+from ohliad.registry import UnknownComponentError, summarizers
+from ohliad.summarize import SummaryOptions, SummaryOptionsError, summarize_story
 from ohliad.summarize.extractive import shared_term_weights
 from ohliad.summarize.loaded import loaded_words
 from ohliad.summarize.material import story_material
@@ -168,7 +168,7 @@ def test_story_with_no_usable_text_gets_headline_and_no_sentences() -> None:
 
 
 def test_unknown_engine_is_a_clear_error() -> None:
-    with pytest.raises(UnknownEngineError, match="unknown summarizer 'nope'"):
+    with pytest.raises(UnknownComponentError, match="unknown summarizer 'nope'"):
         summarize_story(HARBOUR, SummaryOptions(engine="nope"))
     assert "extractive" in summarizers.names()
 

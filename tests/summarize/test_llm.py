@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from ohliad.nlp.llm import LLMSettings
-from ohliad.summarize import SummaryOptions, summarize_story
+from ohliad.assembly import summary_options
+from ohliad.chat_client import LLMSettings
+from ohliad.settings import Settings
+from ohliad.summarize import SummaryOptions, open_summarizer, summarize_story
 from ohliad.summarize.llm import LLMNotConfiguredError, unsupported_mentions
 from tests.summarize.stories import HARBOUR
 from tests.translate.chat_server import Reply, Serve, completion, scripted
@@ -99,19 +101,23 @@ def test_reply_longer_than_asked_falls_back(serve: Serve) -> None:
     assert len(summary.sentences) <= 2
 
 
-def test_without_an_endpoint_the_error_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OHLIAD_LLM_BASE_URL", raising=False)
-    monkeypatch.delenv("OHLIAD_LLM_MODEL", raising=False)
+def test_without_an_endpoint_the_error_says_what_to_set() -> None:
     with pytest.raises(LLMNotConfiguredError, match="OHLIAD_LLM_BASE_URL"):
         summarize_story(HARBOUR, SummaryOptions(engine="llm"))
 
 
-def test_endpoint_from_the_environment(monkeypatch: pytest.MonkeyPatch, serve: Serve) -> None:
+def test_endpoint_from_the_environment(serve: Serve) -> None:
     server = serve(scripted(reply_with(FAITHFUL)))
-    monkeypatch.setenv("OHLIAD_LLM_BASE_URL", server.base_url)
-    monkeypatch.setenv("OHLIAD_LLM_MODEL", "test-model")
-    assert summarize_story(HARBOUR, SummaryOptions(engine="llm")).engine == "llm"
-    assert server.requests[0].body["model"] == "test-model"
+    environ = {
+        "OHLIAD_SUMMARIZER": "llm",
+        "OHLIAD_LLM_BASE_URL": server.base_url,
+        "OHLIAD_LLM_MODEL": "test-model",
+    }
+    options = summary_options(Settings.load(environ=environ))
+    summarizer = open_summarizer(options)
+    for _ in range(2):
+        assert summarize_story(HARBOUR, options, summarizer).engine == "llm"
+    assert [r.body["model"] for r in server.requests] == ["test-model"] * 2
 
 
 def test_unsupported_mentions() -> None:

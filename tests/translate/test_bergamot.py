@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ohliad.translate import TranslateSettings, TranslatorUnavailableError, open_translator
+from ohliad.translate import TranslateOptions, TranslatorUnavailableError, open_translator
 from ohliad.translate.bergamot import (
     MANIFEST,
     BergamotModelError,
@@ -184,13 +184,13 @@ def test_an_unreachable_service_names_the_url(tmp_path: Path, http_server: Loopb
 
 
 def test_auto_skips_a_broken_bergamot_folder_and_says_why(tmp_path: Path) -> None:
-    settings = TranslateSettings(engine="auto", bergamot_model_dir=_folder(tmp_path, VOCAB))
+    settings = TranslateOptions(engine="auto", bergamot_model_dir=_folder(tmp_path, VOCAB))
     with pytest.raises(TranslatorUnavailableError, match="bergamot: bergamot model folder"):
         open_translator(settings)
 
 
 def test_bergamot_by_name_reports_the_broken_model(tmp_path: Path) -> None:
-    settings = TranslateSettings(
+    settings = TranslateOptions(
         engine="bergamot", bergamot_model_dir=_folder(tmp_path, MODEL, VOCAB)
     )
     with pytest.raises(BergamotModelError, match="cannot be loaded"):

@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 
 from ohliad.models import Summary, SummarySentence
+from ohliad.registry import UnknownComponentError
 from ohliad.translate import (
     NO_ENGINE,
     Segment,
-    TranslateSettings,
-    TranslateSettingsError,
+    TranslateOptions,
     TranslatorUnavailableError,
     open_translator,
     ukrainian_for,
@@ -21,44 +21,14 @@ SUMMARY = Summary(
 )
 
 
-def test_settings_from_env_reads_every_variable() -> None:
-    settings = TranslateSettings.from_env(
-        {
-            "OHLIAD_TRANSLATOR": "LLM",
-            "OHLIAD_TRANSLATION_STYLE": "uk-press",
-            "OHLIAD_LLM_BASE_URL": "http://127.0.0.1:8080/v1",
-            "OHLIAD_LLM_MODEL": "smol",
-            "OHLIAD_LLM_TIMEOUT": "7.5",
-            "OHLIAD_LLM_MAX_RETRIES": "0",
-            "OHLIAD_LLM_CONCURRENCY": "4",
-            "OHLIAD_BERGAMOT_MODEL_DIR": "~/models/enuk",
-        }
-    )
-    assert settings.engine == "llm"
-    assert settings.style == "uk-press"
-    assert settings.llm_base_url == "http://127.0.0.1:8080/v1"
-    assert settings.llm_timeout == 7.5
-    assert settings.llm_max_retries == 0
-    assert settings.llm_max_concurrency == 4
-    assert settings.bergamot_model_dir is not None
-    assert "~" not in str(settings.bergamot_model_dir)
-
-
-@pytest.mark.parametrize(
-    ("variable", "value", "message"),
-    [
-        ("OHLIAD_TRANSLATOR", "deepl", "unknown translator 'deepl'"),
-        ("OHLIAD_LLM_TIMEOUT", "soon", "OHLIAD_LLM_TIMEOUT must be a number"),
-        ("OHLIAD_LLM_CONCURRENCY", "0", "OHLIAD_LLM_CONCURRENCY must be a whole number"),
-    ],
-)
-def test_bad_settings_are_one_clear_error(variable: str, value: str, message: str) -> None:
-    with pytest.raises(TranslateSettingsError, match=message):
-        TranslateSettings.from_env({variable: value})
+def test_an_unknown_engine_is_an_error_that_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownComponentError, match="unknown translator 'deepl'") as error:
+        open_translator(TranslateOptions(engine="deepl"))
+    assert "auto, bergamot, llm, none" in str(error.value)
 
 
 def test_without_a_translator_ukrainian_is_unavailable_and_says_how_to_enable() -> None:
-    result = ukrainian_for(SUMMARY, [], None, settings=TranslateSettings())
+    result = ukrainian_for(SUMMARY, [], None, options=TranslateOptions())
     assert result.text is None
     assert result.unavailable == NO_ENGINE
     assert "OHLIAD_TRANSLATOR" in NO_ENGINE
@@ -66,9 +36,9 @@ def test_without_a_translator_ukrainian_is_unavailable_and_says_how_to_enable() 
 
 
 def test_the_none_engine_is_explicit_and_marks_ukrainian_unavailable() -> None:
-    translator = open_translator(TranslateSettings(engine="none"))
+    translator = open_translator(TranslateOptions(engine="none"))
     assert translator.name == "none"
-    result = ukrainian_for(SUMMARY, [], translator, settings=TranslateSettings(engine="none"))
+    result = ukrainian_for(SUMMARY, [], translator, options=TranslateOptions(engine="none"))
     assert result.text is None
     assert result.unavailable is not None
     assert "turned off" in result.unavailable
@@ -76,7 +46,7 @@ def test_the_none_engine_is_explicit_and_marks_ukrainian_unavailable() -> None:
 
 def test_auto_with_nothing_configured_says_how_to_enable_an_engine(tmp_path: Path) -> None:
     with pytest.raises(TranslatorUnavailableError) as error:
-        open_translator(TranslateSettings(engine="auto", cache_dir=tmp_path))
+        open_translator(TranslateOptions(engine="auto", cache_dir=tmp_path))
     message = str(error.value)
     assert "OHLIAD_LLM_BASE_URL" in message
     assert "\n" not in message

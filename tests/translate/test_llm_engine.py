@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from ohliad.chat_client import ChatClient, ChatReply, LLMSettings
 from ohliad.models import Article, Summary, SummarySentence
-from ohliad.nlp.llm import ChatClient, ChatReply, LLMSettings
 from ohliad.store import Store
 from ohliad.store.translations import StoreTranslationCache
 from ohliad.translate import (
     FallbackTranslator,
-    TranslateSettings,
+    TranslateOptions,
     TranslatorUnavailableError,
     open_translator,
     ukrainian_for,
@@ -36,7 +36,7 @@ ANSWERS = {
     SENTENCE_1: "Держсекретар США Ентоні Блинкен прибув до Киева March 3, 2023.",
     SENTENCE_2: "Росія заявила, що в навчаннях взяли участь 1,200 військових.",
 }
-SETTINGS = TranslateSettings(engine="llm")
+SETTINGS = TranslateOptions(engine="llm")
 
 
 def _texts(request: Request) -> tuple[list[str], bool]:
@@ -67,7 +67,7 @@ def _translator(server: ChatServer, **options: object) -> LLMTranslator:
 
 def test_batches_segments_and_finishes_them_in_house_ukrainian(serve: Serve) -> None:
     server = serve(translating(ANSWERS))
-    result = ukrainian_for(SUMMARY, [], _translator(server), settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], _translator(server), options=SETTINGS)
     assert result.unavailable is None and result.text is not None
     assert result.text.headline == "Блінкен і Шольц зустрілися в Києві"
     assert result.text.summary == (
@@ -88,8 +88,8 @@ def test_batches_segments_and_finishes_them_in_house_ukrainian(serve: Serve) -> 
 
 def test_the_uk_press_style_applies_after_translation(serve: Serve) -> None:
     server = serve(translating(ANSWERS))
-    settings = TranslateSettings(engine="llm", style="uk-press")
-    result = ukrainian_for(SUMMARY, [], _translator(server), settings=settings)
+    settings = TranslateOptions(engine="llm", style="uk-press")
+    result = ukrainian_for(SUMMARY, [], _translator(server), options=settings)
     assert result.text is not None
     # Sentence-initial: the capital stays.
     assert "Росія заявила" in result.text.summary
@@ -99,14 +99,14 @@ def test_the_uk_press_style_applies_after_translation(serve: Serve) -> None:
         "He said Russia had agreed.": "Він сказав, що Росія погодилася.",
     }
     server = serve(translating(answers))
-    result = ukrainian_for(lowered, [], _translator(server), settings=settings)
+    result = ukrainian_for(lowered, [], _translator(server), options=settings)
     assert result.text is not None
     assert result.text.summary == "Він сказав, що росія погодилася."
 
 
 def test_a_malformed_batch_reply_falls_back_to_one_request_per_segment(serve: Serve) -> None:
     server = serve(translating(ANSWERS, batch_reply="Ось переклад: 1) ... 2) ..."))
-    result = ukrainian_for(SUMMARY, [], _translator(server), settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], _translator(server), options=SETTINGS)
     assert result.text is not None
     assert "Блінкен" in result.text.summary
     singles = [r for r in server.requests if not r.user_text.endswith("]")]
@@ -128,7 +128,7 @@ def test_english_or_broken_output_is_never_passed_off_as_ukrainian(
     serve: Serve, bad_answer: str, reason: str
 ) -> None:
     server = serve(translating({**ANSWERS, SENTENCE_2: bad_answer}))
-    result = ukrainian_for(SUMMARY, [], _translator(server), settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], _translator(server), options=SETTINGS)
     assert result.text is None
     assert result.unavailable is not None
     assert result.unavailable.startswith("Ukrainian unavailable: the summary sentence 2 failed")
@@ -139,7 +139,7 @@ def test_english_or_broken_output_is_never_passed_off_as_ukrainian(
 def test_a_glossary_violation_makes_the_segment_fail(serve: Serve) -> None:
     answers = {**ANSWERS, HEADLINE: "Блінкен і Шольц зустрілися в українській столиці"}
     server = serve(translating(answers))
-    result = ukrainian_for(SUMMARY, [], _translator(server), settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], _translator(server), options=SETTINGS)
     assert result.unavailable is not None
     assert "'Kyiv' must be rendered as 'Київ'" in result.unavailable
 
@@ -148,7 +148,7 @@ def test_a_failed_segment_falls_back_to_the_next_engine(serve: Serve) -> None:
     broken = serve(translating({**ANSWERS, SENTENCE_2: SENTENCE_2}))
     good = serve(translating(ANSWERS))
     chain = FallbackTranslator([_translator(broken), _translator(good)])
-    result = ukrainian_for(SUMMARY, [], chain, settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], chain, options=SETTINGS)
     assert result.text is not None
     assert result.text.summary.endswith("взяли участь 1200 військових.")
     # Only the failed sentence went to the second engine.
@@ -157,7 +157,7 @@ def test_a_failed_segment_falls_back_to_the_next_engine(serve: Serve) -> None:
 
 def test_an_engine_that_is_down_gives_a_one_line_reason(serve: Serve) -> None:
     server = serve(lambda _r: Reply(503, {"error": {"message": "loading model"}}))
-    result = ukrainian_for(SUMMARY, [], _translator(server, max_retries=1), settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], _translator(server, max_retries=1), options=SETTINGS)
     assert result.text is None
     assert result.unavailable is not None
     assert "HTTP 503: loading model" in result.unavailable
@@ -166,30 +166,30 @@ def test_an_engine_that_is_down_gives_a_one_line_reason(serve: Serve) -> None:
 def test_the_cache_spares_every_engine_call_on_re_rendering(serve: Serve, store: Store) -> None:
     server = serve(translating(ANSWERS))
     cache = StoreTranslationCache(store)
-    first = ukrainian_for(SUMMARY, [], _translator(server), settings=SETTINGS, cache=cache)
+    first = ukrainian_for(SUMMARY, [], _translator(server), options=SETTINGS, cache=cache)
     calls = len(server.requests)
-    second = ukrainian_for(SUMMARY, [], _translator(server), settings=SETTINGS, cache=cache)
+    second = ukrainian_for(SUMMARY, [], _translator(server), options=SETTINGS, cache=cache)
     assert second == first
     assert len(server.requests) == calls
     # Another style is another cache entry: the engine is asked again.
     ukrainian_for(
-        SUMMARY, [], _translator(server), settings=TranslateSettings(style="uk-press"), cache=cache
+        SUMMARY, [], _translator(server), options=TranslateOptions(style="uk-press"), cache=cache
     )
     assert len(server.requests) > calls
 
 
 def test_open_translator_checks_the_endpoint(serve: Serve) -> None:
     server = serve(translating(ANSWERS))
-    settings = TranslateSettings(engine="auto", llm_base_url=server.base_url, llm_model="m")
+    settings = TranslateOptions(engine="auto", llm=LLMSettings(server.base_url, "m"))
     translator = open_translator(settings)
     assert translator.name == "llm"
     assert translator.model == "m"
     with pytest.raises(TranslatorUnavailableError, match="OHLIAD_LLM_BASE_URL"):
-        open_translator(TranslateSettings(engine="llm"))
+        open_translator(TranslateOptions(engine="llm"))
 
 
 def test_an_unreachable_endpoint_is_unavailable_not_a_crash() -> None:
-    settings = TranslateSettings(engine="llm", llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    settings = TranslateOptions(engine="llm", llm=LLMSettings("http://127.0.0.1:9/v1", "m"))
     with pytest.raises(TranslatorUnavailableError, match="cannot reach"):
         open_translator(settings)
 
@@ -205,7 +205,7 @@ ARTICLES = [
     Article(title="Blinken in Kyiv", text="Antony Blinken arrived in Kyiv.", outlet="Wire A"),
     Article(title="Visit to Kyiv", text="Blinken visited Kyiv on Friday.", outlet="Wire B"),
 ]
-DIRECT = TranslateSettings(engine="llm", llm_direct_summary=True)
+DIRECT = TranslateOptions(engine="llm", llm_direct_summary=True)
 
 
 def writing(summary_text: str) -> Callable[[Request], Reply]:
@@ -226,7 +226,7 @@ def test_the_summary_can_be_written_straight_from_the_sources(serve: Serve) -> N
         "Про це повідомили Wire A і Wire B."
     )
     server = serve(writing(written))
-    result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), settings=DIRECT)
+    result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), options=DIRECT)
     assert result.text is not None
     assert result.text.summary == written.replace("Блинкен", "Блінкен")
     assert result.text.headline == ANSWERS[HEADLINE]
@@ -236,7 +236,7 @@ def test_the_summary_can_be_written_straight_from_the_sources(serve: Serve) -> N
 
 def test_a_written_summary_that_fails_its_checks_falls_back_to_translation(serve: Serve) -> None:
     server = serve(writing("Blinken visited Kyiv. It was short. Both wires said so."))
-    result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), settings=DIRECT)
+    result = ukrainian_for(SUMMARY, ARTICLES, _translator(server), options=DIRECT)
     assert result.text is not None
     assert result.text.summary.startswith("Держсекретар США Ентоні Блінкен прибув до Києва")
 
@@ -253,7 +253,7 @@ def test_an_endpoint_gone_mid_run_is_not_asked_again_segment_by_segment() -> Non
             attempts.append(1)
             return super().complete(*args, **kwargs)
 
-    result = ukrainian_for(SUMMARY, [], LLMTranslator(Counting(settings)), settings=SETTINGS)
+    result = ukrainian_for(SUMMARY, [], LLMTranslator(Counting(settings)), options=SETTINGS)
     assert result.unavailable is not None
     assert "cannot reach the endpoint" in result.unavailable
     assert len(attempts) == 2  # the headline and the batch of sentences, once each

@@ -18,11 +18,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ohliad.chat_client import (
+    ChatClient,
+    ChatMessage,
+    LLMConnectionError,
+    LLMReplyError,
+    LLMSettings,
+)
 from ohliad.models import Summary, SummarySentence
-from ohliad.nlp.llm import ChatClient, ChatMessage, LLMConnectionError, LLMReplyError, LLMSettings
 from ohliad.translate import (
     Segment,
-    TranslateSettings,
+    TranslateOptions,
     TranslationEngineError,
     open_translator,
     ukrainian_for,
@@ -167,12 +173,12 @@ def test_ukrainian_from_a_real_model_is_checked_never_english(llama_server: str)
             SummarySentence("They agreed to meet again in 2 weeks.", (1,)),
         ),
     )
-    settings = TranslateSettings(
-        engine="llm", llm_base_url=llama_server, llm_model="smollm2", llm_max_retries=0
+    settings = TranslateOptions(
+        engine="llm", llm=LLMSettings(llama_server, "smollm2", max_retries=0)
     )
     translator = open_translator(settings)
     assert translator.name == "llm"
-    result = ukrainian_for(summary, [], translator, settings=settings)
+    result = ukrainian_for(summary, [], translator, options=settings)
     if result.text is None:
         assert result.unavailable is not None
         assert result.unavailable.startswith("Ukrainian unavailable: the ")

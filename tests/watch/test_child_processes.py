@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ohliad.models import Article
-from ohliad.pipeline import Pipeline, PipelineSettings
+from ohliad.pipeline import Pipeline, PipelineOptions
 from ohliad.store import Store
 from ohliad.watch.comparer import (
     ComparisonFailure,
@@ -71,7 +71,7 @@ def _wait(condition: Callable[[], object], timeout: float) -> bool:
 def _stored_with_pending_comparisons(tmp_path: Path) -> Store:
     """A store whose stories have their summaries but no comparisons yet."""
     store = Store.open(str(tmp_path / "watch.db"))
-    pipeline = Pipeline(store, PipelineSettings(compare=False))
+    pipeline = Pipeline(store, PipelineOptions(compare=False))
     articles = []
     for number in range(6):
         title, text = story_text(number % 2, number)
@@ -89,7 +89,7 @@ def test_process_compares_pending_stories_and_restarts_after_a_crash(tmp_path: P
     messages: list[str] = []
     comparer = ComparisonProcess(
         store.opener(),
-        PipelineSettings(),
+        PipelineOptions(),
         on_report=reports.append,
         on_failure=failures.append,
         log=messages.append,
@@ -183,7 +183,7 @@ def test_a_failing_story_does_not_stop_the_others(
     monkeypatch.setattr(pipeline_module, "compare_stories", failing)
     failed: set[str] = set()
     ours, theirs = multiprocessing.Pipe()
-    saved = compare_batch(Pipeline(store, PipelineSettings()), keys, failed, theirs)
+    saved = compare_batch(Pipeline(store, PipelineOptions()), keys, failed, theirs)
     assert set(saved) == set(keys) - {bad}
     assert failed == {bad}
     message = ours.recv()

@@ -12,12 +12,13 @@ from urllib.parse import urljoin
 import httpx
 
 from ohliad import __version__
+from ohliad.errors import OhliadError
 from ohliad.ingest.urls import check_fetchable
 
 USER_AGENT = f"ohliad/{__version__} (+https://github.com/ohliad/ohliad; news digest bot)"
 
 
-class FetchError(RuntimeError):
+class FetchError(OhliadError, RuntimeError):
     """A fetch failed; the message is one line for people."""
 
 

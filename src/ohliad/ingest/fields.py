@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
+
+from ohliad.dates import parse_datetime
 
 # "/2026/03/05/" or "/2026-03-05/" in a news URL path.
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/-]|$)")
@@ -46,3 +50,20 @@ FIELD_ALIASES: dict[str, str] = {
     "language": "language",
     "lang": "language",
 }
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def metadata_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An Article's metadata (url, published, outlet, author, language) from
+    a record's fields of those names: JSON Lines, front matter, a text dump's
+    header."""
+    return {
+        "url": _text(fields.get("url")),
+        "published": parse_datetime(fields.get("published")),
+        "outlet": _text(fields.get("outlet")),
+        "author": _text(fields.get("author")),
+        "language": _text(fields.get("language")),
+    }

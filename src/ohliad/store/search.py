@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal_column, sele
 from sqlalchemy.orm import Session
 
 from ohliad.dates import assume_utc
+from ohliad.errors import OhliadError
 from ohliad.models import Article
 from ohliad.store.repository import Store, StoredStory, article_from_row, story_from_row
 from ohliad.store.schema import ArticleRow, OutletRow, StoryArticleRow, StoryRow
@@ -36,7 +37,7 @@ _PG_STORY_DOCUMENT = (
 )
 
 
-class SearchUnsupportedError(RuntimeError):
+class SearchUnsupportedError(OhliadError, RuntimeError):
     """Full-text search needs SQLite or PostgreSQL."""
 
 

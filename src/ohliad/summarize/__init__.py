@@ -5,7 +5,7 @@
 (or indexes) of the articles it came from.
 """
 
-from ohliad.summarize.engine import Summarizer, summarize_story, summarizers
+from ohliad.summarize.engine import Summarizer, open_summarizer, summarize_story
 from ohliad.summarize.extractive import ExtractiveSummarizer
 from ohliad.summarize.llm import LLMNotConfiguredError, LLMSummarizer
 from ohliad.summarize.options import SummaryOptions, SummaryOptionsError
@@ -17,6 +17,6 @@ __all__ = [
     "Summarizer",
     "SummaryOptions",
     "SummaryOptionsError",
+    "open_summarizer",
     "summarize_story",
-    "summarizers",
 ]

@@ -1,13 +1,13 @@
-"""The summarizer interface, its registry, and the call the pipeline makes."""
+"""The summarizer interface, the bundled engines' factories, and the call the
+pipeline makes. Engines are chosen by name from ``ohliad.registry.summarizers``."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from ohliad.models import Story, Summary
-from ohliad.registry import Registry
+from ohliad.registry import summarizers
 from ohliad.summarize.extractive import ExtractiveSummarizer
-from ohliad.summarize.llm import LLMSummarizer
 from ohliad.summarize.options import SummaryOptions
 
 
@@ -20,20 +20,20 @@ class Summarizer(Protocol):
         ...
 
 
-summarizers: Registry[Summarizer] = Registry("summarizer")
-
-
-@summarizers.register("extractive")
-def _make_extractive() -> Summarizer:
+def extractive_summarizer(options: SummaryOptions) -> Summarizer:
+    """The ``extractive`` engine (the default)."""
     return ExtractiveSummarizer()
 
 
-@summarizers.register("llm")
-def _make_llm() -> Summarizer:
-    return LLMSummarizer()
+def open_summarizer(options: SummaryOptions) -> Summarizer:
+    """The engine ``options.engine`` names, built once for many stories."""
+    return summarizers.create(options.engine, options=options)
 
 
-def summarize_story(story: Story, options: SummaryOptions | None = None) -> Summary:
-    """Summarize ``story`` with the engine ``options.engine`` names."""
+def summarize_story(
+    story: Story, options: SummaryOptions | None = None, summarizer: Summarizer | None = None
+) -> Summary:
+    """Summarize ``story`` with ``summarizer``, or else with a new instance of
+    the engine ``options.engine`` names."""
     options = options or SummaryOptions()
-    return summarizers.create(options.engine).summarize(story, options)
+    return (summarizer or open_summarizer(options)).summarize(story, options)

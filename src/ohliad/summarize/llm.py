@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ohliad.chat_client import ChatClient, ChatMessage, LLMError
+from ohliad.errors import OhliadError
 from ohliad.models import Story, Summary, SummarySentence
-from ohliad.nlp.llm import ChatClient, ChatMessage, LLMError, LLMSettings
 from ohliad.summarize.entities import entities
 from ohliad.summarize.extractive import ExtractiveSummarizer, source_keys
 from ohliad.summarize.headline import shorten
@@ -91,21 +91,8 @@ class LLMSummaryRejectedError(ValueError):
     """The model's reply cannot be used as a summary of these sources."""
 
 
-class LLMNotConfiguredError(RuntimeError):
+class LLMNotConfiguredError(OhliadError, RuntimeError):
     """The llm summarizer has no endpoint to talk to."""
-
-
-def settings_from_env(environ: Mapping[str, str] | None = None) -> LLMSettings:
-    """Endpoint settings from ``OHLIAD_LLM_BASE_URL`` and ``OHLIAD_LLM_MODEL``
-    (the same variables the Ukrainian stage reads)."""
-    env = os.environ if environ is None else environ
-    base_url, model = env.get("OHLIAD_LLM_BASE_URL"), env.get("OHLIAD_LLM_MODEL")
-    if not base_url or not model:
-        raise LLMNotConfiguredError(
-            "the llm summarizer needs an endpoint: set OHLIAD_LLM_BASE_URL and OHLIAD_LLM_MODEL "
-            "(or pass SummaryOptions(llm=LLMSettings(...)))"
-        )
-    return LLMSettings(base_url=base_url, model=model)
 
 
 def summary_prompt(story: Story, options: SummaryOptions) -> list[ChatMessage]:
@@ -217,16 +204,16 @@ def check_draft(draft: Draft, story: Story, options: SummaryOptions) -> None:
 
 class LLMSummarizer:
     """Abstractive summaries through an OpenAI-compatible endpoint, with the
-    extractive summary as the fallback."""
+    extractive summary as the fallback. One client serves every story."""
 
     name = "llm"
 
-    def __init__(
-        self, settings: LLMSettings | None = None, client: ChatClient | None = None
-    ) -> None:
-        self._settings = settings
+    def __init__(self, client: ChatClient) -> None:
         self._client = client
         self._fallback = ExtractiveSummarizer()
+
+    def close(self) -> None:
+        self._client.close()
 
     def summarize(self, story: Story, options: SummaryOptions) -> Summary:
         try:
@@ -245,11 +232,15 @@ class LLMSummarizer:
         )
 
     def _draft(self, story: Story, options: SummaryOptions) -> Draft:
-        messages = summary_prompt(story, options)
-        if self._client is not None:
-            reply = self._client.complete(messages)
-        else:
-            settings = options.llm or self._settings or settings_from_env()
-            with ChatClient(settings) as client:
-                reply = client.complete(messages)
+        reply = self._client.complete(summary_prompt(story, options))
         return parse_reply(reply.content, len(story.articles))
+
+
+def llm_summarizer(options: SummaryOptions) -> LLMSummarizer:
+    """The ``llm`` engine, talking to the endpoint ``options.llm``."""
+    if options.llm is None:
+        raise LLMNotConfiguredError(
+            "the llm summarizer needs an endpoint: set llm_base_url and llm_model "
+            "(OHLIAD_LLM_BASE_URL and OHLIAD_LLM_MODEL, or in ohliad.toml)"
+        )
+    return LLMSummarizer(ChatClient(options.llm))

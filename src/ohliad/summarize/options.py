@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ohliad.nlp.llm import LLMSettings
+from ohliad.chat_client import LLMSettings
+from ohliad.errors import OhliadError
 
 
-class SummaryOptionsError(ValueError):
+class SummaryOptionsError(OhliadError, ValueError):
     """Options that no summary can satisfy."""
 
 

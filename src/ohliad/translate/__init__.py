@@ -13,9 +13,8 @@ from ohliad.translate.engine import (
     Translator,
     TranslatorUnavailableError,
     open_translator,
-    translators,
 )
-from ohliad.translate.settings import TranslateSettings, TranslateSettingsError
+from ohliad.translate.options import TranslateOptions
 from ohliad.translate.ukrainian import NO_ENGINE, UkrainianResult, ukrainian_for
 
 __all__ = [
@@ -23,14 +22,12 @@ __all__ = [
     "FallbackTranslator",
     "Rendering",
     "Segment",
-    "TranslateSettings",
-    "TranslateSettingsError",
+    "TranslateOptions",
     "TranslationCache",
     "TranslationEngineError",
     "Translator",
     "TranslatorUnavailableError",
     "UkrainianResult",
     "open_translator",
-    "translators",
     "ukrainian_for",
 ]

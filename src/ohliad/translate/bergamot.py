@@ -27,9 +27,8 @@ from ohliad.translate.engine import (
     Segment,
     TranslationEngineError,
     TranslatorUnavailableError,
-    translators,
 )
-from ohliad.translate.settings import TranslateSettings
+from ohliad.translate.options import TranslateOptions
 
 PAIR = ("en", "uk")
 MANIFEST = "manifest.json"
@@ -281,10 +280,10 @@ class BergamotTranslator:
             raise TranslationEngineError(f"the bergamot model failed: {error}") from None
 
 
-def locate_model(settings: TranslateSettings, *, allow_download: bool) -> ModelFiles:
-    if settings.bergamot_model_dir is not None:
-        return ModelFiles.find(settings.bergamot_model_dir)
-    cache_dir = settings.cache_dir or default_cache_dir()
+def locate_model(options: TranslateOptions, *, allow_download: bool) -> ModelFiles:
+    if options.bergamot_model_dir is not None:
+        return ModelFiles.find(options.bergamot_model_dir)
+    cache_dir = options.cache_dir or default_cache_dir()
     files = cached_model(cache_dir)
     if files is not None:
         return files
@@ -293,14 +292,14 @@ def locate_model(settings: TranslateSettings, *, allow_download: bool) -> ModelF
     return download_model(cache_dir)
 
 
-def open_bergamot(settings: TranslateSettings, *, allow_download: bool) -> BergamotTranslator:
+def open_bergamot(options: TranslateOptions, *, allow_download: bool) -> BergamotTranslator:
     _fxtranslate()
-    files = locate_model(settings, allow_download=allow_download)
+    files = locate_model(options, allow_download=allow_download)
     return BergamotTranslator(build_engine(files), model=files.model.name)
 
 
-@translators.register("bergamot")
-def _bergamot(settings: TranslateSettings) -> BergamotTranslator:
+def open_bergamot_translator(options: TranslateOptions) -> BergamotTranslator:
+    """The ``bergamot`` engine."""
     # Chosen by name, the engine may download its model; ``auto`` only uses
     # one already on disk (see ``open_translator``).
-    return open_bergamot(settings, allow_download=settings.engine == "bergamot")
+    return open_bergamot(options, allow_download=options.engine == "bergamot")

@@ -8,16 +8,16 @@ Ukrainian.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-from ohliad.registry import Registry, UnknownEngineError
+from ohliad.errors import OhliadError
+from ohliad.registry import translators
 
 if TYPE_CHECKING:
     from ohliad.models import Article
-from ohliad.translate.settings import TranslateSettings
+from ohliad.translate.options import TranslateOptions
 
 SegmentKind = Literal["headline", "sentence"]
 
@@ -31,11 +31,11 @@ HOW_TO_ENABLE = (
 )
 
 
-class TranslatorUnavailableError(RuntimeError):
-    """No engine can run with these settings; the message says how to enable one."""
+class TranslatorUnavailableError(OhliadError, RuntimeError):
+    """No engine can run with these options; the message says how to enable one."""
 
 
-class TranslationEngineError(RuntimeError):
+class TranslationEngineError(OhliadError, RuntimeError):
     """An engine failed while translating (the endpoint is down, the model broke)."""
 
 
@@ -127,37 +127,26 @@ class FallbackTranslator:
         return results
 
 
-translators: Registry[Translator] = Registry("translator")
-_ENGINE_MODULES = ("ohliad.translate.llm_engine", "ohliad.translate.bergamot")
-
-
-@translators.register("none")
-def _disabled(settings: TranslateSettings) -> Translator:
+def disabled_translator(options: TranslateOptions) -> Translator:
+    """The ``none`` engine."""
     return DisabledTranslator()
 
 
-def _create(name: str, settings: TranslateSettings) -> Translator:
-    # Engines register on import; importing them here keeps optional
-    # dependencies (fxtranslate) out of a plain ``import ohliad``.
-    for module in _ENGINE_MODULES:
-        importlib.import_module(module)
-    try:
-        return translators.create(name, settings=settings)
-    except UnknownEngineError as error:
-        raise TranslatorUnavailableError(str(error)) from None
-
-
-def open_translator(settings: TranslateSettings) -> Translator:
-    """The engine ``settings.engine`` names; for ``auto`` every available engine
-    in ``AUTO_ORDER``, the later ones as per-segment fallbacks (``.name`` says
-    which). Raises ``TranslatorUnavailableError`` saying how to enable one."""
-    if settings.engine != "auto":
-        return _create(settings.engine, settings)
+def open_translator(options: TranslateOptions) -> Translator:
+    """The engine ``options.engine`` names (from ``ohliad.registry.translators``);
+    for ``auto`` every available engine in ``AUTO_ORDER``, the later ones as
+    per-segment fallbacks (``.name`` says which). Raises
+    ``TranslatorUnavailableError`` saying how to enable one, and
+    ``UnknownComponentError`` for a name no package provides."""
+    if options.engine != "auto":
+        if options.engine not in translators.names():
+            raise translators.unknown(options.engine, also=("auto",))
+        return translators.create(options.engine, options=options)
     available: list[Translator] = []
     reasons: list[str] = []
     for name in AUTO_ORDER:
         try:
-            available.append(_create(name, settings))
+            available.append(translators.create(name, options=options))
         except TranslatorUnavailableError as error:
             reasons.append(f"{name}: {error}")
     if not available:

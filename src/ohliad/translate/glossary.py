@@ -18,12 +18,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ohliad.errors import OhliadError
 from ohliad.translate.engine import Rendering
 from ohliad.translate.patterns import compile_pattern, rewrite
 from ohliad.translate.validate import VERBATIM
 
 
-class GlossaryError(ValueError):
+class GlossaryError(OhliadError, ValueError):
     """A glossary file that cannot be read; the message names the file and entry."""
 
 

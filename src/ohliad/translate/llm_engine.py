@@ -12,15 +12,14 @@ import json
 import re
 from collections.abc import Sequence
 
-from ohliad.models import Article
-from ohliad.nlp.llm import (
+from ohliad.chat_client import (
     ChatClient,
     ChatMessage,
     ChatReply,
     LLMConnectionError,
     LLMError,
-    LLMSettings,
 )
+from ohliad.models import Article
 from ohliad.translate.engine import (
     EngineUnreachableError,
     Rendering,
@@ -28,9 +27,8 @@ from ohliad.translate.engine import (
     SegmentKind,
     TranslationEngineError,
     TranslatorUnavailableError,
-    translators,
 )
-from ohliad.translate.settings import TranslateSettings
+from ohliad.translate.options import TranslateOptions
 
 SYSTEM_PROMPT = (
     "You are a professional translator for a Ukrainian-language review of the foreign press. "
@@ -193,25 +191,13 @@ def _raise_if_all_failed(replies: Sequence[ChatReply | LLMError]) -> None:
         raise (EngineUnreachableError if unreachable else TranslationEngineError)(str(errors[0]))
 
 
-def llm_settings(settings: TranslateSettings) -> LLMSettings:
-    if not settings.llm_base_url or not settings.llm_model:
+def open_llm_translator(options: TranslateOptions) -> LLMTranslator:
+    """The ``llm`` engine, after checking that its endpoint answers."""
+    if options.llm is None:
         raise TranslatorUnavailableError(
             "no LLM endpoint configured (set OHLIAD_LLM_BASE_URL and OHLIAD_LLM_MODEL)"
         )
-    return LLMSettings(
-        base_url=settings.llm_base_url,
-        model=settings.llm_model,
-        api_key_env=settings.llm_api_key_env,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        max_concurrency=settings.llm_max_concurrency,
-    )
-
-
-@translators.register("llm")
-def open_llm_translator(settings: TranslateSettings) -> LLMTranslator:
-    """The ``llm`` engine, after checking that its endpoint answers."""
-    client = ChatClient(llm_settings(settings))
+    client = ChatClient(options.llm)
     try:
         client.models()
     except LLMConnectionError as error:

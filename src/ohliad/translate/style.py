@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from ohliad.errors import OhliadError
 from ohliad.translate.patterns import compile_pattern, rewrite
 
 # «…», „…“, “…”, "…" — Ukrainian and English quotation marks.
@@ -21,7 +22,7 @@ _QUOTATION = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]
 _SENTENCE_START = re.compile(r"(^|[.!?…]\s+|\n\s*)$")
 
 
-class StyleError(ValueError):
+class StyleError(OhliadError, ValueError):
     """An unknown or malformed style profile."""
 
 

@@ -32,7 +32,7 @@ from ohliad.translate.engine import (
 from ohliad.translate.glossary import Glossary, load_glossary
 from ohliad.translate.localize import localize
 from ohliad.translate.names import NameFixer, NameTable, name_table
-from ohliad.translate.settings import TranslateSettings
+from ohliad.translate.options import TranslateOptions
 from ohliad.translate.style import StyleProfile, style_profile
 from ohliad.translate.validate import chatter_problem, script_problem, translation_problem
 
@@ -257,7 +257,7 @@ def ukrainian_for(
     articles: Sequence[Article],
     translator: Translator | None,
     *,
-    settings: TranslateSettings,
+    options: TranslateOptions,
     cache: TranslationCache | None = None,
 ) -> UkrainianResult:
     """The Ukrainian headline and summary for ``summary``, or why there are none."""
@@ -265,9 +265,9 @@ def ukrainian_for(
         return UkrainianResult(None, NO_ENGINE)
     if isinstance(translator, DisabledTranslator):
         return UkrainianResult(None, translator.reason)
-    finisher = finisher_for(settings.style, settings.glossary)
+    finisher = finisher_for(options.style, options.glossary)
     written, writers = None, []
-    if settings.llm_direct_summary and articles:
+    if options.llm_direct_summary and articles:
         # Write the summary from the sources; if that fails its checks, the
         # English summary's sentences are translated instead.
         writers = [e for e in _engines(translator) if isinstance(e, SummaryWriter)]

@@ -1,25 +1,26 @@
-"""What ``ohliad watch`` and ``ohliad status`` do; cli.py declares the commands."""
+"""What ``ohliad watch`` (and ``python -m ohliad.watch``) and ``ohliad
+status`` do; cli.py declares the commands."""
 
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from ohliad.dates import utcnow
-from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import Store
-from ohliad.watch.feedlist import FeedSpec
+from ohliad.watch.feedlist import load_feed_list
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.status import WatchStatus, watch_status
 
 if TYPE_CHECKING:
-    from ohliad.pipeline import Pipeline
+    from ohliad.settings import Settings
     from ohliad.watch.watcher import Watcher
 
 
@@ -37,17 +38,25 @@ def _stop_on_signals(watcher: Watcher) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def run_watch(
-    pipeline: Pipeline,
-    feeds: Sequence[FeedSpec],
-    *,
-    once: bool,
-    allow_private: bool,
-    console: Console,
-    policy: WatchPolicy | None = None,
-) -> int:
-    """Watch ``feeds``; returns the exit code (1 if a feed failed in a ``once`` run)."""
+def watch_policy(settings: Settings) -> WatchPolicy:
+    """The watcher's politeness and persistence, with the settings' host delay."""
+    if settings.host_delay is None:
+        return WatchPolicy()
+    return WatchPolicy(host_delay_seconds=settings.host_delay)
+
+
+def run_watch(settings: Settings, feed_list: Path, *, once: bool, console: Console) -> int:
+    """Watch the feeds of ``feed_list`` with ohliad opened as ``settings``
+    say; returns the exit code (1 if a feed failed in a ``once`` run). A feed
+    list that cannot be read raises ``FeedListError`` before anything opens."""
+    from ohliad.assembly import fetch_options, open_pipeline, open_translator
     from ohliad.watch.watcher import Watcher
+
+    feeds = load_feed_list(feed_list)
+    ukrainian = open_translator(settings)
+    if ukrainian.notice:
+        console.print(ukrainian.notice, highlight=False, markup=False)
+    pipeline = open_pipeline(settings, ukrainian=ukrainian)
 
     def log(message: str) -> None:
         console.print(f"{utcnow():%H:%M:%S} {message}", highlight=False, markup=False)
@@ -55,8 +64,8 @@ def run_watch(
     watcher = Watcher(
         pipeline,
         feeds,
-        policy=policy,
-        fetch_options=FetchOptions(allow_private=allow_private),
+        policy=watch_policy(settings),
+        fetch_options=fetch_options(settings),
         log=log,
     )
     mode = "once" if once else "until stopped (Ctrl-C)"

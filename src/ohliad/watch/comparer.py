@@ -27,7 +27,7 @@ from ohliad.store import StoreOpener
 from ohliad.watch.child import ChildProcess, follow_parent, single_threaded_math
 
 if TYPE_CHECKING:
-    from ohliad.pipeline import Pipeline, PipelineSettings
+    from ohliad.pipeline import Pipeline, PipelineOptions
 
 # The process looks for pending stories this often when it has none.
 _IDLE_SECONDS = 1.0
@@ -54,7 +54,7 @@ class ComparisonFailure:
     reason: str
 
 
-def serve(open_store: StoreOpener, settings: PipelineSettings, conn: Connection) -> None:
+def serve(open_store: StoreOpener, settings: PipelineOptions, conn: Connection) -> None:
     """The comparison process: compare pending stories ``COMPARE_BATCH`` at a
     time, the longest unchanged first, reporting each on ``conn``, until told
     to stop (or, told to drain, until none is pending)."""
@@ -131,7 +131,7 @@ class ComparisonProcess:
     def __init__(
         self,
         open_store: StoreOpener,
-        settings: PipelineSettings,
+        settings: PipelineOptions,
         *,
         on_report: Callable[[ComparisonReport], None],
         on_failure: Callable[[ComparisonFailure], None],

@@ -25,6 +25,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from ohliad.errors import OhliadError
 from ohliad.ingest.urls import canonical_url
 
 DEFAULT_INTERVAL_SECONDS = 900
@@ -35,7 +36,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class FeedListError(ValueError):
+class FeedListError(OhliadError, ValueError):
     """A feed list that cannot be read; the message names the file and the problem."""
 
 

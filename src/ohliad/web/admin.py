@@ -51,7 +51,9 @@ class StoryRerun(BaseModel):
 
 def _require_token(settings: WebSettings, given: str | None) -> None:
     if not settings.admin_token:
-        raise HTTPException(403, "admin actions are off: set OHLIAD_ADMIN_TOKEN to turn them on")
+        raise HTTPException(
+            403, "admin actions are off: set admin_token (OHLIAD_ADMIN_TOKEN) to turn them on"
+        )
     if not token_matches(given, settings.admin_token):
         raise HTTPException(401, "wrong or missing admin token")
 

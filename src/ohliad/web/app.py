@@ -3,7 +3,6 @@ actions over one store. ``ohliad serve`` runs it with uvicorn."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -15,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 # Starlette's own: routing raises it for unknown paths and methods.
 from starlette.exceptions import HTTPException
 
+from ohliad.assembly import open_pipeline
+from ohliad.settings import Settings
 from ohliad.store import Store
 from ohliad.store.search import SearchUnsupportedError
 from ohliad.web import admin, api, pages, publish
@@ -30,12 +31,15 @@ from ohliad.web.security import (
 STATIC = Path(__file__).with_name("static")
 
 
-def settings_from_env() -> WebSettings:
-    """OHLIAD_ADMIN_TOKEN turns the admin actions on; OHLIAD_PUBLIC_URL is the
-    site's address for links in feeds when it runs behind a proxy."""
+def web_settings(settings: Settings, store: Store) -> WebSettings:
+    """The web app's settings: ``admin_token`` turns the admin actions on;
+    ``public_url`` is the site's address for links in feeds when it runs
+    behind a proxy. Re-running a story opens the pipeline over ``store`` on
+    first use: loading its engines would otherwise delay the server's start."""
     return WebSettings(
-        admin_token=os.environ.get("OHLIAD_ADMIN_TOKEN") or None,
-        public_url=os.environ.get("OHLIAD_PUBLIC_URL") or None,
+        admin_token=settings.secret("admin_token"),
+        public_url=settings.public_url,
+        open_pipeline=lambda: open_pipeline(settings, store=store),
     )
 
 
@@ -83,7 +87,7 @@ def _add_docs(app: FastAPI) -> None:
 
 
 def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
-    settings = settings or settings_from_env()
+    settings = settings or WebSettings()
     app = FastAPI(
         title="ohliad",
         summary="The news digest: stories in English and Ukrainian, their sources, "

@@ -1,6 +1,6 @@
 """Routes that publish the digest: the feeds and a day's digest at a stable URL
 (``/digest/2026-03-05.md`` in the house Markdown format, ``.json`` in the JSON
-contract)."""
+contract, or in any output format of ``ohliad.registry.renderers``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from ohliad.models import DigestEntry
-from ohliad.render import render_json, render_markdown
+from ohliad.render import output_suffixes, renderer_for_suffix
 from ohliad.store.search import Filters, find_stories, last_update
 from ohliad.web import feeds
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings
@@ -71,25 +70,21 @@ def feed(
     return _published(request, render(info, items), media_type)
 
 
-def _day_entries(store: StoreDep, day: str) -> tuple[date, list[DigestEntry]]:
+@router.get("/digest/{name}", response_class=Response)
+def day_digest(name: str, request: Request, store: StoreDep) -> Response:
+    """The stories with articles published that day (UTC), as ``DAY.SUFFIX``:
+    ``2026-03-05.md`` in the house Markdown format, ``.json`` in the JSON
+    contract, or the suffix of an output format a package adds."""
+    day, dot, suffix = name.partition(".")
+    output = renderer_for_suffix(dot + suffix)
+    if output is None:
+        known = ", ".join(output_suffixes())
+        raise HTTPException(404, f"no digest {name!r}: use DAY.SUFFIX, with a suffix of {known}")
     try:
         when = date.fromisoformat(day)
     except ValueError:
         raise HTTPException(404, f"no digest for {day!r}: use a date as YYYY-MM-DD") from None
     stories = find_stories(store, Filters(since=when, until=when))
-    return when, [s.entry for s in stories if s.entry is not None]
-
-
-@router.get("/digest/{day}.md", response_class=Response)
-def day_markdown(day: str, request: Request, store: StoreDep) -> Response:
-    """The stories with articles published that day (UTC), in the house Markdown format."""
-    when, entries = _day_entries(store, day)
-    text = render_markdown(entries, title=f"Огляд — {when.isoformat()}")
-    return _published(request, text, "text/markdown; charset=utf-8")
-
-
-@router.get("/digest/{day}.json", response_class=Response)
-def day_json(day: str, request: Request, store: StoreDep) -> Response:
-    """The same day's digest in the JSON contract."""
-    _when, entries = _day_entries(store, day)
-    return _published(request, render_json(entries), "application/json")
+    entries = [s.entry for s in stories if s.entry is not None]
+    text = output.render(entries, title=f"Огляд — {when.isoformat()}")
+    return _published(request, text, output.media_type)

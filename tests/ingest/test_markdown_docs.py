@@ -1,4 +1,4 @@
-from ohliad.ingest.markdown import is_digest_markdown, markdown_to_text, parse_markdown
+from ohliad.ingest.markdown_docs import is_digest_markdown, markdown_to_text, parse_markdown
 
 ENTRY = """## Ukraine and Moldova open a joint border checkpoint
 

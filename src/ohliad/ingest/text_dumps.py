@@ -1,4 +1,5 @@
-"""Plain-text news dumps.
+"""Plain-text news dumps (``.txt``, ``.text``, and any text no other reader
+claims).
 
 Such files rarely start with prose. Typically they carry metadata lines
 (``date 2023-03-03``, ``URL: https://…``, ``source Baltic Wire``), then a
@@ -10,11 +11,13 @@ is kept as text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ohliad.dates import parse_datetime
 from ohliad.extract import clean_news_text
-from ohliad.ingest.fields import FIELD_ALIASES
+from ohliad.ingest.fields import FIELD_ALIASES, metadata_fields
+from ohliad.ingest.readers import IngestFailure, Outcome, Source, TextReader
 from ohliad.models import Article
 
 _METADATA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,20}?)\s*(?::|=|\s)\s*(\S.*?)\s*$")
@@ -136,14 +139,20 @@ def parse_text_dump(text: str, *, origin: str | None = None) -> Article:
         raise ValueError("no article text found")
     if not title:
         title = body.split("\n", 1)[0][:120]
-    return Article(
-        title=title,
-        text=body,
-        url=fields.get("url"),
-        published=parse_datetime(fields.get("published")),
-        outlet=fields.get("outlet"),
-        author=fields.get("author"),
-        language=fields.get("language"),
-        origin=origin,
-        extra=extra,
-    )
+    return Article(title=title, text=body, origin=origin, extra=extra, **metadata_fields(fields))
+
+
+class TextDumpReader(TextReader):
+    name = "text"
+    suffixes = (".txt", ".text")
+    # The last resort: text that no other reader claims.
+    sniff_order = 1000
+
+    def sniff(self, head: bytes) -> bool:
+        return True
+
+    def read_text(self, text: str, source: Source) -> Iterator[Outcome]:
+        try:
+            yield parse_text_dump(text, origin=source.origin)
+        except ValueError as exc:
+            yield IngestFailure(source.origin, str(exc))

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ohliad.ingest.text import parse_text_dump
+from ohliad.ingest.text_dumps import parse_text_dump
 
 DUMP = """date 2023-03-03
 url https://www.example-wire.example/world/summit

@@ -10,7 +10,6 @@ caps how many calls run at once, and turns every failure into one
 from __future__ import annotations
 
 import email.utils
-import os
 import random
 import threading
 import time
@@ -22,10 +21,12 @@ from typing import Any
 
 import httpx
 
+from ohliad.errors import OhliadError
+
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 
 
-class LLMError(RuntimeError):
+class LLMError(OhliadError, RuntimeError):
     """A chat call failed; the message says where and why, in one line."""
 
 
@@ -39,9 +40,14 @@ class LLMConnectionError(LLMError):
 
 @dataclass(frozen=True, slots=True)
 class LLMSettings:
+    """An endpoint and model, and how to talk to it. ``api_key`` is sent as a
+    bearer token; ``api_key_source`` names where it comes from, for the error
+    when it is refused (``ohliad.settings`` reads it from that variable)."""
+
     base_url: str
     model: str
-    api_key_env: str = "OHLIAD_LLM_API_KEY"
+    api_key: str | None = field(default=None, repr=False)
+    api_key_source: str = "OHLIAD_LLM_API_KEY"
     timeout: float = 120.0
     connect_timeout: float = 10.0
     max_retries: int = 3
@@ -51,10 +57,6 @@ class LLMSettings:
     temperature: float = 0.0
     max_tokens: int | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def api_key(self) -> str | None:
-        return os.environ.get(self.api_key_env) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +242,7 @@ class ChatClient:
         if response.status_code in (401, 403):
             return LLMError(
                 f"{where}: HTTP {response.status_code}: the API key was refused; "
-                f"set {self.settings.api_key_env}"
+                f"set {self.settings.api_key_source}"
             ), None
         if response.status_code != 200:
             return LLMError(f"{where}: HTTP {response.status_code}{_error_detail(response)}"), None

@@ -1,20 +1,21 @@
-"""Markdown inputs: articles with optional YAML front matter, and digest
-entries in ohliad's own house format, which read back as their headline,
-Ukrainian headline and summary, source links and English text."""
+"""Markdown (``.md``, ``.markdown``): articles with optional YAML front
+matter, and digest entries in ohliad's own house format, which read back as
+their headline, Ukrainian headline and summary, source links and English text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
 
-from ohliad.dates import parse_datetime
 from ohliad.extract import clean_news_text
-from ohliad.ingest.fields import FIELD_ALIASES
+from ohliad.ingest.fields import FIELD_ALIASES, metadata_fields
+from ohliad.ingest.readers import IngestFailure, Outcome, Source, TextReader
 from ohliad.models import Article
-from ohliad.render.markdown import UNAVAILABLE_NOTICE
+from ohliad.render.markdown import MARKDOWN_SPECIALS, UNAVAILABLE_NOTICE
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _ENTRY_START = re.compile(r"^## (?!#)", re.MULTILINE)
@@ -22,7 +23,8 @@ _UK_HEADLINE = re.compile(r"^### \*(.+)\*\s*$")
 _ITALIC_PARAGRAPH = re.compile(r"^\*(?!\*)(.+)\*$", re.DOTALL)
 _SOURCE_LINE = re.compile(r"^<https?://[^>]+>(\s*·\s*<https?://[^>]+>)*$")
 _ANGLE_URL = re.compile(r"<(https?://[^>]+)>")
-_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")
+# What the house format escapes (``ohliad.render.markdown.inline``), escaped.
+_ESCAPED = re.compile(r"\\" + MARKDOWN_SPECIALS.pattern)
 _markdown = MarkdownIt("commonmark")
 
 
@@ -140,11 +142,22 @@ def parse_markdown(text: str, *, origin: str | None = None) -> list[Article]:
         Article(
             title=title or plain.split("\n", 1)[0][:120],
             text=plain,
-            url=str(fields["url"]) if fields.get("url") else None,
-            published=parse_datetime(fields.get("published")),
-            outlet=str(fields["outlet"]) if fields.get("outlet") else None,
-            author=str(fields["author"]) if fields.get("author") else None,
-            language=str(fields["language"]) if fields.get("language") else None,
             origin=origin,
+            **metadata_fields(fields),
         )
     ]
+
+
+class MarkdownReader(TextReader):
+    name = "markdown"
+    suffixes = (".md", ".markdown")
+    sniff_order = 40
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith((b"---", b"# ", b"## "))
+
+    def read_text(self, text: str, source: Source) -> Iterator[Outcome]:
+        try:
+            yield from parse_markdown(text, origin=source.origin)
+        except ValueError as exc:
+            yield IngestFailure(source.origin, str(exc))

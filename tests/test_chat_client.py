@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ohliad.nlp.llm import (
+from ohliad.chat_client import (
     ChatClient,
     ChatMessage,
     LLMConnectionError,
@@ -41,12 +41,9 @@ def connect(request: pytest.FixtureRequest) -> Callable[..., ChatClient]:
 Connect = Callable[..., ChatClient]
 
 
-def test_sends_an_openai_chat_request_with_the_key_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, serve: Serve, connect: Connect
-) -> None:
-    monkeypatch.setenv("TEST_LLM_KEY", "secret-123")
+def test_sends_an_openai_chat_request_with_the_key(serve: Serve, connect: Connect) -> None:
     server = serve(scripted(completion("Привіт")))
-    reply = connect(server.base_url, api_key_env="TEST_LLM_KEY", max_tokens=50).complete(HELLO)
+    reply = connect(server.base_url, api_key="secret-123", max_tokens=50).complete(HELLO)
     assert reply.content == "Привіт"
     assert reply.finish_reason == "stop"
     request = server.requests[0]
@@ -58,10 +55,7 @@ def test_sends_an_openai_chat_request_with_the_key_from_the_environment(
     assert request.body["max_tokens"] == 50
 
 
-def test_no_key_no_authorization_header(
-    monkeypatch: pytest.MonkeyPatch, serve: Serve, connect: Connect
-) -> None:
-    monkeypatch.delenv("OHLIAD_LLM_API_KEY", raising=False)
+def test_no_key_no_authorization_header(serve: Serve, connect: Connect) -> None:
     server = serve(scripted(completion("ok")))
     connect(server.base_url).complete(HELLO)
     assert "Authorization" not in server.requests[0].headers
@@ -112,7 +106,7 @@ def test_client_errors_are_not_retried(serve: Serve, connect: Connect) -> None:
 def test_a_refused_key_names_the_variable_to_set(serve: Serve, connect: Connect) -> None:
     server = serve(scripted(Reply(401, {"error": "invalid key"})))
     with pytest.raises(LLMError, match="set MY_KEY"):
-        connect(server.base_url, api_key_env="MY_KEY").complete(HELLO)
+        connect(server.base_url, api_key="wrong", api_key_source="MY_KEY").complete(HELLO)
 
 
 def test_a_slow_server_times_out_with_a_clear_error(serve: Serve, connect: Connect) -> None:
