@@ -411,7 +411,14 @@ def summarize(
         float | None,
         typer.Option(help="At most this share of the story's own words (default 0.5); 0: no cap."),
     ] = None,
-    engine: SummarizerOption = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            "--summarizer",
+            help="Summary engine: extractive (default), llm, or a plug-in's.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Summarize stories; prints JSON Lines {"story", "headline", "summary"}."""
