@@ -203,14 +203,25 @@ def _refresh(pipeline: Pipeline) -> None:
 
 
 def _render(pipeline: Pipeline, fmt: str, out_path: Path | None) -> None:
-    from ohliad.render import renderer
+    from ohliad.render import render_digest
 
-    text = renderer(fmt).render(pipeline.digest())
+    text = render_digest(pipeline.digest(), fmt)
     if out_path is None:
         sys.stdout.write(text)
     else:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(text, encoding="utf-8")
+
+
+def _ingest_and_refresh(
+    settings: Settings, inputs: list[str], command: str
+) -> tuple[Pipeline, int]:
+    """Store and group INPUTS, then update the stories' entries; returns the
+    pipeline and how many inputs failed (the rest were stored)."""
+    pipeline = _open_pipeline(settings)
+    failed = _ingest(pipeline, settings, inputs, command)
+    _refresh(pipeline)
+    return pipeline, failed
 
 
 @_command
@@ -234,9 +245,7 @@ def run(
         summarizer=summarizer,
         allow_private=allow_private,
     )
-    pipeline = _open_pipeline(settings)
-    failed = _ingest(pipeline, settings, inputs, "run")
-    _refresh(pipeline)
+    pipeline, failed = _ingest_and_refresh(settings, inputs, "run")
     _render(pipeline, fmt, out_path)
     if out_path:
         err.print(f"Digest written to {out_path}", highlight=False)
@@ -258,9 +267,7 @@ def demo(
     settings = _settings(config, db=str(database), translator=translator)
     with resources.as_file(sample) as sample_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-        pipeline = _open_pipeline(settings)
-        failed = _ingest(pipeline, settings, [str(sample_dir)], "demo")
-        _refresh(pipeline)
+        pipeline, failed = _ingest_and_refresh(settings, [str(sample_dir)], "demo")
         _render(pipeline, "json", out_dir / "digest.json")
         _render(pipeline, "md", out_dir / "digest.md")
     err.print(
@@ -291,9 +298,7 @@ def ingest(
         summarizer=summarizer,
         allow_private=allow_private,
     )
-    pipeline = _open_pipeline(settings)
-    failed = _ingest(pipeline, settings, inputs, "ingest")
-    _refresh(pipeline)
+    _pipeline, failed = _ingest_and_refresh(settings, inputs, "ingest")
     if failed:
         raise typer.Exit(1)
 

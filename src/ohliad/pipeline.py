@@ -89,16 +89,16 @@ class Pipeline:
     def __init__(
         self,
         store: Store,
-        settings: PipelineOptions | None = None,
+        options: PipelineOptions | None = None,
         *,
         translator: Translator | None = None,
         summarizer: Summarizer | None = None,
     ) -> None:
         """``translator`` writes the Ukrainian (None: Ukrainian is unavailable);
-        ``summarizer`` defaults to the engine ``settings.summary`` names,
+        ``summarizer`` defaults to the engine ``options.summary`` names,
         built on first use."""
         self.store = store
-        self.settings = settings or PipelineOptions()
+        self.options = options or PipelineOptions()
         self.translator = translator
         self._summarizer = summarizer
         self._translation_cache = StoreTranslationCache(store)
@@ -108,7 +108,7 @@ class Pipeline:
     # Indexes ----------------------------------------------------------------
 
     def _restore_indexes(self) -> tuple[OnlineClusterer, NearDuplicateIndex]:
-        clusterer = OnlineClusterer(self.settings.cluster, state_dir=self.settings.state_dir)
+        clusterer = OnlineClusterer(self.options.cluster, state_dir=self.options.state_dir)
         since = _window_start(self.store, timedelta(hours=clusterer.config.window_hours))
         members = self.store.story_members(since)
         clusterer.restore(members)
@@ -216,20 +216,20 @@ class Pipeline:
     @property
     def summarizer(self) -> Summarizer:
         if self._summarizer is None:
-            self._summarizer = open_summarizer(self.settings.summary)
+            self._summarizer = open_summarizer(self.options.summary)
         return self._summarizer
 
     def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
         """The story's digest entry; its comparison only with ``compare``."""
-        summary = summarize_story(story, self.settings.summary, self.summarizer)
+        summary = summarize_story(story, self.options.summary, self.summarizer)
         ukrainian: UkrainianResult = ukrainian_for(
             summary,
             story.articles,
             self.translator,
-            options=self.settings.translate,
+            options=self.options.translate,
             cache=self._translation_cache,
         )
-        comparison = compare_story(story) if compare and self.settings.compare else None
+        comparison = compare_story(story) if compare and self.options.compare else None
         sources = tuple(
             EntrySource(
                 url=a.url,
@@ -261,9 +261,7 @@ class Pipeline:
         entry = self.build_entry(story)
         with self.store.transaction() as tx:
             # Without comparisons, the stored one is kept (and stays pending).
-            tx.save_entry(
-                key, entry, members=_members(story), with_comparison=self.settings.compare
-            )
+            tx.save_entry(key, entry, members=_members(story), with_comparison=self.options.compare)
         return len(_members(story))
 
     def refresh_comparison(self, key: str) -> frozenset[int] | None:
@@ -277,7 +275,7 @@ class Pipeline:
         sentences parsed and embedded in shared batches) and each saved in a
         transaction of its own. Returns the articles compared, by story, for the
         stories saved: not those merged into another meanwhile."""
-        if not self.settings.compare:
+        if not self.options.compare:
             return {}
         found = self.store.stories(keys)
         stories = [found[key] for key in keys if key in found]
@@ -318,7 +316,7 @@ class Pipeline:
         """The comparison tier of stories whose comparison is pending (at most
         ``limit``), the longest unchanged first, ``COMPARE_BATCH`` at a time;
         returns their keys."""
-        if not self.settings.compare:
+        if not self.options.compare:
             return []
         keys = self.store.pending_comparison_keys(limit)
         done: list[str] = []

@@ -54,6 +54,13 @@ def renderer(name: str) -> Renderer:
     return renderers.create(name)
 
 
+def render_digest(
+    entries: Sequence[DigestEntry], fmt: str = "md", *, title: str | None = None
+) -> str:
+    """The digest of ``entries`` in the output format ``fmt`` (``md``, ``json``, …)."""
+    return renderer(fmt).render(entries, title=title)
+
+
 def renderer_for_suffix(suffix: str) -> Renderer | None:
     """The renderer that writes files ending in ``suffix`` (".md"), if any."""
     for name in renderers.names():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -166,7 +167,17 @@ class ChildProcess:
         if process is not None and process.is_alive():
             process.kill()
 
-    def close(self) -> None:
+    def end(self, message: object, deadline: Callable[[], float | None]) -> None:
+        """Tell the child to end with ``message`` (it is not started again) and
+        wait until it has. It is killed once ``deadline()``, asked while it
+        runs, is a ``time.monotonic()`` moment passed (None: no limit yet):
+        safe, for a child that writes whole transactions or nothing."""
+        self.ending()
+        self.send(message)
+        while not self.wait(0.2):
+            moment = deadline()
+            if moment is not None and time.monotonic() > moment:
+                self.kill()
         with self._lock:
             if self._conn is not None:
                 self._conn.close()

@@ -54,7 +54,7 @@ class ComparisonFailure:
     reason: str
 
 
-def serve(open_store: StoreOpener, settings: PipelineOptions, conn: Connection) -> None:
+def serve(open_store: StoreOpener, options: PipelineOptions, conn: Connection) -> None:
     """The comparison process: compare pending stories ``COMPARE_BATCH`` at a
     time, the longest unchanged first, reporting each on ``conn``, until told
     to stop (or, told to drain, until none is pending)."""
@@ -70,7 +70,7 @@ def serve(open_store: StoreOpener, settings: PipelineOptions, conn: Connection) 
     from ohliad.pipeline import COMPARE_BATCH, Pipeline
 
     store = open_store()
-    pipeline = Pipeline(store, settings)
+    pipeline = Pipeline(store, options)
     single_threaded_math()
     failed: set[str] = set()  # not again in this process; they stay pending for the next
     try:
@@ -125,13 +125,13 @@ def compare_batch(
     return saved
 
 
-class ComparisonProcess:
+class ComparisonProcess(ChildProcess):
     """Runs :func:`serve` in a child process and passes its reports on."""
 
     def __init__(
         self,
         open_store: StoreOpener,
-        settings: PipelineOptions,
+        options: PipelineOptions,
         *,
         on_report: Callable[[ComparisonReport], None],
         on_failure: Callable[[ComparisonFailure], None],
@@ -146,33 +146,22 @@ class ComparisonProcess:
         def on_lost(exitcode: int | None) -> None:
             log(f"comparison process exited with code {exitcode}; starting it again")
 
-        self.child = ChildProcess(
-            "ohliad-compare",
-            serve,
-            (open_store, settings),
-            on_message=on_message,
-            on_lost=on_lost,
+        super().__init__(
+            "ohliad-compare", serve, (open_store, options), on_message=on_message, on_lost=on_lost
         )
-
-    @property
-    def pid(self) -> int | None:
-        return self.child.pid
-
-    def start(self) -> None:
-        self.child.start()
 
     def finish(self, *, drain: bool, stopping: threading.Event, timeout: float = 30.0) -> None:
         """Let the process end: with ``drain``, once no comparison is pending
         (or, should ``stopping`` be set meanwhile, after the one in hand);
         otherwise after the one in hand, killed if it takes over ``timeout``."""
-        self.child.ending()
-        self.child.send(_DRAIN if drain else _STOP)
-        deadline = None if drain else time.monotonic() + timeout
-        while not self.child.wait(0.2):
-            if deadline is None and stopping.is_set():
-                self.child.send(_STOP)
-                deadline = time.monotonic() + timeout
-            if deadline is not None and time.monotonic() > deadline:
-                # Safe at any moment: a comparison is saved in one transaction.
-                self.child.kill()
-        self.child.close()
+        limit = None if drain else time.monotonic() + timeout
+
+        def deadline() -> float | None:
+            nonlocal limit
+            if limit is None and stopping.is_set():
+                self.send(_STOP)
+                limit = time.monotonic() + timeout
+            return limit
+
+        # A comparison is saved in one transaction, so a kill loses none.
+        self.end(_DRAIN if drain else _STOP, deadline)

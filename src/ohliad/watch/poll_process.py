@@ -99,7 +99,7 @@ def _retry_soon(feed: FeedState) -> PollResult:
     return PollResult(feed, now, deferred_until=now + timedelta(seconds=_RETRY_SECONDS))
 
 
-class PollProcess:
+class PollProcess(ChildProcess):
     """The watcher's side: :meth:`submit` a feed, get a future of its poll."""
 
     def __init__(
@@ -115,7 +115,7 @@ class PollProcess:
         self._lock = threading.Lock()
         self._waiting: dict[int, tuple[Future[PollResult], FeedState]] = {}
         self._stop_sent = False
-        self.child = ChildProcess(
+        super().__init__(
             "ohliad-poll",
             serve,
             (open_store, policy, options),
@@ -123,19 +123,12 @@ class PollProcess:
             on_lost=self._lost,
         )
 
-    @property
-    def pid(self) -> int | None:
-        return self.child.pid
-
-    def start(self) -> None:
-        self.child.start()
-
     def submit(self, feed: FeedState) -> Future[PollResult]:
         future: Future[PollResult] = Future()
         number = next(self._numbers)
         with self._lock:
             self._waiting[number] = (future, feed)
-        if not self.child.send(_Poll(number, feed)):
+        if not self.send(_Poll(number, feed)):
             # The process is gone (and being started again): poll later.
             with self._lock:
                 self._waiting.pop(number, None)
@@ -164,18 +157,13 @@ class PollProcess:
     def stop(self) -> None:
         """Polls in flight take no more entries (once; later calls do nothing)."""
         if not self._stop_sent:
-            self._stop_sent = self.child.send(_STOP)
+            self._stop_sent = self.send(_STOP)
 
     def close(self, timeout: float = 60.0) -> None:
         """Let the polls in flight finish and the process end (killed after
         ``timeout``: it writes nothing, so that is safe)."""
-        self.child.ending()
-        self.child.send(_CLOSE)
-        deadline = time.monotonic() + timeout
-        while not self.child.wait(0.2):
-            if time.monotonic() > deadline:
-                self.child.kill()
-        self.child.close()
+        limit = time.monotonic() + timeout
+        self.end(_CLOSE, lambda: limit)
         with self._lock:
             lost, self._waiting = self._waiting, {}
         for future, feed in lost.values():

@@ -146,10 +146,10 @@ class Watcher:
         self._refresh()  # stories left dirty by an interrupted run
         open_store = self.pipeline.store.opener()
         polls = self.polls = PollProcess(open_store, self.policy, self.fetch_options, log=self.log)
-        if self.pipeline.settings.compare:
+        if self.pipeline.options.compare:
             self.comparer = ComparisonProcess(
                 open_store,
-                self.pipeline.settings,
+                self.pipeline.options,
                 on_report=self._compared,
                 on_failure=self._comparison_failed,
                 log=self.log,

@@ -17,7 +17,7 @@ from ohliad.store.search import (
     find_stories,
     stored_story,
 )
-from ohliad.web.deps import SelectionDep, SettingsDep, StoreDep, paged
+from ohliad.web.deps import SelectionDep, SettingsDep, StoreDep, page_of
 
 router = APIRouter(prefix="/api", tags=["digest"])
 
@@ -89,9 +89,7 @@ def _next(page: int, more: bool) -> int | None:
 def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> StoryPage:
     """Stories, most recently updated first; filter with from, to, outlet, language, q."""
     size = settings.page_size
-    rows, more = paged(
-        find_stories(store, chosen.filters, limit=size + 1, offset=chosen.offset(size)), size
-    )
+    rows, more = page_of(find_stories, store, chosen, size)
     return StoryPage(
         page=chosen.page,
         per_page=size,
@@ -113,9 +111,7 @@ def get_story(key: str, store: StoreDep) -> StoryObject:
 def list_articles(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> ArticlePage:
     """Stored articles, newest first; filter with from, to, outlet, language, q."""
     size = settings.page_size
-    hits, more = paged(
-        find_articles(store, chosen.filters, limit=size + 1, offset=chosen.offset(size)), size
-    )
+    hits, more = page_of(find_articles, store, chosen, size)
     return ArticlePage(
         page=chosen.page,
         per_page=size,
@@ -140,13 +136,8 @@ def search(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> Sear
     if chosen.filters.text is None:
         raise HTTPException(400, "q: give the words to search for")
     size = settings.page_size
-    offset = chosen.offset(size)
-    stories, more_stories = paged(
-        find_stories(store, chosen.filters, limit=size + 1, offset=offset), size
-    )
-    hits, more_articles = paged(
-        find_articles(store, chosen.filters, limit=size + 1, offset=offset), size
-    )
+    stories, more_stories = page_of(find_stories, store, chosen, size)
+    hits, more_articles = page_of(find_articles, store, chosen, size)
     return SearchResults(
         query=chosen.filters.text,
         page=chosen.page,

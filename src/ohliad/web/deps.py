@@ -117,8 +117,13 @@ def listing(
 ListingDep = Annotated[Listing, Depends(listing)]
 
 
-def paged(rows: list[T], page_size: int) -> tuple[list[T], bool]:
-    """Rows of one page (fetched with one extra) and whether another page follows."""
+def page_of(
+    find: Callable[..., list[T]], store: Store, chosen: Selection, page_size: int
+) -> tuple[list[T], bool]:
+    """The rows ``find`` (``find_stories``, ``find_articles``) gives for the
+    chosen filters and page, and whether another page follows (one row more
+    is fetched to tell)."""
+    rows = find(store, chosen.filters, limit=page_size + 1, offset=chosen.offset(page_size))
     return rows[:page_size], len(rows) > page_size
 
 

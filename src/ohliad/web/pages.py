@@ -14,7 +14,7 @@ from ohliad.store.search import (
     query_words,
     stored_story,
 )
-from ohliad.web.deps import ListingDep, SettingsDep, StoreDep, paged, render_page
+from ohliad.web.deps import ListingDep, SettingsDep, StoreDep, page_of, render_page
 from ohliad.web.i18n import LABELS, parse_lang
 from ohliad.web.views import snippet, story_card, story_page
 
@@ -30,9 +30,7 @@ def front_page(
     request: Request, listing: ListingDep, store: StoreDep, settings: SettingsDep
 ) -> HTMLResponse:
     size = settings.page_size
-    stories, more = paged(
-        find_stories(store, listing.filters, limit=size + 1, offset=listing.offset(size)), size
-    )
+    stories, more = page_of(find_stories, store, listing, size)
     return render_page(
         request,
         "index.html",
@@ -66,13 +64,8 @@ def search(
     request: Request, listing: ListingDep, store: StoreDep, settings: SettingsDep
 ) -> HTMLResponse:
     size = settings.page_size
-    offset = listing.offset(size)
-    stories, more_stories = paged(
-        find_stories(store, listing.filters, limit=size + 1, offset=offset), size
-    )
-    articles, more_articles = paged(
-        find_articles(store, listing.filters, limit=size + 1, offset=offset), size
-    )
+    stories, more_stories = page_of(find_stories, store, listing, size)
+    articles, more_articles = page_of(find_articles, store, listing, size)
     return render_page(
         request,
         "search.html",

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from ohliad.render import output_suffixes, renderer_for_suffix
 from ohliad.store.search import Filters, find_stories, last_update
-from ohliad.web import feeds
+from ohliad.web import syndication
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings
 from ohliad.web.i18n import Lang, parse_lang
 
@@ -25,9 +25,9 @@ CACHE_SECONDS = 300
 LangQuery = Annotated[str | None, Query(description="Edition: uk (default) or en")]
 
 _FEED_FORMATS = {
-    "rss.xml": (feeds.render_rss, "application/rss+xml; charset=utf-8"),
-    "atom.xml": (feeds.render_atom, "application/atom+xml; charset=utf-8"),
-    "feed.json": (feeds.render_json_feed, "application/feed+json; charset=utf-8"),
+    "rss.xml": (syndication.render_rss, "application/rss+xml; charset=utf-8"),
+    "atom.xml": (syndication.render_atom, "application/atom+xml; charset=utf-8"),
+    "feed.json": (syndication.render_json_feed, "application/feed+json; charset=utf-8"),
 }
 
 
@@ -57,14 +57,16 @@ def feed(
     render, media_type = _FEED_FORMATS[name]
     edition: Lang = parse_lang(lang)
     site = _site_url(request, settings)
-    info = feeds.FeedInfo(
+    info = syndication.FeedInfo(
         lang=edition,
         site_url=f"{site}?lang={edition}",
         feed_url=f"{site}feeds/{name}?lang={edition}",
         updated=last_update(store) or datetime.now(UTC),
     )
     items = [
-        feeds.feed_item(stored, edition, f"{site}stories/{quote(stored.key)}?lang={edition}")
+        syndication.syndicated_story(
+            stored, edition, f"{site}stories/{quote(stored.key)}?lang={edition}"
+        )
         for stored in find_stories(store, Filters(), limit=FEED_SIZE)
     ]
     return _published(request, render(info, items), media_type)

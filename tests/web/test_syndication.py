@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
-from ohliad.web.feeds import ENGLISH_MARK, JSON_FEED_VERSION
+from ohliad.web.syndication import ENGLISH_MARK, JSON_FEED_VERSION
 
 
 @pytest.mark.parametrize(

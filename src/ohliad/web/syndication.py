@@ -33,8 +33,8 @@ ENGLISH_MARK = "[English] "
 
 
 @dataclass(frozen=True, slots=True)
-class FeedItem:
-    """One story as a feed item; ``lang`` is the language of its text."""
+class SyndicatedStory:
+    """One story as an item of the digest's own feeds; ``lang`` is the language of its text."""
 
     url: str
     title: str
@@ -71,7 +71,7 @@ def _content_html(shown: Edition, sources: list[tuple[str, str | None]]) -> str:
     return "".join(parts)
 
 
-def feed_item(stored: StoredStory, lang: Lang, story_url: str) -> FeedItem:
+def syndicated_story(stored: StoredStory, lang: Lang, story_url: str) -> SyndicatedStory:
     entry = stored.entry
     assert entry is not None
     shown, _other = editions(entry, lang)
@@ -79,7 +79,7 @@ def feed_item(stored: StoredStory, lang: Lang, story_url: str) -> FeedItem:
     sources = [
         (s.outlet or s.url or "?", safe_url(s.url)) for s in entry.sources if s.copy_of is None
     ]
-    return FeedItem(
+    return SyndicatedStory(
         url=story_url,
         title=(ENGLISH_MARK if marked else "") + shown.headline,
         summary=shown.summary,
@@ -99,7 +99,7 @@ def _xml(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-def render_rss(info: FeedInfo, items: Sequence[FeedItem]) -> str:
+def render_rss(info: FeedInfo, items: Sequence[SyndicatedStory]) -> str:
     ET.register_namespace("atom", ATOM_NS)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -123,7 +123,7 @@ def render_rss(info: FeedInfo, items: Sequence[FeedItem]) -> str:
     return _xml(rss)
 
 
-def render_atom(info: FeedInfo, items: Sequence[FeedItem]) -> str:
+def render_atom(info: FeedInfo, items: Sequence[SyndicatedStory]) -> str:
     ET.register_namespace("", ATOM_NS)
 
     def atom(parent: ET.Element, tag: str, value: str | None = None, **attrib: str) -> ET.Element:
@@ -150,7 +150,7 @@ def render_atom(info: FeedInfo, items: Sequence[FeedItem]) -> str:
     return _xml(feed)
 
 
-def render_json_feed(info: FeedInfo, items: Sequence[FeedItem]) -> str:
+def render_json_feed(info: FeedInfo, items: Sequence[SyndicatedStory]) -> str:
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": info.title,
