@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,12 +29,37 @@ BODY = " ".join(["The regional council approved the new flood defence budget on 
         "serve",
         "watch",
         "status",
+        "components",
     ],
 )
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+def test_help_loads_no_stage_and_no_heavy_library() -> None:
+    # What keeps `ohliad --help` quick: the commands import their work when run.
+    shown = subprocess.run(
+        [sys.executable, "-c", HELP_AND_MODULES], capture_output=True, text=True, check=True
+    )
+    help_text, _, modules = shown.stdout.rpartition("MODULES:")
+    loaded = set(modules.split())
+    assert "Usage" in help_text
+    heavy = {"numpy", "pydantic", "sqlalchemy", "trafilatura", "httpx", "spacy", "fastapi"}
+    assert not heavy & loaded
+    assert {m for m in loaded if m.startswith("ohliad.")} <= {"ohliad.cli", "ohliad.errors"}
+
+
+HELP_AND_MODULES = """
+import sys
+from ohliad.cli import app
+try:
+    app(["--help"])
+except SystemExit:
+    pass
+print("MODULES:", " ".join(sys.modules))
+"""
 
 
 def test_bad_inputs_one_line_each_rest_of_batch_stored(tmp_path: Path) -> None:

@@ -90,11 +90,19 @@ def pipeline_options(settings: Settings, store: Store) -> PipelineOptions:
 
 @dataclass(frozen=True, slots=True)
 class UkrainianEngine:
-    """The translator the settings chose, or None; ``notice`` says which, or
-    why there is none, for the person running ohliad."""
+    """The translator the settings chose, or None and why there is none."""
 
     translator: Translator | None
-    notice: str | None
+    unavailable: str | None = None
+
+    @property
+    def notice(self) -> str | None:
+        """One line for the person running ohliad: the engine, or why none."""
+        if self.translator is None:
+            return f"Ukrainian unavailable: {self.unavailable}"
+        if self.translator.name == "none":
+            return None  # turned off on purpose
+        return f"Ukrainian: using the {self.translator.name} engine"
 
 
 def open_translator(settings: Settings) -> UkrainianEngine:
@@ -103,13 +111,11 @@ def open_translator(settings: Settings) -> UkrainianEngine:
     an engine named but unable to run raises ``TranslatorUnavailableError``."""
     options = translate_options(settings)
     try:
-        translator = open_translation_engine(options)
+        return UkrainianEngine(open_translation_engine(options))
     except TranslatorUnavailableError as error:
         if options.engine != "auto":
             raise
-        return UkrainianEngine(None, f"Ukrainian unavailable: {error}")
-    notice = None if options.engine == "none" else f"Ukrainian: using the {translator.name} engine"
-    return UkrainianEngine(translator, notice)
+        return UkrainianEngine(None, str(error))
 
 
 def open_pipeline(

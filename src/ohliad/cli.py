@@ -135,9 +135,9 @@ def _open_pipeline(settings: Settings) -> Pipeline:
     from ohliad.assembly import open_pipeline, open_translator
 
     ukrainian = open_translator(settings)
-    if ukrainian.translator is None and ukrainian.notice:
-        reason = ukrainian.notice.removeprefix("Ukrainian unavailable: ")
-        err.print(f"[yellow]Ukrainian unavailable:[/yellow] {escape(reason)}", highlight=False)
+    if ukrainian.unavailable:
+        reason = escape(ukrainian.unavailable)
+        err.print(f"[yellow]Ukrainian unavailable:[/yellow] {reason}", highlight=False)
     elif ukrainian.notice:
         err.print(ukrainian.notice, highlight=False)
     return open_pipeline(settings, ukrainian=ukrainian)

@@ -1,11 +1,14 @@
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
+import ohliad.web
 from ohliad.compare.records import Citation, CitedSource, Comparison, UniqueDetail
 from ohliad.digest_json import entry_from_dict, entry_to_dict
 from ohliad.ingest.markdown_docs import parse_markdown
 from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
 from ohliad.render import comparison_markdown, render_json, render_markdown
+from ohliad.render.markdown import COMPARISON_SECTIONS
 
 SUMMARY = Summary(
     headline="Poland scrambles jets as drones cross its border",
@@ -108,3 +111,9 @@ def test_comparison_markdown_escapes_article_text() -> None:
     markdown = comparison_markdown(Comparison(sources=(), unique=(unique,)))
     assert "<b>" not in markdown and "\\<b\\>" in markdown
     assert "\\*bold\\*" in markdown and "\\[a\\]" in markdown
+
+
+def test_every_kind_of_finding_has_a_renderer_in_every_format() -> None:
+    assert set(COMPARISON_SECTIONS) == set(Comparison.SECTIONS)
+    templates = Path(ohliad.web.__file__).parent / "templates" / "comparison"
+    assert {p.stem for p in templates.glob("*.html")} == set(Comparison.SECTIONS)
