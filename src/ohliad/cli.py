@@ -130,6 +130,25 @@ def _settings(config: Path | None, **flags: Any) -> Settings:
     return Settings.load(config, **flags)
 
 
+def _pipeline_settings(
+    config: Path | None,
+    db: str | None,
+    translator: str | None,
+    style: str | None,
+    summarizer: str | None,
+    allow_private: bool | None = None,
+) -> Settings:
+    """The settings, with the options of the commands that run the pipeline."""
+    return _settings(
+        config,
+        db=db,
+        translator=translator,
+        translation_style=style,
+        summarizer=summarizer,
+        allow_private=allow_private,
+    )
+
+
 def _open_pipeline(settings: Settings) -> Pipeline:
     """The pipeline, saying which Ukrainian engine it uses (or why none)."""
     from ohliad.assembly import open_pipeline, open_translator
@@ -237,14 +256,7 @@ def run(
     config: ConfigOption = None,
 ) -> None:
     """Ingest INPUTS, group them into stories, summarize, and print the digest."""
-    settings = _settings(
-        config,
-        db=db,
-        translator=translator,
-        translation_style=style,
-        summarizer=summarizer,
-        allow_private=allow_private,
-    )
+    settings = _pipeline_settings(config, db, translator, style, summarizer, allow_private)
     pipeline, failed = _ingest_and_refresh(settings, inputs, "run")
     _render(pipeline, fmt, out_path)
     if out_path:
@@ -290,14 +302,7 @@ def ingest(
     config: ConfigOption = None,
 ) -> None:
     """Store INPUTS, group them into stories and update the stories' entries."""
-    settings = _settings(
-        config,
-        db=db,
-        translator=translator,
-        translation_style=style,
-        summarizer=summarizer,
-        allow_private=allow_private,
-    )
+    settings = _pipeline_settings(config, db, translator, style, summarizer, allow_private)
     _pipeline, failed = _ingest_and_refresh(settings, inputs, "ingest")
     if failed:
         raise typer.Exit(1)
@@ -314,9 +319,7 @@ def digest(
     config: ConfigOption = None,
 ) -> None:
     """Print the digest of the stored stories, the latest news first."""
-    settings = _settings(
-        config, db=db, translator=translator, translation_style=style, summarizer=summarizer
-    )
+    settings = _pipeline_settings(config, db, translator, style, summarizer)
     pipeline = _open_pipeline(settings)
     _refresh(pipeline)
     _render(pipeline, fmt, out_path)
