@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ohliad.errors import OhliadError
+from ohliad.errors import OhliadError, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -103,7 +103,7 @@ InputsArgument = Annotated[list[str], typer.Argument(help="Files, folders, feed 
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(one_line(message))}", highlight=False)
     return typer.Exit(code)
 
 
@@ -557,7 +557,7 @@ def main() -> None:
     try:
         app()
     except OhliadError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(one_line(str(exc)))}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -568,7 +568,7 @@ def main() -> None:
         if debug_requested():
             raise
         err.print(
-            f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))} "
+            f"[red]error:[/red] {type(exc).__name__}: {escape(one_line(str(exc)))} "
             "(set OHLIAD_DEBUG=1 for a traceback)",
             highlight=False,
         )

@@ -21,10 +21,19 @@ from lxml import etree
 from ohliad.errors import OhliadError
 from ohliad.extract import ExtractOptions, NoArticleTextError, clean_news_text, extract_html
 from ohliad.ingest.fetch import FetchError, fetch_ok
-from ohliad.ingest.readers import IngestFailure, IngestOptions, Outcome, Source
+from ohliad.ingest.readers import (
+    PAGE_ROOTS,
+    IngestFailure,
+    IngestOptions,
+    Outcome,
+    Source,
+    root_element,
+)
 from ohliad.ingest.urls import UnsafeURLError
 from ohliad.models import Article
 
+# The root elements of RSS 2.0 and 0.9x, Atom, and RSS 1.0 (RDF).
+FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf:rdf", b"rdf"})
 # Fewer words than this in an item's content means a teaser, not the story.
 TEASER_MAX_WORDS = 120
 
@@ -273,10 +282,13 @@ class FeedReader:
     sniff_order = 10
 
     def sniff(self, head: bytes) -> bool:
-        # An XML document is a feed unless it is XHTML.
-        return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and (
-            any(tag in head for tag in (b"<rss", b"<feed", b"<rdf")) or b"<html" not in head
-        )
+        # By the root element, whatever comments or DOCTYPE come first; any
+        # other XML document is taken for a feed too (and refused as one),
+        # unless it is XHTML.
+        root = root_element(head)
+        if root in FEED_ROOTS:
+            return True
+        return head.startswith(b"<?xml") and root not in PAGE_ROOTS
 
     def read(self, data: bytes, source: Source, options: IngestOptions) -> Iterator[Outcome]:
         try:

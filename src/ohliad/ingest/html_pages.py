@@ -7,9 +7,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from ohliad.extract import NoArticleTextError, extract_html
-from ohliad.ingest.readers import IngestFailure, IngestOptions, Outcome, Source
-
-_PAGE_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<div", b"<article")
+from ohliad.ingest.readers import (
+    PAGE_ROOTS,
+    IngestFailure,
+    IngestOptions,
+    Outcome,
+    Source,
+    root_element,
+)
 
 
 class HtmlReader:
@@ -19,8 +24,9 @@ class HtmlReader:
     sniff_order = 20
 
     def sniff(self, head: bytes) -> bool:
-        # An XML declaration before <html> is XHTML (feeds are sniffed first).
-        return head.startswith(_PAGE_STARTS) or (head.startswith(b"<?xml") and b"<html" in head)
+        # By the root element, whatever comments, DOCTYPE or XML declaration
+        # come first (feeds are sniffed before pages).
+        return root_element(head) in PAGE_ROOTS or head.startswith(b"<!doctype html")
 
     def read(self, data: bytes, source: Source, options: IngestOptions) -> Iterator[Outcome]:
         try:

@@ -13,13 +13,14 @@ package adds a format by declaring its reader under the entry-point group
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 import charset_normalizer
 
-from ohliad.errors import OhliadError
+from ohliad.errors import OhliadError, one_line
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.models import Article
 from ohliad.registry import readers
@@ -36,7 +37,8 @@ class IngestFailure:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
+        # One line, whatever a file name, a guid or a link holds.
+        return one_line(f"{self.origin}: {self.reason}")
 
 
 Outcome = Article | IngestFailure
@@ -135,6 +137,25 @@ def known_suffixes() -> frozenset[str]:
 
 def sniff_head(data: bytes) -> bytes:
     return data[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+
+
+# The root elements of an HTML page, and of the fragments saved as pages.
+PAGE_ROOTS = frozenset({b"html", b"head", b"body", b"div", b"article"})
+# What may come before a markup document's first element (in a lower-cased
+# head): an XML declaration or processing instruction, a comment, a DOCTYPE
+# (with an internal subset), blank space.
+_PROLOG = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL)
+_FIRST_ELEMENT = re.compile(rb"\s*<([a-z][\w:.-]*)")
+
+
+def root_element(head: bytes) -> bytes | None:
+    """The name of the first element of markup, after what may precede it
+    (``_PROLOG``); None when the head holds none."""
+    position = 0
+    while (prolog := _PROLOG.match(head, position)) and prolog.end() > position:
+        position = prolog.end()
+    element = _FIRST_ELEMENT.match(head, position)
+    return element.group(1) if element else None
 
 
 def reader_for(data: bytes, *, suffix: str = "", media_type: str = "") -> Reader:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import stat
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -26,6 +28,7 @@ from ohliad.ingest.readers import (
     known_suffixes,
     reader_for,
 )
+from ohliad.ingest.records import InvalidRecordError, checked_article
 from ohliad.ingest.urls import UnsafeURLError, canonical_url
 from ohliad.models import Article
 
@@ -59,13 +62,35 @@ def read_content(
     yield from reader.read(data, source, options)
 
 
+def path_name(path: Path) -> str:
+    """A path as text, its bytes that are not UTF-8 shown escaped (``\\xff``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _read_file(path: Path) -> bytes:
+    """A regular file's bytes, at most ``MAX_FILE_BYTES``. A FIFO, a device
+    (``/dev/zero``) or a socket is refused before it is read: opened without
+    blocking, checked on the open descriptor, so it cannot be swapped in."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(f"file larger than {MAX_FILE_BYTES} bytes")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"file larger than {MAX_FILE_BYTES} bytes")
+    return data
+
+
 def _file_outcomes(path: Path, options: IngestOptions) -> Iterator[Outcome]:
-    origin = str(path)
+    origin = path_name(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            yield IngestFailure(origin, f"file larger than {MAX_FILE_BYTES} bytes")
-            return
-        data = path.read_bytes()
+        data = _read_file(path)
+    except InputError as exc:
+        yield IngestFailure(origin, str(exc))
+        return
     except OSError as exc:
         yield IngestFailure(origin, exc.strerror or str(exc))
         return
@@ -116,7 +141,10 @@ def _expand(inputs: Sequence[str]) -> Iterator[str | Path]:
 
 
 def finalize(article: Article) -> Article:
-    """Fill what every stored article needs: canonical URL, outlet, language."""
+    """The article as it is stored: every field checked (``records``), and
+    what each stored article needs filled in: canonical URL, outlet,
+    language. Raises InvalidRecordError when it cannot be stored."""
+    article = checked_article(article)
     url = canonical_url(article.url) if article.url else None
     outlet = article.outlet or (outlet_from_url(url) if url else None)
     language = article.language or detect_language(f"{article.title}\n{article.text}")
@@ -129,10 +157,17 @@ def read_inputs(inputs: Sequence[str], options: IngestOptions | None = None) -> 
     options = options or IngestOptions()
     for item in _expand(inputs):
         if isinstance(item, Path) and not item.exists():
-            yield IngestFailure(str(item), "no such file or folder")
+            yield IngestFailure(path_name(item), "no such file or folder")
             continue
         outcomes = (
             _url_outcomes(item, options) if isinstance(item, str) else _file_outcomes(item, options)
         )
         for outcome in outcomes:
-            yield finalize(outcome) if isinstance(outcome, Article) else outcome
+            if isinstance(outcome, IngestFailure):
+                yield outcome
+                continue
+            try:
+                yield finalize(outcome)
+            except InvalidRecordError as exc:
+                where = outcome.origin or (item if isinstance(item, str) else path_name(item))
+                yield IngestFailure(where, str(exc))

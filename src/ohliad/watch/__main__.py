@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ohliad.errors import OhliadError
+from ohliad.errors import OhliadError, one_line
 from ohliad.settings import Settings, debug_requested
 from ohliad.watch.command import run_watch
 
@@ -44,7 +44,7 @@ def main() -> int:
     except OhliadError as error:
         if debug_requested():
             raise
-        console.print(f"error: {error}", highlight=False, markup=False)
+        console.print(f"error: {one_line(str(error))}", highlight=False, markup=False)
         return 2
 
 

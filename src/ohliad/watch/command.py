@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ohliad.dates import utcnow
+from ohliad.errors import one_line
 from ohliad.store import Store
 from ohliad.watch.feedlist import load_feed_list
 from ohliad.watch.policy import WatchPolicy
@@ -59,7 +60,7 @@ def run_watch(settings: Settings, feed_list: Path, *, once: bool, console: Conso
     pipeline = open_pipeline(settings, ukrainian=ukrainian)
 
     def log(message: str) -> None:
-        console.print(f"{utcnow():%H:%M:%S} {message}", highlight=False, markup=False)
+        console.print(f"{utcnow():%H:%M:%S} {one_line(message)}", highlight=False, markup=False)
 
     watcher = Watcher(
         pipeline,

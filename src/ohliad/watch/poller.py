@@ -25,6 +25,7 @@ from ohliad.ingest.feeds import (
     skim_feed,
 )
 from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
+from ohliad.ingest.records import InvalidRecordError
 from ohliad.ingest.sources import finalize
 from ohliad.ingest.urls import UnsafeURLError, check_fetchable
 from ohliad.models import Article, FeedState
@@ -208,7 +209,10 @@ class FeedPoller:
             return NewEntry(item.entry_key, None, error)
         if feed.language:
             article = replace(article, language=feed.language)
-        return NewEntry(item.entry_key, finalize(article))
+        try:
+            return NewEntry(item.entry_key, finalize(article))
+        except InvalidRecordError as exc:  # this item alone; the feed's others are taken
+            return NewEntry(item.entry_key, None, f"{item.link or item.entry_key}: {exc}")
 
     def _full_article(self, link: str, options: ExtractOptions) -> Article:
         try:
