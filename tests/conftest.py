@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from ohliad.store import Store
+from tests.postgres import new_postgres_database, postgres_server
+
+__all__ = ["new_postgres_database", "postgres_server"]  # fixtures for every test
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "ohliad" / "data" / "sample"
 

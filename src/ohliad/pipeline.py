@@ -17,6 +17,7 @@ transaction, so a story is never half-updated.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -27,12 +28,15 @@ from ohliad.compare import compare_stories, compare_story
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, EntrySource, Story
-from ohliad.store import Store, content_hash
+from ohliad.store import Store, content_hash, is_transient
 from ohliad.store.translations import StoreTranslationCache
 from ohliad.summarize import Summarizer, SummaryOptions, open_summarizer, summarize_story
 from ohliad.translate import TranslateOptions, Translator, UkrainianResult, ukrainian_for
 
 BATCH_SIZE = 32
+# A batch that meets a locked database or a serialization failure is tried
+# again this many times, after 0.5, 1, 2 s.
+STORE_RETRIES = 3
 # Stories compared together: enough sentences for spaCy and MiniLM to batch
 # well, few enough that a stop request waits only a second or two.
 COMPARE_BATCH = 16
@@ -60,6 +64,18 @@ class IngestReport:
     copies: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
+    # Stories merged into others: they no longer exist.
+    stories_merged: set[str] = field(default_factory=set)
+
+    def absorb(self, batch: IngestReport) -> None:
+        """Count a committed batch in."""
+        self.added += batch.added
+        self.already_stored += batch.already_stored
+        self.copies += batch.copies
+        self.failures += batch.failures
+        self.stories_touched -= batch.stories_merged
+        self.stories_touched |= batch.stories_touched
+        self.stories_merged |= batch.stories_merged
 
 
 # Called with each failure as a one-line message, or each refreshed story key.
@@ -104,10 +120,13 @@ class Pipeline:
         self._translation_cache = StoreTranslationCache(store)
         self._clusterer: OnlineClusterer | None = None
         self._dedup: NearDuplicateIndex | None = None
+        # The newest article the indexes know of (``Store.last_article_id``).
+        self._synced = 0
 
     # Indexes ----------------------------------------------------------------
 
     def _restore_indexes(self) -> tuple[OnlineClusterer, NearDuplicateIndex]:
+        self._synced = self.store.last_article_id()
         clusterer = OnlineClusterer(self.options.cluster, state_dir=self.options.state_dir)
         since = _window_start(self.store, timedelta(hours=clusterer.config.window_hours))
         members = self.store.story_members(since)
@@ -156,19 +175,34 @@ class Pipeline:
             else:
                 articles.append(outcome)
         articles.sort(key=_publication_order)
-        for start in range(0, len(articles), BATCH_SIZE):
+        # One writer at a time, across processes: each batch is then grouped
+        # against every story stored before it, as a run after the other's.
+        with self.store.writer_lock():
+            if self._clusterer is not None and self.store.last_article_id() != self._synced:
+                # Another process stored articles since: group against them too.
+                self._clusterer = self._dedup = None
+            for start in range(0, len(articles), BATCH_SIZE):
+                report.absorb(
+                    self._store_batch_retrying(articles[start : start + BATCH_SIZE], run_id)
+                )
+        return report
+
+    def _store_batch_retrying(self, articles: list[Article], run_id: int | None) -> IngestReport:
+        for attempt in range(STORE_RETRIES + 1):
             try:
-                self._store_batch(articles[start : start + BATCH_SIZE], report, run_id)
-            except Exception:
+                return self._store_batch(articles, run_id)
+            except Exception as error:
                 # The transaction rolled back; the in-memory indexes may
                 # hold articles that were never stored.
                 self._clusterer = self._dedup = None
-                raise
-        return report
+                if attempt == STORE_RETRIES or not is_transient(error):
+                    raise
+                time.sleep(0.5 * 2**attempt)
+        raise AssertionError("the last attempt returns or raises")
 
-    def _store_batch(
-        self, articles: list[Article], report: IngestReport, run_id: int | None
-    ) -> None:
+    def _store_batch(self, articles: list[Article], run_id: int | None) -> IngestReport:
+        """Store, deduplicate and group one batch, in one transaction."""
+        report = IngestReport()
         clusterer, dedup = self._indexes()
         with self.store.transaction() as tx:
             fresh: list[Article] = []
@@ -187,6 +221,9 @@ class Pipeline:
                 signature = dedup.signature(article.text)
                 original = dedup.original_of(signature)
                 stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
+                if stored is None:  # a writer that does not take the lock stored it
+                    report.already_stored += 1
+                    continue
                 if original is not None:
                     copies.append(stored)
                     report.copies += 1
@@ -200,6 +237,7 @@ class Pipeline:
                 if assignment.merged:
                     tx.merge_stories(assignment.story_id, assignment.merged)
                     report.stories_touched.difference_update(assignment.merged)
+                    report.stories_merged.update(assignment.merged)
                 assert article.id is not None
                 tx.link(article.id, assignment.story_id)
                 assigned[article.id] = assignment.story_id
@@ -210,6 +248,8 @@ class Pipeline:
                 if key is not None:
                     tx.link(copy.id, key)
                     report.stories_touched.add(key)
+        self._synced = max([self._synced, *(a.id for a in fresh + copies if a.id is not None)])
+        return report
 
     # Story entries ----------------------------------------------------------
 

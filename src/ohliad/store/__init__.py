@@ -1,6 +1,12 @@
 """Storage: SQLite by default, PostgreSQL through the same code (SQLAlchemy + Alembic)."""
 
-from ohliad.store.db import DatabaseError, database_url, default_database_url, state_dir_for
+from ohliad.store.db import (
+    DatabaseError,
+    database_url,
+    default_database_url,
+    is_transient,
+    state_dir_for,
+)
 from ohliad.store.repository import (
     Store,
     StoredStory,
@@ -21,5 +27,6 @@ __all__ = [
     "content_hash",
     "database_url",
     "default_database_url",
+    "is_transient",
     "state_dir_for",
 ]

@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ohliad.errors import OhliadError
 
@@ -83,3 +84,19 @@ def upgrade(engine: Engine) -> None:
         raise DatabaseError(
             f"cannot open database {engine.url.render_as_string(hide_password=True)}: {exc}"
         ) from exc
+
+
+# Errors a retry can mend: another writer held the database longer than the
+# busy timeout (SQLite), or a serialization failure or deadlock (PostgreSQL).
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+_TRANSIENT_SQLITE = ("database is locked", "database table is locked")
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` is one a transaction may simply be run again after."""
+    if not isinstance(error, OperationalError | DBAPIError):
+        return False
+    cause = error.orig
+    if getattr(cause, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    return any(message in str(cause) for message in _TRANSIENT_SQLITE)

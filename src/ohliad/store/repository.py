@@ -6,6 +6,7 @@ leaves each article either wholly stored with its story link, or not at all.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -17,7 +18,9 @@ from typing import Any
 from sqlalchemy import (
     URL,
     Engine,
+    Insert,
     Select,
+    Table,
     bindparam,
     delete,
     func,
@@ -26,6 +29,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from ohliad.compare.records import Comparison
@@ -33,6 +38,7 @@ from ohliad.dates import assume_utc, utcnow
 from ohliad.digest_json import entry_from_dict, entry_to_dict
 from ohliad.models import Article, DigestEntry, Story
 from ohliad.store.db import create_database_engine, database_url, upgrade
+from ohliad.store.locks import writer_lock
 from ohliad.store.schema import (
     ArticleRow,
     OutletRow,
@@ -116,7 +122,17 @@ def story_from_row(row: StoryRow) -> StoredStory:
 _ARTICLES = table(ArticleRow)
 _STORIES = table(StoryRow)
 _LINKS = table(StoryArticleRow)
-_INSERT_ARTICLE = insert(_ARTICLES).returning(_ARTICLES.c.id)
+_OUTLETS = table(OutletRow)
+
+
+@functools.cache
+def _insert_ignoring_conflicts(dialect: str, target: Table) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING in the dialect's words: a row another
+    writer stored meanwhile is skipped, not an error that loses the batch."""
+    insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert_for(target).on_conflict_do_nothing().returning(target.c.id)
+
+
 # The columns to set come from the parameters passed with it.
 _UPDATE_STORY = update(_STORIES).where(_STORIES.c.id == bindparam("story_id"))
 
@@ -141,6 +157,9 @@ class Transaction:
 
     def __init__(self, session: Session, outlet_ids: Mapping[str, int] | None = None) -> None:
         self.session = session
+        dialect = session.get_bind().dialect.name
+        self._insert_article = _insert_ignoring_conflicts(dialect, _ARTICLES)
+        self._insert_outlet = _insert_ignoring_conflicts(dialect, _OUTLETS)
         # Outlet ids known to be committed, and those looked up or added here:
         # a batch names the same outlets again and again, as does the next.
         self._outlet_ids: dict[str, int] = dict(outlet_ids or {})
@@ -174,9 +193,9 @@ class Transaction:
         if outlet_id is None:
             outlet_id = self.session.scalar(select(OutletRow.id).where(OutletRow.name == name))
         if outlet_id is None:
-            outlet_id = self.session.scalar(
-                insert(OutletRow).values(name=name).returning(OutletRow.id)
-            )
+            outlet_id = self.session.scalar(self._insert_outlet, {"name": name})
+        if outlet_id is None:  # another writer added it meanwhile
+            outlet_id = self.session.scalar(select(OutletRow.id).where(OutletRow.name == name))
         assert outlet_id is not None
         self._outlet_ids[name] = outlet_id
         return outlet_id
@@ -185,10 +204,11 @@ class Transaction:
     def outlet_ids(self) -> Mapping[str, int]:
         return self._outlet_ids
 
-    def add_article(self, article: Article, *, run_id: int | None = None) -> Article:
-        """Store an article (the caller has checked that it is new); returns it with its id."""
+    def add_article(self, article: Article, *, run_id: int | None = None) -> Article | None:
+        """Store an article the caller found new; returns it with its id, or
+        None when another writer stored its URL or content meanwhile."""
         article_id = self.session.execute(
-            _INSERT_ARTICLE,
+            self._insert_article,
             {
                 "url": article.url,
                 "content_hash": content_hash(article),
@@ -203,7 +223,9 @@ class Transaction:
                 "extra": dict(article.extra),
                 "run_id": run_id,
             },
-        ).scalar_one()
+        ).scalar()
+        if article_id is None:
+            return None
         return replace(article, id=article_id, published=assume_utc(article.published))
 
     def link(self, article_id: int, story_key: str) -> None:
@@ -420,6 +442,13 @@ class Store:
         # (outlets are never deleted; one added by a rolled-back transaction is not).
         self._outlet_ids = tx.outlet_ids
 
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """The database's writers' lock (``ohliad.store.locks``): held by one
+        process at a time around storing and grouping."""
+        with writer_lock(self.engine):
+            yield
+
     # Runs -----------------------------------------------------------------
 
     def start_run(self, command: str) -> int:
@@ -439,6 +468,12 @@ class Store:
                 row.status = "failed" if errors else "ok"
 
     # Reads ----------------------------------------------------------------
+
+    def last_article_id(self) -> int:
+        """The id of the newest stored article (0 for none): it changes
+        whenever any process stores an article."""
+        with self._sessions() as session:
+            return session.scalar(select(func.max(ArticleRow.id))) or 0
 
     def article_count(self) -> int:
         with self._sessions() as session:
