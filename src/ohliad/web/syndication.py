@@ -18,9 +18,10 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ohliad.render.markdown import safe_url
 from ohliad.store import StoredStory
 from ohliad.web.i18n import LABELS, Lang
-from ohliad.web.views import Edition, editions, safe_url
+from ohliad.web.views import Edition, editions
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
