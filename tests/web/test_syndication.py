@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from ohliad.models import Article, UkrainianText
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
-from ohliad.web.syndication import ENGLISH_MARK, JSON_FEED_VERSION
+from ohliad.web.syndication import ATOM_NS, ENGLISH_MARK, JSON_FEED_VERSION, xml_text
+from tests.web.conftest import save_story
+
+# What XML 1.0 forbids and a store can hold: C0 controls other than tab,
+# newline and carriage return, U+FFFE and U+FFFF. (SQLite refuses lone
+# surrogates, the other thing XML forbids.)
+XML_FORBIDDEN = "\x00\x01\x08\x0b\x0c\x1b\x1f\ufffe\uffff"
 
 
 @pytest.mark.parametrize(
@@ -81,6 +92,55 @@ def test_feeds_answer_conditional_requests(client: TestClient) -> None:
         "/feeds/atom.xml", params={"lang": "en"}, headers={"If-None-Match": etag}
     )
     assert other_edition.status_code == 200
+
+
+def test_feeds_drop_characters_xml_forbids(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "controls.db"))
+    save_story(
+        store,
+        "controls",
+        [
+            Article(
+                title=f"Ports{XML_FORBIDDEN} reopen",
+                text="The ports reopened.",
+                url="https://outlet.example/ports",
+                outlet=f"Danube{XML_FORBIDDEN} Herald",
+                language="en",
+                published=datetime(2026, 3, 6, 8, tzinfo=UTC),
+            )
+        ],
+        headline=f"Ports{XML_FORBIDDEN} reopen\tafter\nthe storm",
+        sentences=[(f"The ports{XML_FORBIDDEN} reopened.", [0])],
+        ukrainian=UkrainianText(
+            headline=f"Порти{XML_FORBIDDEN} знову працюють",
+            summary=f"Порти{XML_FORBIDDEN} відкрилися.",
+            engine="editor",
+        ),
+    )
+    app = TestClient(create_app(store, WebSettings()))
+    expected = {
+        "en": ("Ports reopen\tafter\nthe storm", "The ports reopened."),
+        "uk": ("Порти знову працюють", "Порти відкрилися."),
+    }
+    for lang, (title, summary) in expected.items():
+        rss = ET.fromstring(app.get("/feeds/rss.xml", params={"lang": lang}).content)
+        item = rss.find("channel/item")
+        assert item is not None
+        assert item.findtext("title") == title
+        assert "Danube Herald" in (item.findtext("description") or "")
+        atom = ET.fromstring(app.get("/feeds/atom.xml", params={"lang": lang}).content)
+        entry = atom.find(f"{{{ATOM_NS}}}entry")
+        assert entry is not None
+        assert entry.findtext(f"{{{ATOM_NS}}}title") == title
+        assert entry.findtext(f"{{{ATOM_NS}}}summary") == summary
+        # The JSON Feed tells the same text.
+        [json_item] = app.get("/feeds/feed.json", params={"lang": lang}).json()["items"]
+        assert (json_item["title"], json_item["summary"]) == (title, summary)
+    store.close()
+
+
+def test_lone_surrogates_are_dropped_too() -> None:
+    assert xml_text("a\ud800b\udfffc\ufffe\t\n\r") == "abc\t\n\r"
 
 
 def test_feed_links_use_the_public_url_when_set(digest_store: Store) -> None:
