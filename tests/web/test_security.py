@@ -3,6 +3,11 @@ admin token, cross-site forms, request size and rate limits."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from ohliad.store import Store
@@ -134,3 +139,90 @@ def test_rate_limit_per_client(digest_store: Store) -> None:
     assert refused.json() == {"detail": "too many requests: slow down"}
     assert int(refused.headers["retry-after"]) > 0
     assert "content-security-policy" in refused.headers
+
+
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
+
+
+def _one_line_error(response: httpx.Response) -> str:
+    """The error's message, after checking that it is one line and carries
+    the security headers."""
+    for name in SECURITY_HEADERS:
+        assert name in response.headers, (response.url, response.status_code, name)
+    if response.headers["content-type"].startswith("text/html"):
+        assert 'class="error-message"' in response.text
+        message = response.text.split('class="error-message">')[1].split("</h1>")[0]
+    else:
+        message = response.json()["detail"]
+    assert message and "\n" not in message, message
+    return str(message)
+
+
+def test_ids_beyond_the_databases_integers_are_refused(client: TestClient) -> None:
+    response = client.get("/api/articles/99999999999999999999")
+    assert response.status_code == 422
+    assert _one_line_error(response).startswith("article_id: ")
+    assert client.get("/api/articles/0").status_code == 422
+    assert client.get("/api/articles/9223372036854775807").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/digest/9999-12-31.md",
+        "/digest/0001-01-01.json",
+        "/?from=0001-01-01&to=9999-12-31",
+        "/api/stories?from=9999-12-31",
+        "/api/articles?to=9999-12-31",
+        "/search?q=drones&from=0001-01-01&to=9999-12-31",
+    ],
+)
+def test_the_first_and_last_days_of_the_calendar_are_days_like_others(
+    client: TestClient, path: str
+) -> None:
+    assert client.get(path).status_code == 200
+
+
+def test_all_time_holds_every_story(client: TestClient) -> None:
+    stories = client.get("/api/stories?from=0001-01-01&to=9999-12-31").json()["stories"]
+    assert len(stories) == 3
+    assert client.get("/api/stories?from=9999-12-31").json()["stories"] == []
+
+
+def test_every_error_carries_the_security_headers(digest_store: Store) -> None:
+    app = TestClient(
+        create_app(
+            digest_store,
+            WebSettings(
+                admin_token=ADMIN_TOKEN, max_body_bytes=100, rate_per_minute=1, rate_burst=6
+            ),
+        )
+    )
+    html = {"Accept": "text/html"}
+    answers = [
+        (app.get("/no-such-page", headers=html), 404),
+        (app.get("/api/stories/no-such-story"), 404),
+        (app.get("/api/articles/not-a-number"), 422),
+        (app.get("/api/search"), 400),
+        (app.post("/api/admin/feeds", json={"url": "https://a.example/" + "a" * 200}), 413),
+        (app.post("/api/admin/feeds", json={"url": "https://a.example/"}), 401),
+    ]
+    answers.append((app.get("/api/stories"), 429))
+    for response, status in answers:
+        assert response.status_code == status, response.url
+        _one_line_error(response)
+
+
+def test_a_server_error_is_one_line_with_the_security_headers(tmp_path: Path) -> None:
+    db = tmp_path / "broken.db"
+    Store.open(str(db)).close()
+    # A database that lost a table: the app's queries fail for real.
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE stories RENAME TO stories_lost")
+    store = Store.open(str(db))
+    app = TestClient(create_app(store, WebSettings()), raise_server_exceptions=False)
+    for headers in ({}, {"Accept": "text/html"}):
+        response = app.get("/", headers=headers)
+        assert response.status_code == 500
+        assert _one_line_error(response) == "internal error: the server could not answer"
+    store.close()

@@ -26,9 +26,11 @@ from ohliad.web.security import (
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
     docs_policy,
+    with_security_headers,
 )
 
 STATIC = Path(__file__).with_name("static")
+SERVER_ERROR = "internal error: the server could not answer"
 
 
 def web_settings(settings: Settings, store: Store) -> WebSettings:
@@ -72,9 +74,17 @@ def _add_error_pages(app: FastAPI) -> None:
     async def handle_unsupported(request: Request, exc: Exception) -> Response:
         return await handle(request, HTTPException(501, str(exc)))
 
+    async def handle_crash(request: Request, exc: Exception) -> Response:
+        # Starlette answers a crash outside every middleware, so the headers
+        # are added here; the traceback goes to the server's log.
+        response = await handle(request, HTTPException(500, SERVER_ERROR))
+        response.raw_headers = with_security_headers(response.raw_headers)
+        return response
+
     app.add_exception_handler(HTTPException, handle)
     app.add_exception_handler(RequestValidationError, handle)
     app.add_exception_handler(SearchUnsupportedError, handle_unsupported)
+    app.add_exception_handler(Exception, handle_crash)
 
 
 def _add_docs(app: FastAPI) -> None:

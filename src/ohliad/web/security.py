@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,9 +46,24 @@ def _header(name: str, value: str) -> tuple[bytes, bytes]:
     return name.encode("latin-1"), value.encode("latin-1")
 
 
+_HARDENING_HEADERS = (
+    _header("X-Content-Type-Options", "nosniff"),
+    _header("X-Frame-Options", "DENY"),
+    _header("Referrer-Policy", "no-referrer"),
+)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` and the hardening headers, with the pages' CSP unless they
+    set their own (the OpenAPI page does)."""
+    headers = list(headers)
+    if b"content-security-policy" not in {name.lower() for name, _ in headers}:
+        headers.append(_header("Content-Security-Policy", PAGE_POLICY))
+    return headers + list(_HARDENING_HEADERS)
+
+
 class SecurityHeadersMiddleware:
-    """Adds the CSP and the other hardening headers to every response that
-    does not set its own CSP (the OpenAPI page does)."""
+    """Adds the security headers (``with_security_headers``) to every response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,16 +75,7 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                if b"content-security-policy" not in names:
-                    headers.append(_header("Content-Security-Policy", PAGE_POLICY))
-                headers += [
-                    _header("X-Content-Type-Options", "nosniff"),
-                    _header("X-Frame-Options", "DENY"),
-                    _header("Referrer-Policy", "no-referrer"),
-                ]
-                message = {**message, "headers": headers}
+                message = {**message, "headers": with_security_headers(message.get("headers", []))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
