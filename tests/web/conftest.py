@@ -274,7 +274,9 @@ def digest_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture
 def client(digest_store: Store) -> TestClient:
-    return TestClient(create_app(digest_store, WebSettings(admin_token=ADMIN_TOKEN)))
+    # As if bound to the host TestClient's requests name.
+    settings = WebSettings(admin_token=ADMIN_TOKEN, bound_hosts=("testserver",))
+    return TestClient(create_app(digest_store, settings))
 
 
 @pytest.fixture(scope="session")

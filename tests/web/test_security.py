@@ -194,7 +194,7 @@ def test_every_error_carries_the_security_headers(digest_store: Store) -> None:
         create_app(
             digest_store,
             WebSettings(
-                admin_token=ADMIN_TOKEN, max_body_bytes=100, rate_per_minute=1, rate_burst=6
+                admin_token=ADMIN_TOKEN, max_body_bytes=100, rate_per_minute=1, rate_burst=7
             ),
         )
     )
@@ -204,6 +204,7 @@ def test_every_error_carries_the_security_headers(digest_store: Store) -> None:
         (app.get("/api/stories/no-such-story"), 404),
         (app.get("/api/articles/not-a-number"), 422),
         (app.get("/api/search"), 400),
+        (app.get("/feeds/rss.xml", headers={"Host": "attacker.example"}), 400),
         (app.post("/api/admin/feeds", json={"url": "https://a.example/" + "a" * 200}), 413),
         (app.post("/api/admin/feeds", json={"url": "https://a.example/"}), 401),
     ]

@@ -117,7 +117,7 @@ def test_feeds_drop_characters_xml_forbids(tmp_path: Path) -> None:
             engine="editor",
         ),
     )
-    app = TestClient(create_app(store, WebSettings()))
+    app = TestClient(create_app(store, WebSettings()), base_url="http://localhost:8000")
     expected = {
         "en": ("Ports reopen\tafter\nthe storm", "The ports reopened."),
         "uk": ("Порти знову працюють", "Порти відкрилися."),
@@ -145,8 +145,65 @@ def test_lone_surrogates_are_dropped_too() -> None:
 
 def test_feed_links_use_the_public_url_when_set(digest_store: Store) -> None:
     app = TestClient(create_app(digest_store, WebSettings(public_url="https://ohliad.example/")))
-    feed = feedparser.parse(app.get("/feeds/rss.xml").content)
-    assert feed.entries[0].link == "https://ohliad.example/stories/drones-poland?lang=uk"
+    # Whatever Host a request names.
+    for host in ("testserver", "attacker.example"):
+        response = app.get("/feeds/rss.xml", headers={"Host": host})
+        feed = feedparser.parse(response.content)
+        assert feed.entries[0].link == "https://ohliad.example/stories/drones-poland?lang=uk"
+        assert feed.feed.links[-1].href == "https://ohliad.example/feeds/rss.xml"
+
+
+FEEDS = ["rss.xml", "atom.xml", "feed.json"]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example",
+        "attacker.example:8000",
+        "localhost.attacker.example",
+        "localhost@attacker.example",
+        "localhost:bad",
+        "",
+    ],
+)
+def test_feeds_refuse_a_host_the_server_is_not_reached_at(digest_store: Store, host: str) -> None:
+    app = TestClient(create_app(digest_store, WebSettings(bound_hosts=("ohliad.lan",))))
+    for name in FEEDS:
+        response = app.get(f"/feeds/{name}", headers={"Host": host})
+        assert response.status_code == 400, (name, host)
+        assert response.json()["detail"] == (
+            f"unknown host {host!r}: set public_url (OHLIAD_PUBLIC_URL) to the site's address"
+        )
+        assert "content-security-policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("ohliad.lan:8000", "http://ohliad.lan:8000/"),
+        ("OHLIAD.LAN", "http://ohliad.lan/"),
+        ("localhost:8000", "http://localhost:8000/"),
+        ("127.0.0.1:9000", "http://127.0.0.1:9000/"),
+        ("[::1]:8000", "http://[::1]:8000/"),
+        ("[::1]", "http://[::1]/"),
+    ],
+)
+def test_feed_links_follow_a_host_the_server_is_reached_at(
+    digest_store: Store, host: str, site: str
+) -> None:
+    app = TestClient(create_app(digest_store, WebSettings(bound_hosts=("ohliad.lan",))))
+    query = "lang=en&utm_source=reader"
+    rss = feedparser.parse(app.get(f"/feeds/rss.xml?{query}", headers={"Host": host}).content)
+    assert rss.entries[0].link == f"{site}stories/drones-poland?lang=en"
+    assert rss.feed.links[-1].href == f"{site}feeds/rss.xml?{query}"
+    atom = feedparser.parse(app.get("/feeds/atom.xml", headers={"Host": host}).content)
+    assert {link.rel: link.href for link in atom.feed.links} == {
+        "self": f"{site}feeds/atom.xml",
+        "alternate": f"{site}?lang=uk",
+    }
+    json_feed = app.get("/feeds/feed.json", headers={"Host": host}).json()
+    assert json_feed["feed_url"] == f"{site}feeds/feed.json"
 
 
 def test_unknown_feed_is_404(client: TestClient) -> None:

@@ -33,14 +33,19 @@ STATIC = Path(__file__).with_name("static")
 SERVER_ERROR = "internal error: the server could not answer"
 
 
-def web_settings(settings: Settings, store: Store) -> WebSettings:
+def web_settings(
+    settings: Settings, store: Store, *, bound_hosts: tuple[str, ...] = ()
+) -> WebSettings:
     """The web app's settings: ``admin_token`` turns the admin actions on;
     ``public_url`` is the site's address for links in feeds when it runs
-    behind a proxy. Re-running a story opens the pipeline over ``store`` on
-    first use: loading its engines would otherwise delay the server's start."""
+    behind a proxy, else they follow a Host the server is reached at
+    (``bound_hosts``, the addresses it listens on, or loopback's). Re-running
+    a story opens the pipeline over ``store`` on first use: loading its
+    engines would otherwise delay the server's start."""
     return WebSettings(
         admin_token=settings.secret("admin_token"),
         public_url=settings.public_url,
+        bound_hosts=bound_hosts,
         open_pipeline=lambda: open_pipeline(settings, store=store),
     )
 

@@ -35,8 +35,11 @@ class WebSettings:
     max_body_bytes: int = 64 * 1024
     rate_per_minute: int = 240
     rate_burst: int = 120
-    # Absolute links in feeds; taken from the request when unset.
+    # The site's address, for absolute links in feeds. When unset, they are
+    # built from the Host a request names, if the server is reached at it
+    # directly: a name it is bound to (``bound_hosts``) or loopback's.
     public_url: str | None = None
+    bound_hosts: tuple[str, ...] = ()
     # Opens the pipeline for re-running stories, on first use: loading its
     # engines would otherwise delay the server's start.
     open_pipeline: Callable[[], Pipeline] | None = field(default=None, compare=False)
