@@ -4,14 +4,16 @@ admin token, cross-site forms, request size and rate limits."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from ohliad.settings import Settings
 from ohliad.store import Store
-from ohliad.web import WebSettings, create_app
+from ohliad.web import WebSettings, create_app, web_settings
 from tests.web.conftest import ADMIN_TOKEN, XSS_SCRIPT
 
 PAGES = ["/", "/?lang=en", "/stories/hostile", "/stories/hostile?lang=en", "/search?q=mayor"]
@@ -139,6 +141,39 @@ def test_rate_limit_per_client(digest_store: Store) -> None:
     assert refused.json() == {"detail": "too many requests: slow down"}
     assert int(refused.headers["retry-after"]) > 0
     assert "content-security-policy" in refused.headers
+
+
+def _statuses_forwarded_for(app: TestClient, forwarded_for: list[str]) -> list[int]:
+    return [
+        app.get("/api/stories", headers={"X-Forwarded-For": value}).status_code
+        for value in forwarded_for
+    ]
+
+
+def test_forwarding_headers_are_believed_only_from_configured_proxies(
+    digest_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Settings as an operator writes them; no config file around.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    proxied = Settings.load(environ={"OHLIAD_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"})
+    assert [str(p) for p in proxied.trusted_proxies] == ["127.0.0.1/32", "10.0.0.0/8"]
+
+    def client(settings: Settings, address: str = "127.0.0.1") -> TestClient:
+        limited = replace(web_settings(settings, digest_store), rate_per_minute=1, rate_burst=2)
+        return TestClient(create_app(digest_store, limited), client=(address, 50000))
+
+    three_claims = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
+    # No proxy configured: one client, whatever it claims.
+    assert _statuses_forwarded_for(client(Settings()), three_claims) == [200, 200, 429]
+    # Loopback is a configured proxy: three clients.
+    assert _statuses_forwarded_for(client(proxied), three_claims) == [200, 200, 200]
+    # Through two trusted proxies (loopback and 10.1.2.3) the client is
+    # 203.0.113.9; what it wrote in front of its address is not believed.
+    chain = [f"198.51.100.{n}, 203.0.113.9, 10.1.2.3" for n in range(3)]
+    assert _statuses_forwarded_for(client(proxied), chain) == [200, 200, 429]
+    # A client that is no trusted proxy cannot speak for others.
+    assert _statuses_forwarded_for(client(proxied, "192.0.2.5"), three_claims) == [200, 200, 429]
 
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")

@@ -38,7 +38,8 @@ def web_settings(
 ) -> WebSettings:
     """The web app's settings: ``admin_token`` turns the admin actions on;
     ``public_url`` is the site's address for links in feeds when it runs
-    behind a proxy, else they follow a Host the server is reached at
+    behind a proxy (``trusted_proxies``, whose X-Forwarded-For tells the
+    client's address), else they follow a Host the server is reached at
     (``bound_hosts``, the addresses it listens on, or loopback's). Re-running
     a story opens the pipeline over ``store`` on first use: loading its
     engines would otherwise delay the server's start."""
@@ -46,6 +47,7 @@ def web_settings(
         admin_token=settings.secret("admin_token"),
         public_url=settings.public_url,
         bound_hosts=bound_hosts,
+        trusted_proxies=settings.trusted_proxies,
         open_pipeline=lambda: open_pipeline(settings, store=store),
     )
 
@@ -121,7 +123,10 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     # refused ones included, and the rate is limited before a body is read.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
-        RateLimitMiddleware, per_minute=settings.rate_per_minute, burst=settings.rate_burst
+        RateLimitMiddleware,
+        per_minute=settings.rate_per_minute,
+        burst=settings.rate_burst,
+        trusted_proxies=settings.trusted_proxies,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     return app
@@ -135,6 +140,9 @@ def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
         app,
         host=host,
         port=port,
+        # The app believes forwarding headers from the proxies the settings
+        # name (trusted_proxies); uvicorn's own believes any from loopback.
+        proxy_headers=False,
         server_header=False,
         limit_concurrency=200,
         timeout_keep_alive=5,
