@@ -37,12 +37,12 @@ def web_settings(
     settings: Settings, store: Store, *, bound_hosts: tuple[str, ...] = ()
 ) -> WebSettings:
     """The web app's settings: ``admin_token`` turns the admin actions on;
-    ``public_url`` is the site's address for links in feeds when it runs
-    behind a proxy (``trusted_proxies``, whose X-Forwarded-For tells the
-    client's address), else they follow a Host the server is reached at
-    (``bound_hosts``, the addresses it listens on, or loopback's). Re-running
-    a story opens the pipeline over ``store`` on first use: loading its
-    engines would otherwise delay the server's start."""
+    ``public_url`` is the site's address for links in feeds, without which
+    they follow a Host the server is reached at directly (``bound_hosts``,
+    the addresses ``ohliad serve`` listens on, or loopback's);
+    ``trusted_proxies`` are the proxies whose X-Forwarded-For names the
+    client. Re-running a story opens the pipeline over ``store`` on first
+    use: loading its engines would otherwise delay the server's start."""
     return WebSettings(
         admin_token=settings.secret("admin_token"),
         public_url=settings.public_url,
