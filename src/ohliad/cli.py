@@ -478,7 +478,8 @@ def serve(
     settings = _settings(config, db=db, translator=translator, translation_style=style)
     store = open_store(settings)
     err.print(f"Serving {store.url} at http://{host}:{port}/ (API docs at /docs)", highlight=False)
-    serve_app(create_app(store, web_settings(settings, store)), host=host, port=port)
+    app = create_app(store, web_settings(settings, store, bound_hosts=(host,)))
+    serve_app(app, host=host, port=port)
 
 
 @_command

@@ -27,10 +27,18 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+)
 
 from ohliad.errors import OhliadError
 
@@ -40,6 +48,14 @@ CONFIG_FILE = "ohliad.toml"
 
 class SettingsError(OhliadError, ValueError):
     """A setting no part of ohliad can work with; the message names where it was set."""
+
+
+def _comma_list(value: Any) -> Any:
+    """A list setting given as one string (an environment variable): its
+    comma-separated items."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
 
 
 class Settings(BaseModel):
@@ -98,6 +114,11 @@ class Settings(BaseModel):
     )
     public_url: str | None = Field(
         default=None, description="The web app's public address, for links in feeds."
+    )
+    trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], BeforeValidator(_comma_list)] = Field(
+        default=(),
+        description="Proxies whose X-Forwarded-For the web app believes: IP addresses or "
+        "networks (10.0.0.0/8), comma-separated in OHLIAD_TRUSTED_PROXIES. None by default.",
     )
 
     @classmethod

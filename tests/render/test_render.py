@@ -74,6 +74,29 @@ def test_markdown_syntax_in_source_text_is_escaped() -> None:
     assert text.startswith("## \\#\\# Fake \\<b\\>heading\\</b\\> \\[link\\](http://x)")
 
 
+def test_markdown_links_only_web_addresses() -> None:
+    hostile = tuple(
+        EntrySource(url, "Outlet", "Title", None, n)
+        for n, url in enumerate(
+            [
+                "javascript:alert(1)",
+                "JavaScript:alert(document.cookie)",
+                "vbscript:msgbox(1)",
+                "  vbscript:msgbox(1)",
+                "\x01javascript:alert(1)",
+                "java\tscript:alert(1)",
+                "data:text/html,<script>alert(1)</script>",
+                "https:no-host",
+                "http://[::1",
+                "https://c.example/3",
+            ]
+        )
+    )
+    text = render_markdown([_entry(sources=hostile)])
+    assert text.split("\n\n")[2] == "<https://c.example/3>"
+    assert "script:" not in text.lower()
+
+
 def test_json_contract_and_round_trip() -> None:
     entry = _entry(ukrainian=UK, comparison=None)
     data = entry_to_dict(entry)

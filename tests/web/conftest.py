@@ -43,7 +43,7 @@ def _cite(article: Article, quote: str) -> dict[str, Any]:
     return {"article_id": article.id, "outlet": article.outlet, "url": article.url, "quote": quote}
 
 
-def _save_story(
+def save_story(
     store: Store,
     key: str,
     articles: list[Article],
@@ -175,7 +175,7 @@ def _hostile_comparison(stored: list[Article]) -> dict[str, Any]:
 def build_digest_store(db: Path | str) -> Store:
     """The three stories in a new store at ``db`` (a SQLite path or a database URL)."""
     store = Store.open(str(db))
-    _save_story(
+    save_story(
         store,
         "hostile",
         [
@@ -197,7 +197,7 @@ def build_digest_store(db: Path | str) -> Store:
         ),
         comparison=_hostile_comparison,
     )
-    _save_story(
+    save_story(
         store,
         "izmail-ports",
         [
@@ -219,7 +219,7 @@ def build_digest_store(db: Path | str) -> Store:
         ],
         ukrainian=None,
     )
-    _save_story(
+    save_story(
         store,
         "drones-poland",
         [
@@ -274,7 +274,9 @@ def digest_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture
 def client(digest_store: Store) -> TestClient:
-    return TestClient(create_app(digest_store, WebSettings(admin_token=ADMIN_TOKEN)))
+    # As if bound to the host TestClient's requests name.
+    settings = WebSettings(admin_token=ADMIN_TOKEN, bound_hosts=("testserver",))
+    return TestClient(create_app(digest_store, settings))
 
 
 @pytest.fixture(scope="session")

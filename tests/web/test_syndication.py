@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from ohliad.models import Article, UkrainianText
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
-from ohliad.web.syndication import ENGLISH_MARK, JSON_FEED_VERSION
+from ohliad.web.syndication import ATOM_NS, ENGLISH_MARK, JSON_FEED_VERSION, xml_text
+from tests.web.conftest import save_story
+
+# What XML 1.0 forbids and a store can hold: C0 controls other than tab,
+# newline and carriage return, U+FFFE and U+FFFF. (SQLite refuses lone
+# surrogates, the other thing XML forbids.)
+XML_FORBIDDEN = "\x00\x01\x08\x0b\x0c\x1b\x1f\ufffe\uffff"
 
 
 @pytest.mark.parametrize(
@@ -83,10 +94,116 @@ def test_feeds_answer_conditional_requests(client: TestClient) -> None:
     assert other_edition.status_code == 200
 
 
+def test_feeds_drop_characters_xml_forbids(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "controls.db"))
+    save_story(
+        store,
+        "controls",
+        [
+            Article(
+                title=f"Ports{XML_FORBIDDEN} reopen",
+                text="The ports reopened.",
+                url="https://outlet.example/ports",
+                outlet=f"Danube{XML_FORBIDDEN} Herald",
+                language="en",
+                published=datetime(2026, 3, 6, 8, tzinfo=UTC),
+            )
+        ],
+        headline=f"Ports{XML_FORBIDDEN} reopen\tafter\nthe storm",
+        sentences=[(f"The ports{XML_FORBIDDEN} reopened.", [0])],
+        ukrainian=UkrainianText(
+            headline=f"Порти{XML_FORBIDDEN} знову працюють",
+            summary=f"Порти{XML_FORBIDDEN} відкрилися.",
+            engine="editor",
+        ),
+    )
+    app = TestClient(create_app(store, WebSettings()), base_url="http://localhost:8000")
+    expected = {
+        "en": ("Ports reopen\tafter\nthe storm", "The ports reopened."),
+        "uk": ("Порти знову працюють", "Порти відкрилися."),
+    }
+    for lang, (title, summary) in expected.items():
+        rss = ET.fromstring(app.get("/feeds/rss.xml", params={"lang": lang}).content)
+        item = rss.find("channel/item")
+        assert item is not None
+        assert item.findtext("title") == title
+        assert "Danube Herald" in (item.findtext("description") or "")
+        atom = ET.fromstring(app.get("/feeds/atom.xml", params={"lang": lang}).content)
+        entry = atom.find(f"{{{ATOM_NS}}}entry")
+        assert entry is not None
+        assert entry.findtext(f"{{{ATOM_NS}}}title") == title
+        assert entry.findtext(f"{{{ATOM_NS}}}summary") == summary
+        # The JSON Feed tells the same text.
+        [json_item] = app.get("/feeds/feed.json", params={"lang": lang}).json()["items"]
+        assert (json_item["title"], json_item["summary"]) == (title, summary)
+    store.close()
+
+
+def test_lone_surrogates_are_dropped_too() -> None:
+    assert xml_text("a\ud800b\udfffc\ufffe\t\n\r") == "abc\t\n\r"
+
+
 def test_feed_links_use_the_public_url_when_set(digest_store: Store) -> None:
     app = TestClient(create_app(digest_store, WebSettings(public_url="https://ohliad.example/")))
-    feed = feedparser.parse(app.get("/feeds/rss.xml").content)
-    assert feed.entries[0].link == "https://ohliad.example/stories/drones-poland?lang=uk"
+    # Whatever Host a request names.
+    for host in ("testserver", "attacker.example"):
+        response = app.get("/feeds/rss.xml", headers={"Host": host})
+        feed = feedparser.parse(response.content)
+        assert feed.entries[0].link == "https://ohliad.example/stories/drones-poland?lang=uk"
+        assert feed.feed.links[-1].href == "https://ohliad.example/feeds/rss.xml"
+
+
+FEEDS = ["rss.xml", "atom.xml", "feed.json"]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example",
+        "attacker.example:8000",
+        "localhost.attacker.example",
+        "localhost@attacker.example",
+        "localhost:bad",
+        "",
+    ],
+)
+def test_feeds_refuse_a_host_the_server_is_not_reached_at(digest_store: Store, host: str) -> None:
+    app = TestClient(create_app(digest_store, WebSettings(bound_hosts=("ohliad.lan",))))
+    for name in FEEDS:
+        response = app.get(f"/feeds/{name}", headers={"Host": host})
+        assert response.status_code == 400, (name, host)
+        assert response.json()["detail"] == (
+            f"unknown host {host!r}: set public_url (OHLIAD_PUBLIC_URL) to the site's address"
+        )
+        assert "content-security-policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("ohliad.lan:8000", "http://ohliad.lan:8000/"),
+        ("OHLIAD.LAN", "http://ohliad.lan/"),
+        ("localhost:8000", "http://localhost:8000/"),
+        ("127.0.0.1:9000", "http://127.0.0.1:9000/"),
+        ("[::1]:8000", "http://[::1]:8000/"),
+        ("[::1]", "http://[::1]/"),
+    ],
+)
+def test_feed_links_follow_a_host_the_server_is_reached_at(
+    digest_store: Store, host: str, site: str
+) -> None:
+    app = TestClient(create_app(digest_store, WebSettings(bound_hosts=("ohliad.lan",))))
+    query = "lang=en&utm_source=reader"
+    rss = feedparser.parse(app.get(f"/feeds/rss.xml?{query}", headers={"Host": host}).content)
+    assert rss.entries[0].link == f"{site}stories/drones-poland?lang=en"
+    assert rss.feed.links[-1].href == f"{site}feeds/rss.xml?{query}"
+    atom = feedparser.parse(app.get("/feeds/atom.xml", headers={"Host": host}).content)
+    assert {link.rel: link.href for link in atom.feed.links} == {
+        "self": f"{site}feeds/atom.xml",
+        "alternate": f"{site}?lang=uk",
+    }
+    json_feed = app.get("/feeds/feed.json", headers={"Host": host}).json()
+    assert json_feed["feed_url"] == f"{site}feeds/feed.json"
 
 
 def test_unknown_feed_is_404(client: TestClient) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from ohliad.compare.records import (
     AgreedFact,
@@ -37,6 +38,21 @@ from ohliad.models import DigestEntry
 # What an entry says where Ukrainian is missing (ingest reads it back).
 UNAVAILABLE_NOTICE = "> Ukrainian unavailable:"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|])")
+# An autolink (``<url>``) ends at whitespace or an angle bracket.
+_AUTOLINK_BREAKERS = re.compile(r"[\s<>]")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain web address (http or https, with a host), else
+    None: a ``javascript:`` or ``vbscript:`` URL from a feed never becomes a link."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed host, such as "http://[::1"
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def inline(text: str) -> str:
@@ -48,13 +64,9 @@ def inline(text: str) -> str:
 def _source_links(entry: DigestEntry) -> str:
     urls: list[str] = []
     for source in entry.sources:
-        if (
-            source.url
-            and source.url not in urls
-            and " " not in source.url
-            and ">" not in source.url
-        ):
-            urls.append(source.url)
+        url = safe_url(source.url)
+        if url and url not in urls and not _AUTOLINK_BREAKERS.search(url):
+            urls.append(url)
     return " · ".join(f"<{url}>" for url in urls)
 
 

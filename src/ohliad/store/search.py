@@ -77,7 +77,8 @@ def _article_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.since:
         conditions.append(ArticleRow.published >= _day_start(filters.since))
-    if filters.until:
+    # The calendar's last day has no day after it, and nothing is published after it.
+    if filters.until and filters.until < date.max:
         conditions.append(ArticleRow.published < _day_start(filters.until + timedelta(days=1)))
     if filters.outlet:
         conditions.append(

@@ -18,11 +18,11 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
+from ohliad.render.markdown import safe_url
 from ohliad.store import FeedStore, Store
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import token_matches
-from ohliad.web.views import safe_url
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from ohliad.digest_json import ENTRY_SCHEMA, entry_to_dict
@@ -120,8 +120,14 @@ def list_articles(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) 
     )
 
 
+# The largest id a row can have (a 64-bit integer in SQLite and PostgreSQL).
+MAX_ROW_ID = 2**63 - 1
+
+
 @router.get("/articles/{article_id}", response_model=ArticleOut)
-def get_article(article_id: int, store: StoreDep) -> ArticleOut:
+def get_article(
+    article_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], store: StoreDep
+) -> ArticleOut:
     """One stored article, with the key of its story."""
     hit = article_hit(store, article_id)
     if hit is None:

@@ -26,19 +26,28 @@ from ohliad.web.security import (
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
     docs_policy,
+    with_security_headers,
 )
 
 STATIC = Path(__file__).with_name("static")
+SERVER_ERROR = "internal error: the server could not answer"
 
 
-def web_settings(settings: Settings, store: Store) -> WebSettings:
+def web_settings(
+    settings: Settings, store: Store, *, bound_hosts: tuple[str, ...] = ()
+) -> WebSettings:
     """The web app's settings: ``admin_token`` turns the admin actions on;
-    ``public_url`` is the site's address for links in feeds when it runs
-    behind a proxy. Re-running a story opens the pipeline over ``store`` on
-    first use: loading its engines would otherwise delay the server's start."""
+    ``public_url`` is the site's address for links in feeds, without which
+    they follow a Host the server is reached at directly (``bound_hosts``,
+    the addresses ``ohliad serve`` listens on, or loopback's);
+    ``trusted_proxies`` are the proxies whose X-Forwarded-For names the
+    client. Re-running a story opens the pipeline over ``store`` on first
+    use: loading its engines would otherwise delay the server's start."""
     return WebSettings(
         admin_token=settings.secret("admin_token"),
         public_url=settings.public_url,
+        bound_hosts=bound_hosts,
+        trusted_proxies=settings.trusted_proxies,
         open_pipeline=lambda: open_pipeline(settings, store=store),
     )
 
@@ -72,9 +81,17 @@ def _add_error_pages(app: FastAPI) -> None:
     async def handle_unsupported(request: Request, exc: Exception) -> Response:
         return await handle(request, HTTPException(501, str(exc)))
 
+    async def handle_crash(request: Request, exc: Exception) -> Response:
+        # Starlette answers a crash outside every middleware, so the headers
+        # are added here; the traceback goes to the server's log.
+        response = await handle(request, HTTPException(500, SERVER_ERROR))
+        response.raw_headers = with_security_headers(response.raw_headers)
+        return response
+
     app.add_exception_handler(HTTPException, handle)
     app.add_exception_handler(RequestValidationError, handle)
     app.add_exception_handler(SearchUnsupportedError, handle_unsupported)
+    app.add_exception_handler(Exception, handle_crash)
 
 
 def _add_docs(app: FastAPI) -> None:
@@ -106,7 +123,10 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     # refused ones included, and the rate is limited before a body is read.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
-        RateLimitMiddleware, per_minute=settings.rate_per_minute, burst=settings.rate_burst
+        RateLimitMiddleware,
+        per_minute=settings.rate_per_minute,
+        burst=settings.rate_burst,
+        trusted_proxies=settings.trusted_proxies,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     return app
@@ -120,6 +140,9 @@ def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
         app,
         host=host,
         port=port,
+        # The app believes forwarding headers from the proxies the settings
+        # name (trusted_proxies); uvicorn's own believes any from loopback.
+        proxy_headers=False,
         server_header=False,
         limit_concurrency=200,
         timeout_keep_alive=5,

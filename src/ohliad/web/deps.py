@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -35,8 +36,13 @@ class WebSettings:
     max_body_bytes: int = 64 * 1024
     rate_per_minute: int = 240
     rate_burst: int = 120
-    # Absolute links in feeds; taken from the request when unset.
+    # The site's address, for absolute links in feeds. When unset, they are
+    # built from the Host a request names, if the server is reached at it
+    # directly: a name it is bound to (``bound_hosts``) or loopback's.
     public_url: str | None = None
+    bound_hosts: tuple[str, ...] = ()
+    # Proxies whose X-Forwarded-For is believed; any other client could forge it.
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     # Opens the pipeline for re-running stories, on first use: loading its
     # engines would otherwise delay the server's start.
     open_pipeline: Callable[[], Pipeline] | None = field(default=None, compare=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -23,6 +23,8 @@ router = APIRouter(tags=["feeds"])
 FEED_SIZE = 50
 CACHE_SECONDS = 300
 LangQuery = Annotated[str | None, Query(description="Edition: uk (default) or en")]
+# Host names that always reach this server itself.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 _FEED_FORMATS = {
     "rss.xml": (syndication.render_rss, "application/rss+xml; charset=utf-8"),
@@ -43,7 +45,33 @@ def _published(request: Request, body: str, media_type: str) -> Response:
 
 
 def _site_url(request: Request, settings: WebSettings) -> str:
-    return (settings.public_url or str(request.base_url)).rstrip("/") + "/"
+    """The site's address for absolute links: ``public_url``, else the Host the
+    request names if the server is reached at it directly. Any other Host is
+    refused: feeds are cached publicly, and a client must not choose where
+    their links lead other readers. The port is not checked: a port forward
+    reaches the server on another one, and the host stays this one."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/") + "/"
+    host = request.headers.get("host", "")
+    try:
+        parts = urlsplit(f"//{host}")
+        name, port = parts.hostname, parts.port
+    except ValueError:  # a port that is no number
+        name = port = None
+    known = {h.strip("[]").lower() for h in (*settings.bound_hosts, *LOOPBACK_HOSTS)}
+    if name is None or name not in known:
+        raise HTTPException(
+            400, f"unknown host {host!r}: set public_url (OHLIAD_PUBLIC_URL) to the site's address"
+        )
+    # Built from the parsed name and port, never from the header's own text.
+    netloc = (f"[{name}]" if ":" in name else name) + (f":{port}" if port else "")
+    return f"{request.url.scheme}://{netloc}/"
+
+
+def _self_url(request: Request, site: str) -> str:
+    """The address asked for, on the site's address; the query is re-encoded."""
+    query = urlencode(request.query_params.multi_items())
+    return site + quote(request.url.path.lstrip("/")) + (f"?{query}" if query else "")
 
 
 @router.get("/feeds/{name}", response_class=Response)
@@ -60,7 +88,7 @@ def feed(
     info = syndication.FeedInfo(
         lang=edition,
         site_url=f"{site}?lang={edition}",
-        feed_url=f"{site}feeds/{name}?lang={edition}",
+        feed_url=_self_url(request, site),
         updated=last_update(store) or datetime.now(UTC),
     )
     items = [

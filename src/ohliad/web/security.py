@@ -14,7 +14,9 @@ import json
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,9 +47,24 @@ def _header(name: str, value: str) -> tuple[bytes, bytes]:
     return name.encode("latin-1"), value.encode("latin-1")
 
 
+_HARDENING_HEADERS = (
+    _header("X-Content-Type-Options", "nosniff"),
+    _header("X-Frame-Options", "DENY"),
+    _header("Referrer-Policy", "no-referrer"),
+)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` and the hardening headers, with the pages' CSP unless they
+    set their own (the OpenAPI page does)."""
+    headers = list(headers)
+    if b"content-security-policy" not in {name.lower() for name, _ in headers}:
+        headers.append(_header("Content-Security-Policy", PAGE_POLICY))
+    return headers + list(_HARDENING_HEADERS)
+
+
 class SecurityHeadersMiddleware:
-    """Adds the CSP and the other hardening headers to every response that
-    does not set its own CSP (the OpenAPI page does)."""
+    """Adds the security headers (``with_security_headers``) to every response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,16 +76,7 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                if b"content-security-policy" not in names:
-                    headers.append(_header("Content-Security-Policy", PAGE_POLICY))
-                headers += [
-                    _header("X-Content-Type-Options", "nosniff"),
-                    _header("X-Frame-Options", "DENY"),
-                    _header("Referrer-Policy", "no-referrer"),
-                ]
-                message = {**message, "headers": headers}
+                message = {**message, "headers": with_security_headers(message.get("headers", []))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -147,17 +155,56 @@ class _Bucket:
     checked: float
 
 
+Network = IPv4Network | IPv6Network
+
+
+def _is_trusted(address: str, proxies: Sequence[Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in proxies)
+
+
+def client_address(scope: Scope, trusted_proxies: Sequence[Network]) -> str:
+    """The address of the client behind a request: the peer's; or, when the
+    peer is a trusted proxy, the last address of X-Forwarded-For before the
+    trusted proxies (each proxy appends the address it heard from; what comes
+    before is the client's own say)."""
+    client = scope.get("client")
+    address: str = client[0] if client else "unknown"
+    if not _is_trusted(address, trusted_proxies):
+        return address
+    forwarded = [
+        hop.strip()
+        for name, value in scope.get("headers", [])
+        if name.lower() == b"x-forwarded-for"
+        for hop in value.decode("latin-1").split(",")
+    ]
+    for hop in reversed([hop for hop in forwarded if hop]):
+        address = hop
+        if not _is_trusted(hop, trusted_proxies):
+            break
+    return address
+
+
 class RateLimitMiddleware:
-    """A token bucket per client address: ``burst`` requests at once, refilled
-    at ``per_minute``. Kept in process memory (one server process)."""
+    """A token bucket per client address (``client_address``): ``burst``
+    requests at once, refilled at ``per_minute``. Kept in process memory (one
+    server process)."""
 
     # Buckets kept at most; the least recently seen clients are forgotten first.
     MAX_CLIENTS = 10_000
 
-    def __init__(self, app: ASGIApp, per_minute: int, burst: int) -> None:
+    def __init__(
+        self, app: ASGIApp, per_minute: int, burst: int, trusted_proxies: Sequence[Network] = ()
+    ) -> None:
         self.app = app
         self.rate = per_minute / 60.0
         self.burst = float(burst)
+        self.trusted_proxies = tuple(trusted_proxies)
         self.buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
     def allow(self, client: str) -> bool:
@@ -177,9 +224,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
-        if not self.allow(address):
+        if not self.allow(client_address(scope, self.trusted_proxies)):
             retry = max(1, round(1 / self.rate)) if self.rate else 60
             await _send_error(
                 send, 429, "too many requests: slow down", **{"Retry-After": str(retry)}

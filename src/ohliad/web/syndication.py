@@ -3,6 +3,9 @@ the English edition.
 
 XML is built with ElementTree (which escapes every text node) and item HTML
 with ``html.escape``, so no article text can inject markup into a reader.
+Characters XML 1.0 forbids are dropped from every item's text (in all three
+formats, so that they tell the same text): one would make the whole feed
+unreadable.
 An entry without Ukrainian appears in the Ukrainian edition in English,
 marked as such (title prefix, ``xml:lang``/``language`` and a notice).
 """
@@ -10,6 +13,7 @@ marked as such (title prefix, ``xml:lang``/``language`` and a notice).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +22,10 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ohliad.render.markdown import safe_url
 from ohliad.store import StoredStory
 from ohliad.web.i18n import LABELS, Lang
-from ohliad.web.views import Edition, editions, safe_url
+from ohliad.web.views import Edition, editions
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -30,6 +35,13 @@ FEED_TITLES: dict[Lang, str] = {
     "en": "Ohliad — a review of the foreign press",
 }
 ENGLISH_MARK = "[English] "
+# C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE, U+FFFF.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _XML_FORBIDDEN.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +92,10 @@ def syndicated_story(stored: StoredStory, lang: Lang, story_url: str) -> Syndica
         (s.outlet or s.url or "?", safe_url(s.url)) for s in entry.sources if s.copy_of is None
     ]
     return SyndicatedStory(
-        url=story_url,
-        title=(ENGLISH_MARK if marked else "") + shown.headline,
-        summary=shown.summary,
-        content_html=_content_html(shown, sources),
+        url=xml_text(story_url),
+        title=xml_text((ENGLISH_MARK if marked else "") + shown.headline),
+        summary=xml_text(shown.summary),
+        content_html=xml_text(_content_html(shown, sources)),
         lang=shown.lang,
         updated=(entry.updated or stored.updated_at).astimezone(UTC),
     )

@@ -15,18 +15,11 @@ from urllib.parse import urlsplit
 
 from ohliad.compare.records import Comparison
 from ohliad.models import Article, DigestEntry, EntrySource, Story
+from ohliad.render.markdown import safe_url
 from ohliad.store import StoredStory
 from ohliad.web.i18n import LABELS, Lang
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is a plain web address, else None (never a script URL)."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def paragraphs(text: str) -> list[str]:
