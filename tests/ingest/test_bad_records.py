@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,34 @@ def test_control_characters_in_a_name_cannot_forge_lines(tmp_path: Path) -> None
     assert all("\n" not in line and "\x1b" not in line for line in failures)
     assert "evil\\nfailed: forged.txt: empty file" in failures[0]
     assert "red\\x1b[31m.txt" in failures[1]
+
+
+def _stored_after_ingest(db: str, source: Path) -> tuple[list[tuple[object, ...]], list[str]]:
+    store = Store.open(db)
+    report = Pipeline(store).ingest(read_inputs([str(source)]))
+    stored = sorted(
+        (a.title, a.text, a.url, a.outlet, a.author, a.language) for a in store.articles()
+    )
+    store.close()
+    return stored, [str(f) for f in report.failures]
+
+
+def test_sqlite_and_postgresql_store_the_same_records(
+    tmp_path: Path, new_postgres_database: Callable[[], str]
+) -> None:
+    # Each of these lost the whole batch on PostgreSQL, which SQLite stored.
+    records = [
+        {"title": "NUL byte", "text": f"{BODY} \x00 end", "url": "https://a.example/nul"},
+        {"title": "Long language", "text": BODY + " l", "language": "x" * 40},
+        {"title": "Long URL", "text": BODY + " u", "url": "https://b.example/" + "y" * 2100},
+        {"title": "Long author", "text": BODY + " a", "author": "Z" * 700},
+        {"title": "Long outlet", "text": BODY + " o", "outlet": "Q" * 300},
+        {"title": "Plain", "text": BODY + " p", "url": "https://c.example/plain"},
+    ]
+    source = tmp_path / "edge.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    on_sqlite = _stored_after_ingest(str(tmp_path / "edge.db"), source)
+    on_postgresql = _stored_after_ingest(new_postgres_database(), source)
+    assert on_sqlite == on_postgresql
+    stored, failures = on_sqlite
+    assert len(stored) == 5 and failures == [f"{source}:3: URL longer than 2000 characters"]
