@@ -85,6 +85,7 @@ def pipeline_options(settings: Settings, store: Store) -> PipelineOptions:
         translate=translate_options(settings),
         cluster=cluster_config(settings),
         state_dir=state_dir_for(store.url),
+        max_article_chars=settings.max_article_chars,
     )
 
 

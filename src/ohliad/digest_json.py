@@ -8,13 +8,15 @@ Version 1::
      "sources": [{"url", "outlet", "title", "published", "article", "copy_of"}],
      "articles": [ids], "updated", "comparison": {…} | null, "comparison_pending",
      "summary_sentences": [{"text", "sources": [ids]}], "summary_engine",
-     "ukrainian": {"engine", "model"} | null, "ukrainian_unavailable"}
+     "ukrainian": {"engine", "model"} | null, "ukrainian_unavailable", "notes": [...]}
 
 ``uk`` is null when no translation engine wrote Ukrainian; the reason is in
 ``ukrainian_unavailable``. ``summary_sentences`` keeps each sentence's sources.
 ``comparison`` is ``ohliad.compare.Comparison``'s JSON form, or null for a
 story with one source or not compared yet; ``comparison_pending`` says that it
 does not yet cover all the story's articles (a newer one is on its way).
+``notes`` tell the reader how the entry was made, where it matters (an
+article too long to be read whole).
 
 ``schema_version`` goes up when a key is renamed or removed or changes its
 meaning; keys added alongside the others keep it. ``ENTRY_SCHEMA`` is the
@@ -74,6 +76,7 @@ def entry_to_dict(entry: DigestEntry) -> dict[str, Any]:
         "summary_engine": entry.summary.engine,
         "ukrainian": {"engine": uk.engine, "model": uk.model} if uk else None,
         "ukrainian_unavailable": entry.ukrainian_unavailable,
+        "notes": list(entry.notes),
     }
 
 
@@ -126,6 +129,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> DigestEntry:
         ukrainian_unavailable=data.get("ukrainian_unavailable"),
         comparison=Comparison.from_dict(comparison) if comparison else None,
         comparison_pending=bool(data.get("comparison_pending", False)),
+        notes=tuple(data.get("notes", ())),
     )
 
 
@@ -165,6 +169,7 @@ ENTRY_SCHEMA: dict[str, Any] = {
         "summary_engine",
         "ukrainian",
         "ukrainian_unavailable",
+        "notes",
     ],
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
@@ -215,6 +220,11 @@ ENTRY_SCHEMA: dict[str, Any] = {
         "ukrainian_unavailable": {
             **_nullable(_TEXT),
             "description": "Why there is no Ukrainian, when there is none",
+        },
+        "notes": {
+            "type": "array",
+            "items": _TEXT,
+            "description": "For the reader: how the entry was made, where it matters",
         },
     },
 }

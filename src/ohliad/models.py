@@ -129,6 +129,9 @@ class DigestEntry:
     # The comparison does not yet cover all the story's articles: it is the
     # last one made, and a newer one is on its way.
     comparison_pending: bool = False
+    # For the reader: how the entry was made, where it matters (an article
+    # too long to be read whole, say).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

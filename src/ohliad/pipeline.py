@@ -55,6 +55,9 @@ class PipelineOptions:
     compare: bool = True
     # Where the clusterer caches article vectors, so a restart re-embeds nothing.
     state_dir: Path | None = None
+    # Characters of an article's text each NLP stage reads (spaCy refuses over
+    # a million; MinHash of 2 million words wanted 2 GB). Stored whole.
+    max_article_chars: int = 200_000
 
 
 @dataclass
@@ -129,7 +132,7 @@ class Pipeline:
         self._synced = self.store.last_article_id()
         clusterer = OnlineClusterer(self.options.cluster, state_dir=self.options.state_dir)
         since = _window_start(self.store, timedelta(hours=clusterer.config.window_hours))
-        members = self.store.story_members(since)
+        members = [(key, self._readable(a)) for key, a in self.store.story_members(since)]
         clusterer.restore(members)
         dedup = NearDuplicateIndex()
         dedup.add_all((a.id, a.text) for _key, a in members if a.id is not None)
@@ -150,7 +153,7 @@ class Pipeline:
         indexes are loaded."""
         clusterer = self._clusterer
         if clusterer is not None:
-            clusterer.prefetch(articles)
+            clusterer.prefetch([self._readable(a) for a in articles])
 
     def ingest(
         self,
@@ -218,7 +221,7 @@ class Pipeline:
                 seen_hashes.add(digest)
                 if article.url:
                     seen_urls.add(article.url)
-                signature = dedup.signature(article.text)
+                signature = dedup.signature(self._readable(article).text)
                 original = dedup.original_of(signature)
                 stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
                 if stored is None:  # a writer that does not take the lock stored it
@@ -233,7 +236,8 @@ class Pipeline:
                     fresh.append(stored)
                 report.added += 1
             assigned: dict[int, str] = {}
-            for article, assignment in zip(fresh, clusterer.add_batch(fresh), strict=True):
+            assignments = clusterer.add_batch([self._readable(a) for a in fresh])
+            for article, assignment in zip(fresh, assignments, strict=True):
                 if assignment.merged:
                     tx.merge_stories(assignment.story_id, assignment.merged)
                     report.stories_touched.difference_update(assignment.merged)
@@ -259,8 +263,36 @@ class Pipeline:
             self._summarizer = open_summarizer(self.options.summary)
         return self._summarizer
 
+    def _readable(self, article: Article) -> Article:
+        """The article as the NLP stages read it: its text cut at
+        ``max_article_chars``, at the last paragraph or sentence end before."""
+        limit = self.options.max_article_chars
+        if len(article.text) <= limit:
+            return article
+        head = article.text[:limit]
+        cut = max(head.rfind("\n"), head.rfind(". ") + 1)
+        return replace(article, text=head[:cut] if cut > limit * 0.9 else head)
+
+    def _readable_story(self, story: Story) -> Story:
+        return replace(
+            story,
+            articles=tuple(self._readable(a) for a in story.articles),
+            copies=tuple(self._readable(a) for a in story.copies),
+        )
+
+    def _notes(self, story: Story) -> tuple[str, ...]:
+        """What the reader should know about how the entry was made."""
+        limit = self.options.max_article_chars
+        return tuple(
+            f"{a.label}: only its first {limit:,} of {len(a.text):,} characters were read."
+            for a in story.articles + story.copies
+            if len(a.text) > limit
+        )
+
     def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
         """The story's digest entry; its comparison only with ``compare``."""
+        notes = self._notes(story)
+        story = self._readable_story(story)
         summary = summarize_story(story, self.options.summary, self.summarizer)
         ukrainian: UkrainianResult = ukrainian_for(
             summary,
@@ -290,6 +322,7 @@ class Pipeline:
             ukrainian=ukrainian.text,
             ukrainian_unavailable=ukrainian.unavailable,
             comparison=comparison,
+            notes=notes,
         )
 
     def refresh_story(self, key: str) -> int | None:
@@ -320,7 +353,8 @@ class Pipeline:
         found = self.store.stories(keys)
         stories = [found[key] for key in keys if key in found]
         saved: dict[str, frozenset[int]] = {}
-        for story, comparison in zip(stories, compare_stories(stories), strict=True):
+        readable = [self._readable_story(story) for story in stories]
+        for story, comparison in zip(stories, compare_stories(readable), strict=True):
             members = _members(story)
             with self.store.transaction() as tx:
                 if tx.save_comparison(story.id, comparison, members=members):

@@ -100,6 +100,11 @@ class Settings(BaseModel):
     translation_cache: Path | None = Field(
         default=None, description="Where downloaded translation models are kept."
     )
+    max_article_chars: int = Field(
+        default=200_000,
+        ge=1_000,
+        description="Characters of an article's text the NLP stages read (it is stored whole).",
+    )
     allow_private: bool = Field(
         default=False, description="Fetch from private, link-local and loopback addresses."
     )

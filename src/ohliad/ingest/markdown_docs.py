@@ -15,7 +15,7 @@ from ohliad.extract import clean_news_text
 from ohliad.ingest.fields import FIELD_ALIASES, metadata_fields
 from ohliad.ingest.readers import IngestFailure, Outcome, Source, TextReader
 from ohliad.models import Article
-from ohliad.render.markdown import MARKDOWN_SPECIALS, UNAVAILABLE_NOTICE
+from ohliad.render.markdown import MARKDOWN_SPECIALS, NOTE, UNAVAILABLE_NOTICE
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _ENTRY_START = re.compile(r"^## (?!#)", re.MULTILINE)
@@ -26,11 +26,20 @@ _ANGLE_URL = re.compile(r"<(https?://[^>]+)>")
 # What the house format escapes (``ohliad.render.markdown.inline``), escaped.
 _ESCAPED = re.compile(r"\\" + MARKDOWN_SPECIALS.pattern)
 _markdown = MarkdownIt("commonmark")
+# Markdown one article may have: a long feature is 100 000 characters. The
+# parser's tokens take about 20 bytes a character (a 13 MB table: 270 MB).
+MAX_ARTICLE_MARKDOWN = 2_000_000
 
 
 def markdown_to_text(source: str) -> str:
     """Plain text of Markdown: paragraphs and headings as lines separated by a
-    blank line, links as their text, images and HTML dropped."""
+    blank line, links as their text, images and HTML dropped. Raises
+    ValueError for more than ``MAX_ARTICLE_MARKDOWN`` characters."""
+    if len(source) > MAX_ARTICLE_MARKDOWN:
+        raise ValueError(
+            f"{len(source):,} characters of Markdown, more than the "
+            f"{MAX_ARTICLE_MARKDOWN:,} one article may have"
+        )
     blocks: list[str] = []
     for token in _markdown.parse(source):
         if token.type != "inline" or not token.children:
@@ -102,10 +111,11 @@ def parse_digest_entry(entry: str, *, origin: str | None = None) -> Article:
         sources = _ANGLE_URL.findall(rest[0])
         rest = rest[1:]
     extra["sources"] = sources
-    # A comparison section (a "#### …" heading) may follow the summary.
+    # The entry's notes ("> Note: …") and a comparison section (a "#### …"
+    # heading) may follow the summary.
     english: list[str] = []
     for paragraph in rest:
-        if paragraph.startswith("#"):
+        if paragraph.startswith(("#", NOTE)):  # a comparison, the entry's notes
             break
         english.append(paragraph)
     text = markdown_to_text("\n\n".join(english))

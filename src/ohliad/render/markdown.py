@@ -37,6 +37,8 @@ from ohliad.models import DigestEntry
 
 # What an entry says where Ukrainian is missing (ingest reads it back).
 UNAVAILABLE_NOTICE = "> Ukrainian unavailable:"
+# How each of an entry's notes starts, after its English summary.
+NOTE = "> Note:"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|])")
 # An autolink (``<url>``) ends at whitespace or an angle bracket.
 _AUTOLINK_BREAKERS = re.compile(r"[\s<>]")
@@ -83,6 +85,8 @@ def render_entry(entry: DigestEntry) -> str:
     if links:
         parts.append(links)
     parts.append(inline(entry.summary.text))
+    if entry.notes:
+        parts.append("\n".join(f"{NOTE} {inline(note)}" for note in entry.notes))
     section = comparison_markdown(entry.comparison).strip()
     if section:
         parts.append(section)

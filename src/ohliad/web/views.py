@@ -153,6 +153,8 @@ class StoryPage:
     sources: list[SourceView]
     timeline: list[TimelineItem]
     comparison: Comparison | None
+    # How the entry was made, where it matters (DigestEntry.notes).
+    notes: tuple[str, ...] = ()
 
 
 def _source_view(
@@ -202,4 +204,5 @@ def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPag
             TimelineItem(source, first=index == 0) for index, source in enumerate(in_time_order)
         ],
         comparison=comparison_view(entry.comparison),
+        notes=entry.notes,
     )
