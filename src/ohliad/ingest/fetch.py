@@ -1,14 +1,19 @@
 """Fetching over HTTP with the limits a crawler owes to itself and to others:
 timeouts, a response size cap, a redirect limit checked hop by hop, and the
-private-address guard on every hop."""
+private-address guard on every hop, whose connections go only to the
+addresses the guard checked."""
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from ohliad import __version__
@@ -53,6 +58,137 @@ class FetchResult:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Hop:
+    """The request of a fetch under way: its host and the addresses the guard
+    approved for it."""
+
+    host: str  # as httpx spells it (lower case, IDNA)
+    addresses: tuple[str, ...]
+
+
+# Set by fetch() around each request. httpx's sync client connects in the
+# caller's thread, so the connections a request opens see its own hop, even
+# while other threads fetch through the same client (the watcher's).
+_current_hop: ContextVar[_Hop | None] = ContextVar("ohliad_fetch_hop", default=None)
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Connects to the addresses the guard approved for the request under way
+    and never resolves the host name again: a name that answers the guard
+    with a public address and the connection with a private one (DNS
+    rebinding) gets nowhere. TLS still names the host (SNI, the certificate
+    check) and so does the Host header: httpcore takes both from the URL."""
+
+    def __init__(self) -> None:
+        self._sockets = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        hop = _current_hop.get()
+        if hop is None or host != hop.host:
+            # Only fetch() knows what the guard approved; anything else fails closed.
+            raise httpcore.ConnectError(f"{host} was not checked by the address guard")
+        connect = partial(
+            self._sockets.connect_tcp,
+            port=port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+        # Each address in the resolver's order, as socket.create_connection tries them.
+        *others, last = hop.addresses
+        for address in others:
+            try:
+                return connect(address)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                continue
+        return connect(last)
+
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    # Users of an httpx client catch httpx's errors, not httpcore's.
+    try:
+        yield
+    except httpcore.TimeoutException as exc:
+        raise httpx.TimeoutException(str(exc)) from exc
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
+        raise httpx.TransportError(str(exc)) from exc
+
+
+class _ResponseBody(httpx.SyncByteStream):
+    def __init__(self, response: httpcore.Response) -> None:
+        self._response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._response.iter_stream()
+
+    def close(self) -> None:
+        self._response.close()
+
+
+class _PinnedTransport(httpx.BaseTransport):
+    """httpx over an httpcore connection pool that connects through
+    :class:`_PinnedBackend`. httpx's own HTTPTransport takes no network
+    backend (httpx 0.28), hence this bridge, as small as httpx's own."""
+
+    def __init__(self) -> None:
+        limits = httpx.Limits()  # httpx's defaults
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_PinnedBackend(),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = httpcore.URL(
+            scheme=request.url.raw_scheme,
+            host=request.url.raw_host,
+            port=request.url.port,
+            target=request.url.raw_path,
+        )
+        core_request = httpcore.Request(
+            request.method,
+            url,
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_ResponseBody(response),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class FetchClient(httpx.Client):
+    """An HTTP client for :func:`fetch` that keeps its connections between
+    fetches (the watcher's). It connects only to the addresses the guard
+    approved for the fetch under way. Being a transport of its own, it also
+    ignores proxies named in the environment: a proxy resolves names itself."""
+
+    def __init__(self, options: FetchOptions) -> None:
+        super().__init__(
+            timeout=options.timeout, follow_redirects=False, transport=_PinnedTransport()
+        )
+
+
 def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     # Read raw bytes and decompress ourselves with a cap, so that a small
     # compressed body cannot expand into gigabytes (a decompression bomb).
@@ -78,7 +214,7 @@ def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
 
 
 def fetch(
-    url: str, options: FetchOptions | None = None, *, client: httpx.Client | None = None
+    url: str, options: FetchOptions | None = None, *, client: FetchClient | None = None
 ) -> FetchResult:
     """GET ``url`` following at most ``max_redirects`` redirects. Raises
     FetchError or UnsafeURLError with a one-line reason."""
@@ -89,11 +225,13 @@ def fetch(
         **options.headers,
     }
     own_client = client is None
-    http = client or httpx.Client(timeout=options.timeout, follow_redirects=False)
+    http = client or FetchClient(options)
     try:
         current = url
-        for _hop in range(options.max_redirects + 1):
-            check_fetchable(current, allow_private=options.allow_private)
+        for _ in range(options.max_redirects + 1):
+            addresses = check_fetchable(current, allow_private=options.allow_private)
+            hop = _Hop(httpx.URL(current).raw_host.decode("ascii"), addresses)
+            hop_token = _current_hop.set(hop)
             try:
                 with http.stream("GET", current, headers=headers) as response:
                     # has_redirect_location, not is_redirect: a 304 is no redirect.
@@ -114,6 +252,8 @@ def fetch(
                 raise FetchError(f"timed out after {options.timeout:g} s") from None
             except httpx.HTTPError as exc:
                 raise FetchError(f"cannot fetch: {exc}") from None
+            finally:
+                _current_hop.reset(hop_token)
         raise FetchError(f"more than {options.max_redirects} redirects")
     finally:
         if own_client:

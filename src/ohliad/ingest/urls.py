@@ -87,25 +87,29 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_fetchable(url: str, *, allow_private: bool = False) -> None:
+def check_fetchable(url: str, *, allow_private: bool = False) -> tuple[str, ...]:
     """Refuse non-HTTP schemes, and hosts that resolve to private, loopback,
-    link-local or reserved addresses unless ``allow_private`` is set."""
+    link-local or reserved addresses unless ``allow_private`` is set.
+
+    Returns the addresses the host resolved to, every one of them allowed.
+    Connect to these and do not resolve the name again: a second answer may
+    well be another address (DNS rebinding)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise UnsafeURLError(f"only http and https URLs are fetched, not {parts.scheme or 'none'}")
     host = parts.hostname
     if not host:
         raise UnsafeURLError("the URL has no host")
-    if allow_private:
-        return
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise UnsafeURLError(f"cannot resolve host {host}: {exc.strerror}") from None
-    for info in infos:
-        address = str(info[4][0])
-        if not _is_public(address):
-            raise UnsafeURLError(
-                f"{host} resolves to the non-public address {address}; "
-                "pass --allow-private to fetch from private or loopback addresses"
-            )
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not allow_private:
+        for address in addresses:
+            if not _is_public(address):
+                raise UnsafeURLError(
+                    f"{host} resolves to the non-public address {address}; "
+                    "pass --allow-private to fetch from private or loopback addresses"
+                )
+    return addresses
