@@ -1,18 +1,88 @@
-"""Servers on loopback for the fetch guard's tests: pages served from an
-address of the test's choice, and a resolver that rebinds names of the
-test's own."""
+"""Servers on loopback for the fetch guard's tests: one that never finishes its
+answer, pages served from an address of the test's choice, and a resolver
+that rebinds names of the test's own."""
 
 from __future__ import annotations
 
+import itertools
 import socket
 import ssl
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+_HEAD = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 1000000\r\n\r\n"
+)
+
+
+class DripServer:
+    """Answers robots.txt at once (404) and every other request with a
+    response that never completes: the head at once and then one body byte
+    per ``interval``, or with ``drip_head`` the head itself a byte at a time.
+    Each byte comes sooner than any read timeout a test sets, so only an
+    overall deadline ends the fetch. It gives up after ``give_up`` seconds, so
+    that a fetch without a deadline fails its test instead of hanging it."""
+
+    def __init__(
+        self, *, drip_head: bool = False, interval: float = 0.5, give_up: float = 20.0
+    ) -> None:
+        self.drip_head = drip_head
+        self.interval = interval
+        self.give_up = give_up
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}{path}"
+
+    def start(self) -> DripServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(5)
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection, _address = self._listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            connection.settimeout(self.give_up)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            if request.split(b" ", 2)[1] == b"/robots.txt":
+                connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                return
+            if not self.drip_head:
+                connection.sendall(_HEAD)
+            drops = iter(_HEAD) if self.drip_head else itertools.repeat(ord("x"))
+            ends = time.monotonic() + self.give_up
+            for byte in drops:
+                if self._stopping.wait(self.interval) or time.monotonic() > ends:
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:  # the client gave up
+                    return
 
 
 class PageServer:

@@ -1,16 +1,19 @@
 """Fetching over HTTP with the limits a crawler owes to itself and to others:
-timeouts, a response size cap, a redirect limit checked hop by hop, and the
-private-address guard on every hop, whose connections go only to the
-addresses the guard checked."""
+timeouts and a deadline for the whole response, a response size cap, a
+redirect limit checked hop by hop, and the private-address guard on every
+hop, whose connections go only to the addresses the guard checked."""
 
 from __future__ import annotations
 
+import ssl
+import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import httpcore
@@ -29,7 +32,10 @@ class FetchError(OhliadError, RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class FetchOptions:
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds for each connect, read or write
+    # Seconds for the whole fetch, redirects, head and body included: a server
+    # dripping a byte now and then never lets a read time out.
+    deadline: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     allow_private: bool = False
@@ -60,17 +66,72 @@ class FetchResult:
 
 @dataclass(frozen=True, slots=True)
 class _Hop:
-    """The request of a fetch under way: its host and the addresses the guard
-    approved for it."""
+    """The request of a fetch under way: its host, the addresses the guard
+    approved for it, and when the fetch must be done."""
 
     host: str  # as httpx spells it (lower case, IDNA)
     addresses: tuple[str, ...]
+    ends_at: float  # time.monotonic()
 
 
-# Set by fetch() around each request. httpx's sync client connects in the
-# caller's thread, so the connections a request opens see its own hop, even
-# while other threads fetch through the same client (the watcher's).
+# Set by fetch() around each request. httpx's sync client connects and reads
+# in the caller's thread, so a connection sees the hop of the request using
+# it, even while other threads fetch through the same client (the watcher's).
 _current_hop: ContextVar[_Hop | None] = ContextVar("ohliad_fetch_hop", default=None)
+
+
+class _DeadlinePassed(Exception):
+    """The fetch under way ran out of time. Not an httpx or httpcore error, so
+    it passes through both (each closes the connection on the way) to fetch()."""
+
+
+_T = TypeVar("_T")
+
+
+def _by_deadline(step: Callable[..., _T], timeout: float | None) -> _T:
+    """One network step (connect, TLS handshake, read, write), called with
+    ``timeout=`` cut to the time left to the fetch under way."""
+    hop = _current_hop.get()
+    if hop is None:
+        return step(timeout=timeout)
+    left = hop.ends_at - time.monotonic()
+    if timeout is not None and timeout < left:
+        return step(timeout=timeout)
+    if left <= 0:
+        raise _DeadlinePassed
+    try:
+        return step(timeout=left)
+    except httpcore.TimeoutException:
+        raise _DeadlinePassed from None
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every step ends by the deadline of the fetch using
+    it: httpx's timeout bounds each read alone."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return _by_deadline(partial(self._stream.read, max_bytes), timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _by_deadline(partial(self._stream.write, buffer), timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        handshake = partial(self._stream.start_tls, ssl_context, server_hostname)
+        return _DeadlineStream(_by_deadline(handshake, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
 
 
 class _PinnedBackend(httpcore.NetworkBackend):
@@ -78,7 +139,8 @@ class _PinnedBackend(httpcore.NetworkBackend):
     and never resolves the host name again: a name that answers the guard
     with a public address and the connection with a private one (DNS
     rebinding) gets nowhere. TLS still names the host (SNI, the certificate
-    check) and so does the Host header: httpcore takes both from the URL."""
+    check) and so does the Host header: httpcore takes both from the URL.
+    Its connections end by the fetch's deadline."""
 
     def __init__(self) -> None:
         self._sockets = httpcore.SyncBackend()
@@ -95,13 +157,17 @@ class _PinnedBackend(httpcore.NetworkBackend):
         if hop is None or host != hop.host:
             # Only fetch() knows what the guard approved; anything else fails closed.
             raise httpcore.ConnectError(f"{host} was not checked by the address guard")
-        connect = partial(
-            self._sockets.connect_tcp,
-            port=port,
-            timeout=timeout,
-            local_address=local_address,
-            socket_options=socket_options,
-        )
+
+        def connect(address: str) -> httpcore.NetworkStream:
+            step = partial(
+                self._sockets.connect_tcp,
+                address,
+                port,
+                local_address=local_address,
+                socket_options=socket_options,
+            )
+            return _DeadlineStream(_by_deadline(step, timeout))
+
         # Each address in the resolver's order, as socket.create_connection tries them.
         *others, last = hop.addresses
         for address in others:
@@ -138,7 +204,7 @@ class _ResponseBody(httpx.SyncByteStream):
 class _PinnedTransport(httpx.BaseTransport):
     """httpx over an httpcore connection pool that connects through
     :class:`_PinnedBackend`. httpx's own HTTPTransport takes no network
-    backend (httpx 0.28), hence this bridge, as small as httpx's own."""
+    backend (httpx 0.28), hence this bridge over httpcore's public pool."""
 
     def __init__(self) -> None:
         limits = httpx.Limits()  # httpx's defaults
@@ -180,7 +246,8 @@ class _PinnedTransport(httpx.BaseTransport):
 class FetchClient(httpx.Client):
     """An HTTP client for :func:`fetch` that keeps its connections between
     fetches (the watcher's). It connects only to the addresses the guard
-    approved for the fetch under way. Being a transport of its own, it also
+    approved for the fetch under way (a connection kept alive goes on to the
+    address approved when it was opened). With a transport of its own it
     ignores proxies named in the environment: a proxy resolves names itself."""
 
     def __init__(self, options: FetchOptions) -> None:
@@ -216,21 +283,23 @@ def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
 def fetch(
     url: str, options: FetchOptions | None = None, *, client: FetchClient | None = None
 ) -> FetchResult:
-    """GET ``url`` following at most ``max_redirects`` redirects. Raises
-    FetchError or UnsafeURLError with a one-line reason."""
+    """GET ``url`` following at most ``max_redirects`` redirects, all within
+    ``deadline`` seconds. Raises FetchError or UnsafeURLError with a one-line
+    reason."""
     options = options or FetchOptions()
     headers = {
         "User-Agent": options.user_agent,
         "Accept-Encoding": "gzip, deflate",
         **options.headers,
     }
+    ends_at = time.monotonic() + options.deadline
     own_client = client is None
     http = client or FetchClient(options)
     try:
         current = url
         for _ in range(options.max_redirects + 1):
             addresses = check_fetchable(current, allow_private=options.allow_private)
-            hop = _Hop(httpx.URL(current).raw_host.decode("ascii"), addresses)
+            hop = _Hop(httpx.URL(current).raw_host.decode("ascii"), addresses, ends_at)
             hop_token = _current_hop.set(hop)
             try:
                 with http.stream("GET", current, headers=headers) as response:
@@ -248,6 +317,8 @@ def fetch(
                         content=content,
                         headers={k.lower(): v for k, v in response.headers.items()},
                     )
+            except _DeadlinePassed:
+                raise FetchError(f"no complete response within {options.deadline:g} s") from None
             except httpx.TimeoutException:
                 raise FetchError(f"timed out after {options.timeout:g} s") from None
             except httpx.HTTPError as exc:
