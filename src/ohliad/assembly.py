@@ -72,7 +72,7 @@ def cluster_config(settings: Settings) -> ClusterConfig:
 
 
 def fetch_options(settings: Settings) -> FetchOptions:
-    return FetchOptions(allow_private=settings.allow_private)
+    return FetchOptions(allow_private=settings.allow_private, deadline=settings.fetch_deadline)
 
 
 def ingest_options(settings: Settings) -> IngestOptions:

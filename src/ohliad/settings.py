@@ -108,6 +108,9 @@ class Settings(BaseModel):
     allow_private: bool = Field(
         default=False, description="Fetch from private, link-local and loopback addresses."
     )
+    fetch_deadline: float = Field(
+        default=60.0, gt=0, description="Seconds a fetch may take in all, head and body."
+    )
     host_delay: float | None = Field(
         default=None, ge=0, description="Seconds between requests to one host."
     )

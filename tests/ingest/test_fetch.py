@@ -10,7 +10,7 @@ from ohliad.ingest import (
     fetch,
     read_inputs,
 )
-from ohliad.ingest.urls import canonical_url, check_fetchable
+from ohliad.ingest.urls import _is_public, canonical_url, check_fetchable
 from ohliad.models import Article
 
 ALLOW = FetchOptions(allow_private=True)
@@ -30,6 +30,36 @@ def test_loopback_is_refused_unless_allowed(http_server) -> None:
 def test_private_and_non_http_urls_are_refused(url: str) -> None:
     with pytest.raises(UnsafeURLError):
         check_fetchable(url)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::10.0.0.1",  # NAT64 (RFC 6052) to a private address
+        "64:ff9b::127.0.0.1",
+        "64:ff9b::169.254.169.254",
+        "64:ff9b:1::a00:1",  # the local-use NAT64 prefix (RFC 8215)
+        "2002:a00:1::1",  # 6to4 of 10.0.0.1
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "::10.0.0.1",  # IPv4-compatible
+        "::127.0.0.1",
+        "::169.254.169.254",
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+    ],
+)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(address: str) -> None:
+    assert not _is_public(address)
+    with pytest.raises(UnsafeURLError, match="non-public address"):
+        check_fetchable(f"http://[{address}]/")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["8.8.8.8", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8", "2002:808:808::1", "2606:4700::1111"],
+)
+def test_public_addresses_pass_in_every_form(address: str) -> None:
+    assert _is_public(address)
 
 
 def test_redirect_limit_and_size_cap(http_server) -> None:

@@ -11,6 +11,7 @@ from ohliad.store import FeedStore, Store
 from ohliad.watch.hosts import HostGate
 from ohliad.watch.poller import FeedPoller
 from tests.conftest import LoopbackServer
+from tests.ingest.servers import PUBLIC_NOWHERE, DripServer, PageServer, rebinding_resolver
 from tests.watch.feedserver import FeedArticle, FeedServer, story_text
 
 PUBLISHED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -176,3 +177,39 @@ def test_unavailable_article_page_is_put_off(store: Store, http_server: Loopback
     assert entry.entry_key == "2" and entry.article is not None
     assert entry.article.text == "Only a teaser."
     assert result.etag is None  # so the next poll fetches the whole feed again
+
+
+def test_a_dripping_feed_fails_at_the_deadline(store: Store) -> None:
+    server = DripServer().start()  # robots.txt at once, the feed a byte at a time
+    try:
+        poller = FeedPoller(
+            FeedStore(store),
+            HostGate(0.0, 2),
+            FetchOptions(allow_private=True, timeout=1.0, deadline=2.0),
+        )
+        result = poller.poll(feed_state(store, server.url("/feed.xml")))
+        poller.close()
+    finally:
+        server.stop()
+    assert result.failure is not None
+    assert result.failure.reason == "no complete response within 2 s"
+
+
+def test_robots_txt_comes_from_the_address_the_guard_checked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # robots.txt goes through the poller's own client, which must connect
+    # where the guard looked, not where a second DNS answer points.
+    rebound = PageServer("127.0.0.2").start()
+    rebound.add("/robots.txt", b"User-agent: *\nAllow: /\n")
+    dns = rebinding_resolver(monkeypatch)
+    dns.rebind("feeds.test", PUBLIC_NOWHERE, "127.0.0.2")
+    poller = FeedPoller(FeedStore(store), HostGate(0.0, 2), FetchOptions(timeout=1.0))
+    try:
+        # The approved public address does not answer: robots.txt is
+        # unreachable, and the host is kept off.
+        assert not poller.robots.allowed(f"http://feeds.test:{rebound.port}/feed.xml")
+    finally:
+        poller.close()
+        rebound.stop()
+    assert rebound.requests == []

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
-import httpx
 from defusedxml import DefusedXmlException
 
 from ohliad.dates import utcnow
@@ -24,7 +23,7 @@ from ohliad.ingest.feeds import (
     read_feed,
     skim_feed,
 )
-from ohliad.ingest.fetch import FetchError, FetchOptions, FetchResult, fetch
+from ohliad.ingest.fetch import FetchClient, FetchError, FetchOptions, FetchResult, fetch
 from ohliad.ingest.records import InvalidRecordError
 from ohliad.ingest.sources import finalize
 from ohliad.ingest.urls import UnsafeURLError, check_fetchable
@@ -100,10 +99,7 @@ class FeedPoller:
         self.gate = gate
         self.options = options
         self.stopping = stopping or threading.Event()
-        self._client = httpx.Client(
-            timeout=options.timeout,
-            follow_redirects=False,
-        )
+        self._client = FetchClient(options)
         self.robots = RobotsCache(self._get)
         # Per feed, digests of the items it lists that were already taken.
         self._taken: dict[int, frozenset[str]] = {}
