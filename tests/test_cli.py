@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +172,32 @@ def test_malformed_jsonl_is_one_line_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cluster", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:2: invalid JSON" in result.stderr
+
+
+def _demo_db(tmp_path: Path) -> Path:
+    result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path), "--translator", "none"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "digest.md").rename(tmp_path / "digest.md.demo")
+    return tmp_path / "ohliad.db"
+
+
+def test_a_digest_that_cannot_be_written_names_the_file(tmp_path: Path) -> None:
+    db = _demo_db(tmp_path)
+    result = runner.invoke(app, ["digest", "--db", str(db), "--out", "/dev/full"])
+    assert result.exit_code == 2
+    assert "error: /dev/full: cannot write the digest (No space left on device)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_database_that_cannot_be_written_still_gives_its_digest(tmp_path: Path) -> None:
+    db = _demo_db(tmp_path)
+    with sqlite3.connect(db) as connection:  # stories whose entries are out of date
+        connection.execute("UPDATE stories SET dirty = 1")
+    read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
+    out = tmp_path / "digest.md"
+    result = runner.invoke(
+        app, ["digest", "--db", read_only, "--translator", "none", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "attempt to write a readonly database" in result.output
+    assert out.read_text() == (tmp_path / "digest.md.demo").read_text()

@@ -222,14 +222,18 @@ def _refresh(pipeline: Pipeline) -> None:
 
 
 def _render(pipeline: Pipeline, fmt: str, out_path: Path | None) -> None:
+    from ohliad.ingest.sources import path_name
     from ohliad.render import render_digest
 
-    text = render_digest(pipeline.digest(), fmt)
+    text = render_digest(pipeline.digest(), fmt)  # whole, before a byte is written
     if out_path is None:
         sys.stdout.write(text)
-    else:
+        return
+    try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{path_name(out_path)}: cannot write the digest ({exc.strerror})") from None
 
 
 def _ingest_and_refresh(
@@ -319,9 +323,19 @@ def digest(
     config: ConfigOption = None,
 ) -> None:
     """Print the digest of the stored stories, the latest news first."""
+    from ohliad.store import DatabaseWriteError
+
     settings = _pipeline_settings(config, db, translator, style, summarizer)
     pipeline = _open_pipeline(settings)
-    _refresh(pipeline)
+    try:
+        _refresh(pipeline)
+    except DatabaseWriteError as exc:
+        # A full disk or a read-only database: what is stored is still a digest.
+        err.print(
+            f"[yellow]warning:[/yellow] stories not brought up to date ({escape(str(exc))}); "
+            "the digest shows them as stored",
+            highlight=False,
+        )
     _render(pipeline, fmt, out_path)
 
 

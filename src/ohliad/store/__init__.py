@@ -2,6 +2,7 @@
 
 from ohliad.store.db import (
     DatabaseError,
+    DatabaseWriteError,
     database_url,
     default_database_url,
     is_transient,
@@ -18,6 +19,7 @@ from ohliad.store.watchlist import FeedStats, FeedStore
 
 __all__ = [
     "DatabaseError",
+    "DatabaseWriteError",
     "FeedStats",
     "FeedStore",
     "Store",

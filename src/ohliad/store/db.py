@@ -100,3 +100,26 @@ def is_transient(error: BaseException) -> bool:
     if getattr(cause, "sqlstate", None) in _TRANSIENT_SQLSTATES:
         return True
     return any(message in str(cause) for message in _TRANSIENT_SQLITE)
+
+
+class DatabaseWriteError(DatabaseError):
+    """The database cannot be written to (a full disk, a read-only database):
+    what is stored can still be read."""
+
+
+_FULL_OR_READ_ONLY_SQLSTATES = frozenset({"53100", "25006"})  # disk_full, read-only
+_FULL_OR_READ_ONLY_SQLITE = (
+    "database or disk is full",
+    "attempt to write a readonly database",
+    "disk I/O error",
+)
+
+
+def write_failure(error: BaseException) -> str | None:
+    """Why the database cannot be written to, if ``error`` says it cannot."""
+    if not isinstance(error, OperationalError | DBAPIError):
+        return None
+    cause = error.orig
+    if getattr(cause, "sqlstate", None) in _FULL_OR_READ_ONLY_SQLSTATES:
+        return str(cause).splitlines()[0]
+    return next((m for m in _FULL_OR_READ_ONLY_SQLITE if m in str(cause)), None)

@@ -31,13 +31,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ohliad.compare.records import Comparison
 from ohliad.dates import assume_utc, utcnow
 from ohliad.digest_json import entry_from_dict, entry_to_dict
 from ohliad.models import Article, DigestEntry, Story
-from ohliad.store.db import create_database_engine, database_url, upgrade
+from ohliad.store.db import (
+    DatabaseWriteError,
+    create_database_engine,
+    database_url,
+    upgrade,
+    write_failure,
+)
 from ohliad.store.locks import writer_lock
 from ohliad.store.schema import (
     ArticleRow,
@@ -434,10 +441,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self._sessions() as session, session.begin():
-            tx = Transaction(session, self._outlet_ids)
-            yield tx
-            tx.write_links()
+        try:
+            with self._sessions() as session, session.begin():
+                tx = Transaction(session, self._outlet_ids)
+                yield tx
+                tx.write_links()
+        except (OperationalError, DBAPIError) as error:
+            reason = write_failure(error)
+            if reason is None:
+                raise
+            raise DatabaseWriteError(f"cannot write to {self.url}: {reason}") from error
         # Committed: its outlets may be taken on trust by later transactions
         # (outlets are never deleted; one added by a rolled-back transaction is not).
         self._outlet_ids = tx.outlet_ids
