@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ohliad.dates import parse_datetime
@@ -52,8 +52,13 @@ FIELD_ALIASES: dict[str, str] = {
 }
 
 
-def _text(value: object) -> str | None:
-    return str(value) if value else None
+def scalar_text(value: object) -> str | None:
+    """A field's value as text, when it is one value (text, a number, a date);
+    None for nothing, and for a list or a mapping: printing a YAML alias bomb
+    of nine lists of nine would take billions of steps."""
+    if value is None or value == "" or isinstance(value, list | tuple | dict | set):
+        return None
+    return str(value) if isinstance(value, str | int | float | date | datetime) else None
 
 
 def metadata_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,9 +66,9 @@ def metadata_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     a record's fields of those names: JSON Lines, front matter, a text dump's
     header."""
     return {
-        "url": _text(fields.get("url")),
+        "url": scalar_text(fields.get("url")),
         "published": parse_datetime(fields.get("published")),
-        "outlet": _text(fields.get("outlet")),
-        "author": _text(fields.get("author")),
-        "language": _text(fields.get("language")),
+        "outlet": scalar_text(fields.get("outlet")),
+        "author": scalar_text(fields.get("author")),
+        "language": scalar_text(fields.get("language")),
     }

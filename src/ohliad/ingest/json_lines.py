@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from ohliad.extract import clean_news_text
-from ohliad.ingest.fields import metadata_fields
+from ohliad.ingest.fields import metadata_fields, scalar_text
 from ohliad.ingest.readers import IngestFailure, Outcome, Source, TextReader
 from ohliad.models import Article
 
@@ -28,6 +28,9 @@ def json_records(text: str, *, origin: str) -> Iterator[tuple[str, dict[str, Any
         except json.JSONDecodeError as exc:
             yield IngestFailure(where, f"invalid JSON ({exc.msg})")
             continue
+        except RecursionError:  # [[[[… nested deeper than the parser goes
+            yield IngestFailure(where, "invalid JSON (nested too deeply)")
+            continue
         if not isinstance(record, dict):
             yield IngestFailure(where, "a line must hold a JSON object")
             continue
@@ -37,8 +40,8 @@ def json_records(text: str, *, origin: str) -> Iterator[tuple[str, dict[str, Any
 def record_article(record: Mapping[str, Any], where: str) -> Article | IngestFailure:
     """A record's article as given (its text not cleaned); a failure when it
     has neither a title nor a text."""
-    title = str(record.get("title") or "").strip()
-    text = str(record.get("text") or record.get("body") or "").strip()
+    title = (scalar_text(record.get("title")) or "").strip()
+    text = (scalar_text(record.get("text")) or scalar_text(record.get("body")) or "").strip()
     if not title and not text:
         return IngestFailure(where, "an article needs a title or a text")
     return Article(title=title, text=text, origin=where, **metadata_fields(record))

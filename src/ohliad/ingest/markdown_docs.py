@@ -12,7 +12,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from ohliad.extract import clean_news_text
-from ohliad.ingest.fields import FIELD_ALIASES, metadata_fields
+from ohliad.ingest.fields import FIELD_ALIASES, metadata_fields, scalar_text
 from ohliad.ingest.readers import IngestFailure, Outcome, Source, TextReader
 from ohliad.models import Article
 from ohliad.render.markdown import MARKDOWN_SPECIALS, NOTE, UNAVAILABLE_NOTICE
@@ -68,9 +68,11 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise ValueError("front matter is not a mapping of keys to values")
     fields: dict[str, Any] = {}
     for key, value in loaded.items():
-        name = FIELD_ALIASES.get(str(key).lower())
-        if name and value is not None:
-            fields[name] = value
+        # One value each: lists and mappings (a YAML alias bomb) are left out.
+        name = FIELD_ALIASES.get((scalar_text(key) or "").lower())
+        given = scalar_text(value)
+        if name and given is not None:
+            fields[name] = given
     return fields, text[match.end() :]
 
 
