@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python bench/comparison.py
 	$(BIN)/python bench/translation.py
 	$(BIN)/python bench/watch.py
+	$(BIN)/python bench/robustness.py
 
 # Screenshots of the web app for the README (tests write them to a temporary
 # folder otherwise, so `make test` never rewrites docs/).

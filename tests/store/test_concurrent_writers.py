@@ -51,11 +51,13 @@ def _settings(db: str) -> Settings:
 
 
 def _ingest(db: str, numbers: Sequence[int], start: Barrier | None) -> None:
+    if start is not None:
+        start.wait(timeout=180)  # both open the new database at once
     pipeline = open_pipeline(_settings(db))
     articles = [_articles()[n] for n in numbers]
     pipeline.ingest(articles[:1])  # the indexes and the models load before the race
     if start is not None:
-        start.wait(timeout=600)
+        start.wait(timeout=180)
     pipeline.ingest(articles[1:])
     pipeline.store.close()
 

@@ -213,3 +213,23 @@ def test_robots_txt_comes_from_the_address_the_guard_checked(
         poller.close()
         rebound.stop()
     assert rebound.requests == []
+
+
+def test_an_item_with_a_broken_link_fails_alone(store: Store, http_server: LoopbackServer) -> None:
+    # It made the whole feed fail, on every poll (issue 21).
+    http_server.add("/robots.txt", "", status=404)
+    _title, text = story_text(7, 0)
+    links = ["https://good.example/1", "https://bad.example:99999/x", "http://[::1/x"]
+    items = "".join(
+        f"<item><guid>g{n}</guid><title>Item {n}</title><link>{link}</link>"
+        f"<description>{text} (item {n})</description></item>"
+        for n, link in enumerate(links)
+    )
+    url = http_server.add("/feed.xml", RSS.format(items=items))
+    result = poller_for(store).poll(feed_state(store, url))
+    assert result.failure is None
+    by_key = {e.entry_key: e for e in result.entries}
+    assert by_key["g0"].article is not None
+    for key in ("g1", "g2"):
+        assert by_key[key].article is None
+        assert by_key[key].error is not None and "invalid URL" in by_key[key].error

@@ -4,7 +4,8 @@ ingests with overlapping inputs) neither collide on the same article nor
 group against stories the other has changed under them.
 
 It is held around a whole ``Pipeline.ingest`` call, across its per-batch
-transactions, and is released when its process dies: a file lock (``flock``)
+transactions, and while a database's schema is created or upgraded; it is
+released when its process dies: a file lock (``flock``)
 beside a SQLite file, a session-level advisory lock on PostgreSQL. Readers
 (the web app, the comparison process) never take it.
 """

@@ -425,7 +425,9 @@ class Store:
         """The store in ``db``: a SQLAlchemy URL, a file path (SQLite), or the
         default database; its schema brought up to date."""
         engine = create_database_engine(db if isinstance(db, URL) else database_url(db))
-        upgrade(engine)
+        # Two processes opening a new database at once must not both create it.
+        with writer_lock(engine):
+            upgrade(engine)
         return cls(engine)
 
     def opener(self) -> StoreOpener:
