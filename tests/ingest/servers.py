@@ -70,7 +70,11 @@ class DripServer:
                     return
                 request += chunk
             if request.split(b" ", 2)[1] == b"/robots.txt":
-                connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                # It closes the connection, so it says so: a client that reused it
+                # for the next request met "connection reset by peer" (CI, once).
+                connection.sendall(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
                 return
             if not self.drip_head:
                 connection.sendall(_HEAD)
