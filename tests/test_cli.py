@@ -31,6 +31,7 @@ BODY = " ".join(["The regional council approved the new flood defence budget on 
         "watch",
         "status",
         "components",
+        "doctor",
     ],
 )
 def test_every_command_has_help(command: str) -> None:
@@ -201,3 +202,64 @@ def test_a_database_that_cannot_be_written_still_gives_its_digest(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "attempt to write a readonly database" in result.output
     assert out.read_text() == (tmp_path / "digest.md.demo").read_text()
+
+
+def test_version() -> None:
+    from ohliad import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"ohliad {__version__}"
+
+
+@pytest.mark.parametrize("command", ["digest", "status", "serve"])
+def test_a_reading_command_names_a_missing_database_instead_of_making_one(
+    tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "typo.db"
+    result = runner.invoke(app, [command, "--db", str(missing)])
+    assert result.exit_code == 2
+    assert f"error: no database at {missing}" in result.output
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("url", ["sqlite:/news.db", "postgresql:localhost/news"])
+def test_a_half_written_database_url_is_an_error_not_a_file(tmp_path: Path, url: str) -> None:
+    result = runner.invoke(app, ["ingest", "--db", url, str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"error: malformed database URL {url!r}" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_database_without_its_driver_says_which_extra_installs_it() -> None:
+    result = runner.invoke(app, ["status", "--db", "mysql+notadriver://u@localhost/news"])
+    assert result.exit_code == 2
+    assert "error: no driver for mysql+notadriver databases" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_doctor_reports_each_part_and_fails_on_what_is_missing(tmp_path: Path) -> None:
+    from ohliad.doctor import examine
+    from ohliad.settings import Settings
+
+    db = _demo_db(tmp_path)
+    checks = {c.part: c for c in examine(Settings(db=str(db), translator="none"))}
+    assert checks["database"].state == "ok"
+    assert checks["database"].found.endswith(": 20 articles")
+    assert (checks["ukrainian"].state, checks["ukrainian"].found) == (
+        "note",
+        "turned off (translator = none)",
+    )
+    assert "OHLIAD_TRANSLATOR" in checks["ukrainian"].todo
+    assert {"summarizer: extractive", "embedders", "translators", "model cache"} <= set(checks)
+    assert runner.invoke(app, ["doctor", "--db", str(db), "--translator", "none"]).exit_code == 0
+
+    missing = tmp_path / "none.db"
+    checks = {c.part: c for c in examine(Settings(db=str(missing), translator="none"))}
+    assert (checks["database"].state, checks["database"].found) == (
+        "missing",
+        f"no database at {missing}",
+    )
+    result = runner.invoke(app, ["doctor", "--db", str(missing), "--translator", "none"])
+    assert result.exit_code == 1
+    assert not missing.exists()

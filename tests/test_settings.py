@@ -13,6 +13,7 @@ from ohliad.cli import app
 from ohliad.cluster import ClusterConfig
 from ohliad.registry import UnknownComponentError
 from ohliad.settings import Settings, SettingsError
+from ohliad.store import Store
 
 NOTHING: dict[str, str] = {}
 
@@ -127,6 +128,7 @@ def test_an_unknown_embedder_is_named_with_the_known_ones() -> None:
 
 def test_the_cli_takes_its_settings_from_the_config_file(tmp_path: Path) -> None:
     (tmp_path / "ohliad.toml").write_text('translator = "deepl"\n', encoding="utf-8")
+    Store.open(str(tmp_path / "d.db")).close()
     result = CliRunner().invoke(app, ["digest", "--db", str(tmp_path / "d.db")])
     assert result.exit_code == 2
     assert "unknown translator 'deepl'" in result.output

@@ -25,9 +25,10 @@ from ohliad.translate import TranslateOptions, Translator, TranslatorUnavailable
 from ohliad.translate import open_translator as open_translation_engine
 
 
-def open_store(settings: Settings) -> Store:
-    """The store in ``settings.db``, its schema brought up to date."""
-    return Store.open(settings.db)
+def open_store(settings: Settings, *, must_exist: bool = False) -> Store:
+    """The store in ``settings.db``, its schema brought up to date; with
+    ``must_exist``, one that is not there yet is an error (``Store.open``)."""
+    return Store.open(settings.db, must_exist=must_exist)
 
 
 def llm_endpoint(settings: Settings) -> LLMSettings | None:
@@ -91,16 +92,18 @@ def pipeline_options(settings: Settings, store: Store) -> PipelineOptions:
 
 @dataclass(frozen=True, slots=True)
 class UkrainianEngine:
-    """The translator the settings chose, or None and why there is none."""
+    """The translator the settings chose, or None and why there is none
+    (each engine's reason: ``ohliad doctor`` shows it)."""
 
     translator: Translator | None
     unavailable: str | None = None
 
     @property
     def notice(self) -> str | None:
-        """One line for the person running ohliad: the engine, or why none."""
+        """One short line for the person running ohliad: the engine, or that
+        there is none and where to learn more."""
         if self.translator is None:
-            return f"Ukrainian unavailable: {self.unavailable}"
+            return "Ukrainian unavailable: no translation engine is set up (see: ohliad doctor)"
         if self.translator.name == "none":
             return None  # turned off on purpose
         return f"Ukrainian: using the {self.translator.name} engine"
@@ -120,12 +123,17 @@ def open_translator(settings: Settings) -> UkrainianEngine:
 
 
 def open_pipeline(
-    settings: Settings, *, store: Store | None = None, ukrainian: UkrainianEngine | None = None
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    ukrainian: UkrainianEngine | None = None,
+    must_exist: bool = False,
 ) -> Pipeline:
-    """The pipeline over ``store`` (else the store the settings name), with
-    its engines: ``ukrainian`` if already opened, the summarizer, and the
-    embedders, which load on first use."""
-    store = store or open_store(settings)
+    """The pipeline over ``store`` (else the store the settings name, which
+    ``must_exist`` for a command that only reads), with its engines:
+    ``ukrainian`` if already opened, the summarizer, and the embedders, which
+    load on first use."""
+    store = store or open_store(settings, must_exist=must_exist)
     options = pipeline_options(settings, store)
     ukrainian = ukrainian or open_translator(settings)
     return Pipeline(

@@ -38,7 +38,6 @@ app = typer.Typer(
     "also be set as OHLIAD_<NAME> or in ohliad.toml.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 out = Console(soft_wrap=True)
 # Messages are one line each, never wrapped, so that they can be grepped.
@@ -63,8 +62,9 @@ DbOption = Annotated[
 AllowPrivateOption = Annotated[
     bool | None,
     typer.Option(
-        "--allow-private",
-        help="Allow fetching from private, link-local and loopback addresses.",
+        "--allow-private/--refuse-private",
+        help="Fetch from private, link-local and loopback addresses, or refuse them "
+        "(the default). Setting: allow_private.",
         show_default=False,
     ),
 ]
@@ -99,7 +99,9 @@ FormatOption = Annotated[
 OutOption = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write the digest here instead of stdout.")
 ]
-InputsArgument = Annotated[list[str], typer.Argument(help="Files, folders, feed or article URLs.")]
+InputsArgument = Annotated[
+    list[str], typer.Argument(help="Files, folders, feed or article URLs.", metavar="INPUT")
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -149,17 +151,18 @@ def _pipeline_settings(
     )
 
 
-def _open_pipeline(settings: Settings) -> Pipeline:
-    """The pipeline, saying which Ukrainian engine it uses (or why none)."""
-    from ohliad.assembly import open_pipeline, open_translator
+def _open_pipeline(settings: Settings, *, must_exist: bool = False) -> Pipeline:
+    """The pipeline, saying in one line which Ukrainian engine it uses (or
+    that there is none). The database is opened first: a wrong ``--db`` is
+    the first thing said."""
+    from ohliad.assembly import open_pipeline, open_store, open_translator
 
+    store = open_store(settings, must_exist=must_exist)
     ukrainian = open_translator(settings)
-    if ukrainian.unavailable:
-        reason = escape(ukrainian.unavailable)
-        err.print(f"[yellow]Ukrainian unavailable:[/yellow] {reason}", highlight=False)
-    elif ukrainian.notice:
-        err.print(ukrainian.notice, highlight=False)
-    return open_pipeline(settings, ukrainian=ukrainian)
+    if ukrainian.notice:
+        style = "yellow" if ukrainian.translator is None else "default"
+        err.print(escape(ukrainian.notice), style=style, highlight=False)
+    return open_pipeline(settings, store=store, ukrainian=ukrainian)
 
 
 def _ingest(pipeline: Pipeline, settings: Settings, inputs: list[str], command: str) -> int:
@@ -259,7 +262,7 @@ def run(
     allow_private: AllowPrivateOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Ingest INPUTS, group them into stories, summarize, and print the digest."""
+    """Ingest each INPUT, group the articles into stories, summarize, and print the digest."""
     settings = _pipeline_settings(config, db, translator, style, summarizer, allow_private)
     pipeline, failed = _ingest_and_refresh(settings, inputs, "run")
     _render(pipeline, fmt, out_path)
@@ -305,7 +308,7 @@ def ingest(
     allow_private: AllowPrivateOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Store INPUTS, group them into stories and update the stories' entries."""
+    """Store each INPUT, group the articles into stories and update the stories' entries."""
     settings = _pipeline_settings(config, db, translator, style, summarizer, allow_private)
     _pipeline, failed = _ingest_and_refresh(settings, inputs, "ingest")
     if failed:
@@ -326,7 +329,7 @@ def digest(
     from ohliad.store import DatabaseWriteError
 
     settings = _pipeline_settings(config, db, translator, style, summarizer)
-    pipeline = _open_pipeline(settings)
+    pipeline = _open_pipeline(settings, must_exist=True)
     try:
         _refresh(pipeline)
     except DatabaseWriteError as exc:
@@ -490,7 +493,7 @@ def serve(
     from ohliad.web import serve as serve_app
 
     settings = _settings(config, db=db, translator=translator, translation_style=style)
-    store = open_store(settings)
+    store = open_store(settings, must_exist=True)
     err.print(f"Serving {store.url} at http://{host}:{port}/ (API docs at /docs)", highlight=False)
     app = create_app(store, web_settings(settings, store, bound_hosts=(host,)))
     serve_app(app, host=host, port=port)
@@ -542,7 +545,7 @@ def status(
     from ohliad.assembly import open_store
     from ohliad.watch.command import show_status
 
-    show_status(open_store(_settings(config, db=db)), as_json=as_json, console=out)
+    show_status(open_store(_settings(config, db=db), must_exist=True), as_json=as_json, console=out)
 
 
 @_command
@@ -565,6 +568,50 @@ def components() -> None:
     ):
         table.add_row(found.kind, found.group, ", ".join(found.names()))
     out.print(table)
+
+
+@_command
+def doctor(
+    db: DbOption = None,
+    translator: TranslatorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Say what ohliad finds on this machine, and what to do where something is
+    missing: settings, database, Ukrainian engines, summarizer, models,
+    components, caches. Exits 1 when something is missing."""
+    from rich.table import Table
+
+    from ohliad.doctor import examine
+
+    checks = examine(_settings(config, db=db, translator=translator))
+    table = Table(title="ohliad doctor")
+    for column in ("Part", "State", "Found", "What to do"):
+        table.add_column(column, overflow="fold")
+    colours = {"ok": "green", "note": "yellow", "missing": "red"}
+    for check in checks:
+        state = f"[{colours[check.state]}]{check.state}[/]"
+        table.add_row(escape(check.part), state, escape(check.found), escape(check.todo))
+    out.print(table)
+    if any(check.state == "missing" for check in checks):
+        raise typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ohliad import __version__
+
+        out.print(f"ohliad {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """ohliad (огляд): a news digest engine."""
 
 
 def main() -> None:

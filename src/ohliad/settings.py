@@ -141,7 +141,7 @@ class Settings(BaseModel):
         config file; raises ``SettingsError`` naming each bad setting's source."""
         env = os.environ if environ is None else environ
         given: dict[str, tuple[Any, str]] = {}
-        path = config or _path(env.get(f"{ENV_PREFIX}CONFIG")) or _default_config_file()
+        path = config_file(config, environ=env)
         if path is not None:
             for key, value in _read_config(path, explicit=config is not None).items():
                 given[key] = (value, f"{key} in {path}")
@@ -175,7 +175,16 @@ def _path(value: str | None) -> Path | None:
     return Path(value).expanduser() if value and value.strip() else None
 
 
-def _default_config_file() -> Path | None:
+def config_file(
+    config: Path | None = None, *, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """The config file settings are read from: ``config`` (``--config``), else
+    the one ``OHLIAD_CONFIG`` names, else ``./ohliad.toml``, else the user
+    config folder's, if there is one."""
+    env = os.environ if environ is None else environ
+    named = config or _path(env.get(f"{ENV_PREFIX}CONFIG"))
+    if named is not None:
+        return named
     for folder in (Path.cwd(), Path(platformdirs.user_config_dir("ohliad"))):
         if (folder / CONFIG_FILE).is_file():
             return folder / CONFIG_FILE

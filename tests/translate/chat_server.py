@@ -63,8 +63,6 @@ class ChatServer:
 
         class Handler(BaseHTTPRequestHandler):
             def _send(self, reply: Reply) -> None:
-                if reply.delay:
-                    time.sleep(reply.delay)
                 data = (
                     reply.body
                     if isinstance(reply.body, bytes)
@@ -96,10 +94,15 @@ class ChatServer:
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
                 try:
-                    self._send(server.responder(request))
+                    reply = server.responder(request)
+                    if reply.delay:
+                        time.sleep(reply.delay)
                 finally:
+                    # Done before the answer is written: a client that has it may
+                    # send its next request before this thread runs again.
                     with lock:
                         server.active -= 1
+                self._send(reply)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -3,15 +3,17 @@ through the same code. Opening also brings the schema up to date with Alembic.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from ohliad.errors import OhliadError
 
@@ -27,21 +29,48 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'ohliad.db'}"
 
 
+# "sqlite:/news.db", "postgresql:host": a scheme without its "//" (a drive
+# letter, "C:", is one character and stays a path).
+_HALF_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:(?!//)")
+
+
 def database_url(db: str | None) -> str:
-    """``--db`` accepts a SQLAlchemy URL or a plain file path (SQLite)."""
+    """``--db`` accepts a SQLAlchemy URL or a plain file path (SQLite); a
+    malformed URL is a DatabaseError, not a file of that name."""
     if not db:
         return default_database_url()
     if "://" in db:
+        try:
+            make_url(db)
+        except ArgumentError:
+            raise DatabaseError(f"not a database URL: {db!r}") from None
         return db
+    if _HALF_URL.match(db):
+        raise DatabaseError(
+            f"malformed database URL {db!r}: write sqlite:///path/to/file.db (three slashes "
+            "for a path), postgresql+psycopg://user@host/name, or a plain file path"
+        )
     return f"sqlite:///{Path(db).expanduser().absolute()}"
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite database URL, ``file:`` URIs (``?uri=true``)
+    included; None for another database or an in-memory one."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        path = urlsplit(database).path
+        return Path(path) if path and path != ":memory:" else None
+    return Path(database)
 
 
 def state_dir_for(url: str) -> Path:
     """A folder for caches that belong with a database: beside a SQLite file,
     else in the user cache folder under the database's name."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        database = Path(str(parsed.database))
+    if (database := sqlite_file(parsed)) is not None:
         return database.with_name(database.name + ".state")
     name = f"{parsed.get_backend_name()}-{parsed.host or 'local'}-{parsed.database or 'default'}"
     return Path(platformdirs.user_cache_dir("ohliad")) / name
@@ -58,15 +87,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The extra that installs each database's driver.
+_DRIVER_EXTRAS = {"postgresql": "postgres"}
+
+
 def create_database_engine(url: str | URL) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if (path := sqlite_file(parsed)) is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ImportError, NoSuchModuleError) as exc:
+        backend = parsed.get_backend_name()
+        extra = _DRIVER_EXTRAS.get(backend)
+        install = f"pip install 'ohliad[{extra}]'" if extra else "install its SQLAlchemy driver"
+        raise DatabaseError(
+            f"no driver for {parsed.drivername} databases ({exc}): {install}"
+        ) from None
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -81,8 +122,10 @@ def upgrade(engine: Engine) -> None:
     try:
         command.upgrade(alembic_config(engine), "head")
     except Exception as exc:
+        # The driver's own message, first line: SQLAlchemy adds a link and the SQL.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise DatabaseError(
-            f"cannot open database {engine.url.render_as_string(hide_password=True)}: {exc}"
+            f"cannot open database {engine.url.render_as_string(hide_password=True)}: {reason}"
         ) from exc
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import Engine, text
+
+from ohliad.store.db import sqlite_file
 
 # Any number would do, as long as every ohliad process uses the same one.
 _ADVISORY_KEY = 0x6F686C6961640001  # "ohliad", 1
@@ -36,11 +37,11 @@ def writer_lock(engine: Engine) -> Iterator[None]:
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
         return
-    database = engine.url.database
-    if backend != "sqlite" or not database or database == ":memory:":
+    database = sqlite_file(engine.url)
+    if database is None:
         yield  # one connection, one process: nobody to wait for
         return
-    with Path(database + ".lock").open("a+b") as handle:
+    with database.with_name(database.name + ".lock").open("a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

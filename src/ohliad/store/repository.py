@@ -39,9 +39,11 @@ from ohliad.dates import assume_utc, utcnow
 from ohliad.digest_json import entry_from_dict, entry_to_dict
 from ohliad.models import Article, DigestEntry, Story
 from ohliad.store.db import (
+    DatabaseError,
     DatabaseWriteError,
     create_database_engine,
     database_url,
+    sqlite_file,
     upgrade,
     write_failure,
 )
@@ -421,10 +423,18 @@ class Store:
         self._outlet_ids: Mapping[str, int] = {}
 
     @classmethod
-    def open(cls, db: str | URL | None = None) -> Store:
+    def open(cls, db: str | URL | None = None, *, must_exist: bool = False) -> Store:
         """The store in ``db``: a SQLAlchemy URL, a file path (SQLite), or the
-        default database; its schema brought up to date."""
-        engine = create_database_engine(db if isinstance(db, URL) else database_url(db))
+        default database; its schema brought up to date. With ``must_exist``
+        (commands that only read) a SQLite file that is not there is an
+        error, not a new empty database."""
+        url = db if isinstance(db, URL) else database_url(db)
+        path = sqlite_file(url)
+        if must_exist and path is not None and not path.is_file():
+            raise DatabaseError(
+                f"no database at {path}: give the --db that ohliad ingest or watch stored into"
+            )
+        engine = create_database_engine(url)
         # Two processes opening a new database at once must not both create it.
         with writer_lock(engine):
             upgrade(engine)

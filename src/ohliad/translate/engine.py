@@ -25,9 +25,12 @@ SegmentKind = Literal["headline", "sentence"]
 # deliberate choice; a Bergamot model is used when it is already on disk.
 AUTO_ORDER = ("llm", "bergamot")
 
+# For the person running ohliad (the CLI, ``ohliad doctor``, the admin page),
+# never for readers: entries say only that there is no Ukrainian.
 HOW_TO_ENABLE = (
-    "set OHLIAD_TRANSLATOR=llm with OHLIAD_LLM_BASE_URL and OHLIAD_LLM_MODEL, "
-    "or OHLIAD_TRANSLATOR=bergamot (pip install fxtranslate) to enable it"
+    "set translator = llm with llm_base_url and llm_model (OHLIAD_TRANSLATOR, "
+    "OHLIAD_LLM_BASE_URL, OHLIAD_LLM_MODEL), or translator = bergamot to download a "
+    "Bergamot model once"
 )
 
 
@@ -93,9 +96,7 @@ class DisabledTranslator:
     name = "none"
     model: str | None = None
     deterministic = True
-    reason = (
-        "Ukrainian unavailable: translation is turned off (translator 'none'); " + HOW_TO_ENABLE
-    )
+    reason = "translation is turned off"
 
     def translate(self, segments: Sequence[Segment]) -> list[str | None]:
         return [None for _ in segments]
@@ -151,6 +152,6 @@ def open_translator(options: TranslateOptions) -> Translator:
             reasons.append(f"{name}: {error}")
     if not available:
         raise TranslatorUnavailableError(
-            "no translation engine available (" + "; ".join(reasons) + "); " + HOW_TO_ENABLE
+            "no translation engine available (" + "; ".join(reasons) + ")"
         )
     return available[0] if len(available) == 1 else FallbackTranslator(available)

@@ -19,7 +19,6 @@ from pathlib import Path
 from ohliad.models import Article, CachedTranslation, Summary, UkrainianText, translation_cache_key
 from ohliad.translate.cache import TranslationCache
 from ohliad.translate.engine import (
-    HOW_TO_ENABLE,
     DisabledTranslator,
     EngineUnreachableError,
     FallbackTranslator,
@@ -36,7 +35,9 @@ from ohliad.translate.options import TranslateOptions
 from ohliad.translate.style import StyleProfile, style_profile
 from ohliad.translate.validate import chatter_problem, script_problem, translation_problem
 
-NO_ENGINE = "Ukrainian unavailable: no translation engine configured; " + HOW_TO_ENABLE
+# What an entry without Ukrainian says of it, to its readers: no setup hints
+# (those are for the person running ohliad, ``engine.HOW_TO_ENABLE``).
+NO_ENGINE = "no translation engine is set up"
 # A summary written from the sources must stay within the house 3–6 sentences.
 DIRECT_SUMMARY_SENTENCES = (3, 6)
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
