@@ -23,6 +23,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS: dict[str, int] = {
     "ohliad": 0,
     "ohliad.errors": 0,
+    "ohliad.wording": 0,
     "ohliad.dates": 0,
     "ohliad.settings": 0,
     "ohliad.registry": 0,

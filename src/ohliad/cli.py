@@ -171,6 +171,7 @@ def _ingest(pipeline: Pipeline, settings: Settings, inputs: list[str], command: 
 
     from ohliad.assembly import ingest_options
     from ohliad.ingest import IngestFailure, read_inputs
+    from ohliad.wording import plural
 
     run_id = pipeline.store.start_run(command)
     with Progress(
@@ -199,8 +200,9 @@ def _ingest(pipeline: Pipeline, settings: Settings, inputs: list[str], command: 
         )
     pipeline.store.finish_run(run_id, added=report.added, errors=[str(f) for f in report.failures])
     err.print(
-        f"Stored {report.added} new articles ({report.copies} copies of other reports), "
-        f"{report.already_stored} already stored, {len(report.failures)} failed.",
+        f"Stored {plural(report.added, 'new article')} "
+        f"({plural(report.copies, 'copy', 'copies')} of other reports), "
+        f"{report.already_stored:,} already stored, {len(report.failures):,} failed.",
         highlight=False,
     )
     return len(report.failures)
@@ -505,7 +507,20 @@ def watch(
         Path, typer.Argument(help="Feeds to watch: a .toml feed list or an .opml export.")
     ],
     once: Annotated[
-        bool, typer.Option("--once", help="Poll every due feed once and exit (for cron).")
+        bool,
+        typer.Option(
+            "--once",
+            help="Poll every due feed once and exit (for cron); says when each skipped "
+            "feed is next due.",
+        ),
+    ] = False,
+    now: Annotated[
+        bool,
+        typer.Option(
+            "--now",
+            help="Poll every feed now, those backing off after errors and parked ones too "
+            "(after fixing an error).",
+        ),
     ] = False,
     db: DbOption = None,
     translator: TranslatorOption = None,
@@ -532,7 +547,7 @@ def watch(
         allow_private=allow_private,
         host_delay=host_delay,
     )
-    raise typer.Exit(run_watch(settings, feed_list, once=once, console=err))
+    raise typer.Exit(run_watch(settings, feed_list, once=once, now=now, console=err))
 
 
 @_command

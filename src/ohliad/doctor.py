@@ -18,6 +18,7 @@ from typing import Literal
 
 from ohliad.errors import OhliadError
 from ohliad.settings import Settings, config_file, model_cache_root
+from ohliad.wording import plural
 
 State = Literal["ok", "note", "missing"]
 
@@ -53,7 +54,7 @@ def _database(settings: Settings) -> Iterator[Check]:
     except OhliadError as error:
         yield Check("database", "missing", str(error), "check --db / db / OHLIAD_DB")
         return
-    found = f"{store.url}: {store.article_count():,} articles"
+    found = f"{store.url}: {plural(store.article_count(), 'article')}"
     store.close()
     if path is not None and not os.access(path, os.W_OK):
         yield Check("database", "note", f"{found}; read-only", "digest shows it as stored")

@@ -71,6 +71,31 @@ def test_once_stores_new_articles_then_only_what_is_new(
     assert all(f.last_success and not f.last_error for f in status.feeds)
 
 
+def test_once_says_when_a_skipped_feed_is_due_and_now_polls_it_anyway(
+    store: Store, feed_server: FeedServer
+) -> None:
+    missing = FeedSpec(feed_server.feed_url("nothing-here"), interval_seconds=60)
+    assert watcher(store, [missing], []).run(once=True).failures == 1
+    (state,) = FeedStore(store).feeds()
+    assert state.next_poll is not None
+
+    said: list[str] = []
+    skipping = Watcher(
+        Pipeline(store),
+        [missing],
+        policy=POLICY,
+        fetch_options=FetchOptions(allow_private=True, timeout=10),
+        log=said.append,
+    )
+    assert skipping.run(once=True).polls == 0
+    due = f"{state.next_poll:%Y-%m-%d %H:%M} UTC"
+    assert said[0] == (
+        f"skipped {missing.url}: backing off after 1 failure (HTTP 404); "
+        f"next due {due} (--now polls it anyway)"
+    )
+    assert watcher(store, [missing], []).run(once=True, now=True).polls == 1
+
+
 def test_failing_feed_backs_off_then_parks_and_status_shows_it(
     store: Store, feed_server: FeedServer
 ) -> None:
@@ -103,7 +128,7 @@ def test_failing_feed_backs_off_then_parks_and_status_shows_it(
     table = io.StringIO()
     show_status(store, as_json=False, console=Console(file=table, width=200))
     assert "failed 2 polls in a row" in table.getvalue()
-    assert "1 feeds (1 parked)" in table.getvalue()
+    assert "1 feed (1 parked)" in table.getvalue()
 
 
 def test_summaries_are_saved_at_once_and_comparisons_catch_up(

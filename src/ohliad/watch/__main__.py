@@ -21,6 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ohliad.watch", description=__doc__)
     parser.add_argument("feed_list", nargs="?", type=Path, help="a .toml feed list or .opml")
     parser.add_argument("--once", action="store_true", help="poll every due feed once and exit")
+    parser.add_argument(
+        "--now", action="store_true", help="poll every feed now, backing-off and parked ones too"
+    )
     parser.add_argument("--config", type=Path, help="the config file (default: ohliad.toml)")
     for name, field in Settings.model_fields.items():
         flag = "--" + name.replace("_", "-")
@@ -40,7 +43,7 @@ def main() -> int:
         feed_list = args.feed_list or settings.feeds
         if feed_list is None:
             raise OhliadError("no feed list: give FEED_LIST, or set feeds (OHLIAD_FEEDS)")
-        return run_watch(settings, feed_list, once=args.once, console=console)
+        return run_watch(settings, feed_list, once=args.once, now=args.now, console=console)
     except OhliadError as error:
         if debug_requested():
             raise

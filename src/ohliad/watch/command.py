@@ -19,6 +19,7 @@ from ohliad.store import Store
 from ohliad.watch.feedlist import load_feed_list
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.status import WatchStatus, watch_status
+from ohliad.wording import plural
 
 if TYPE_CHECKING:
     from ohliad.settings import Settings
@@ -46,7 +47,9 @@ def watch_policy(settings: Settings) -> WatchPolicy:
     return WatchPolicy(host_delay_seconds=settings.host_delay)
 
 
-def run_watch(settings: Settings, feed_list: Path, *, once: bool, console: Console) -> int:
+def run_watch(
+    settings: Settings, feed_list: Path, *, once: bool, now: bool = False, console: Console
+) -> int:
     """Watch the feeds of ``feed_list`` with ohliad opened as ``settings``
     say; returns the exit code (1 if a feed failed in a ``once`` run). A feed
     list that cannot be read raises ``FeedListError`` before anything opens."""
@@ -71,16 +74,17 @@ def run_watch(settings: Settings, feed_list: Path, *, once: bool, console: Conso
     )
     mode = "once" if once else "until stopped (Ctrl-C)"
     console.print(
-        f"Watching {len(feeds)} feeds {mode}; database {pipeline.store.url}",
+        f"Watching {plural(len(feeds), 'feed')} {mode}; database {pipeline.store.url}",
         highlight=False,
         markup=False,
     )
     with _stop_on_signals(watcher):
-        summary = watcher.run(once=once)
+        summary = watcher.run(once=once, now=now)
     console.print(
-        f"{summary.polls} polls, {summary.failures} failed; stored {summary.added} new "
-        f"articles; {summary.stories_refreshed} stories updated, "
-        f"{summary.stories_compared} comparisons updated.",
+        f"{plural(summary.polls, 'poll')}, {summary.failures:,} failed; stored "
+        f"{plural(summary.added, 'new article')}; "
+        f"{plural(summary.stories_refreshed, 'story')} updated, "
+        f"{plural(summary.stories_compared, 'comparison')} updated.",
         highlight=False,
     )
     return 1 if once and summary.failures else 0
@@ -113,9 +117,11 @@ def show_status(store: Store, *, as_json: bool, console: Console) -> None:
         return
     console.print(status_table(status))
     console.print(
-        f"{len(status.feeds)} feeds ({status.parked} parked); in the last 24 h "
-        f"{status.articles_24h} articles and {status.stories_updated_24h} stories updated; "
-        f"queue: {status.feeds_due} feeds due, {status.stories_dirty} stories to recompute, "
-        f"{status.comparisons_pending} comparisons pending.",
+        f"{plural(len(status.feeds), 'feed')} ({status.parked:,} parked); in the last 24 h "
+        f"{plural(status.articles_24h, 'article')} and "
+        f"{plural(status.stories_updated_24h, 'story')} updated; "
+        f"queue: {plural(status.feeds_due, 'feed')} due, "
+        f"{plural(status.stories_dirty, 'story')} to recompute, "
+        f"{plural(status.comparisons_pending, 'comparison')} pending.",
         highlight=False,
     )

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
 from ohliad.watch.poll_process import PollProcess
 from ohliad.watch.poller import PollResult
+from ohliad.wording import plural
 
 # The loop wakes at least this often to submit due feeds and flush batches.
 _TICK_SECONDS = 0.5
@@ -133,11 +134,14 @@ class Watcher:
 
     # The loop -----------------------------------------------------------------
 
-    def run(self, *, once: bool = False) -> WatchSummary:
+    def run(self, *, once: bool = False, now: bool = False) -> WatchSummary:
+        """Poll until stopped, or with ``once`` every due feed once; ``now``
+        makes every feed due, those backing off after errors and parked ones
+        included (after an error is fixed)."""
         with single_threaded_math():
-            return self._run(once=once)
+            return self._run(once=once, everything=now)
 
-    def _run(self, *, once: bool) -> WatchSummary:
+    def _run(self, *, once: bool, everything: bool) -> WatchSummary:
         states = self.store.sync(
             (s.url, s.outlet, s.language, s.interval_seconds) for s in self.specs
         )
@@ -155,7 +159,13 @@ class Watcher:
                 log=self.log,
             )
         now = utcnow()
+        if everything:
+            states = [replace(s, next_poll=None) for s in states]
+            self._states = {s.id: s for s in states}
         todo = {s.id for s in states if self._is_due(s, now, once=once)} if once else None
+        for state in states:
+            if todo is not None and state.id not in todo:
+                self.log(_not_due(state))
         in_flight: dict[Future[PollResult], FeedState] = {}
         hosts: Counter[str] = Counter()
         self._rounds = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ohliad-store")
@@ -194,7 +204,8 @@ class Watcher:
         )
         return self.summary
 
-    def _is_due(self, state: FeedState, now: datetime, *, once: bool) -> bool:
+    @staticmethod
+    def _is_due(state: FeedState, now: datetime, *, once: bool) -> bool:
         moment = due_at(state, once=once)
         return moment is None or moment <= now
 
@@ -366,8 +377,8 @@ class Watcher:
         refreshed = self._refresh()
         if report.added or refreshed:
             self.log(
-                f"stored {report.added} new articles from {len(pending)} feeds, "
-                f"{len(refreshed)} stories updated"
+                f"stored {plural(report.added, 'new article')} from "
+                f"{plural(len(pending), 'feed')}, {plural(len(refreshed), 'story')} updated"
             )
         if self.on_flush is not None:
             self.on_flush(
@@ -419,3 +430,17 @@ class Watcher:
         # Not again in this run; the story stays pending for the next.
         self.summary.errors.append(f"comparing story {failure.story}: {failure.reason}")
         self.log(f"comparing story {failure.story} failed: {failure.reason}")
+
+
+def _not_due(state: FeedState) -> str:
+    """Why a cron run leaves a feed alone, and when it is next due."""
+    why = (
+        f"parked ({state.parked_reason})"
+        if state.parked_reason
+        else (
+            f"backing off after {plural(state.consecutive_failures, 'failure')}"
+            + (f" ({state.last_error})" if state.last_error else "")
+        )
+    )
+    when = f"{state.next_poll:%Y-%m-%d %H:%M} UTC" if state.next_poll else "now"
+    return f"skipped {state.url}: {why}; next due {when} (--now polls it anyway)"
