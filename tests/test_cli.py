@@ -263,3 +263,30 @@ def test_doctor_reports_each_part_and_fails_on_what_is_missing(tmp_path: Path) -
     result = runner.invoke(app, ["doctor", "--db", str(missing), "--translator", "none"])
     assert result.exit_code == 1
     assert not missing.exists()
+
+
+def test_a_folder_with_nothing_to_read_fails_and_says_what_it_skipped(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    office = tmp_path / "office"
+    office.mkdir()
+    (office / "brief.pdf").write_bytes(b"%PDF-1.7")
+    (office / "notes.docx").write_bytes(b"PK")
+    db = tmp_path / "d.db"
+    result = runner.invoke(app, ["ingest", "--db", str(db), str(empty), str(office)])
+    assert result.exit_code == 1
+    assert f"failed: {empty}: no file to read: ohliad reads .atom, " in result.output
+    assert "; it is empty" in result.output
+    assert f"failed: {office}: no file to read" in result.output
+    assert "its 2 files (brief.pdf, notes.docx) have none of them" in result.output
+
+
+def test_demo_builds_its_database_where_db_says(tmp_path: Path) -> None:
+    db = tmp_path / "elsewhere" / "demo.db"
+    result = runner.invoke(
+        app, ["demo", "--db", str(db), "--out-dir", str(tmp_path / "out"), "--translator", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.is_file()
+    assert (tmp_path / "out" / "digest.md").is_file()
+    assert not (tmp_path / "out" / "ohliad.db").exists()

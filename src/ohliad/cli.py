@@ -277,15 +277,17 @@ def run(
 @_command
 def demo(
     out_dir: Annotated[
-        Path, typer.Option("--out-dir", help="Where the demo database and digests go.")
+        Path,
+        typer.Option("--out-dir", help="Where the digests go (and the database, without --db)."),
     ] = Path("out/demo"),
+    db: DbOption = None,
     translator: TranslatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Run the main job on the sample corpus bundled with ohliad."""
     sample = resources.files("ohliad") / "data" / "sample"
-    database = out_dir / "ohliad.db"
-    settings = _settings(config, db=str(database), translator=translator)
+    database = db or str(out_dir / "ohliad.db")
+    settings = _settings(config, db=database, translator=translator)
     with resources.as_file(sample) as sample_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
         pipeline, failed = _ingest_and_refresh(settings, [str(sample_dir)], "demo")

@@ -118,26 +118,43 @@ def _url_outcomes(url: str, options: IngestOptions) -> Iterator[Outcome]:
     yield from read_content(result.content, source, options, media_type=result.content_type)
 
 
-def _expand(inputs: Sequence[str]) -> Iterator[str | Path]:
+def _expand(inputs: Sequence[str]) -> Iterator[str | Path | IngestFailure]:
     known = known_suffixes()
     for item in inputs:
         if item.startswith(("http://", "https://")):
             yield item
             continue
         path = Path(item)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                name = child.name.lower().removesuffix(".gz")
-                if (
-                    child.is_file()
-                    and not hidden
-                    and Path(name).suffix in known
-                    and Path(name).stem.upper() not in _PROJECT_FILES
-                ):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        readable = 0
+        skipped: list[str] = []
+        for child in sorted(path.rglob("*")):
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if hidden or not child.is_file():
+                continue
+            name = Path(child.name.lower().removesuffix(".gz"))
+            if name.stem.upper() in _PROJECT_FILES:
+                continue
+            if name.suffix in known:
+                readable += 1
+                yield child
+            else:
+                skipped.append(path_name(child.relative_to(path)))
+        if not readable:
+            # An empty folder, or one of files no reader takes, is an input
+            # that gave nothing: said, and counted as failed.
+            shown = ", ".join(skipped[:5]) + (
+                f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+            )
+            found = (
+                f"its {len(skipped)} files ({shown}) have none of them"
+                if skipped
+                else "it is empty"
+            )
+            reads = ", ".join(sorted(known))
+            yield IngestFailure(path_name(path), f"no file to read: ohliad reads {reads}; {found}")
 
 
 def finalize(article: Article) -> Article:
@@ -156,6 +173,9 @@ def read_inputs(inputs: Sequence[str], options: IngestOptions | None = None) -> 
     """Articles and failures from files, folders (recursively) and URLs."""
     options = options or IngestOptions()
     for item in _expand(inputs):
+        if isinstance(item, IngestFailure):
+            yield item
+            continue
         if isinstance(item, Path) and not item.exists():
             yield IngestFailure(path_name(item), "no such file or folder")
             continue
