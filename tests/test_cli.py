@@ -290,3 +290,10 @@ def test_demo_builds_its_database_where_db_says(tmp_path: Path) -> None:
     assert db.is_file()
     assert (tmp_path / "out" / "digest.md").is_file()
     assert not (tmp_path / "out" / "ohliad.db").exists()
+
+
+def test_status_tells_the_operator_how_to_get_ukrainian(tmp_path: Path) -> None:
+    db = _demo_db(tmp_path)
+    result = runner.invoke(app, ["status", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "stories without Ukrainian text: set translator = llm" in result.output

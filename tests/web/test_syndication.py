@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from ohliad.models import Article, UkrainianText
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
-from ohliad.web.syndication import ATOM_NS, ENGLISH_MARK, JSON_FEED_VERSION, xml_text
+from ohliad.web.syndication import ATOM_NS, JSON_FEED_VERSION, xml_text
 from tests.web.conftest import save_story
 
 # What XML 1.0 forbids and a store can hold: C0 controls other than tab,
@@ -41,8 +41,14 @@ def test_xml_feeds_parse_cleanly_in_both_editions(
         assert len(titles) == 3
         if lang == "uk":
             assert titles[0].startswith("Польща підняла винищувачі")
-            # No Ukrainian for this story: English, and marked as English.
-            assert titles[1] == ENGLISH_MARK + "Izmail ports handle record February cargo"
+            # No Ukrainian for this story: English, its title as it is (the
+            # language and a notice in the text mark it).
+            assert titles[1] == "Izmail ports handle record February cargo"
+            notice = feed.entries[1].get("content", [{}])[0].get("value", "") or (
+                feed.entries[1].description
+            )
+            assert "Українського тексту немає" in notice
+            assert "OHLIAD" not in response.text and "no translation engine" not in response.text
         else:
             assert titles[:2] == [
                 "Poland scrambles jets after drones cross its border",
@@ -54,7 +60,7 @@ def test_atom_marks_english_entries_in_the_ukrainian_edition(client: TestClient)
     feed = feedparser.parse(client.get("/feeds/atom.xml").content)
     assert feed.feed.language == "uk"
     languages = {e.title: e.title_detail.language for e in feed.entries}
-    assert languages[ENGLISH_MARK + "Izmail ports handle record February cargo"] == "en"
+    assert languages["Izmail ports handle record February cargo"] == "en"
     assert languages["Польща підняла винищувачі після того, як дрони перетнули її кордон"] == "uk"
 
 
@@ -79,7 +85,7 @@ def test_json_feed_has_the_required_fields_of_version_1_1(client: TestClient) ->
         assert isinstance(item["id"], str) and item["id"]
         assert isinstance(item.get("content_html") or item.get("content_text"), str)
     assert [i["language"] for i in feed["items"]] == ["uk", "en", "uk"]
-    assert feed["items"][1]["content_html"].startswith("<p><em>Українського тексту немає")
+    assert feed["items"][1]["content_html"].startswith('<p lang="uk"><em>Українського тексту немає')
 
 
 def test_feeds_answer_conditional_requests(client: TestClient) -> None:

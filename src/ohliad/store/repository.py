@@ -574,6 +574,16 @@ class Store:
         with self._sessions() as session:
             return list(session.scalars(query))
 
+    def stories_without_ukrainian(self) -> int:
+        """How many stories' entries have no Ukrainian text."""
+        with self._sessions() as session:
+            query = (
+                select(func.count())
+                .select_from(StoryRow)
+                .where(StoryRow.entry.is_not(None), StoryRow.headline_uk.is_(None))
+            )
+            return session.scalar(query) or 0
+
     def comparison_backlog(self) -> int:
         """How many stories wait for their comparison."""
         with self._sessions() as session:

@@ -125,3 +125,11 @@ def show_status(store: Store, *, as_json: bool, console: Console) -> None:
         f"{plural(status.comparisons_pending, 'comparison')} pending.",
         highlight=False,
     )
+    if status.stories_without_ukrainian:
+        from ohliad.translate.engine import HOW_TO_ENABLE
+
+        console.print(
+            f"{plural(status.stories_without_ukrainian, 'story')} without Ukrainian text: "
+            f"{HOW_TO_ENABLE}, or write it at the desk.",
+            highlight=False,
+        )

@@ -35,6 +35,8 @@ class WatchStatus:
     feeds_due: int
     stories_dirty: int
     comparisons_pending: int
+    # Entries shown in English where Ukrainian was asked for.
+    stories_without_ukrainian: int = 0
 
     @property
     def parked(self) -> int:
@@ -87,4 +89,5 @@ def watch_status(store: Store, now: datetime | None = None) -> WatchStatus:
         ),
         stories_dirty=feeds.dirty_story_count(),
         comparisons_pending=store.comparison_backlog(),
+        stories_without_ukrainian=store.stories_without_ukrainian(),
     )

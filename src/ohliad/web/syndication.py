@@ -6,8 +6,11 @@ with ``html.escape``, so no article text can inject markup into a reader.
 Characters XML 1.0 forbids are dropped from every item's text (in all three
 formats, so that they tell the same text): one would make the whole feed
 unreadable.
-An entry without Ukrainian appears in the Ukrainian edition in English,
-marked as such (title prefix, ``xml:lang``/``language`` and a notice).
+An entry without Ukrainian appears in the Ukrainian edition in English, so
+that a subscriber does not miss a story the translation has not reached; it
+is marked by its language (Atom ``xml:lang``, JSON Feed ``language``) and a
+one-line Ukrainian notice above its text, not by its title: readers list
+titles, and "[English] …" on every one of them read as a fault.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ FEED_TITLES: dict[Lang, str] = {
     "uk": "Огляд — огляд іноземної преси",
     "en": "Ohliad — a review of the foreign press",
 }
-ENGLISH_MARK = "[English] "
 # C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE, U+FFFF.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -71,8 +73,7 @@ class FeedInfo:
 def _content_html(shown: Edition, sources: list[tuple[str, str | None]]) -> str:
     parts = []
     if shown.notice:
-        reason = f" ({shown.reason})" if shown.reason else ""
-        parts.append(f"<p><em>{escape(shown.notice + reason)}</em></p>")
+        parts.append(f'<p lang="uk"><em>{escape(shown.notice)}</em></p>')
     parts.append(f"<p>{escape(shown.summary)}</p>")
     links = [
         f'<a href="{escape(url)}">{escape(outlet)}</a>' if url else escape(outlet)
@@ -87,13 +88,12 @@ def syndicated_story(stored: StoredStory, lang: Lang, story_url: str) -> Syndica
     entry = stored.entry
     assert entry is not None
     shown, _other = editions(entry, lang)
-    marked = shown.lang != lang
     sources = [
         (s.outlet or s.url or "?", safe_url(s.url)) for s in entry.sources if s.copy_of is None
     ]
     return SyndicatedStory(
         url=xml_text(story_url),
-        title=xml_text((ENGLISH_MARK if marked else "") + shown.headline),
+        title=xml_text(shown.headline),
         summary=xml_text(shown.summary),
         content_html=xml_text(_content_html(shown, sources)),
         lang=shown.lang,

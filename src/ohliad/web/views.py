@@ -55,14 +55,14 @@ def snippet(text: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> list
 @dataclass(frozen=True, slots=True)
 class Edition:
     """A story's headline and summary in one language. ``notice`` says that the
-    Ukrainian asked for is not there (the text is then English); ``reason``
-    is why, as the translation stage put it."""
+    Ukrainian asked for is not there (the text is then English). Why it is
+    not there is for operators (``ohliad status``, ``doctor``, the admin
+    page), not for readers."""
 
     lang: Lang
     headline: str
     summary: str
     notice: str | None = None
-    reason: str | None = None
 
 
 def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
@@ -77,9 +77,7 @@ def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
         return english, ukrainian
     if ukrainian is not None:
         return ukrainian, english
-    notice = LABELS["uk"]["no_ukrainian"]
-    reason = entry.ukrainian_unavailable
-    return Edition("en", english.headline, english.summary, notice, reason), None
+    return Edition("en", english.headline, english.summary, LABELS["uk"]["no_ukrainian"]), None
 
 
 def outlet_name(source: EntrySource) -> str:
