@@ -32,10 +32,16 @@ BODY = " ".join(["The regional council approved the new flood defence budget on 
         "status",
         "components",
         "doctor",
+        "feeds",
+        "feeds add",
+        "feeds remove",
+        "feeds list",
+        "feeds import",
+        "feeds export",
     ],
 )
 def test_every_command_has_help(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
 
@@ -297,3 +303,80 @@ def test_status_tells_the_operator_how_to_get_ukrainian(tmp_path: Path) -> None:
     result = runner.invoke(app, ["status", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "stories without Ukrainian text: set translator = llm" in result.output
+
+
+def test_the_watch_list_is_kept_in_the_database_and_round_trips(tmp_path: Path) -> None:
+    from ohliad.watch.feedlist import load_feed_list
+
+    db = str(tmp_path / "d.db")
+    added = runner.invoke(
+        app,
+        [
+            "feeds",
+            "add",
+            "https://News.example/rss?utm_source=x",
+            "--outlet",
+            "News & Co",
+            "--language",
+            "EN",
+            "--interval",
+            "10m",
+            "--db",
+            db,
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    assert "added https://news.example/rss" in added.output
+    opml = tmp_path / "reader.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline text="Wire" xmlUrl="https://wire.example/feed" language="en-GB"/>'
+        '<outline text="News" xmlUrl="https://news.example/rss"/></body></opml>',
+        encoding="utf-8",
+    )
+    imported = runner.invoke(app, ["feeds", "import", str(opml), "--db", db])
+    assert imported.exit_code == 0, imported.output
+    assert f"imported 2 feeds from {opml}: 1 new, 1 updated" in imported.output
+
+    listed = runner.invoke(app, ["feeds", "list", "--json", "--db", db])
+    assert json.loads(listed.stdout) == [
+        {
+            "url": "https://news.example/rss",
+            "outlet": "News",
+            "language": None,
+            "interval_seconds": 900,
+        },
+        {
+            "url": "https://wire.example/feed",
+            "outlet": "Wire",
+            "language": "en",
+            "interval_seconds": 900,
+        },
+    ]
+    for fmt in ("opml", "toml"):
+        out = tmp_path / f"export.{fmt}"
+        exported = runner.invoke(app, ["feeds", "export", "-f", fmt, "-o", str(out), "--db", db])
+        assert exported.exit_code == 0, exported.output
+        assert [(s.url, s.outlet, s.language) for s in load_feed_list(out)] == [
+            ("https://news.example/rss", "News", None),
+            ("https://wire.example/feed", "Wire", "en"),
+        ]
+
+    removed = runner.invoke(
+        app, ["feeds", "remove", "https://wire.example/feed", "https://gone.example/", "--db", db]
+    )
+    assert removed.exit_code == 1
+    assert "removed https://wire.example/feed" in removed.output
+    assert "not on the watch list: https://gone.example/" in removed.output
+    listed = runner.invoke(app, ["feeds", "list", "--json", "--db", db])
+    assert [f["url"] for f in json.loads(listed.stdout)] == ["https://news.example/rss"]
+
+
+def test_a_bad_feed_address_and_an_empty_watch_list_are_one_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "d.db")
+    bad = runner.invoke(app, ["feeds", "add", "ftp://x.example/feed", "--db", db])
+    assert bad.exit_code == 2
+    assert "feed url must start with http:// or https://" in bad.output
+    nothing = runner.invoke(app, ["watch", "--once", "--db", db])
+    assert nothing.exit_code == 2
+    assert "error: no feeds to watch: give a FEED_LIST, or add feeds with" in nothing.output

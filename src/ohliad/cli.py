@@ -113,8 +113,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _command(function: Callable[P, R]) -> Callable[P, R]:
-    """A command whose errors reach people as one line (exit status 2)."""
+def _one_line_errors(function: Callable[P, R]) -> Callable[P, R]:
+    """The command with its errors reaching people as one line (exit status 2)."""
 
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -123,7 +123,25 @@ def _command(function: Callable[P, R]) -> Callable[P, R]:
         except OhliadError as error:
             raise _fail(str(error)) from None
 
-    return app.command()(run)
+    return run
+
+
+def _command(function: Callable[P, R]) -> Callable[P, R]:
+    """A command of ``ohliad``."""
+    return app.command()(_one_line_errors(function))
+
+
+feeds_app = typer.Typer(
+    help="The watch list: the feeds ohliad watch polls, kept in the database. "
+    "The admin page and API add to the same list.",
+    no_args_is_help=True,
+)
+app.add_typer(feeds_app, name="feeds")
+
+
+def _feeds_command(function: Callable[P, R]) -> Callable[P, R]:
+    """A command of ``ohliad feeds``."""
+    return feeds_app.command(function.__name__.removeprefix("feeds_"))(_one_line_errors(function))
 
 
 def _settings(config: Path | None, **flags: Any) -> Settings:
@@ -506,8 +524,13 @@ def serve(
 @_command
 def watch(
     feed_list: Annotated[
-        Path, typer.Argument(help="Feeds to watch: a .toml feed list or an .opml export.")
-    ],
+        Path | None,
+        typer.Argument(
+            help="Feeds to add to the watch list first: a .toml feed list or an .opml "
+            "export. Without it, the watch list as it is (ohliad feeds).",
+            show_default=False,
+        ),
+    ] = None,
     once: Annotated[
         bool,
         typer.Option(
@@ -538,7 +561,7 @@ def watch(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Poll the feeds of FEED_LIST politely and put new articles into their stories."""
+    """Poll the feeds of the watch list politely and put new articles into their stories."""
     from ohliad.watch.command import run_watch
 
     settings = _settings(
@@ -550,6 +573,143 @@ def watch(
         host_delay=host_delay,
     )
     raise typer.Exit(run_watch(settings, feed_list, once=once, now=now, console=err))
+
+
+FeedUrlArgument = Annotated[str, typer.Argument(help="The feed's address (http or https).")]
+
+
+@_feeds_command
+def feeds_add(
+    url: FeedUrlArgument,
+    outlet: Annotated[str | None, typer.Option(help="The outlet's name.")] = None,
+    language: Annotated[str | None, typer.Option(help="Its language, e.g. en.")] = None,
+    interval: Annotated[
+        str | None, typer.Option(help="How often to poll it: seconds, or like 15m, 2h.")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a feed to the watch list (or update its outlet, language and interval)."""
+    from ohliad.assembly import open_store
+    from ohliad.store import FeedStore
+    from ohliad.watch.feedlist import feed_spec
+
+    spec = feed_spec(url, outlet=outlet, language=language, interval=interval, where=url)
+    feeds = FeedStore(open_store(_settings(config, db=db)))
+    known = {state.url for state in feeds.feeds()}
+    feeds.sync([(spec.url, spec.outlet, spec.language, spec.interval_seconds)])
+    verb = "updated" if spec.url in known else "added"
+    err.print(f"{verb} {spec.url}", highlight=False, markup=False)
+
+
+@_feeds_command
+def feeds_remove(
+    urls: Annotated[list[str], typer.Argument(help="Feed addresses.", metavar="URL")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Take feeds off the watch list (the articles they brought stay)."""
+    from ohliad.assembly import open_store
+    from ohliad.ingest.urls import canonical_url
+    from ohliad.store import FeedStore
+
+    feeds = FeedStore(open_store(_settings(config, db=db), must_exist=True))
+    missing = 0
+    for url in urls:
+        if feeds.remove(url.strip()) or feeds.remove(canonical_url(url.strip())):
+            err.print(f"removed {url}", highlight=False, markup=False)
+        else:
+            err.print(f"not on the watch list: {url}", style="red", highlight=False, markup=False)
+            missing += 1
+    if missing:
+        raise typer.Exit(1)
+
+
+@_feeds_command
+def feeds_list(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List the watch list: address, outlet, language and interval."""
+    from rich.table import Table
+
+    from ohliad.assembly import open_store
+    from ohliad.store import FeedStore
+
+    states = FeedStore(open_store(_settings(config, db=db), must_exist=True)).feeds()
+    if as_json:
+        fields = ("url", "outlet", "language", "interval_seconds")
+        out.print_json(data=[{f: getattr(s, f) for f in fields} for s in states])
+        return
+    table = Table(title=f"Watch list ({len(states)})")
+    for column in ("Feed", "Outlet", "Language", "Interval"):
+        table.add_column(column, overflow="fold")
+    for state in states:
+        table.add_row(
+            escape(state.url),
+            escape(state.outlet or ""),
+            state.language or "",
+            f"{state.interval_seconds} s",
+        )
+    out.print(table)
+
+
+@_feeds_command
+def feeds_import(
+    feed_list: Annotated[Path, typer.Argument(help="A .toml feed list or an .opml export.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add the feeds of a feed list or a feed reader's OPML export (those
+    already on the list are updated)."""
+    from ohliad.assembly import open_store
+    from ohliad.store import FeedStore
+    from ohliad.watch.feedlist import load_feed_list
+    from ohliad.wording import plural
+
+    specs = load_feed_list(feed_list)
+    feeds = FeedStore(open_store(_settings(config, db=db)))
+    known = {state.url for state in feeds.feeds()}
+    feeds.sync((s.url, s.outlet, s.language, s.interval_seconds) for s in specs)
+    new = sum(1 for s in specs if s.url not in known)
+    err.print(
+        f"imported {plural(len(specs), 'feed')} from {feed_list}: {new:,} new, "
+        f"{len(specs) - new:,} updated",
+        highlight=False,
+        markup=False,
+    )
+
+
+@_feeds_command
+def feeds_export(
+    out_path: OutOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="opml (for feed readers) or toml (keeps intervals)."),
+    ] = "opml",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the watch list as OPML (for feed readers) or as a TOML feed list."""
+    from ohliad.assembly import open_store
+    from ohliad.ingest.sources import path_name
+    from ohliad.store import FeedStore
+    from ohliad.watch.feedlist import FeedSpec, opml_feed_list, toml_feed_list
+
+    if fmt not in ("opml", "toml"):
+        raise _fail(f"unknown format {fmt!r}: opml or toml")
+    states = FeedStore(open_store(_settings(config, db=db), must_exist=True)).feeds()
+    specs = [FeedSpec(s.url, s.outlet, s.language, s.interval_seconds) for s in states]
+    data = opml_feed_list(specs) if fmt == "opml" else toml_feed_list(specs).encode("utf-8")
+    if out_path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        out_path.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"{path_name(out_path)}: cannot write ({exc.strerror})") from None
 
 
 @_command

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -171,3 +173,61 @@ def test_summaries_are_saved_at_once_and_comparisons_catch_up(
         if s.entry and sum(1 for src in s.entry.sources if src.copy_of is None) > 1
     ]
     assert multi and all(e.comparison is not None for e in multi)
+
+
+def test_feeds_added_to_the_watch_list_are_polled_and_removed_ones_are_not(
+    store: Store, desk: NewsDesk, feed_server: FeedServer
+) -> None:
+    # As ohliad feeds add and the admin page add them: to the store, not to a file.
+    first, second, third = (feed_server.feed_url(n) for n in desk.names)
+    feeds = FeedStore(store)
+    feeds.sync([(first, "First", "en", 60), (second, "Second", "en", 60)])
+    assert watcher(store, [], []).run(once=True).polls == 2
+    assert feeds.remove(second)
+    assert not feeds.remove(second)
+    feeds.sync([(third, "Third", "en", 60)])
+    said: list[str] = []
+    running = Watcher(
+        Pipeline(store),
+        [],
+        policy=replace(POLICY, feed_list_reload_seconds=0.0),
+        fetch_options=FetchOptions(allow_private=True, timeout=10),
+        log=said.append,
+    )
+    summary = running.run(once=True, now=True)
+    assert summary.polls == 2  # the first and the third; the second is gone
+    assert {s.url for s in feeds.feeds()} == {first, third}
+
+
+def test_a_running_watcher_takes_in_a_feed_added_meanwhile(
+    store: Store, desk: NewsDesk, feed_server: FeedServer
+) -> None:
+    first, second = (feed_server.feed_url(n) for n in desk.names[:2])
+    feeds = FeedStore(store)
+    feeds.sync([(first, "First", "en", 3600)])
+    said: list[str] = []
+    running = Watcher(
+        Pipeline(store),
+        [],
+        policy=replace(POLICY, feed_list_reload_seconds=0.0),
+        fetch_options=FetchOptions(allow_private=True, timeout=10),
+        log=said.append,
+    )
+    thread = threading.Thread(target=running.run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and running.summary.polls < 1:
+            time.sleep(0.1)
+        feeds.sync([(second, "Second", "en", 3600)])
+        while time.monotonic() < deadline and running.summary.polls < 2:
+            time.sleep(0.1)
+        assert feeds.remove(first)
+        while time.monotonic() < deadline and not any("stopped watching" in m for m in said):
+            time.sleep(0.1)
+    finally:
+        running.stop()
+        thread.join(60)
+    assert running.summary.polls == 2
+    assert f"watching {second}, added to the watch list" in said
+    assert f"stopped watching {first}, removed from the list" in said

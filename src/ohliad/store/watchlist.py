@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ohliad.dates import assume_utc, utcnow
@@ -105,6 +105,17 @@ class FeedStore:
                 states.append(_state(row))
         return states
 
+    def remove(self, url: str) -> bool:
+        """Take a feed off the watch list, with its record of seen entries
+        (the articles stay); False when it was not on it."""
+        with self.store.transaction() as tx:
+            row = tx.session.scalar(select(FeedRow).where(FeedRow.url == url))
+            if row is None:
+                return False
+            tx.session.execute(delete(FeedEntryRow).where(FeedEntryRow.feed_id == row.id))
+            tx.session.delete(row)
+        return True
+
     def feeds(self) -> list[FeedState]:
         with self.store.transaction() as tx:
             return [_state(r) for r in tx.session.scalars(select(FeedRow).order_by(FeedRow.id))]
@@ -134,11 +145,13 @@ class FeedStore:
         ]
 
     @staticmethod
-    def _write_states(session: Session, states: Sequence[FeedState]) -> None:
+    def _write_states(session: Session, states: Sequence[FeedState]) -> set[int]:
+        """Write feeds' states; returns the ids of those no longer on the watch
+        list (removed while they were polled), which are left out."""
         # One executemany UPDATE: a busy watcher saves a hundred polls' states
         # a second, and loading each row into the ORM first cost more than the polls.
         if not states:
-            return
+            return set()
         statement = (
             update(FeedRow)
             .where(FeedRow.id == bindparam("b_id"))
@@ -153,8 +166,8 @@ class FeedStore:
             stored = set(
                 session.scalars(select(FeedRow.id).where(FeedRow.id.in_([s.id for s in states])))
             )
-            missing = [s.url for s in states if s.id not in stored]
-            raise KeyError(f"feed {', '.join(missing)} is not in the store")
+            return {s.id for s in states} - stored
+        return set()
 
     def save_states(self, states: Sequence[FeedState]) -> None:
         """Write several feeds' states in one transaction."""
@@ -169,10 +182,11 @@ class FeedStore:
         """Write several feeds' states and record their finished entries, in one
         transaction: a watcher's round stores the polls of dozens of feeds."""
         with self.store.transaction() as tx:
-            self._write_states(tx.session, [state for state, _ in polls])
+            removed = self._write_states(tx.session, [state for state, _ in polls])
             wanted = {
                 (state.id, stored_entry_key(e.entry_key)): e
                 for state, entries in polls
+                if state.id not in removed
                 for e in entries
             }
             if not wanted:

@@ -1,6 +1,7 @@
 """``python -m ohliad.watch [FEED_LIST] [--once] [--config FILE] [--SETTING VALUE …]``:
 the feed watcher as a service. Without FEED_LIST it polls the feed list the
-setting ``feeds`` names; every setting can be given as a flag
+setting ``feeds`` names, if any, after adding its feeds to the watch list in
+the database, and the watch list as it is otherwise; every setting can be given as a flag
 (``--db``, ``--translator``, ``--allow-private``, ``--host-delay`` …), else
 comes from the environment and the config file (``ohliad.settings``)."""
 
@@ -41,8 +42,6 @@ def main() -> int:
         flags = {name: getattr(args, name) for name in Settings.model_fields}
         settings = Settings.load(args.config, **flags)
         feed_list = args.feed_list or settings.feeds
-        if feed_list is None:
-            raise OhliadError("no feed list: give FEED_LIST, or set feeds (OHLIAD_FEEDS)")
         return run_watch(settings, feed_list, once=args.once, now=args.now, console=console)
     except OhliadError as error:
         if debug_requested():

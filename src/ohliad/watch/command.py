@@ -16,7 +16,7 @@ from rich.table import Table
 from ohliad.dates import utcnow
 from ohliad.errors import one_line
 from ohliad.store import Store
-from ohliad.watch.feedlist import load_feed_list
+from ohliad.watch.feedlist import FeedListError, load_feed_list
 from ohliad.watch.policy import WatchPolicy
 from ohliad.watch.status import WatchStatus, watch_status
 from ohliad.wording import plural
@@ -48,19 +48,33 @@ def watch_policy(settings: Settings) -> WatchPolicy:
 
 
 def run_watch(
-    settings: Settings, feed_list: Path, *, once: bool, now: bool = False, console: Console
+    settings: Settings,
+    feed_list: Path | None,
+    *,
+    once: bool,
+    now: bool = False,
+    console: Console,
 ) -> int:
-    """Watch the feeds of ``feed_list`` with ohliad opened as ``settings``
-    say; returns the exit code (1 if a feed failed in a ``once`` run). A feed
-    list that cannot be read raises ``FeedListError`` before anything opens."""
-    from ohliad.assembly import fetch_options, open_pipeline, open_translator
+    """Watch the store's watch list, with the feeds of ``feed_list`` added
+    first, with ohliad opened as ``settings`` say; returns the exit code (1
+    if a feed failed in a ``once`` run). A feed list that cannot be read
+    raises ``FeedListError`` before anything opens."""
+    from ohliad.assembly import fetch_options, open_pipeline, open_store, open_translator
+    from ohliad.store import FeedStore
     from ohliad.watch.watcher import Watcher
 
-    feeds = load_feed_list(feed_list)
+    feeds = load_feed_list(feed_list) if feed_list is not None else []
+    store = open_store(settings)
+    watched = len({s.url for s in FeedStore(store).feeds()} | {s.url for s in feeds})
+    if not watched:
+        raise FeedListError(
+            "no feeds to watch: give a FEED_LIST, or add feeds with "
+            "ohliad feeds add URL or ohliad feeds import FILE"
+        )
     ukrainian = open_translator(settings)
     if ukrainian.notice:
         console.print(ukrainian.notice, highlight=False, markup=False)
-    pipeline = open_pipeline(settings, ukrainian=ukrainian)
+    pipeline = open_pipeline(settings, store=store, ukrainian=ukrainian)
 
     def log(message: str) -> None:
         console.print(f"{utcnow():%H:%M:%S} {one_line(message)}", highlight=False, markup=False)
@@ -74,7 +88,7 @@ def run_watch(
     )
     mode = "once" if once else "until stopped (Ctrl-C)"
     console.print(
-        f"Watching {plural(len(feeds), 'feed')} {mode}; database {pipeline.store.url}",
+        f"Watching {plural(watched, 'feed')} {mode}; database {pipeline.store.url}",
         highlight=False,
         markup=False,
     )

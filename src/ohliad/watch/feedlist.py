@@ -15,12 +15,15 @@ TOML::
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ElementTree, ParseError, SubElement, indent
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -76,6 +79,26 @@ def _optional_text(value: object) -> str | None:
     return text or None
 
 
+def feed_spec(
+    url: str,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    interval: object = None,
+    where: str = "feed",
+) -> FeedSpec:
+    """A checked feed: an http(s) address (canonical), its outlet and language
+    if given, and its interval (seconds, or like "15m"). Raises FeedListError."""
+    return FeedSpec(
+        url=_feed_url(url, where=where),
+        outlet=_optional_text(outlet),
+        language=(_optional_text(language) or "").lower() or None,
+        interval_seconds=(
+            DEFAULT_INTERVAL_SECONDS if interval is None else parse_interval(interval, where=where)
+        ),
+    )
+
+
 def _spec_from_table(table: Any, default_interval: int, *, where: str) -> FeedSpec:
     if not isinstance(table, dict):
         raise FeedListError(f"{where}: each [[feed]] must be a table")
@@ -83,13 +106,12 @@ def _spec_from_table(table: Any, default_interval: int, *, where: str) -> FeedSp
     if unknown:
         raise FeedListError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     interval = table.get("interval")
-    return FeedSpec(
-        url=_feed_url(table.get("url"), where=where),
-        outlet=_optional_text(table.get("outlet")),
-        language=(_optional_text(table.get("language")) or "").lower() or None,
-        interval_seconds=(
-            default_interval if interval is None else parse_interval(interval, where=where)
-        ),
+    return feed_spec(
+        str(table.get("url") or ""),
+        outlet=table.get("outlet"),
+        language=table.get("language"),
+        interval=default_interval if interval is None else interval,
+        where=where,
     )
 
 
@@ -131,10 +153,13 @@ def parse_opml_feed_list(data: bytes, *, origin: str) -> list[FeedSpec]:
     for number, outline in enumerate(outlines, start=1):
         where = f"{origin} outline {number}"
         language = _optional_text(outline.get("language"))
+        url = _feed_url(outline.get("xmlUrl"), where=where)
+        outlet = _optional_text(outline.get("title") or outline.get("text"))
         specs.append(
             FeedSpec(
-                url=_feed_url(outline.get("xmlUrl"), where=where),
-                outlet=_optional_text(outline.get("title") or outline.get("text")),
+                url=url,
+                # Readers write the address as the name of a feed without one.
+                outlet=None if outlet in (url, outline.get("xmlUrl")) else outlet,
                 language=language.split("-")[0].lower() if language else None,
             )
         )
@@ -166,3 +191,34 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     if path.suffix.lower() in (".opml", ".xml"):
         return _without_repeats(parse_opml_feed_list(data, origin=origin), origin=origin)
     raise FeedListError(f"{origin}: a feed list is a .toml or .opml file")
+
+
+def opml_feed_list(specs: Sequence[FeedSpec], *, title: str = "ohliad feeds") -> bytes:
+    """The feeds as an OPML 2.0 subscription list, as feed readers export them
+    (outlet as ``text``/``title``, ``language`` kept; OPML has no interval)."""
+    root = Element("opml", version="2.0")
+    SubElement(SubElement(root, "head"), "title").text = title
+    body = SubElement(root, "body")
+    for spec in specs:
+        name = spec.outlet or spec.url  # text is required
+        outline = SubElement(body, "outline", type="rss", text=name, title=name, xmlUrl=spec.url)
+        if spec.language:
+            outline.set("language", spec.language)
+    indent(root)
+    out = io.BytesIO()
+    ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
+    return out.getvalue() + b"\n"
+
+
+def toml_feed_list(specs: Sequence[FeedSpec]) -> str:
+    """The feeds as a TOML feed list (``load_feed_list`` reads it back whole)."""
+    lines = []
+    for spec in specs:
+        # A JSON string is a TOML basic string.
+        lines += ["[[feed]]", f"url = {json.dumps(spec.url, ensure_ascii=False)}"]
+        if spec.outlet:
+            lines.append(f"outlet = {json.dumps(spec.outlet, ensure_ascii=False)}")
+        if spec.language:
+            lines.append(f"language = {json.dumps(spec.language, ensure_ascii=False)}")
+        lines += [f"interval = {spec.interval_seconds}", ""]
+    return "\n".join(lines)

@@ -34,6 +34,9 @@ class WatchPolicy:
     # Articles gathered before one pipeline.ingest call, and the longest they wait.
     batch_articles: int = 128
     batch_wait_seconds: float = 1.0
+    # How often a running watcher rereads the watch list from the store, so that
+    # feeds added or removed meanwhile (ohliad feeds, the admin page) count.
+    feed_list_reload_seconds: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,7 +91,10 @@ def _ignore(_message: str) -> None:
 
 
 class Watcher:
-    """Polls a list of feeds until stopped (or once, for cron)."""
+    """Polls the store's watch list until stopped (or once, for cron). The
+    feeds given are added to it first (or updated); feeds added or removed
+    while it runs (``ohliad feeds``, the admin page) are picked up within
+    ``policy.feed_list_reload_seconds``."""
 
     def __init__(
         self,
@@ -106,6 +109,7 @@ class Watcher:
     ) -> None:
         self.pipeline = pipeline
         self.specs = list(feeds)
+        self._feeds_read_at = 0.0
         self.policy = policy or WatchPolicy()
         self.store = FeedStore(pipeline.store)
         self.stopping = threading.Event()
@@ -142,9 +146,9 @@ class Watcher:
             return self._run(once=once, everything=now)
 
     def _run(self, *, once: bool, everything: bool) -> WatchSummary:
-        states = self.store.sync(
-            (s.url, s.outlet, s.language, s.interval_seconds) for s in self.specs
-        )
+        self.store.sync((s.url, s.outlet, s.language, s.interval_seconds) for s in self.specs)
+        states = self.store.feeds()
+        self._feeds_read_at = time.monotonic()
         self._states = {s.id: s for s in states}
         self._run_id = self.pipeline.store.start_run("watch")
         self._refresh()  # stories left dirty by an interrupted run
@@ -204,6 +208,22 @@ class Watcher:
         )
         return self.summary
 
+    def _reread_feed_list(self, busy: set[int]) -> None:
+        """Take in feeds added to the store's watch list since it was read, and
+        drop those removed (once no poll of theirs is under way). The states
+        of feeds already known stay this watcher's own: it has newer ones."""
+        if time.monotonic() - self._feeds_read_at < self.policy.feed_list_reload_seconds:
+            return
+        self._feeds_read_at = time.monotonic()
+        stored = {state.id: state for state in self.store.feeds()}
+        for feed_id, state in stored.items():
+            if feed_id not in self._states:
+                self.log(f"watching {state.url}, added to the watch list")
+                self._states[feed_id] = state
+        for feed_id in [i for i in self._states if i not in stored and i not in busy]:
+            self.log(f"stopped watching {self._states.pop(feed_id).url}, removed from the list")
+            self._unsaved.pop(feed_id, None)
+
     @staticmethod
     def _is_due(state: FeedState, now: datetime, *, once: bool) -> bool:
         moment = due_at(state, once=once)
@@ -219,6 +239,8 @@ class Watcher:
         busy = {state.id for state in in_flight.values()}
         busy.update(r.feed.id for r in self._pending)
         busy.update(self._in_round)
+        if todo is None:
+            self._reread_feed_list(busy)
         now = utcnow()
         candidates = todo if todo is not None else self._states.keys()
         due = [

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
+from ohliad.ingest.urls import canonical_url
 from ohliad.render.markdown import safe_url
 from ohliad.store import FeedStore, Store
 from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
@@ -72,9 +73,11 @@ def _require_same_origin(request: Request) -> None:
 def add_feed(store: Store, feed: FeedIn) -> FeedAdded:
     if safe_url(feed.url) is None:
         raise HTTPException(422, f"url: not an http(s) address: {feed.url!r}")
-    (state,) = FeedStore(store).sync(
-        [(feed.url.strip(), feed.outlet or None, feed.language or None, feed.interval_seconds)]
-    )
+    # Written as ohliad feeds add and a feed list write it: the same feed is one row.
+    url = canonical_url(feed.url.strip())
+    outlet = " ".join((feed.outlet or "").split()) or None
+    language = (feed.language or "").strip().lower() or None
+    (state,) = FeedStore(store).sync([(url, outlet, language, feed.interval_seconds)])
     return FeedAdded(id=state.id, url=state.url)
 
 
