@@ -380,3 +380,19 @@ def test_a_bad_feed_address_and_an_empty_watch_list_are_one_line(tmp_path: Path)
     nothing = runner.invoke(app, ["watch", "--once", "--db", db])
     assert nothing.exit_code == 2
     assert "error: no feeds to watch: give a FEED_LIST, or add feeds with" in nothing.output
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    from ohliad.store import Store
+
+    Store.open(str(tmp_path / "d.db")).close()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--db", str(tmp_path / "d.db"), "--port", str(port)])
+    assert result.exit_code == 2
+    assert (
+        f"error: port {port} on 127.0.0.1 is in use: stop what listens there, or give --port"
+        in result.output
+    )

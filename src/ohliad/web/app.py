@@ -3,6 +3,8 @@ actions over one store. ``ohliad serve`` runs it with uvicorn."""
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -15,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from ohliad.assembly import open_pipeline
+from ohliad.errors import OhliadError
 from ohliad.settings import Settings
 from ohliad.store import Store
 from ohliad.store.search import SearchUnsupportedError
@@ -133,13 +136,17 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
 
 
 def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn, with limits on connections and header sizes."""
+    """Run the app with uvicorn, with limits on connections and header sizes.
+    A port that cannot be had is one ``WebServerError`` line, before uvicorn
+    starts (its own is a log record and a bare exit)."""
     import uvicorn
 
+    listener = _listen(host, port)
     uvicorn.run(
         app,
         host=host,
         port=port,
+        fd=listener.fileno(),
         # The app believes forwarding headers from the proxies the settings
         # name (trusted_proxies); uvicorn's own believes any from loopback.
         proxy_headers=False,
@@ -149,3 +156,23 @@ def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> None:
         h11_max_incomplete_event_size=16 * 1024,
         log_level="info",
     )
+
+
+class WebServerError(OhliadError):
+    """The server cannot start: the message names the address and what to do."""
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, reuse_port=False, backlog=2048)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise WebServerError(
+                f"port {port} on {host} is in use: stop what listens there, or give --port"
+            ) from None
+        if error.errno == errno.EACCES:
+            raise WebServerError(
+                f"port {port} on {host} needs privileges: give --port above 1023"
+            ) from None
+        raise WebServerError(f"cannot listen on {host}:{port}: {error.strerror}") from None
