@@ -9,6 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,10 @@ def test_any_records_store_what_they_can_and_fail_the_rest_alone(
     assert pipeline.store.article_count() == before + report.added
     urls = [a.url for a in pipeline.store.articles() if a.url]
     assert good["url"] in urls and len(urls) == len(set(urls))
+
+
+@pytest.mark.parametrize("url", ["0 #", "https://x.example/a #top"])
+def test_a_space_before_a_fragment_does_not_end_the_canonical_url(url: str) -> None:
+    canonical = canonical_url(url)
+    assert canonical == canonical_url(canonical)
+    assert not canonical.endswith(" ")

@@ -48,7 +48,9 @@ def canonical_url(url: str) -> str:
         if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
     ]
     path = parts.path or "/"
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+    # Stripped again: space before a dropped fragment ("a #b") would otherwise
+    # end the URL, and its canonical form would differ from it (found by fuzzing).
+    return urlunsplit((scheme, host, path, urlencode(sorted(query)), "")).strip()
 
 
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits: a
