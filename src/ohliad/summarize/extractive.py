@@ -11,12 +11,19 @@ Every source's sentences compete. A sentence scores by
   it mentions;
 
 minus penalties for loaded wording, for being mostly a quotation, and for
-leaning on a sentence before it ("He also said…"). A sentence thick with loaded
-words is not used at all while the story has others.
-Sentences are then picked greedily for the shared terms they add that the
-summary lacks so far (a term several sources use, counted once), weighed
-against their score, up to the length limit; near-repeats are left out. They
-are printed in story order: leads first.
+leaning on a sentence before it ("He also said…"). A sentence with a loaded
+word is not used at all while the story has others, so a plainer sentence of
+the same fact wins.
+
+Sentences are then chosen together, exactly, by a concept-coverage ILP
+(``ilp.solve_coverage``, after Gillick and Favre's ICSISumm): the words and
+bigrams that two or more articles use are the concepts, each weighed by how
+many articles use it and counted once, and each chosen sentence adds its score;
+near-repeats exclude each other. In a story from two or more outlets the
+summary draws on at least two of them whenever two have usable sentences (a
+state-aligned outlet's long lead may state every fact, but the summary is not
+to be in one side's words); where it cannot, the summary's notes say why. The
+chosen sentences are printed in story order: leads first.
 """
 
 from __future__ import annotations
