@@ -4,11 +4,16 @@ Reads ../shared/data/stories/allsides/roundup-{val,train}.{source,target}: three
 articles per story, and the neutral AllSides headline and summary. Prints ROUGE-1, ROUGE-2
 and ROUGE-Lsum F1 (rouge-score, Porter stemming) for
 
-* summaries: ohliad's extractive engine (the same ``summarize_story`` the pipeline calls),
-  the first article's lead, a TF-IDF centroid with MMR, and sumy's LexRank and TextRank;
+* summaries: ohliad's extractive engine (the same ``summarize_story`` the pipeline calls;
+  also without compression and without the two-outlet rule), the first article's lead, a
+  TF-IDF centroid with MMR, sumy's LexRank and TextRank, a concept ILP (Gillick & Favre)
+  and submodular coverage (Lin & Bilmes), with the share of summaries drawn from two or
+  more outlets;
 * headlines: ohliad's neutral headline against single-source titles picked by a fixed
   rule (first source, shortest, most central);
 
+ROUGE-1.5.5 recall (the perl scorer in ../shared/tools, with the flags of the published
+100-word multi-document news tables; it needs Debian's libxml-dom-perl) beside rouge-score;
 every system with the same length budget per story (ohliad's default: at most 4 sentences
 and the smaller of 100 words and half the words of the story's articles), plus stories per
 second, and how ROUGE varies with the budget. Writes bench/results/summaries.md.
@@ -330,6 +335,9 @@ def rouge155(texts: Sequence[str], refs: Sequence[Reference], scratch: Path) -> 
     """ROUGE-1 and ROUGE-2 recall ×100 by the original perl scorer with the standard
     100-word flags, each with its 95% interval; empty if the scorer cannot run."""
     script = scratch / "RELEASE-1.5.5" / "ROUGE-1.5.5.pl"
+    if not ROUGE_TOOL.exists():
+        print(f"ROUGE-1.5.5 skipped: {ROUGE_TOOL} not found")
+        return {}
     if not script.exists():
         with tarfile.open(ROUGE_TOOL) as archive:
             archive.extractall(scratch, filter="data")
