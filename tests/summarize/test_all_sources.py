@@ -169,3 +169,13 @@ def test_sentence_provenance_survives_the_json_contract() -> None:
         "sources",
     }
     assert entry_from_dict(data).summary.sentences == summary.sentences
+
+
+def test_an_outlet_with_only_loaded_sentences_is_named_in_the_note() -> None:
+    story = Story(id="vote-two", articles=(LOADED_VOTE.articles[0], LOADED_VOTE.articles[2]))
+    summary = summarize_story(story)
+    assert {s.outlet for s in summary.sentences} == {"Tarn Times"}
+    assert summary.notes == (
+        "The summary is drawn from Tarn Times alone: the other sources' sentences carry "
+        "loaded wording.",
+    )

@@ -207,8 +207,8 @@ def select_sentences(
     """Candidate indexes within ``options.max_sentences`` and ``word_limit``
     (the best sentence is kept alone if no sentence fits).
 
-    The concept-coverage ILP (``ilp.solve_coverage``): a bigram weighs by how
-    many articles use it (support across outlets), to the power
+    The concept-coverage ILP (``ilp.solve_coverage``): a word or bigram that
+    two or more articles use weighs by how many do (support across outlets), to the power
     ``weights.support_power``, and a sentence adds its score and loses
     ``weights.length_cost`` per word, which sets how full the budget gets.
     Near-repeats exclude each other, and with ``outlets`` (each article's
@@ -276,10 +276,16 @@ def select_sentences(
         min_groups=2 if groups is not None and len(set(groups)) >= 2 else 1,
     )
     because = None
-    if outlets is not None and len({outlets[c.article] for c in material.candidates}) < 2:
-        because = "the other sources have no sentence usable in a summary"
-    elif groups is not None and len(set(groups)) < 2:
-        because = "the other sources' sentences carry loaded wording"
+    if outlets is not None and groups is not None and len(set(groups)) < 2:
+        # Which filter left one outlet: no usable sentence, loaded wording, or
+        # nothing shared with another source.
+        plain = np.flatnonzero(available)
+        if len({outlets[c.article] for c in material.candidates}) < 2:
+            because = "the other sources have no sentence usable in a summary"
+        elif len({outlets[material.candidates[i].article] for i in plain}) < 2:
+            because = "the other sources' sentences carry loaded wording"
+        else:
+            because = "the other sources' sentences state nothing another source does"
     chosen = solve_coverage(problem)
     if chosen is None and problem.min_groups > 1 and groups is not None:
         # The share of a short story's words leaves room for one outlet only: a
