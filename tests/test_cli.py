@@ -148,6 +148,8 @@ def test_cluster_and_summarize_commands(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     [row] = [json.loads(x) for x in result.stdout.splitlines()]
     assert row["story"] == "venice" and "Venice" in row["summary"] and row["headline"]
+    assert " ".join(s["text"] for s in row["sentences"]) == row["summary"]
+    assert all(s["taken_from"] in s["sources"] for s in row["sentences"])
 
 
 def test_summarize_length_options(tmp_path: Path) -> None:

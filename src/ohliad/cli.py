@@ -491,7 +491,22 @@ def summarize(
             articles=tuple(_record_article(a, where) for a in raw_articles),
         )
         summary = summarize_story(story, options, summarizer)
-        line = {"story": record.get("story"), "headline": summary.headline, "summary": summary.text}
+        line = {
+            "story": record.get("story"),
+            "headline": summary.headline,
+            "summary": summary.text,
+            # Where each sentence comes from: article ids, else their places in the record.
+            "sentences": [
+                {
+                    "text": s.text,
+                    "sources": list(s.sources),
+                    "taken_from": s.taken_from,
+                    "outlet": s.outlet,
+                }
+                for s in summary.sentences
+            ],
+            "notes": list(summary.notes),
+        }
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 

@@ -5,13 +5,17 @@ in which the store keeps it.
 Version 1::
 
     {"schema_version": 1, "id", "headline": {"en", "uk"}, "summary": {"en", "uk"},
-     "sources": [{"url", "outlet", "title", "published", "article", "copy_of"}],
+     "sources": [{"url", "outlet", "title", "published", "article", "article_id", "copy_of"}],
      "articles": [ids], "updated", "comparison": {…} | null, "comparison_pending",
-     "summary_sentences": [{"text", "sources": [ids]}], "summary_engine",
+     "summary_sentences": [{"text", "sources": [ids], "taken_from", "outlet"}],
+     "summary_engine",
      "ukrainian": {"engine", "model"} | null, "ukrainian_unavailable", "notes": [...]}
 
 ``uk`` is null when no translation engine wrote Ukrainian; the reason is in
-``ukrainian_unavailable``. ``summary_sentences`` keeps each sentence's sources.
+``ukrainian_unavailable``. ``summary_sentences`` keeps each sentence's sources
+(the articles that support it), the article it was taken from and that
+article's outlet. A source's ``article_id`` is its ``article`` under the name
+the summary sentences' readers look for (added later, so both are written).
 ``comparison`` is ``ohliad.compare.Comparison``'s JSON form, or null for a
 story with one source or not compared yet; ``comparison_pending`` says that it
 does not yet cover all the story's articles (a newer one is on its way).
@@ -62,6 +66,7 @@ def entry_to_dict(entry: DigestEntry) -> dict[str, Any]:
                 "title": s.title,
                 "published": _time(s.published),
                 "article": s.article_id,
+                "article_id": s.article_id,
                 "copy_of": s.copy_of,
             }
             for s in entry.sources
@@ -71,7 +76,13 @@ def entry_to_dict(entry: DigestEntry) -> dict[str, Any]:
         "comparison": entry.comparison.to_dict() if entry.comparison is not None else None,
         "comparison_pending": entry.comparison_pending,
         "summary_sentences": [
-            {"text": s.text, "sources": list(s.sources)} for s in entry.summary.sentences
+            {
+                "text": s.text,
+                "sources": list(s.sources),
+                "taken_from": s.taken_from,
+                "outlet": s.outlet,
+            }
+            for s in entry.summary.sentences
         ],
         "summary_engine": entry.summary.engine,
         "ukrainian": {"engine": uk.engine, "model": uk.model} if uk else None,
@@ -90,7 +101,12 @@ def entry_from_dict(data: Mapping[str, Any]) -> DigestEntry:
             f"this ohliad reads up to version {SCHEMA_VERSION}: upgrade ohliad"
         )
     sentences = tuple(
-        SummarySentence(text=s["text"], sources=tuple(s.get("sources", ())))
+        SummarySentence(
+            text=s["text"],
+            sources=tuple(s.get("sources", ())),
+            taken_from=s.get("taken_from"),
+            outlet=s.get("outlet"),
+        )
         for s in data.get("summary_sentences", ())
     )
     headline = data["headline"]
@@ -118,7 +134,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> DigestEntry:
                 outlet=s.get("outlet"),
                 title=s.get("title", ""),
                 published=parse_datetime(s.get("published")),
-                article_id=s.get("article"),
+                article_id=s.get("article", s.get("article_id")),
                 copy_of=s.get("copy_of"),
             )
             for s in data.get("sources", ())
@@ -188,6 +204,7 @@ ENTRY_SCHEMA: dict[str, Any] = {
                     "title": _TEXT,
                     "published": _TIME,
                     "article": _nullable(_ID),
+                    "article_id": {**_nullable(_ID), "description": "The same as article"},
                     "copy_of": {
                         **_nullable(_ID),
                         "description": "The article this one is a near-copy of (wire copy)",
@@ -205,7 +222,18 @@ ENTRY_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["text", "sources"],
-                "properties": {"text": _TEXT, "sources": {"type": "array", "items": _ID}},
+                "properties": {
+                    "text": _TEXT,
+                    "sources": {
+                        **{"type": "array", "items": _ID},
+                        "description": "The articles that support the sentence",
+                    },
+                    "taken_from": {
+                        **_nullable(_ID),
+                        "description": "The article whose sentence it is",
+                    },
+                    "outlet": {**_nullable(_TEXT), "description": "That article's outlet"},
+                },
             },
         },
         "summary_engine": _TEXT,

@@ -71,10 +71,13 @@ class Story:
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
     """A summary sentence with the ids (or, before storage, the indexes) of the
-    articles it was drawn from."""
+    articles that support it (``sources``), the one whose sentence it is
+    (``taken_from``) and that article's outlet."""
 
     text: str
     sources: tuple[int, ...]
+    taken_from: int | None = None
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,9 @@ class Summary:
     headline: str
     sentences: tuple[SummarySentence, ...]
     engine: str = "extractive"
+    # For the reader: how the summary was made, where it matters (drawn from
+    # one outlet of several, say).
+    notes: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

@@ -322,7 +322,7 @@ class Pipeline:
             ukrainian=ukrainian.text,
             ukrainian_unavailable=ukrainian.unavailable,
             comparison=comparison,
-            notes=notes,
+            notes=notes + summary.notes,
         )
 
     def refresh_story(self, key: str) -> int | None:

@@ -109,6 +109,7 @@ def test_json_contract_and_round_trip() -> None:
         "title": "Drones cross border",
         "published": "2026-03-05T00:00:00+00:00",
         "article": 1,
+        "article_id": 1,
         "copy_of": None,
     }
     assert entry_from_dict(json.loads(json.dumps(data))) == entry

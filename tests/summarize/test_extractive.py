@@ -7,7 +7,7 @@ import pytest
 from ohliad.models import Article, Story
 from ohliad.registry import UnknownComponentError, summarizers
 from ohliad.summarize import SummaryOptions, SummaryOptionsError, summarize_story
-from ohliad.summarize.extractive import shared_term_weights
+from ohliad.summarize.extractive import concept_spread
 from ohliad.summarize.loaded import loaded_words
 from ohliad.summarize.material import story_material
 from ohliad.summarize.terms import words
@@ -101,11 +101,11 @@ def test_summary_of_a_short_story_is_at_most_the_share_of_its_words() -> None:
     assert half.sentences[0].text.startswith("The port of Velmora closed")
 
 
-def test_shared_terms_are_those_two_or_more_sources_use() -> None:
-    shared = shared_term_weights(story_material(HARBOUR))
-    assert shared["velmora"] == 3  # in every title and text
-    assert shared["saltbi"] == 2  # the ferries' new port, in two sources
-    assert "norrland" not in shared  # the owner, named by one source only
+def test_concepts_count_the_sources_that_use_them() -> None:
+    spread = concept_spread(story_material(HARBOUR))
+    assert spread["velmora"] == 3  # in every title and text
+    assert spread["saltbi"] == 2  # the ferries' new port, in two sources
+    assert spread["norrland"] == 1  # the owner, named by one source only
 
 
 def test_a_sentence_adding_no_shared_term_is_left_out() -> None:

@@ -11,12 +11,19 @@ Every source's sentences compete. A sentence scores by
   it mentions;
 
 minus penalties for loaded wording, for being mostly a quotation, and for
-leaning on a sentence before it ("He also said…"). A sentence thick with loaded
-words is not used at all while the story has others.
-Sentences are then picked greedily for the shared terms they add that the
-summary lacks so far (a term several sources use, counted once), weighed
-against their score, up to the length limit; near-repeats are left out. They
-are printed in story order: leads first.
+leaning on a sentence before it ("He also said…"). A sentence with a loaded
+word is not used at all while the story has others, so a plainer sentence of
+the same fact wins.
+
+Sentences are then chosen together, exactly, by a concept-coverage ILP
+(``ilp.solve_coverage``, after Gillick and Favre's ICSISumm): the words and
+bigrams that two or more articles use are the concepts, each weighed by how
+many articles use it and counted once, and each chosen sentence adds its score;
+near-repeats exclude each other. In a story from two or more outlets the
+summary draws on at least two of them whenever two have usable sentences (a
+state-aligned outlet's long lead may state every fact, but the summary is not
+to be in one side's words); where it cannot, the summary's notes say why. The
+chosen sentences are printed in story order: leads first.
 """
 
 from __future__ import annotations
@@ -24,13 +31,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
-import numpy.typing as npt
 
 from ohliad.models import Story, Summary, SummarySentence
 from ohliad.summarize.headline import neutral_headline
+from ohliad.summarize.ilp import CoverageProblem, solve_coverage
 from ohliad.summarize.material import StoryMaterial, story_material, story_words
 from ohliad.summarize.options import SummaryOptions
 from ohliad.summarize.terms import Scores, cosines, row_dots, weighted_row_sum
@@ -51,9 +59,14 @@ class ScoreWeights:
     quoted: float = 0.6
     dangling: float = 0.3
     title_weight: float = 2.0
-    # Selection trade-off between covering terms the summary lacks yet that
-    # several sources use, and the sentence's own score.
-    coverage: float = 0.8
+    # Selection (the concept ILP): a bigram used by k articles weighs
+    # k ** support_power (the most-used weighs 1); a chosen sentence adds
+    # relevance times its scaled score and loses length_cost per word.
+    support_power: float = 1.0
+    # A bigram concept weighs this much more than a word.
+    bigram: float = 1.0
+    relevance: float = 3.0
+    length_cost: float = 0.0
     # A sentence this similar to one already chosen adds nothing to the summary.
     redundant: float = 0.5
     # An article with a sentence this similar to a summary sentence reports the
@@ -160,14 +173,27 @@ def sentence_scores(material: StoryMaterial, weights: ScoreWeights) -> Scores:
     )
 
 
-def shared_term_weights(material: StoryMaterial) -> dict[str, int]:
-    """Each term that two or more articles use (in the title or a candidate),
-    weighted by how many do: the facts the sources agree on."""
-    per_article: list[set[str]] = [set(t.terms) for t in material.title_readings]
+def concept_terms(terms: Sequence[str]) -> list[str]:
+    """A sentence's concepts: its content words and their bigrams (what ROUGE-1
+    and ROUGE-2 count)."""
+    return [*terms, *(f"{a} {b}" for a, b in itertools.pairwise(terms))]
+
+
+def concept_spread(material: StoryMaterial) -> Counter[str]:
+    """How many articles use each concept, in a title or a candidate."""
+    per_article: list[set[str]] = [set(concept_terms(t.terms)) for t in material.title_readings]
     for candidate in material.candidates:
-        per_article[candidate.article].update(candidate.terms)
-    spread = Counter(term for article_terms in per_article for term in article_terms)
-    return {term: count for term, count in spread.items() if count >= 2}
+        per_article[candidate.article].update(concept_terms(candidate.terms))
+    return Counter(concept for used in per_article for concept in used)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The chosen candidates, and why they come from one outlet of several
+    when the outlet rule could not hold."""
+
+    chosen: list[int]
+    one_outlet_because: str | None = None
 
 
 def select_sentences(
@@ -176,84 +202,113 @@ def select_sentences(
     options: SummaryOptions,
     weights: ScoreWeights,
     word_limit: int | None,
-) -> list[int]:
+    outlets: Sequence[int] | None = None,
+) -> Selection:
     """Candidate indexes within ``options.max_sentences`` and ``word_limit``
-    (the first sentence is kept even if it alone is longer).
+    (the best sentence is kept alone if no sentence fits).
 
-    Greedy coverage: the next sentence is the one that best adds shared terms
-    the summary has not covered yet, weighed against its score; a term counts
-    once, so a sentence repeating a chosen one gains little. Near-repeats are
-    left out outright, and so is a sentence that adds no shared term (in a
-    one-source story, where no term is shared, the score alone decides).
+    The concept-coverage ILP (``ilp.solve_coverage``): a word or bigram that
+    two or more articles use weighs by how many do (support across outlets), to the power
+    ``weights.support_power``, and a sentence adds its score and loses
+    ``weights.length_cost`` per word, which sets how full the budget gets.
+    Near-repeats exclude each other, and with ``outlets`` (each article's
+    outlet) the summary draws on two outlets whenever two have usable
+    sentences.
     """
     n = len(material.candidates)
-    shared = shared_term_weights(material)
-    # Which shared terms each candidate uses, as (candidate, term) pairs, and the
-    # weight of each that the summary has not covered yet: a candidate's gain is
-    # one weighted count. The weights are whole numbers, so gains are exact.
-    column = {term: k for k, term in enumerate(shared)}
-    shared_used = [
-        [column[term] for term in set(c.terms) if term in column] for c in material.candidates
-    ]
-    candidate_of_use = np.repeat(np.arange(n), [len(used) for used in shared_used])
-    term_of_use = np.fromiter(
-        itertools.chain.from_iterable(shared_used), np.int64, len(candidate_of_use)
-    )
-    uncovered = np.array(list(shared.values()), dtype=np.float64)
-
-    def gains_now() -> Scores:
-        weighed = np.bincount(candidate_of_use, weights=uncovered[term_of_use], minlength=n)
-        return np.asarray(weighed, dtype=np.float64)
-
-    # Gains change only when a sentence is chosen.
-    gains = gains_now()
-    top_gain = float(gains.max()) if n else 0.0
-    chosen: list[int] = []
-    used_words = 0
+    if n == 0:
+        return Selection([])
     available = np.array([c.loaded_words < weights.loaded_limit for c in material.candidates])
     if not available.any():
         available[:] = True
-    relevance = _scaled(scores - scores.min()) if n else scores
-    word_counts = np.array([c.word_count for c in material.candidates])
-
-    while available.any() and len(chosen) < options.max_sentences:
-        relative_gains = gains / (top_gain or 1)
-        best = _best(
-            weights.coverage * relative_gains + (1 - weights.coverage) * relevance,
-            relevance,
-            available,
+    relevance = _scaled(scores - scores.min())
+    pool = np.flatnonzero(available)
+    if len(pool) > _POOL_SIZE:
+        pool = pool[np.argsort(-relevance[pool], kind="stable")[:_POOL_SIZE]]
+        pool.sort()
+    spread = concept_spread(material)
+    # With one source no concept is shared, and the sentence scores (where
+    # position counts: news puts the event first) decide alone.
+    least = 2 if material.article_count > 1 else material.article_count + 1
+    column: dict[str, int] = {}
+    concepts = [
+        sorted(
+            {
+                column.setdefault(concept, len(column))
+                for concept in concept_terms(material.candidates[i].terms)
+                if spread[concept] >= least
+            }
         )
-        available[best] = False
-        if chosen and shared and gains[best] == 0:
-            continue  # it says nothing the sources share that the summary lacks
-        size = material.candidates[best].word_count
-        if word_limit is not None and chosen and used_words + size > word_limit:
-            continue
-        # Similarities to the sentence at hand only: the summary holds a handful.
-        similar = material.similarities_to(best)
-        if any(similar[j] >= weights.redundant for j in chosen):
-            continue
-        chosen.append(best)
-        uncovered[shared_used[best]] = 0.0
-        gains = gains_now()
-        used_words += size
-        # A sentence that no longer fits, repeats a chosen one or adds no shared
-        # term never will again: set aside now, not one per pass, which made a
-        # story of n sentences cost n passes over all n (45 s at 800 articles).
-        if word_limit is not None:
-            available &= word_counts <= word_limit - used_words
-        available &= similar < weights.redundant
-        if shared:
-            available &= gains > 0
-    return chosen
+        for i in pool
+    ]
+    if column:
+        # A sentence that shares nothing with another source says what one
+        # outlet alone does: left out while others share something.
+        sharing = [k for k, used in enumerate(concepts) if used]
+        pool = pool[sharing]
+        concepts = [concepts[k] for k in sharing]
+    concept_weights = np.zeros(len(column))
+    for concept, k in column.items():
+        kind = weights.bigram if " " in concept else 1.0
+        concept_weights[k] = kind * spread[concept] ** weights.support_power
+    top = float(concept_weights.max()) if len(column) else 1.0
+    concept_weights /= top
+    lengths = [material.candidates[i].word_count for i in pool]
+    # Every sentence is worth something (the least-scored too), so that a
+    # summary with room to spare takes it rather than leaving the room.
+    values = weights.relevance * (0.05 + relevance[pool]) - weights.length_cost * np.array(lengths)
+    rows = material.vectors[pool]
+    similar = (rows @ rows.T).toarray()
+    first, second = np.nonzero(np.triu(similar >= weights.redundant, 1))
+    exclusive = list(zip(first.tolist(), second.tolist(), strict=True))
+    groups = None
+    if outlets is not None:
+        groups = [outlets[material.candidates[i].article] for i in pool]
+    problem = CoverageProblem(
+        concepts=concepts,
+        concept_weights=concept_weights,
+        values=values,
+        lengths=lengths,
+        word_limit=word_limit,
+        max_sentences=options.max_sentences,
+        exclusive=exclusive,
+        groups=groups,
+        min_groups=2 if groups is not None and len(set(groups)) >= 2 else 1,
+    )
+    because = None
+    if outlets is not None and groups is not None and len(set(groups)) < 2:
+        # Which filter left one outlet: no usable sentence, loaded wording, or
+        # nothing shared with another source.
+        plain = np.flatnonzero(available)
+        if len({outlets[c.article] for c in material.candidates}) < 2:
+            because = "the other sources have no sentence usable in a summary"
+        elif len({outlets[material.candidates[i].article] for i in plain}) < 2:
+            because = "the other sources' sentences carry loaded wording"
+        else:
+            because = "the other sources' sentences state nothing another source does"
+    chosen = solve_coverage(problem)
+    if chosen is None and problem.min_groups > 1 and groups is not None:
+        # The share of a short story's words leaves room for one outlet only: a
+        # second outlet is worth the words its shortest sentence needs, up to
+        # the words cap.
+        shortest: dict[int, int] = {}
+        for group, length in zip(groups, lengths, strict=True):
+            shortest[group] = min(length, shortest.get(group, length))
+        need = sum(sorted(shortest.values())[:2])
+        if options.max_words is None or need <= options.max_words:
+            chosen = solve_coverage(replace(problem, word_limit=need))
+    if chosen is None and problem.min_groups > 1:
+        because = "the other sources' sentences do not fit the summary's length"
+        chosen = solve_coverage(replace(problem, min_groups=1))
+    if not chosen:
+        # Nothing fits the budget: the best sentence alone.
+        chosen = [int(np.argmax(relevance[pool]))]
+    return Selection([int(pool[i]) for i in chosen], because)
 
 
-def _best(values: Scores, relevance: Scores, available: npt.NDArray[np.bool_]) -> int:
-    """The available index of the highest value, then the highest relevance,
-    then the lowest index."""
-    indexes = np.flatnonzero(available)
-    top = indexes[values[indexes] == values[indexes].max()]
-    return int(top[np.argmax(relevance[top])])
+# The ILP reads at most this many candidates, the best-scored: a story of
+# hundreds of articles would otherwise make a programme of many thousands.
+_POOL_SIZE = 250
 
 
 def story_order(material: StoryMaterial, chosen: list[int]) -> list[int]:
@@ -294,18 +349,51 @@ class ExtractiveSummarizer:
             return Summary(headline=headline, sentences=(), engine=self.name)
         scores = sentence_scores(material, self.weights)
         word_limit = options.word_limit(story_words(story))
-        chosen = story_order(
-            material, select_sentences(material, scores, options, self.weights, word_limit)
+        outlets = outlet_groups(story)
+        selection = select_sentences(
+            material, scores, options, self.weights, word_limit, outlets=outlets
         )
+        chosen = story_order(material, selection.chosen)
         sentences = tuple(
             SummarySentence(
                 text=material.candidates[i].text,
                 sources=tuple(
                     keys[a] for a in sentence_sources(material, i, self.weights.equivalent)
                 ),
+                taken_from=keys[material.candidates[i].article],
+                outlet=story.articles[material.candidates[i].article].outlet,
             )
             for i in chosen
         )
         ranked = [int(i) for i in np.argsort(-scores)]
         headline = neutral_headline(material, ranked, options)
-        return Summary(headline=headline, sentences=sentences, engine=self.name)
+        notes = one_outlet_note(story, material, chosen, outlets, selection.one_outlet_because)
+        return Summary(headline=headline, sentences=sentences, engine=self.name, notes=notes)
+
+
+def outlet_groups(story: Story) -> list[int]:
+    """Each article's outlet as a number; an article without an outlet name
+    counts as an outlet of its own."""
+    numbers: dict[str, int] = {}
+    groups = []
+    for index, article in enumerate(story.articles):
+        name = (article.outlet or "").strip().lower() or f"#{index}"
+        groups.append(numbers.setdefault(name, len(numbers)))
+    return groups
+
+
+def one_outlet_note(
+    story: Story,
+    material: StoryMaterial,
+    chosen: Sequence[int],
+    outlets: Sequence[int],
+    because: str | None,
+) -> tuple[str, ...]:
+    """Why a summary of a story from several outlets draws on one of them, if it does."""
+    if len(set(outlets)) < 2 or not chosen:
+        return ()
+    if len({outlets[material.candidates[i].article] for i in chosen}) > 1:
+        return ()
+    article = story.articles[material.candidates[chosen[0]].article]
+    why = because or "the other sources' sentences add nothing it lacks"
+    return (f"The summary is drawn from {article.label} alone: {why}.",)
