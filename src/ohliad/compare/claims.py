@@ -82,7 +82,7 @@ class Slot:
     value is about (the counted noun, the verb, its subject), so that only slots
     about the same thing are compared."""
 
-    kind: str  # number, duration, date, time, place, initiator
+    kind: str  # number, duration, date, time, place, tally, initiator
     text: str
     value: SlotValue
     context: frozenset[str]
@@ -122,6 +122,10 @@ class Claim:
     # and predicate are compared even when their words differ.
     subject: str = ""
     predicate: str = ""
+    # The main verb's tense ("past", "future" or "unknown"), and the dates and
+    # times the sentence names that are not slots (when something was said).
+    tense: str = "unknown"
+    mentions: tuple[str, ...] = ()
 
 
 def entity_key(ent: Span) -> str:
@@ -303,6 +307,27 @@ def _place_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
     return Slot("place", ent.text, entity_key(ent), _context(ent.root, own), *offsets)
 
 
+# A vote's tally ("364-62", "364 to 62", "98-0") in a sentence about a vote.
+_TALLY = re.compile(r"(?<![\w.,$-])(\d{1,3})\s?(?:-|–|to)\s?(\d{1,3})(?![\w%-]|[.,]\d)")
+_VOTE_LEMMAS = frozenset(["vote", "pass", "approve", "confirm", "reject", "defeat", "ballot"])
+
+
+def _tally_slots(doc: Doc) -> list[Slot]:
+    """Vote tallies, valued as 'for-against', in sentences about a vote."""
+    if not _VOTE_LEMMAS & {t.lemma_.lower() for t in doc}:
+        return []
+    slots = []
+    for match in _TALLY.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        own = range(span.start, span.end)
+        value = f"{int(match.group(1))}-{int(match.group(2))}"
+        context = _context(span.root, own) | {"vote"}
+        slots.append(Slot("tally", match.group(0), value, context, match.start(), match.end()))
+    return slots
+
+
 def _initiator_slots(doc: Doc) -> list[Slot]:
     """Who asked for a meeting: the agent of request/ask/propose with a meeting as object."""
     slots: list[Slot] = []
@@ -413,6 +438,10 @@ def _claim(position: int, doc: Doc, published: date | None, last: str | None) ->
             slot = _place_slot(ent, doc, own)
         if slot is not None:
             slots.append(slot)
+    tallies = _tally_slots(doc)
+    # A tally's figures are not counts of their own ("364" of "364-62").
+    slots = [s for s in slots if not any(t.start <= s.start < t.end for t in tallies)]
+    slots.extend(tallies)
     slots.extend(_initiator_slots(doc))
     placed = [s for s in slots if s.kind != "initiator"]
     lemmas = {
@@ -432,17 +461,22 @@ def _claim(position: int, doc: Doc, published: date | None, last: str | None) ->
         slots=tuple(slots),
         quotes=_quotes(doc, last),
         published=published,
+        mentions=tuple(
+            e.text.lower()
+            for e in doc.ents
+            if e.label_ in ("DATE", "TIME") and not any(s.text == e.text for s in slots)
+        ),
         **_subject_predicate(doc),
     )
 
 
 def _subject_predicate(doc: Doc) -> dict[str, str]:
-    """The main verb of the sentence (in its synonym group, particle included)
-    and its subject's key: the name it is part of, else its lemma. A speech verb
-    with a clause ("X said that Y met Z") yields the clause's."""
+    """The main verb of the sentence (in its synonym group, particle included),
+    its tense and its subject's key: the name it is part of, else its lemma. A
+    speech verb with a clause ("X said that Y met Z") yields the clause's."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
-        return {"subject": "", "predicate": ""}
+        return {"subject": "", "predicate": "", "tense": "unknown"}
     if root.lemma_.lower() in SPEECH_VERBS:
         clause = next((c for c in root.children if c.dep_ == "ccomp"), None)
         root = clause or root
@@ -451,7 +485,7 @@ def _subject_predicate(doc: Doc) -> dict[str, str]:
     if subject is not None:
         entity = next((e for e in doc.ents if subject in e and e.label_ in _NAME_LABELS), None)
         key = entity_key(entity) if entity is not None else subject.lemma_.lower()
-    return {"subject": key, "predicate": _verb_key(root)}
+    return {"subject": key, "predicate": _verb_key(root), "tense": _tense(root)}
 
 
 def extract_claims(articles: Sequence[tuple[Sequence[str], date | None]]) -> list[list[Claim]]:

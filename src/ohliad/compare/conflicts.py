@@ -21,9 +21,8 @@ from ohliad.compare.claims import QUOTE_RE, Claim, Slot
 from ohliad.compare.lexicon import is_country
 from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
-# Slot kinds that name one event-level value, safe to pair without shared context.
-# Places, dates and durations are not: a sentence names several, for different things.
-_EVENT_KINDS = frozenset({"time", "initiator"})
+# Context words match on their first letters ("expected" / "expectations").
+_STEM = 5
 # "three more", "three other", "three fellow": an increment or a remainder, not a total.
 _INCREMENT = re.compile(
     r"\s+(?:\w+\s+)?(?:more|additional|extra|new|other|fellow)\b", re.IGNORECASE
@@ -98,10 +97,24 @@ def _stated_alike(a: Slot, b: Slot) -> bool:
     return compatible(a, b) or a.text.lower() == b.text.lower()
 
 
+def _stem(word: str) -> str:
+    return word.removeprefix("v:")[:_STEM]
+
+
 def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
-    """What two slots are both about, leaving out bounds and unit words ('percentage')."""
-    shared = a.context & b.context
-    return frozenset(w for w in shared if not w.startswith("@") and w not in UNIT_WORDS)
+    """What two slots are both about (words of ``a``'s context whose stem is in
+    ``b``'s, noun or verb alike), leaving out bounds and unit words."""
+    stems = {_stem(w) for w in b.context if not w.startswith("@") and w not in UNIT_WORDS}
+    return frozenset(
+        w for w in a.context if not w.startswith("@") and w not in UNIT_WORDS and _stem(w) in stems
+    )
+
+
+def _closeness(shared: frozenset[str]) -> int:
+    """How surely two slots are about the same thing: shared words, a shared
+    verb counting twice ("37.3% ... vaccinated" / "39% ... vaccinated" rather
+    than "37.3% of adults" / "55% of adults ... received a dose")."""
+    return len(shared) + any(w.startswith("v:") for w in shared)
 
 
 def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
@@ -116,7 +129,12 @@ def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
     )
 
 
-def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+def _named_subject(a: Claim, b: Claim) -> bool:
+    """Both claims are about the same named subject ("Rogers")."""
+    return a.subject != "" and a.subject == b.subject and a.subject in a.entities
+
+
+def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False) -> bool:
     """The claims set their values in different frames, so they may not be rivals:
     incompatible other dates or periods ('next year' / '2021', 'a month after' /
     'after five months'), a time far from publication on one side only ('a vote
@@ -126,11 +144,13 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
         if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
             return True
-        one_sided = kind == "date" and bool(frames_a) != bool(frames_b)
+        # A date on one side only may set that claim at another time; not so
+        # for the lone values of two close claims (one just gives the date).
+        one_sided = kind == "date" and not lone and bool(frames_a) != bool(frames_b)
         if one_sided and (_other_time(a, frames_a) or _other_time(b, frames_b)):
             return True
-    if sa.kind == "place":
-        return False
+    if sa.kind == "place" or (lone and _named_subject(a, b)):
+        return False  # other places are incidental when the claims are about one named actor
     for labels in (("GPE", "LOC"), ("ORG",)):
         names_a = {key for label, key in a.names if label in labels}
         names_b = {key for label, key in b.names if label in labels}
@@ -170,7 +190,7 @@ class Thresholds:
     """Alignment scores at which two claims' slots are compared."""
 
     aligned: float  # slots about the same thing (shared context words)
-    lone: float  # the only clock time (or initiator) in each of two close claims
+    lone: float  # the only value of its measure in each of two close claims
     measured: float  # figures in the same physical unit about the same thing ("depth")
 
 
@@ -207,29 +227,35 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         for sb in b.slots
         if _same_measure(sa, sb) and _comparable_in(sa, a) and _comparable_in(sb, b)
     ]
-    # Most shared context first; on a tie the reading where the figures agree wins.
-    candidates.sort(key=lambda c: (-len(c[0]), not compatible(c[1], c[2])))
+    # Closest first; on a tie the reading where the figures agree wins.
+    candidates.sort(key=lambda c: (-_closeness(c[0]), not compatible(c[1], c[2])))
     used: set[int] = set()
     pairs: list[tuple[Slot, Slot]] = []
     for shared, sa, sb in candidates:
         if id(sa) in used or id(sb) in used:
             continue
+        # The only value of its measure in each of two close claims about the
+        # same names: rivals whatever words surround them ("waited six hours"
+        # / "waited in line to cast his ballot for seven hours").
         lone = (
-            sa.kind in _EVENT_KINDS
-            and score >= limits.lone
-            and bool(a.entities & b.entities)
+            score >= limits.lone
+            and (bool(a.entities & b.entities) or _named_subject(a, b))
             and sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
-        if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
+        if sa.kind == "date" and not lone and not any(w.startswith("v:") for w in shared):
             continue  # two dates are rivals only for the same act ("arrested"/"detained")
-        if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb):
+        if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
             continue
         if not _same_count(sa, sb) or not _same_side_of_publication(a, b, sa, sb):
             continue
         if (_is_part(sa, a) or _is_part(sb, b)) and not (sa.counted and sa.counted == sb.counted):
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
-        measured = shared and _unit(sa) not in ("", "percent") and score >= limits.measured
+        # Less aligned claims still compare figures in a physical unit about
+        # the same thing ("depth ... km"), or any two values that share two
+        # words of what they are about ("94-1 vote" / "passed the Senate 92-6").
+        close = _closeness(shared) >= 2 or (shared and _unit(sa) not in ("", "percent"))
+        measured = close and score >= limits.measured
         if (shared and score >= limits.aligned) or lone or measured:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
