@@ -366,8 +366,12 @@ def score_attribution(pred: Prediction, case: Case) -> tuple[Tally, Tally, list[
 
 
 def _same_name(a: str, b: str) -> bool:
+    """One name contains the other, or is its initials ("AP", "Associated Press")."""
     a, b = a.lower().strip(), b.lower().strip()
-    return bool(a and b) and (a in b or b in a)
+    if not (a and b):
+        return False
+    initials = {"".join(w[0] for w in name.split()) for name in (a, b)}
+    return a in b or b in a or bool(initials & {a, b})
 
 
 def score_speakers(pred: Prediction, case: Case) -> tuple[Tally, list[str]]:
@@ -384,9 +388,12 @@ def score_speakers(pred: Prediction, case: Case) -> tuple[Tally, list[str]]:
         right += ok
         if not ok:
             wrong.append(f"{case.story.id}: {who!r} for {quote[:80]!r}")
-    found = sum(
-        any(s == g[0] and g[1] in q and _same_name(g[2], who) for s, q, who in said) for g in named
-    )
+    found = 0
+    for g in named:
+        if any(s == g[0] and g[1] in q and _same_name(g[2], who) for s, q, who in said):
+            found += 1
+        else:
+            wrong.append(f"{case.story.id}: missed {g[2]!r} for {g[1][:80]!r}")
     return Tally(right, len(said), found, len(named)), wrong
 
 

@@ -250,7 +250,14 @@ def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
     return text, start_char
 
 
+# "by 1,000 to 405,000", "10 to 15": two figures in one entity, a change or a
+# range that one value would misread.
+_TWO_FIGURES = re.compile(r"\d\S*\s+(?:to|and|-|–)\s+\S*\d")
+
+
 def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
+    if _TWO_FIGURES.search(ent.text):
+        return None
     following = doc[ent.end].lower_ if ent.end < len(doc) else ""
     if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):
         return None  # "four-star general", "one of the most...": not a count
@@ -272,8 +279,12 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
     kind = "duration" if quantity.unit == "second" else "number"
     context = _context(ent.root, own)
     phrase, counted = text, ""
-    if ent.root.dep_ in ("nummod", "quantmod") and ent.root.head.i == ent.end:
-        phrase, counted = f"{text} {ent.root.head.text}", ent.root.head.lemma_.lower()
+    head = ent.root.head
+    if ent.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN"):
+        # The counted noun, also past an adjective ("39 million American families").
+        counted = head.lemma_.lower()
+        if head.i == ent.end:
+            phrase = f"{text} {head.text}"
     offsets = (start - doc[0].idx, ent.end_char - doc[0].idx)
     return Slot(kind, text, quantity, context, *offsets, phrase, counted)
 
@@ -358,58 +369,130 @@ def _initiator_slots(doc: Doc) -> list[Slot]:
 # city standing for its government ("China said").
 _SPEAKER_LABELS = frozenset(["PERSON", "ORG", "GPE", "NORP"])
 _PERSONAL_PRONOUNS = frozenset(["he", "she"])
+# "said Indeed Hiring Lab director of research Nick Bunker": a name this many
+# tokens after a speech verb without a subject is its speaker.
+_SAID_NAME = 8
+
+
+def _entity_name(entity: Span) -> str:
+    if entity.label_ == "PERSON":
+        return _POSSESSIVE.sub("", entity.text.split()[-1])
+    return entity.text.removeprefix("the ").removeprefix("The ")
 
 
 def _named(token: Token, doc: Doc) -> str | None:
     """The speaker a subject token names: a person's surname or an organisation's
-    name when the token is part of such an entity (or has one in apposition,
-    "a spokesman, John Kirby,"); None for a common noun ("officials", "report")."""
+    name when the token is part of such an entity, has one in apposition ("a
+    spokesman, John Kirby,") or after it in its phrase ("director of research
+    Nick Bunker"); None for a common noun ("officials", "report") and for a
+    name before it ("a Manchin aide" is not Manchin)."""
     for candidate in (token, *(c for c in token.children if c.dep_ == "appos")):
         entity = next((e for e in doc.ents if e.label_ in _SPEAKER_LABELS and candidate in e), None)
         if entity is not None:
-            if entity.label_ == "PERSON":
-                return _POSSESSIVE.sub("", entity.text.split()[-1])
-            return entity.text.removeprefix("the ").removeprefix("The ")
-    return None
+            return _entity_name(entity)
+    phrase = range(token.i + 1, token.right_edge.i + 1)
+    after = [e for e in doc.ents if e.label_ == "PERSON" and e.start in phrase]
+    return _entity_name(after[0]) if after else None
 
 
 def _speech_subject(verb: Token) -> Token | None:
-    """Who speaks with ``verb``: its subject, 'according to' X's object, or for
-    'who said' in a relative clause the noun the clause belongs to."""
+    """Who speaks with ``verb``: its subject, 'according to' X's object, for
+    'who said' in a relative clause the noun the clause belongs to, and for a
+    verb without a subject of its own ("presided ... and said", "dismisses it,
+    saying") the subject of the verb it hangs from."""
     if verb.lemma_.lower() == "accord":
         to = next((c for c in verb.children if c.lower_ == "to"), None)
         return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is not None and subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
         return verb.head
+    if subject is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     return subject
 
 
-def _speaker_of(doc: Doc, quote_chars: list[range], last_speaker: str | None) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Voices:
+    """What earlier sentences of an article tell about who speaks: the last
+    person named as a subject or speaker (for "he", "she"), and who spoke in
+    the sentence just before (for a quotation that goes on in a sentence of
+    its own)."""
+
+    person: str | None = None
+    speaker: str | None = None
+
+
+# An opening quotation mark never closed in the sentence: the quotation runs
+# to its end (an excerpt cut mid-quote, or a quote going on past the sentence).
+_UNCLOSED_QUOTE = re.compile(r"“([^”]+)$")
+
+
+def _quote_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, words) of the direct quotations of two words or more."""
+    found = [(m.start(), m.end(), m.group(1)) for m in QUOTE_RE.finditer(doc.text)]
+    last_end = found[-1][1] if found else 0
+    if unclosed := _UNCLOSED_QUOTE.search(doc.text, last_end):
+        found.append((unclosed.start(), len(doc.text), unclosed.group(1)))
+    return [q for q in found if len(q[2].split()) >= 2]
+
+
+_NO_SPEECH_VERB = "no speech verb"
+
+
+def _speaker_of(doc: Doc, quote_chars: list[range], voices: Voices) -> str | None:
     """The person or organisation a speech verb outside the quotation names (a
-    pronoun stands for the last person named before); None when the speaker is
-    not named ("officials said") or no one is said to speak (a scare quote)."""
+    pronoun stands for the last person named before; "said Nick Bunker" after
+    a quotation the parser left without a subject); None when the speaker is
+    not named ("officials said", "they wrote"), ``_NO_SPEECH_VERB`` when no
+    speech verb lies outside the quotations."""
     for token in doc:
         inside = any(token.idx - doc[0].idx in chars for chars in quote_chars)
         if inside or token.lemma_.lower() not in SPEECH_VERBS:
             continue
         subject = _speech_subject(token)
         if subject is None:
+            following = [
+                e for e in doc.ents if e.label_ == "PERSON" and 0 < e.start - token.i <= _SAID_NAME
+            ]
+            if following:
+                return _entity_name(following[0])
             continue
         if subject.pos_ == "PRON":
-            return last_speaker if subject.lower_ in _PERSONAL_PRONOUNS else None
+            return voices.person if subject.lower_ in _PERSONAL_PRONOUNS else None
         return _named(subject, doc)
-    return None
+    return _NO_SPEECH_VERB
 
 
-def _quotes(doc: Doc, last_speaker: str | None) -> tuple[Quote, ...]:
-    found = [m for m in QUOTE_RE.finditer(doc.text) if len(m.group(1).split()) >= 2]
+def _quotes(doc: Doc, voices: Voices) -> tuple[Quote, ...]:
+    found = _quote_spans(doc)
     if not found:
         return ()
-    speaker = _speaker_of(doc, [range(m.start(), m.end()) for m in found], last_speaker)
+    speaker = _speaker_of(doc, [range(start, end) for start, end, _ in found], voices)
+    if speaker == _NO_SPEECH_VERB:
+        # A sentence that opens with a quotation and says no one said it goes
+        # on with the quotation of the sentence before.
+        speaker = voices.speaker if found[0][0] == 0 else None
     if speaker is None:
         return ()
-    return tuple(Quote(speaker, speaker.lower(), m.group(1).strip(" ,.")) for m in found)
+    return tuple(Quote(speaker, speaker.lower(), words.strip(" ,.")) for _, _, words in found)
+
+
+def _voices_after(doc: Doc, claim: Claim, voices: Voices) -> Voices:
+    """``voices`` updated with one more sentence: who spoke in it, and the last
+    person it names as a subject (or its speaker: NER takes "Secretary of
+    Defense Lloyd Austin" for an organisation)."""
+    if claim.quotes:
+        spoke: str | None = claim.quotes[0].speaker
+    else:
+        found = _speaker_of(doc, [], voices)
+        spoke = None if found == _NO_SPEECH_VERB else found
+    subjects = [
+        e
+        for e in doc.ents
+        if e.label_ == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass", "appos")
+    ]
+    person = _entity_name(subjects[-1]) if subjects else spoke or voices.person
+    return Voices(person=person, speaker=spoke)
 
 
 def normalized(slot: Slot) -> str:
@@ -425,7 +508,7 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
     return masked
 
 
-def _claim(position: int, doc: Doc, published: date | None, last: str | None) -> Claim:
+def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> Claim:
     slots: list[Slot] = []
     for ent in doc.ents:
         own = range(ent.start, ent.end)
@@ -459,7 +542,7 @@ def _claim(position: int, doc: Doc, published: date | None, last: str | None) ->
         values=frozenset(f"{s.kind}:{normalized(s)}" for s in slots),
         lemmas=frozenset(lemmas),
         slots=tuple(slots),
-        quotes=_quotes(doc, last),
+        quotes=_quotes(doc, voices),
         published=published,
         mentions=tuple(
             e.text.lower()
@@ -520,10 +603,8 @@ def _bounded_doc(nlp: Language, sentences: Sequence[str]) -> Doc:
 
 def _article_claims(docs: Sequence[Doc], published: date | None) -> list[Claim]:
     claims: list[Claim] = []
-    last_person: str | None = None
+    voices = Voices()
     for position, doc in enumerate(docs):
-        claims.append(_claim(position, doc, published, last_person))
-        people = [e for e in doc.ents if e.label_ == "PERSON"]
-        if people:
-            last_person = people[-1].text.split()[-1]
+        claims.append(_claim(position, doc, published, voices))
+        voices = _voices_after(doc, claims[-1], voices)
     return claims

@@ -243,7 +243,7 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             and sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
-        if sa.kind == "date" and not lone and not any(w.startswith("v:") for w in shared):
+        if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
             continue  # two dates are rivals only for the same act ("arrested"/"detained")
         if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
             continue
@@ -267,8 +267,15 @@ def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) 
     then the two sources are not contradicting each other."""
     if slot.kind in ("place", "initiator"):
         return isinstance(slot.value, str) and slot.value in text
+    # A date or time is the same only for the same act: a source that dates
+    # the memo's release "Aug. 25" may still date the order "Tuesday".
+    same_act = slot.kind in ("date", "time")
     return any(
-        other.source == source and corroborates(slot, s) for other in claims for s in other.slots
+        other.source == source
+        and corroborates(slot, s)
+        and (not same_act or bool(_shared_context(slot, s)))
+        for other in claims
+        for s in other.slots
     )
 
 

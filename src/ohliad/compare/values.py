@@ -227,6 +227,8 @@ def _parse_figure(text: str) -> tuple[float, float, str] | None:
     words = text.replace("-", " ").split()
     if len(words) >= 2 and words[0].lower() in ("a", "an") and words[1].lower() in _SINGULAR_UNITS:
         return 1.0, 0.5, " ".join(words[1:])  # "a month", "an hour"
+    if len(words) >= 2 and words[0].lower() in ("a", "an") and words[1].lower() in _SCALES:
+        return 1.0, 0.5, " ".join(words[1:])  # "a million": one, then the scale
     for size in (2, 1):
         if len(words) >= size and (spelled := _word_number(words[:size])) is not None:
             return spelled, 0.5, " ".join(words[size:])
