@@ -199,6 +199,8 @@ def _context(root: Token, own: range) -> frozenset[str]:
                     words.add(child.lemma_.lower())
             if head.dep_ == "relcl":  # "talks that lasted two hours"
                 words.add(head.head.lemma_.lower())
+            if head.dep_ == "xcomp" and head.head.pos_ == "VERB":  # "expected claims to fall to"
+                words.add(f"v:{_verb_key(head.head)}")
             words.update(_clause_bounds(head))
             break
         token = head
@@ -255,8 +257,12 @@ def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
 _TWO_FIGURES = re.compile(r"\d\S*\s+(?:to|and|-|–)\s+\S*\d")
 
 
+# "7.2-magnitude", "four-week": a figure inside a compound adjective, no count.
+_COMPOUND_ADJECTIVE = re.compile(r"\d-[a-z]|^\w+-(?:week|day|year|month|hour|magnitude)", re.I)
+
+
 def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
-    if _TWO_FIGURES.search(ent.text):
+    if _TWO_FIGURES.search(ent.text) or _COMPOUND_ADJECTIVE.search(ent.text):
         return None
     following = doc[ent.end].lower_ if ent.end < len(doc) else ""
     if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):

@@ -13,7 +13,7 @@ report the first value elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ohliad.compare.align import Matrix, aligned_pairs
@@ -23,6 +23,8 @@ from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
 # Context words match on their first letters ("expected" / "expectations").
 _STEM = 5
+# Words of names this long tell bodies apart ("labor" does, "of" does not).
+_NAME_WORD = 4
 # "three more", "three other", "three fellow": an increment or a remainder, not a total.
 _INCREMENT = re.compile(
     r"\s+(?:\w+\s+)?(?:more|additional|extra|new|other|fellow)\b", re.IGNORECASE
@@ -152,11 +154,18 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False)
     if sa.kind == "place" or (lone and _named_subject(a, b)):
         return False  # other places are incidental when the claims are about one named actor
     for labels in (("GPE", "LOC"), ("ORG",)):
-        names_a = {key for label, key in a.names if label in labels}
-        names_b = {key for label, key in b.names if label in labels}
-        if names_a and names_b and not names_a & names_b:
+        words_a = _name_words(key for label, key in a.names if label in labels)
+        words_b = _name_words(key for label, key in b.names if label in labels)
+        if words_a and words_b and not words_a & words_b:
             return True  # other places, or other bodies ("Refinitiv" / "Dow Jones" polls)
     return False
+
+
+def _name_words(keys: Iterable[str]) -> set[str]:
+    """The longer words of names, so that "Bureau of Labor Statistics" and its
+    "Bureau of Labor Statistics' Job Openings and Labor Turnover Survey" are one
+    body, and "Refinitiv" and "Dow Jones" two."""
+    return {word for key in keys for word in key.split() if len(word) >= _NAME_WORD}
 
 
 def _is_part(slot: Slot, claim: Claim) -> bool:
