@@ -307,7 +307,9 @@ def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot 
     verb = _governing_verb(ent.root)
     if verb is not None and verb.lemma_.lower() in SPEECH_VERBS:
         return None  # "the ministry said on Wednesday": the date of a statement
-    span = resolve_date(ent.text, published, tense=_tense(ent.root))
+    # A last meeting lies in the past whatever the parse finds ("were last in ... in June").
+    tense = "past" if _LAST_MEETING.search(doc.text) else _tense(ent.root)
+    span = resolve_date(ent.text, published, tense=tense)
     if span is None:
         return None
     context = _context(ent.root, own)
@@ -559,6 +561,19 @@ def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> C
     )
 
 
+# "The two last met in Geneva", "the last time they met was in Vienna", "were last
+# in the same room in Bali": the previous meeting, a single event whatever the
+# words, so its place and date in two reports are rivals (issue 19's example).
+_LAST_MEETING = re.compile(
+    r"\blast (?:met|meeting|spoke|talked|saw each other|held talks)\b"
+    r"|\blast time\b[^.;]*?\b(?:met|meet|spoke|talked)\b"
+    r"|\b(?:was|were) last (?:in the same room|together|face to face)\b"
+    r"|\bmet (?:for )?the last time\b",
+    re.IGNORECASE,
+)
+LAST_MEETING = "meet last"
+
+
 def _subject_predicate(doc: Doc) -> dict[str, str]:
     """The main verb of the sentence (in its synonym group, particle included),
     its tense and its subject's key: the name it is part of, else its lemma. A
@@ -574,7 +589,8 @@ def _subject_predicate(doc: Doc) -> dict[str, str]:
     if subject is not None:
         entity = next((e for e in doc.ents if subject in e and e.label_ in _NAME_LABELS), None)
         key = entity_key(entity) if entity is not None else subject.lemma_.lower()
-    return {"subject": key, "predicate": _verb_key(root), "tense": _tense(root)}
+    predicate = LAST_MEETING if _LAST_MEETING.search(doc.text) else _verb_key(root)
+    return {"subject": key, "predicate": predicate, "tense": _tense(root)}
 
 
 def extract_claims(articles: Sequence[tuple[Sequence[str], date | None]]) -> list[list[Claim]]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ohliad.compare.align import Matrix, aligned_pairs
-from ohliad.compare.claims import QUOTE_RE, Claim, Slot
+from ohliad.compare.claims import LAST_MEETING, QUOTE_RE, Claim, Slot
 from ohliad.compare.lexicon import is_country
 from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
@@ -234,7 +234,9 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
-        if _same_measure(sa, sb) and _comparable_in(sa, a) and _comparable_in(sb, b)
+        if _same_measure(sa, sb)
+        # A capital is a place of its own where one event is placed ("in Tokyo").
+        and (_one_event(a, b, sa, sb) or (_comparable_in(sa, a) and _comparable_in(sb, b)))
     ]
     # Closest first; on a tie the reading where the figures agree wins.
     candidates.sort(key=lambda c: (-_closeness(c[0]), not compatible(c[1], c[2])))
@@ -242,6 +244,10 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
     pairs: list[tuple[Slot, Slot]] = []
     for shared, sa, sb in candidates:
         if id(sa) in used or id(sb) in used:
+            continue
+        if _one_event(a, b, sa, sb):
+            used.update((id(sa), id(sb)))
+            pairs.append((sa, sb))
             continue
         # The only value of its measure in each of two close claims about the
         # same names: rivals whatever words surround them ("waited six hours"
@@ -271,6 +277,29 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
     return pairs
 
 
+def _one_event(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+    """The place or the date of one single event in both claims (their last
+    meeting): rivals however differently the sentences put it, when each claim
+    gives one value of the kind. Other dates around it are no other frame: a
+    different date is the dispute itself."""
+    return (
+        a.predicate == b.predicate == LAST_MEETING
+        and sa.kind in ("date", "place")
+        and sum(s.kind == sa.kind for s in a.slots) == 1
+        and sum(s.kind == sb.kind for s in b.slots) == 1
+    )
+
+
+def _same_event_pairs(claims: Sequence[Claim]) -> list[tuple[int, int]]:
+    """Pairs of claims from different sources about one single event, however
+    little their sentences align ("the last time X and Y met was in Vienna" /
+    "X and Y were last in the same room at a summit in Tokyo")."""
+    events = [k for k, c in enumerate(claims) if c.predicate == LAST_MEETING]
+    return [
+        (i, j) for i in events for j in events if i < j and claims[i].source != claims[j].source
+    ]
+
+
 def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) -> bool:
     """Whether ``source`` itself gives this value for the same thing somewhere;
     then the two sources are not contradicting each other."""
@@ -298,7 +327,10 @@ def find_conflicts(
     hard: list[tuple[Mention, Mention]] = []
     soft: list[tuple[Mention, Mention]] = []
     lowest = min(limits.aligned, limits.lone, limits.measured)
-    for i, j in aligned_pairs(claims, scores, lowest):
+    aligned = aligned_pairs(claims, scores, lowest)
+    seen = set(aligned)
+    pairs = aligned + [p for p in _same_event_pairs(claims) if p not in seen]
+    for i, j in pairs:
         a, b = claims[i], claims[j]
         for sa, sb in _pair_slots(a, b, float(scores[i, j]), limits):
             if _stated_alike(sa, sb):

@@ -10,13 +10,14 @@ neither agreed nor unique, so each sentence lands in exactly one section.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ohliad.compare.align import Matrix
-from ohliad.compare.claims import Claim, Slot
+from ohliad.compare.claims import QUOTE_RE, Claim, Slot
 from ohliad.compare.conflicts import compatible, corroborates
 from ohliad.compare.lexicon import actor_aliases
 
@@ -30,6 +31,22 @@ _COVERAGE = 0.5
 # Names that make a detail: people and places. Organisations and nationalities
 # are mostly attributions ("a State Department official said").
 _DETAIL_NAMES = frozenset({"PERSON", "FAC", "GPE", "LOC"})
+
+
+# Words of a quotation that a crediting sentence must give too (most of them):
+# quoted words are what someone said, not a paraphrase ('"The talks were
+# useful," the official said' is not stated by '"We expect more talks," said
+# Ellison', though the two share half their content words).
+_QUOTED_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _gives_quotes(supporter: Claim, statement: Claim) -> bool:
+    text = supporter.text.lower()
+    for quote in QUOTE_RE.finditer(statement.text):
+        words = set(_QUOTED_WORD.findall(quote.group(1).lower()))
+        if len(words) >= 2 and sum(w in text for w in words) < _COVERAGE * len(words):
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +98,8 @@ def states(supporter: Claim, statement: Claim) -> bool:
     if any(key not in text for label, key in statement.names if label == "PERSON"):
         return False
     if "unknown" not in (supporter.tense, statement.tense) and supporter.tense != statement.tense:
+        return False
+    if not _gives_quotes(supporter, statement):
         return False
     words = _stems(statement.lemmas)
     return len(words & _stems(supporter.lemmas)) >= _COVERAGE * len(words)
