@@ -20,7 +20,7 @@ PUBLISHED = datetime.fromisoformat("2026-02-16T12:00:00+00:00")
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "ohliad" / "data" / "sample"
 
 
-def _article(article_id: int, text: str) -> Article:
+def _article(article_id: int, text: str, published: datetime = PUBLISHED) -> Article:
     return Article(
         title=f"Report {article_id}",
         text=text,
@@ -28,13 +28,13 @@ def _article(article_id: int, text: str) -> Article:
         outlet=f"Outlet {article_id}",
         language="en",
         id=article_id,
-        published=PUBLISHED,
+        published=published,
     )
 
 
-def _compare(*texts: str) -> Comparison:
+def _compare(*texts: str, published: datetime = PUBLISHED) -> Comparison:
     comparison = compare_story(
-        Story("s", tuple(_article(k, t) for k, t in enumerate(texts, start=1)))
+        Story("s", tuple(_article(k, t, published) for k, t in enumerate(texts, start=1)))
     )
     assert comparison is not None
     return comparison
@@ -173,3 +173,28 @@ def test_sample_trucks_are_not_agreed_by_an_outlet_that_says_800() -> None:
             ("Northern Ledger", next(q for o, q in trucks if "1,100" in q)),
         ]
     )
+
+
+def test_forecasts_of_one_figure_are_rivals() -> None:
+    comparison = _compare(
+        "Initial jobless claims fell to 473,000 last week. The number was below "
+        "expectations of 500,000.",
+        "Initial jobless claims fell to 473,000 last week. Economists had expected claims "
+        "to fall to 475,000.",
+    )
+    assert {"500,000", "475,000"} in _values(comparison, "number")
+
+
+def test_a_rounded_sum_against_a_precise_one_is_a_soft_difference() -> None:
+    comparison = _compare(
+        "The Senate voted to approve a roughly $1 trillion bill to revamp the nation's "
+        "infrastructure on Tuesday.",
+        "A sweeping, $1.2 trillion bipartisan infrastructure package coasted through the "
+        "Senate on Tuesday.",
+        published=datetime.fromisoformat("2026-02-18T12:00:00+00:00"),  # a Wednesday
+    )
+    soft = [{s.value for s in c.sides} for c in comparison.conflicts if c.soft]
+    assert any(
+        "$1.2 trillion" in v and any("1 trillion" in x for x in v - {"$1.2 trillion"}) for v in soft
+    ), comparison.conflicts
+    assert not _values(comparison, "number")

@@ -199,12 +199,18 @@ def _context(root: Token, own: range) -> frozenset[str]:
                     words.add(child.lemma_.lower())
             if head.dep_ == "relcl":  # "talks that lasted two hours"
                 words.add(head.head.lemma_.lower())
-            if head.dep_ == "xcomp" and head.head.pos_ == "VERB":  # "expected claims to fall to"
+            if _infinitive(head) and head.head.pos_ == "VERB":  # "expected claims to fall to"
                 words.add(f"v:{_verb_key(head.head)}")
             words.update(_clause_bounds(head))
             break
         token = head
     return frozenset(words - _GENERIC_LEMMAS)
+
+
+def _infinitive(verb: Token) -> bool:
+    """A verb an infinitive of another ('expected to fall', 'expected claims to fall')."""
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.dep_ == "xcomp" or (verb.dep_ == "ccomp" and to)
 
 
 def _clause_bounds(verb: Token) -> set[str]:

@@ -37,6 +37,11 @@ _LIST_PEERS = 2
 _SCOPED_KINDS = frozenset({"number", "duration", "place"})
 # A claim dated this many days from its publication speaks of another time.
 _SAME_TIME_DAYS = 14
+# Words of a forecast ("expected", "expectations", "forecasters", "the median
+# estimate"), by their first letters: a story's forecasts of its one figure are
+# rivals whatever they call it ("360,000 applications" / "359,000 new claims").
+_FORECAST_STEMS = frozenset({"expec", "forec", "estim", "predi"})
+_MONEY = frozenset({"dollar", "euro", "pound", "hryvnia", "rouble", "yuan"})
 # Counted nouns that may stand for any more specific one ("people" / "residents").
 _GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
 
@@ -252,17 +257,33 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # The only value of its measure in each of two close claims about the
         # same names: rivals whatever words surround them ("waited six hours"
         # / "waited in line to cast his ballot for seven hours").
-        lone = (
-            score >= limits.lone
-            and (bool(a.entities & b.entities) or _named_subject(a, b))
-            and sum(_same_measure(sa, s) for s in a.slots) == 1
+        alone = (
+            sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
+        )
+        lone = (
+            alone
+            and score >= limits.lone
+            and (bool(a.entities & b.entities) or _named_subject(a, b))
+        )
+        # A sum of money is rarer than a count: the only sum in each of two
+        # aligned claims is the price of one thing, whatever each calls it ("a
+        # roughly $1 trillion bill" / "a $1.2 trillion package").
+        money = alone and score >= limits.aligned and _unit(sa) in _MONEY
+        forecast = (
+            alone
+            and score >= limits.measured
+            and sa.kind == "number"
+            and _forecast(sa)
+            and _forecast(sb)
         )
         if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
             continue  # two dates are rivals only for the same act ("arrested"/"detained")
         if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
             continue
-        if not _same_count(sa, sb) or not _same_side_of_publication(a, b, sa, sb):
+        if not (forecast or money or _same_count(sa, sb)):
+            continue  # a forecast or a sum may name its thing differently
+        if not _same_side_of_publication(a, b, sa, sb):
             continue
         if (_is_part(sa, a) or _is_part(sb, b)) and not (sa.counted and sa.counted == sb.counted):
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
@@ -271,10 +292,14 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # words of what they are about ("94-1 vote" / "passed the Senate 92-6").
         close = _closeness(shared) >= 2 or (shared and _unit(sa) not in ("", "percent"))
         measured = close and score >= limits.measured
-        if (shared and score >= limits.aligned) or lone or measured:
+        if (shared and score >= limits.aligned) or lone or measured or forecast or money:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _forecast(slot: Slot) -> bool:
+    return any(_stem(w) in _FORECAST_STEMS for w in slot.context)
 
 
 def _one_event(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:

@@ -281,8 +281,9 @@ def parse_quantity(text: str) -> Quantity | None:
 def _interval(hedge: str, value: float, half: float) -> tuple[float, float]:
     # Bounds are open in speech ("more than 300" excludes 300); a tiny step keeps them so.
     step = max(half, abs(value) * 1e-9) * 1e-3
-    if hedge == "approx":
-        return value * (1 - _APPROX_TOLERANCE), value * (1 + _APPROX_TOLERANCE)
+    if hedge == "approx":  # never narrower than the figure as written ("roughly $1 trillion")
+        low, high = value * (1 - _APPROX_TOLERANCE), value * (1 + _APPROX_TOLERANCE)
+        return min(low, value - half), max(high, value + half)
     if hedge == "above":
         return value + step, math.inf
     if hedge == "atleast":
