@@ -791,6 +791,57 @@ def table(results: Mapping[tuple[str, str, str], Scores]) -> list[str]:
     return lines
 
 
+def _keys_overlap(a: str, b: str) -> bool:
+    """One key contains the other, or they share four consecutive words."""
+    a, b = _norm(a).lower(), _norm(b).lower()
+    if a in b or b in a:
+        return True
+    words_a, words_b = a.split(), b.split()
+    grams = {tuple(words_a[k : k + 4]) for k in range(len(words_a) - 3)}
+    return any(tuple(words_b[k : k + 4]) in grams for k in range(len(words_b) - 3))
+
+
+def _same_claim(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """The README's rule: the same label and a shared source whose keys overlap."""
+    return a["label"] == b["label"] and any(
+        source in b["keys"] and _keys_overlap(key, b["keys"][source])
+        for source, key in a["keys"].items()
+    )
+
+
+def pass_agreement() -> list[str]:
+    """F1 between the two annotation passes over (claim, label) pairs, on the
+    stories that have both."""
+    both = sorted(
+        p.name for p in (REAL / "pass2").glob("*.json") if (REAL / "pass1" / p.name).is_file()
+    )
+    if not both:
+        return ["No second pass yet."]
+    lines = [
+        "| story | pass 1 claims | pass 2 claims | pass 1 matched | pass 2 matched | F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    totals = [0, 0, 0, 0]
+    for name in both:
+        first = json.loads((REAL / "pass1" / name).read_text())["claims"]
+        second = json.loads((REAL / "pass2" / name).read_text())["claims"]
+        found = sum(any(_same_claim(a, b) for b in second) for a in first)
+        kept = sum(any(_same_claim(b, a) for a in first) for b in second)
+        counts = [len(first), len(second), found, kept]
+        totals = [t + c for t, c in zip(totals, counts, strict=True)]
+        lines.append(
+            f"| {name.removesuffix('.json')} | {' | '.join(map(str, counts))} | {_f1(*counts)} |"
+        )
+    lines.append(f"| all {len(both)} | {' | '.join(map(str, totals))} | {_f1(*totals)} |")
+    return lines
+
+
+def _f1(first: int, second: int, found: int, kept: int) -> str:
+    recall, precision = found / first if first else 0.0, kept / second if second else 0.0
+    total = precision + recall
+    return _fmt(2 * precision * recall / total if total else 0.0)
+
+
 def _full_length_story(sources: int) -> Story:
     """Sources of ~45 sentences each (about 6,000 characters, a full-length
     report), each the bundled sample corpus's articles joined in a rotated
@@ -888,6 +939,10 @@ def main() -> int:
         "### Time, full-length stories (caches empty; best of three)",
         "",
         *timing(),
+        "",
+        "### Agreement between the two annotation passes (F1 over (claim, label) pairs)",
+        "",
+        *pass_agreement(),
         "",
         "### Goals",
         "",
