@@ -257,6 +257,7 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # The only value of its measure in each of two close claims about the
         # same names: rivals whatever words surround them ("waited six hours"
         # / "waited in line to cast his ballot for seven hours").
+        close_claims = score >= limits.lone and any(w.startswith("v:") for w in shared)
         alone = (
             sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
@@ -277,8 +278,8 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             and _forecast(sa)
             and _forecast(sb)
         )
-        if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
-            continue  # two dates are rivals only for the same act ("arrested"/"detained")
+        if sa.kind == "date" and not (_same_act(a, b, shared) or close_claims):
+            continue
         if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
             continue
         if not (forecast or money or _same_count(sa, sb)):
@@ -296,6 +297,16 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
+    """Two dates are rivals only for the same act ("arrested"/"detained") of the
+    same thing: a shared verb, and a shared noun or subject ("continuing claims
+    fell ... in the week ended Aug. 7" / "new claims fell ... last week" are two),
+    unless the claims are close ("the Pentagon on Wednesday ordered troops" /
+    "department heads were ordered Tuesday")."""
+    verb = any(w.startswith("v:") for w in shared)
+    return verb and (any(not w.startswith("v:") for w in shared) or a.subject == b.subject)
 
 
 def _forecast(slot: Slot) -> bool:

@@ -403,6 +403,8 @@ def resolve_date(text: str, published: date, tense: str = "unknown") -> DateSpan
             year = _year_for_month(month, published, direction)
         if day_match and 1 <= int(day_match.group(1)) <= calendar.monthrange(year, month)[1]:
             day = date(year, month, int(day_match.group(1)))
+            if "week" in words and ("ended" in words or "ending" in words):
+                return DateSpan(day - timedelta(days=6), day, text)  # "the week ended Aug. 7"
             return DateSpan(day, day, text)
         start, end = _month_span(year, month)
         return DateSpan(start, end, text)
