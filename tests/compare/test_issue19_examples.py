@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ohliad.compare import Comparison, compare_story
+from ohliad.compare import CompareOptions, Comparison, compare_story
 from ohliad.ingest.sources import read_inputs
 from ohliad.models import Article, Story
 
@@ -198,3 +198,19 @@ def test_a_rounded_sum_against_a_precise_one_is_a_soft_difference() -> None:
         "$1.2 trillion" in v and any("1 trillion" in x for x in v - {"$1.2 trillion"}) for v in soft
     ), comparison.conflicts
     assert not _values(comparison, "number")
+
+
+def test_a_source_cut_at_the_character_cap_is_noted() -> None:
+    filler = " ".join(f"Delegates from region {n} arrived at the venue." for n in range(200))
+    story = Story(
+        "long",
+        (
+            _article(1, f"The ministers last met in Vienna in March. {filler}"),
+            _article(2, "The ministers were last in the same room in Tokyo in June."),
+        ),
+    )
+    comparison = compare_story(story, CompareOptions(max_article_chars=2_000))
+    assert comparison is not None
+    assert any(n.startswith("Outlet 1: compared its first") for n in comparison.notes)
+    assert not any(n.startswith("Outlet 2") for n in comparison.notes)
+    assert {"Vienna", "Tokyo"} in _values(comparison, "place")

@@ -48,6 +48,9 @@ class CompareOptions:
     # have 30 to 60).
     max_sources: int = 20
     max_claims: int = 3000
+    # An article's text is read up to this many characters (the pipeline's
+    # max_article_chars), the cut noted.
+    max_article_chars: int = 200_000
     # Claims must align this well before their slots about the same thing are
     # compared; lone event slots (one clock time each) need closer claims,
     # figures in a physical unit about the same thing ("depth ... km") less close.
@@ -108,7 +111,13 @@ def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source
         elif not article.text.strip():
             notes.append(f"Not compared: {article.label} has no text.")
         else:
-            sources.append(_Source(article, ref))
+            readable = article.readable(options.max_article_chars)
+            if readable is not article:
+                notes.append(
+                    f"{article.label}: compared its first {len(readable.text):,} of "
+                    f"{len(article.text):,} characters."
+                )
+            sources.append(_Source(readable, ref))
     if len(sources) > options.max_sources:
         skipped = len(sources) - options.max_sources
         notes.append(f"Compared the first {options.max_sources} sources; {skipped} more skipped.")
