@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,16 @@ class Article:
     def label(self) -> str:
         """A short human name: the outlet, else the URL, else the origin."""
         return self.outlet or self.url or self.origin or f"article {self.id}"
+
+    def readable(self, limit: int) -> Article:
+        """The article as the NLP stages read it: its text cut at ``limit``
+        characters, at the last paragraph or sentence end before (when that
+        keeps nine tenths of them)."""
+        if len(self.text) <= limit:
+            return self
+        head = self.text[:limit]
+        cut = max(head.rfind("\n"), head.rfind(". ") + 1)
+        return replace(self, text=head[:cut] if cut > limit * 0.9 else head)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ohliad.cluster import ClusterConfig, OnlineClusterer
-from ohliad.compare import compare_stories, compare_story
+from ohliad.compare import CompareOptions, compare_stories, compare_story
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, EntrySource, Story
@@ -266,12 +266,10 @@ class Pipeline:
     def _readable(self, article: Article) -> Article:
         """The article as the NLP stages read it: its text cut at
         ``max_article_chars``, at the last paragraph or sentence end before."""
-        limit = self.options.max_article_chars
-        if len(article.text) <= limit:
-            return article
-        head = article.text[:limit]
-        cut = max(head.rfind("\n"), head.rfind(". ") + 1)
-        return replace(article, text=head[:cut] if cut > limit * 0.9 else head)
+        return article.readable(self.options.max_article_chars)
+
+    def _compare_options(self) -> CompareOptions:
+        return CompareOptions(max_article_chars=self.options.max_article_chars)
 
     def _readable_story(self, story: Story) -> Story:
         return replace(
@@ -292,7 +290,7 @@ class Pipeline:
     def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
         """The story's digest entry; its comparison only with ``compare``."""
         notes = self._notes(story)
-        story = self._readable_story(story)
+        whole, story = story, self._readable_story(story)
         summary = summarize_story(story, self.options.summary, self.summarizer)
         ukrainian: UkrainianResult = ukrainian_for(
             summary,
@@ -301,7 +299,9 @@ class Pipeline:
             options=self.options.translate,
             cache=self._translation_cache,
         )
-        comparison = compare_story(story) if compare and self.options.compare else None
+        # The comparison cuts each article itself, and says so in its notes.
+        compared = compare and self.options.compare
+        comparison = compare_story(whole, self._compare_options()) if compared else None
         sources = tuple(
             EntrySource(
                 url=a.url,
@@ -353,8 +353,8 @@ class Pipeline:
         found = self.store.stories(keys)
         stories = [found[key] for key in keys if key in found]
         saved: dict[str, frozenset[int]] = {}
-        readable = [self._readable_story(story) for story in stories]
-        for story, comparison in zip(stories, compare_stories(readable), strict=True):
+        compared = compare_stories(stories, self._compare_options())
+        for story, comparison in zip(stories, compared, strict=True):
             members = _members(story)
             with self.store.transaction() as tx:
                 if tx.save_comparison(story.id, comparison, members=members):

@@ -210,7 +210,8 @@ def test_sources_and_sentences_are_bounded_with_notes() -> None:
         for k in range(5)
     ]
     long_article = _article(200, "Long Times", "Quake", "\n".join([sentence] * 50))
-    options = CompareOptions(max_sources=4, max_sentences_per_article=10)
+    # 40 sentences in all among 4 sources: 10 each.
+    options = CompareOptions(max_sources=4, max_claims=40)
     comparison = _compare(long_article, *articles, options=options)
     assert len(comparison.sources) == 4
     assert any("first 4 sources" in note for note in comparison.notes)

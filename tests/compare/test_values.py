@@ -98,6 +98,12 @@ def test_month_before_publication_month_in_past_tense_is_last_year() -> None:
     assert span is not None and span.normalized() == "2025-07"
 
 
+def test_the_week_ended_a_day_is_that_week() -> None:
+    span = resolve_date("the week ended Aug. 7", date(2021, 8, 19), tense="past")
+    assert span is not None
+    assert (span.start, span.end) == (date(2021, 8, 1), date(2021, 8, 7))
+
+
 def test_spans_without_calendar_date_are_none() -> None:
     assert resolve_date("five years", MONDAY) is None
     assert resolve_date("overnight", MONDAY) is None

@@ -175,10 +175,10 @@ def test_a_failing_story_does_not_stop_the_others(
     bad = keys[0]
     real = pipeline_module.compare_stories
 
-    def failing(stories: Any) -> Any:
+    def failing(stories: Any, *options: Any) -> Any:
         if any(story.id == bad for story in stories):
             raise ValueError("unreadable story")
-        return real(stories)
+        return real(stories, *options)
 
     monkeypatch.setattr(pipeline_module, "compare_stories", failing)
     failed: set[str] = set()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ohliad.compare.lexicon import canonical_actor, canonical_place, canonical_verb
@@ -70,6 +71,8 @@ _HEDGE_WORDS = re.compile(
     r"about|around|roughly|approximately|some|over|under|an estimated|close to)\s*$",
     re.IGNORECASE,
 )
+# "Torres's", "Torres'": the possessive ending of a name (not its last letter).
+_POSSESSIVE = re.compile(r"['’]s?$")
 QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
 
 
@@ -79,7 +82,7 @@ class Slot:
     value is about (the counted noun, the verb, its subject), so that only slots
     about the same thing are compared."""
 
-    kind: str  # number, duration, date, time, place, initiator
+    kind: str  # number, duration, date, time, place, tally, initiator
     text: str
     value: SlotValue
     context: frozenset[str]
@@ -95,7 +98,7 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    speaker: str  # as named in the text ("Syniehubov", "ministry")
+    speaker: str  # a person's surname or an organisation's name ("Syniehubov", "CDC")
     key: str  # lowercase, for matching across sources
     text: str
 
@@ -113,12 +116,22 @@ class Claim:
     slots: tuple[Slot, ...]
     quotes: tuple[Quote, ...]
     published: date | None = None
+    # What the sentence is about and what it says of it: the key of the main
+    # verb's subject (a name key, else a noun lemma) and the verb in its
+    # synonym group ("arrest" for "detained"). Claims about the same subject
+    # and predicate are compared even when their words differ.
+    subject: str = ""
+    predicate: str = ""
+    # The main verb's tense ("past", "future" or "unknown"), and the dates and
+    # times the sentence names that are not slots (when something was said).
+    tense: str = "unknown"
+    mentions: tuple[str, ...] = ()
 
 
 def entity_key(ent: Span) -> str:
     """A name as matched across sources: people by surname, places by their
     canonical spelling, others lowercased without a leading article."""
-    text = ent.text.lower().removeprefix("the ").strip(" '’s")
+    text = _POSSESSIVE.sub("", ent.text.lower().removeprefix("the ").strip())
     if ent.label_ == "PERSON":
         return text.split()[-1] if text.split() else text
     return canonical_place(text)
@@ -186,10 +199,18 @@ def _context(root: Token, own: range) -> frozenset[str]:
                     words.add(child.lemma_.lower())
             if head.dep_ == "relcl":  # "talks that lasted two hours"
                 words.add(head.head.lemma_.lower())
+            if _infinitive(head) and head.head.pos_ == "VERB":  # "expected claims to fall to"
+                words.add(f"v:{_verb_key(head.head)}")
             words.update(_clause_bounds(head))
             break
         token = head
     return frozenset(words - _GENERIC_LEMMAS)
+
+
+def _infinitive(verb: Token) -> bool:
+    """A verb an infinitive of another ('expected to fall', 'expected claims to fall')."""
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.dep_ == "xcomp" or (verb.dep_ == "ccomp" and to)
 
 
 def _clause_bounds(verb: Token) -> set[str]:
@@ -237,7 +258,18 @@ def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
     return text, start_char
 
 
+# "by 1,000 to 405,000", "10 to 15": two figures in one entity, a change or a
+# range that one value would misread.
+_TWO_FIGURES = re.compile(r"\d\S*\s+(?:to|and|-|–)\s+\S*\d")
+
+
+# "7.2-magnitude", "four-week": a figure inside a compound adjective, no count.
+_COMPOUND_ADJECTIVE = re.compile(r"\d-[a-z]|^\w+-(?:week|day|year|month|hour|magnitude)", re.I)
+
+
 def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
+    if _TWO_FIGURES.search(ent.text) or _COMPOUND_ADJECTIVE.search(ent.text):
+        return None
     following = doc[ent.end].lower_ if ent.end < len(doc) else ""
     if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):
         return None  # "four-star general", "one of the most...": not a count
@@ -259,8 +291,12 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
     kind = "duration" if quantity.unit == "second" else "number"
     context = _context(ent.root, own)
     phrase, counted = text, ""
-    if ent.root.dep_ in ("nummod", "quantmod") and ent.root.head.i == ent.end:
-        phrase, counted = f"{text} {ent.root.head.text}", ent.root.head.lemma_.lower()
+    head = ent.root.head
+    if ent.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN"):
+        # The counted noun, also past an adjective ("39 million American families").
+        counted = head.lemma_.lower()
+        if head.i == ent.end:
+            phrase = f"{text} {head.text}"
     offsets = (start - doc[0].idx, ent.end_char - doc[0].idx)
     return Slot(kind, text, quantity, context, *offsets, phrase, counted)
 
@@ -277,7 +313,9 @@ def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot 
     verb = _governing_verb(ent.root)
     if verb is not None and verb.lemma_.lower() in SPEECH_VERBS:
         return None  # "the ministry said on Wednesday": the date of a statement
-    span = resolve_date(ent.text, published, tense=_tense(ent.root))
+    # A last meeting lies in the past whatever the parse finds ("were last in ... in June").
+    tense = "past" if _LAST_MEETING.search(doc.text) else _tense(ent.root)
+    span = resolve_date(ent.text, published, tense=tense)
     if span is None:
         return None
     context = _context(ent.root, own)
@@ -292,6 +330,27 @@ def _place_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
         return None
     offsets = (ent.start_char - doc[0].idx, ent.end_char - doc[0].idx)
     return Slot("place", ent.text, entity_key(ent), _context(ent.root, own), *offsets)
+
+
+# A vote's tally ("364-62", "364 to 62", "98-0") in a sentence about a vote.
+_TALLY = re.compile(r"(?<![\w.,$-])(\d{1,3})\s?(?:-|–|to)\s?(\d{1,3})(?![\w%-]|[.,]\d)")
+_VOTE_LEMMAS = frozenset(["vote", "pass", "approve", "confirm", "reject", "defeat", "ballot"])
+
+
+def _tally_slots(doc: Doc) -> list[Slot]:
+    """Vote tallies, valued as 'for-against', in sentences about a vote."""
+    if not _VOTE_LEMMAS & {t.lemma_.lower() for t in doc}:
+        return []
+    slots = []
+    for match in _TALLY.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        own = range(span.start, span.end)
+        value = f"{int(match.group(1))}-{int(match.group(2))}"
+        context = _context(span.root, own) | {"vote"}
+        slots.append(Slot("tally", match.group(0), value, context, match.start(), match.end()))
+    return slots
 
 
 def _initiator_slots(doc: Doc) -> list[Slot]:
@@ -320,35 +379,134 @@ def _initiator_slots(doc: Doc) -> list[Slot]:
     return slots
 
 
-def _speaker_of(doc: Doc, quote_chars: list[range], last_person: str | None) -> str | None:
-    """The subject of a speech verb outside the quotation, or 'according to' X."""
+# Entities that can say something: a person, an organisation, or a country or
+# city standing for its government ("China said").
+_SPEAKER_LABELS = frozenset(["PERSON", "ORG", "GPE", "NORP"])
+_PERSONAL_PRONOUNS = frozenset(["he", "she"])
+# "said Indeed Hiring Lab director of research Nick Bunker": a name this many
+# tokens after a speech verb without a subject is its speaker.
+_SAID_NAME = 8
+
+
+def _entity_name(entity: Span) -> str:
+    if entity.label_ == "PERSON":
+        return _POSSESSIVE.sub("", entity.text.split()[-1])
+    return entity.text.removeprefix("the ").removeprefix("The ")
+
+
+def _named(token: Token, doc: Doc) -> str | None:
+    """The speaker a subject token names: a person's surname or an organisation's
+    name when the token is part of such an entity, has one in apposition ("a
+    spokesman, John Kirby,") or after it in its phrase ("director of research
+    Nick Bunker"); None for a common noun ("officials", "report") and for a
+    name before it ("a Manchin aide" is not Manchin)."""
+    for candidate in (token, *(c for c in token.children if c.dep_ == "appos")):
+        entity = next((e for e in doc.ents if e.label_ in _SPEAKER_LABELS and candidate in e), None)
+        if entity is not None:
+            return _entity_name(entity)
+    phrase = range(token.i + 1, token.right_edge.i + 1)
+    after = [e for e in doc.ents if e.label_ == "PERSON" and e.start in phrase]
+    return _entity_name(after[0]) if after else None
+
+
+def _speech_subject(verb: Token) -> Token | None:
+    """Who speaks with ``verb``: its subject, 'according to' X's object, for
+    'who said' in a relative clause the noun the clause belongs to, and for a
+    verb without a subject of its own ("presided ... and said", "dismisses it,
+    saying") the subject of the verb it hangs from."""
+    if verb.lemma_.lower() == "accord":
+        to = next((c for c in verb.children if c.lower_ == "to"), None)
+        return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        return verb.head
+    if subject is None and verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return subject
+
+
+@dataclass(frozen=True, slots=True)
+class Voices:
+    """What earlier sentences of an article tell about who speaks: the last
+    person named as a subject or speaker (for "he", "she"), and who spoke in
+    the sentence just before (for a quotation that goes on in a sentence of
+    its own)."""
+
+    person: str | None = None
+    speaker: str | None = None
+
+
+# An opening quotation mark never closed in the sentence: the quotation runs
+# to its end (an excerpt cut mid-quote, or a quote going on past the sentence).
+_UNCLOSED_QUOTE = re.compile(r"“([^”]+)$")
+
+
+def _quote_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, words) of the direct quotations of two words or more."""
+    found = [(m.start(), m.end(), m.group(1)) for m in QUOTE_RE.finditer(doc.text)]
+    last_end = found[-1][1] if found else 0
+    if unclosed := _UNCLOSED_QUOTE.search(doc.text, last_end):
+        found.append((unclosed.start(), len(doc.text), unclosed.group(1)))
+    return [q for q in found if len(q[2].split()) >= 2]
+
+
+_NO_SPEECH_VERB = "no speech verb"
+
+
+def _speaker_of(doc: Doc, quote_chars: list[range], voices: Voices) -> str | None:
+    """The person or organisation a speech verb outside the quotation names (a
+    pronoun stands for the last person named before; "said Nick Bunker" after
+    a quotation the parser left without a subject); None when the speaker is
+    not named ("officials said", "they wrote"), ``_NO_SPEECH_VERB`` when no
+    speech verb lies outside the quotations."""
     for token in doc:
         inside = any(token.idx - doc[0].idx in chars for chars in quote_chars)
         if inside or token.lemma_.lower() not in SPEECH_VERBS:
             continue
-        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if token.lemma_.lower() == "accord":
-            to = next((c for c in token.children if c.lower_ == "to"), None)
-            subject = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        subject = _speech_subject(token)
         if subject is None:
+            following = [
+                e for e in doc.ents if e.label_ == "PERSON" and 0 < e.start - token.i <= _SAID_NAME
+            ]
+            if following:
+                return _entity_name(following[0])
             continue
         if subject.pos_ == "PRON":
-            return last_person
-        person = next((e for e in doc.ents if e.label_ == "PERSON" and subject in e), None)
-        if person is not None:
-            return person.text.split()[-1]
-        return subject.text if subject.pos_ == "PROPN" else subject.lemma_.lower()
-    return None
+            return voices.person if subject.lower_ in _PERSONAL_PRONOUNS else None
+        return _named(subject, doc)
+    return _NO_SPEECH_VERB
 
 
-def _quotes(doc: Doc, last_person: str | None) -> tuple[Quote, ...]:
-    found = [m for m in QUOTE_RE.finditer(doc.text) if len(m.group(1).split()) >= 2]
+def _quotes(doc: Doc, voices: Voices) -> tuple[Quote, ...]:
+    found = _quote_spans(doc)
     if not found:
         return ()
-    speaker = _speaker_of(doc, [range(m.start(), m.end()) for m in found], last_person)
+    speaker = _speaker_of(doc, [range(start, end) for start, end, _ in found], voices)
+    if speaker == _NO_SPEECH_VERB:
+        # A sentence that opens with a quotation and says no one said it goes
+        # on with the quotation of the sentence before.
+        speaker = voices.speaker if found[0][0] == 0 else None
     if speaker is None:
         return ()
-    return tuple(Quote(speaker, speaker.lower(), m.group(1).strip(" ,.")) for m in found)
+    return tuple(Quote(speaker, speaker.lower(), words.strip(" ,.")) for _, _, words in found)
+
+
+def _voices_after(doc: Doc, claim: Claim, voices: Voices) -> Voices:
+    """``voices`` updated with one more sentence: who spoke in it, and the last
+    person it names as a subject (or its speaker: NER takes "Secretary of
+    Defense Lloyd Austin" for an organisation)."""
+    if claim.quotes:
+        spoke: str | None = claim.quotes[0].speaker
+    else:
+        found = _speaker_of(doc, [], voices)
+        spoke = None if found == _NO_SPEECH_VERB else found
+    subjects = [
+        e
+        for e in doc.ents
+        if e.label_ == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass", "appos")
+    ]
+    person = _entity_name(subjects[-1]) if subjects else spoke or voices.person
+    return Voices(person=person, speaker=spoke)
 
 
 def normalized(slot: Slot) -> str:
@@ -364,7 +522,7 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
     return masked
 
 
-def _claim(position: int, doc: Doc, published: date | None, last: str | None) -> Claim:
+def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> Claim:
     slots: list[Slot] = []
     for ent in doc.ents:
         own = range(ent.start, ent.end)
@@ -377,6 +535,10 @@ def _claim(position: int, doc: Doc, published: date | None, last: str | None) ->
             slot = _place_slot(ent, doc, own)
         if slot is not None:
             slots.append(slot)
+    tallies = _tally_slots(doc)
+    # A tally's figures are not counts of their own ("364" of "364-62").
+    slots = [s for s in slots if not any(t.start <= s.start < t.end for t in tallies)]
+    slots.extend(tallies)
     slots.extend(_initiator_slots(doc))
     placed = [s for s in slots if s.kind != "initiator"]
     lemmas = {
@@ -387,40 +549,90 @@ def _claim(position: int, doc: Doc, published: date | None, last: str | None) ->
     return Claim(
         source=0,
         position=position,
-        text=doc.text,
-        masked=_mask(doc.text, placed),
+        text=doc.text.rstrip(),
+        masked=_mask(doc.text.rstrip(), placed),
         entities=frozenset(_name_keys(doc)),
         names=frozenset((e.label_, entity_key(e)) for e in doc.ents if e.label_ in _NAME_LABELS),
         values=frozenset(f"{s.kind}:{normalized(s)}" for s in slots),
         lemmas=frozenset(lemmas),
         slots=tuple(slots),
-        quotes=_quotes(doc, last),
+        quotes=_quotes(doc, voices),
         published=published,
+        mentions=tuple(
+            e.text.lower()
+            for e in doc.ents
+            if e.label_ in ("DATE", "TIME") and not any(s.text == e.text for s in slots)
+        ),
+        **_subject_predicate(doc),
     )
+
+
+# "The two last met in Geneva", "the last time they met was in Vienna", "were last
+# in the same room in Bali": the previous meeting, a single event whatever the
+# words, so its place and date in two reports are rivals (issue 19's example).
+_LAST_MEETING = re.compile(
+    r"\blast (?:met|meeting|spoke|talked|saw each other|held talks)\b"
+    r"|\blast time\b[^.;]*?\b(?:met|meet|spoke|talked)\b"
+    r"|\b(?:was|were) last (?:in the same room|together|face to face)\b"
+    r"|\bmet (?:for )?the last time\b",
+    re.IGNORECASE,
+)
+LAST_MEETING = "meet last"
+
+
+def _subject_predicate(doc: Doc) -> dict[str, str]:
+    """The main verb of the sentence (in its synonym group, particle included),
+    its tense and its subject's key: the name it is part of, else its lemma. A
+    speech verb with a clause ("X said that Y met Z") yields the clause's."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return {"subject": "", "predicate": "", "tense": "unknown"}
+    if root.lemma_.lower() in SPEECH_VERBS:
+        clause = next((c for c in root.children if c.dep_ == "ccomp"), None)
+        root = clause or root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    key = ""
+    if subject is not None:
+        entity = next((e for e in doc.ents if subject in e and e.label_ in _NAME_LABELS), None)
+        key = entity_key(entity) if entity is not None else subject.lemma_.lower()
+    predicate = LAST_MEETING if _LAST_MEETING.search(doc.text) else _verb_key(root)
+    return {"subject": key, "predicate": predicate, "tense": _tense(root)}
 
 
 def extract_claims(articles: Sequence[tuple[Sequence[str], date | None]]) -> list[list[Claim]]:
     """Claims of several articles' sentences, given with each article's
     publication date: one list per article, in order, each as source 0.
 
-    All the sentences go through spaCy in shared batches: a few sentences at a
-    time it parses at half the speed (an article has two or three)."""
-    sentences = ((text, number) for number, (read, _) in enumerate(articles) for text in read)
-    docs: list[list[Doc]] = [[] for _ in articles]
-    for doc, number in english().pipe(sentences, as_tuples=True, batch_size=64):
-        docs[number].append(doc)
+    Each article goes through spaCy as one document whose sentence boundaries
+    are set to the given sentences (the parser keeps to them), all articles in
+    one batch: parsed whole, an article costs about 40% less CPU than parsed
+    sentence by sentence (5.2 against 3.0 ms a sentence, measured on the
+    annotated set), as spaCy's fixed cost per document is paid once."""
+    nlp = english()
+    joined = [_bounded_doc(nlp, sentences) for sentences, _ in articles]
     return [
-        _article_claims(parsed, published)
-        for parsed, (_, published) in zip(docs, articles, strict=True)
+        _article_claims([span.as_doc() for span in doc.sents], published)
+        for doc, (_, published) in zip(nlp.pipe(joined, batch_size=16), articles, strict=True)
     ]
+
+
+def _bounded_doc(nlp: Language, sentences: Sequence[str]) -> Doc:
+    """The sentences as one unparsed document, a sentence starting at each."""
+    doc = nlp.make_doc(" ".join(sentences))
+    starts: set[int] = set()
+    offset = 0
+    for sentence in sentences:
+        starts.add(offset)
+        offset += len(sentence) + 1
+    for token in doc:
+        token.is_sent_start = token.idx in starts
+    return doc
 
 
 def _article_claims(docs: Sequence[Doc], published: date | None) -> list[Claim]:
     claims: list[Claim] = []
-    last_person: str | None = None
+    voices = Voices()
     for position, doc in enumerate(docs):
-        claims.append(_claim(position, doc, published, last_person))
-        people = [e for e in doc.ents if e.label_ == "PERSON"]
-        if people:
-            last_person = people[-1].text.split()[-1]
+        claims.append(_claim(position, doc, published, voices))
+        voices = _voices_after(doc, claims[-1], voices)
     return claims

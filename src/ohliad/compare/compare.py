@@ -1,9 +1,10 @@
 """compare_story: the whole comparison of one story's sources.
 
-Claims are read from each English article (others are skipped with a note),
-aligned across sources, and turned into agreed facts, unique details, conflicts
-and framing contrasts. Work is bounded: at most ``max_sources`` articles and
-``max_claims`` sentences in all, whatever the story's size.
+Claims are read from every sentence of each English article (others are
+skipped with a note), aligned across sources, and turned into conflicts, agreed
+facts, unique details and framing contrasts; each sentence lands in exactly one
+of the first three. Work is bounded: at most ``max_sources`` articles and
+``max_claims`` sentences in all (a source cut by that bound gets a note).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from ohliad.compare.align import alignment_scores, embed_sentences
+from ohliad.compare.align import Matrix, alignment_scores, embed_sentences
 from ohliad.compare.claims import Claim, extract_claims, normalized
-from ohliad.compare.conflicts import Mention, SlotConflict, Thresholds, find_conflicts
-from ohliad.compare.facts import shared_claims, unique_details
+from ohliad.compare.conflicts import SlotConflict, Thresholds, find_conflicts
+from ohliad.compare.facts import Agreement, agreements, new_elements, others_of, unique_details
 from ohliad.compare.framing import Contrast, SourceText, framing_contrasts
 from ohliad.compare.lexicon import searchable
 from ohliad.compare.records import (
@@ -40,11 +41,16 @@ from ohliad.nlp.sentences import split_paragraphs, split_sentences
 @dataclass(frozen=True, slots=True)
 class CompareOptions:
     embedder: str = "minilm-q8"
-    # Bounds that keep a 20-source story or a very long article in bounded time.
+    # Bounds that keep a 20-source story or a very long article in bounded time
+    # and memory (the alignment is a claims x claims matrix): a source reads at
+    # most max_claims / sources sentences, so 3 sources read 1,000 each (a
+    # 120,000-character article) and 20 read 150 each (full-length reports
+    # have 30 to 60).
     max_sources: int = 20
-    max_sentences_per_article: int = 30
-    max_claims: int = 150
-    max_unique_per_source: int = 6
+    max_claims: int = 3000
+    # An article's text is read up to this many characters (the pipeline's
+    # max_article_chars), the cut noted.
+    max_article_chars: int = 200_000
     # Claims must align this well before their slots about the same thing are
     # compared; lone event slots (one clock time each) need closer claims,
     # figures in a physical unit about the same thing ("depth ... km") less close.
@@ -52,8 +58,6 @@ class CompareOptions:
     lone_slot_threshold: float = 0.7
     measured_slot_threshold: float = 0.35
     agree_threshold: float = 0.6
-    # A sentence is unique when nothing in another source aligns this well with it.
-    unique_threshold: float = 0.55
 
 
 # Below this detection score an untagged article is taken to be English.
@@ -107,7 +111,13 @@ def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source
         elif not article.text.strip():
             notes.append(f"Not compared: {article.label} has no text.")
         else:
-            sources.append(_Source(article, ref))
+            readable = article.readable(options.max_article_chars)
+            if readable is not article:
+                notes.append(
+                    f"{article.label}: compared its first {len(readable.text):,} of "
+                    f"{len(article.text):,} characters."
+                )
+            sources.append(_Source(readable, ref))
     if len(sources) > options.max_sources:
         skipped = len(sources) - options.max_sources
         notes.append(f"Compared the first {options.max_sources} sources; {skipped} more skipped.")
@@ -117,7 +127,7 @@ def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source
 
 def _per_article(sources: int, options: CompareOptions) -> int:
     """How many leading sentences of each source are read."""
-    return min(options.max_sentences_per_article, options.max_claims // sources)
+    return options.max_claims // sources
 
 
 def _published(source: _Source) -> date | None:
@@ -131,7 +141,10 @@ def _claims(sources: Sequence[_Source], options: CompareOptions) -> tuple[list[C
     notes: list[str] = []
     for index, (source, read) in enumerate(zip(sources, found, strict=True)):
         if not read.whole_within(per_article):
-            notes.append(f"{source.article.label}: compared its first {per_article} sentences.")
+            notes.append(
+                f"{source.article.label}: compared its first {per_article} sentences (a story's "
+                f"comparison reads at most {options.max_claims} sentences in all)."
+            )
         claims.extend(replace(claim, source=index) for claim in read.claims[:per_article])
     return claims, notes
 
@@ -154,9 +167,9 @@ class _ReadClaims:
 
 # Claims of an article's leading sentences by (text, date): a story is compared
 # again each time an article joins it, and only the new article need be parsed.
-# Claims depend on nothing outside their article, and a sentence's claim on
-# nothing after it, so the claims of fewer sentences are a prefix of those read:
-# the per-article limit shrinks as sources join without a parse again.
+# Claims depend on nothing outside their article, so a read of more sentences
+# serves a shorter one (its first claims): the per-article limit, which shrinks
+# only past max_claims sentences a story, needs no parse again.
 _CLAIM_CACHE: OrderedDict[tuple[str, date | None], _ReadClaims] = OrderedDict()
 _CLAIM_CACHE_SIZE = 4096
 _CLAIM_LOCK = threading.Lock()
@@ -209,39 +222,27 @@ def _leading_sentences(text: str, limit: int) -> tuple[list[str], bool]:
     return sentences, True
 
 
-def _citations(
-    sources: Sequence[_Source], claims: Sequence[Claim], members: Sequence[int]
-) -> tuple[Citation, ...]:
-    """One citation per source, the first member of each."""
-    seen: dict[int, Citation] = {}
-    for i in members:
-        claim = claims[i]
-        seen.setdefault(claim.source, Citation(sources[claim.source].ref, claim.text))
-    return tuple(seen[s] for s in sorted(seen))
-
-
-def _first_per_source(side: Sequence[Mention], claims: Sequence[Claim]) -> list[Mention]:
-    """The first mention of each source, in source order (as ``_citations``)."""
-    first: dict[int, Mention] = {}
-    for mention in side:
-        first.setdefault(claims[mention.claim].source, mention)
-    return [first[s] for s in sorted(first)]
+def _citation(
+    sources: Sequence[_Source], claim: Claim, value: str | None = None, detail: str | None = None
+) -> Citation:
+    """The source of ``claim`` and its own sentence, with whom it quotes."""
+    speaker = claim.quotes[0].speaker if claim.quotes else None
+    return Citation(sources[claim.source].ref, claim.text, value, claim.position, speaker, detail)
 
 
 def _conflict_record(
     conflict: SlotConflict, sources: Sequence[_Source], claims: Sequence[Claim]
 ) -> Conflict:
+    """Each side cites every sentence that gives its value, in source order."""
     sides = tuple(
         ConflictSide(
             value=side[0].slot.shown,
             normalized=normalized(side[0].slot),
             citations=tuple(
-                replace(citation, value=mention.slot.shown)
-                for citation, mention in zip(
-                    _citations(sources, claims, [m.claim for m in side]),
-                    _first_per_source(side, claims),
-                    strict=True,
-                )
+                _citation(sources, claims[mention.claim], mention.slot.shown)
+                for mention in dict(
+                    (m.claim, m) for m in sorted(side, key=lambda m: m.claim)
+                ).values()
             ),
         )
         for side in conflict.sides
@@ -279,6 +280,37 @@ def _framing_record(contrast: Contrast, sources: Sequence[_Source]) -> FramingCo
     return FramingContrast(contrast.kind, contrast.label, tuple(uses), absent)
 
 
+def _agreed_record(
+    agreement: Agreement,
+    sources: Sequence[_Source],
+    claims: Sequence[Claim],
+    texts: Sequence[str],
+    scores: Matrix,
+    conflicting: frozenset[int],
+    options: CompareOptions,
+) -> AgreedFact:
+    """The statement with each crediting source's own sentence (in source
+    order), and what each adds beyond it; disputed when a sentence of a source
+    not credited aligns with it and is in a conflict."""
+    statement = claims[agreement.statement]
+    citations = []
+    for index in sorted(agreement.members, key=lambda i: claims[i].source):
+        claim = claims[index]
+        extra = [
+            element
+            for element in new_elements(claim, others_of(claim.source, claims, texts))
+            if element.lower() not in statement.text.lower()
+        ]
+        citations.append(_citation(sources, claim, detail=", ".join(extra) or None))
+    credited = {claims[i].source for i in agreement.members}
+    disputed = any(
+        claims[k].source not in credited and float(scores[i, k]) >= options.agree_threshold
+        for i in agreement.members
+        for k in conflicting
+    )
+    return AgreedFact(statement.text, tuple(citations), disputed)
+
+
 def compare_story(story: Story, options: CompareOptions | None = None) -> Comparison | None:
     """Compare the sources of a story; None when it has fewer than two."""
     if len(story.articles) < 2:
@@ -303,27 +335,21 @@ def _compare_sources(
         options.conflict_threshold, options.lone_slot_threshold, options.measured_slot_threshold
     )
     slot_conflicts = find_conflicts(claims, scores, texts, limits)
-    disputed = frozenset(m for c in slot_conflicts for side in c.sides for m in side)
-    disputed_claims = {m.claim for m in disputed}
+    conflicting = frozenset(m.claim for c in slot_conflicts for side in c.sides for m in side)
+    found = agreements(claims, scores, options.agree_threshold, conflicting)
     agreed = tuple(
-        AgreedFact(
-            statement=claims[group.members[0]].text,
-            citations=_citations(sources, claims, group.members),
-            disputed=bool(disputed_claims & set(group.members)),
-        )
-        for group in shared_claims(claims, scores, options.agree_threshold)
+        _agreed_record(agreement, sources, claims, texts, scores, conflicting, options)
+        for agreement in found
     )
-    per_source: dict[int, int] = {}
-    unique = []
-    for found in unique_details(claims, scores, texts, options.unique_threshold, disputed):
-        claim = claims[found.claim]
-        per_source[claim.source] = per_source.get(claim.source, 0) + 1
-        if per_source[claim.source] > options.max_unique_per_source:
-            continue
-        missing = tuple(s.ref for k, s in enumerate(sources) if k != claim.source)
-        unique.append(
-            UniqueDetail(Citation(sources[claim.source].ref, claim.text), found.detail, missing)
+    placed = conflicting | {i for agreement in found for i in agreement.members}
+    unique = tuple(
+        UniqueDetail(
+            _citation(sources, claims[new.claim]),
+            new.detail,
+            tuple(s.ref for k, s in enumerate(sources) if k != claims[new.claim].source),
         )
+        for new in unique_details(claims, texts, placed)
+    )
     framing_sources = [
         SourceText(k, s.article.title, tuple(c for c in claims if c.source == k))
         for k, s in enumerate(sources)
@@ -331,7 +357,7 @@ def _compare_sources(
     return Comparison(
         sources=refs,
         agreed=agreed,
-        unique=tuple(unique),
+        unique=unique,
         conflicts=tuple(_conflict_record(c, sources, claims) for c in slot_conflicts),
         framing=tuple(_framing_record(c, sources) for c in framing_contrasts(framing_sources)),
         notes=tuple(notes),

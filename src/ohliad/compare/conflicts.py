@@ -13,17 +13,18 @@ report the first value elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ohliad.compare.align import Matrix, aligned_pairs
-from ohliad.compare.claims import QUOTE_RE, Claim, Slot
+from ohliad.compare.claims import LAST_MEETING, QUOTE_RE, Claim, Slot
 from ohliad.compare.lexicon import is_country
 from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
-# Slot kinds that name one event-level value, safe to pair without shared context.
-# Places, dates and durations are not: a sentence names several, for different things.
-_EVENT_KINDS = frozenset({"time", "initiator"})
+# Context words match on their first letters ("expected" / "expectations").
+_STEM = 5
+# Words of names this long tell bodies apart ("labor" does, "of" does not).
+_NAME_WORD = 4
 # "three more", "three other", "three fellow": an increment or a remainder, not a total.
 _INCREMENT = re.compile(
     r"\s+(?:\w+\s+)?(?:more|additional|extra|new|other|fellow)\b", re.IGNORECASE
@@ -36,6 +37,11 @@ _LIST_PEERS = 2
 _SCOPED_KINDS = frozenset({"number", "duration", "place"})
 # A claim dated this many days from its publication speaks of another time.
 _SAME_TIME_DAYS = 14
+# Words of a forecast ("expected", "expectations", "forecasters", "the median
+# estimate"), by their first letters: a story's forecasts of its one figure are
+# rivals whatever they call it ("360,000 applications" / "359,000 new claims").
+_FORECAST_STEMS = frozenset({"expec", "forec", "estim", "predi"})
+_MONEY = frozenset({"dollar", "euro", "pound", "hryvnia", "rouble", "yuan"})
 # Counted nouns that may stand for any more specific one ("people" / "residents").
 _GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
 
@@ -98,10 +104,24 @@ def _stated_alike(a: Slot, b: Slot) -> bool:
     return compatible(a, b) or a.text.lower() == b.text.lower()
 
 
+def _stem(word: str) -> str:
+    return word.removeprefix("v:")[:_STEM]
+
+
 def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
-    """What two slots are both about, leaving out bounds and unit words ('percentage')."""
-    shared = a.context & b.context
-    return frozenset(w for w in shared if not w.startswith("@") and w not in UNIT_WORDS)
+    """What two slots are both about (words of ``a``'s context whose stem is in
+    ``b``'s, noun or verb alike), leaving out bounds and unit words."""
+    stems = {_stem(w) for w in b.context if not w.startswith("@") and w not in UNIT_WORDS}
+    return frozenset(
+        w for w in a.context if not w.startswith("@") and w not in UNIT_WORDS and _stem(w) in stems
+    )
+
+
+def _closeness(shared: frozenset[str]) -> int:
+    """How surely two slots are about the same thing: shared words, a shared
+    verb counting twice ("37.3% ... vaccinated" / "39% ... vaccinated" rather
+    than "37.3% of adults" / "55% of adults ... received a dose")."""
+    return len(shared) + any(w.startswith("v:") for w in shared)
 
 
 def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
@@ -116,7 +136,12 @@ def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
     )
 
 
-def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+def _named_subject(a: Claim, b: Claim) -> bool:
+    """Both claims are about the same named subject ("Rogers")."""
+    return a.subject != "" and a.subject == b.subject and a.subject in a.entities
+
+
+def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False) -> bool:
     """The claims set their values in different frames, so they may not be rivals:
     incompatible other dates or periods ('next year' / '2021', 'a month after' /
     'after five months'), a time far from publication on one side only ('a vote
@@ -126,17 +151,26 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
         if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
             return True
-        one_sided = kind == "date" and bool(frames_a) != bool(frames_b)
+        # A date on one side only may set that claim at another time; not so
+        # for the lone values of two close claims (one just gives the date).
+        one_sided = kind == "date" and not lone and bool(frames_a) != bool(frames_b)
         if one_sided and (_other_time(a, frames_a) or _other_time(b, frames_b)):
             return True
-    if sa.kind == "place":
-        return False
+    if sa.kind == "place" or (lone and _named_subject(a, b)):
+        return False  # other places are incidental when the claims are about one named actor
     for labels in (("GPE", "LOC"), ("ORG",)):
-        names_a = {key for label, key in a.names if label in labels}
-        names_b = {key for label, key in b.names if label in labels}
-        if names_a and names_b and not names_a & names_b:
+        words_a = _name_words(key for label, key in a.names if label in labels)
+        words_b = _name_words(key for label, key in b.names if label in labels)
+        if words_a and words_b and not words_a & words_b:
             return True  # other places, or other bodies ("Refinitiv" / "Dow Jones" polls)
     return False
+
+
+def _name_words(keys: Iterable[str]) -> set[str]:
+    """The longer words of names, so that "Bureau of Labor Statistics" and its
+    "Bureau of Labor Statistics' Job Openings and Labor Turnover Survey" are one
+    body, and "Refinitiv" and "Dow Jones" two."""
+    return {word for key in keys for word in key.split() if len(word) >= _NAME_WORD}
 
 
 def _is_part(slot: Slot, claim: Claim) -> bool:
@@ -170,7 +204,7 @@ class Thresholds:
     """Alignment scores at which two claims' slots are compared."""
 
     aligned: float  # slots about the same thing (shared context words)
-    lone: float  # the only clock time (or initiator) in each of two close claims
+    lone: float  # the only value of its measure in each of two close claims
     measured: float  # figures in the same physical unit about the same thing ("depth")
 
 
@@ -205,35 +239,101 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
-        if _same_measure(sa, sb) and _comparable_in(sa, a) and _comparable_in(sb, b)
+        if _same_measure(sa, sb)
+        # A capital is a place of its own where one event is placed ("in Tokyo").
+        and (_one_event(a, b, sa, sb) or (_comparable_in(sa, a) and _comparable_in(sb, b)))
     ]
-    # Most shared context first; on a tie the reading where the figures agree wins.
-    candidates.sort(key=lambda c: (-len(c[0]), not compatible(c[1], c[2])))
+    # Closest first; on a tie the reading where the figures agree wins.
+    candidates.sort(key=lambda c: (-_closeness(c[0]), not compatible(c[1], c[2])))
     used: set[int] = set()
     pairs: list[tuple[Slot, Slot]] = []
     for shared, sa, sb in candidates:
         if id(sa) in used or id(sb) in used:
             continue
-        lone = (
-            sa.kind in _EVENT_KINDS
-            and score >= limits.lone
-            and bool(a.entities & b.entities)
-            and sum(_same_measure(sa, s) for s in a.slots) == 1
+        if _one_event(a, b, sa, sb):
+            used.update((id(sa), id(sb)))
+            pairs.append((sa, sb))
+            continue
+        # The only value of its measure in each of two close claims about the
+        # same names: rivals whatever words surround them ("waited six hours"
+        # / "waited in line to cast his ballot for seven hours").
+        close_claims = score >= limits.lone and any(w.startswith("v:") for w in shared)
+        alone = (
+            sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
-        if sa.kind == "date" and not any(w.startswith("v:") for w in shared):
-            continue  # two dates are rivals only for the same act ("arrested"/"detained")
-        if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb):
+        lone = (
+            alone
+            and score >= limits.lone
+            and (bool(a.entities & b.entities) or _named_subject(a, b))
+        )
+        # A sum of money is rarer than a count: the only sum in each of two
+        # aligned claims is the price of one thing, whatever each calls it ("a
+        # roughly $1 trillion bill" / "a $1.2 trillion package").
+        money = alone and score >= limits.aligned and _unit(sa) in _MONEY
+        forecast = (
+            alone
+            and score >= limits.measured
+            and sa.kind == "number"
+            and _forecast(sa)
+            and _forecast(sb)
+        )
+        if sa.kind == "date" and not (_same_act(a, b, shared) or close_claims):
             continue
-        if not _same_count(sa, sb) or not _same_side_of_publication(a, b, sa, sb):
+        if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
+            continue
+        if not (forecast or money or _same_count(sa, sb)):
+            continue  # a forecast or a sum may name its thing differently
+        if not _same_side_of_publication(a, b, sa, sb):
             continue
         if (_is_part(sa, a) or _is_part(sb, b)) and not (sa.counted and sa.counted == sb.counted):
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
-        measured = shared and _unit(sa) not in ("", "percent") and score >= limits.measured
-        if (shared and score >= limits.aligned) or lone or measured:
+        # Less aligned claims still compare figures in a physical unit about
+        # the same thing ("depth ... km"), or any two values that share two
+        # words of what they are about ("94-1 vote" / "passed the Senate 92-6").
+        close = _closeness(shared) >= 2 or (shared and _unit(sa) not in ("", "percent"))
+        measured = close and score >= limits.measured
+        if (shared and score >= limits.aligned) or lone or measured or forecast or money:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
+    """Two dates are rivals only for the same act ("arrested"/"detained") of the
+    same thing: a shared verb, and a shared noun or subject ("continuing claims
+    fell ... in the week ended Aug. 7" / "new claims fell ... last week" are two),
+    unless the claims are close ("the Pentagon on Wednesday ordered troops" /
+    "department heads were ordered Tuesday")."""
+    verb = any(w.startswith("v:") for w in shared)
+    return verb and (any(not w.startswith("v:") for w in shared) or a.subject == b.subject)
+
+
+def _forecast(slot: Slot) -> bool:
+    return any(_stem(w) in _FORECAST_STEMS for w in slot.context)
+
+
+def _one_event(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+    """The place or the date of one single event in both claims (their last
+    meeting): rivals however differently the sentences put it, when each claim
+    gives one value of the kind. Other dates around it are no other frame: a
+    different date is the dispute itself."""
+    return (
+        a.predicate == b.predicate == LAST_MEETING
+        and sa.kind in ("date", "place")
+        and sum(s.kind == sa.kind for s in a.slots) == 1
+        and sum(s.kind == sb.kind for s in b.slots) == 1
+    )
+
+
+def _same_event_pairs(claims: Sequence[Claim]) -> list[tuple[int, int]]:
+    """Pairs of claims from different sources about one single event, however
+    little their sentences align ("the last time X and Y met was in Vienna" /
+    "X and Y were last in the same room at a summit in Tokyo")."""
+    events = [k for k, c in enumerate(claims) if c.predicate == LAST_MEETING]
+    return [
+        (i, j) for i in events for j in events if i < j and claims[i].source != claims[j].source
+    ]
 
 
 def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) -> bool:
@@ -241,8 +341,15 @@ def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) 
     then the two sources are not contradicting each other."""
     if slot.kind in ("place", "initiator"):
         return isinstance(slot.value, str) and slot.value in text
+    # A date or time is the same only for the same act: a source that dates
+    # the memo's release "Aug. 25" may still date the order "Tuesday".
+    same_act = slot.kind in ("date", "time")
     return any(
-        other.source == source and corroborates(slot, s) for other in claims for s in other.slots
+        other.source == source
+        and corroborates(slot, s)
+        and (not same_act or bool(_shared_context(slot, s)))
+        for other in claims
+        for s in other.slots
     )
 
 
@@ -256,7 +363,10 @@ def find_conflicts(
     hard: list[tuple[Mention, Mention]] = []
     soft: list[tuple[Mention, Mention]] = []
     lowest = min(limits.aligned, limits.lone, limits.measured)
-    for i, j in aligned_pairs(claims, scores, lowest):
+    aligned = aligned_pairs(claims, scores, lowest)
+    seen = set(aligned)
+    pairs = aligned + [p for p in _same_event_pairs(claims) if p not in seen]
+    for i, j in pairs:
         a, b = claims[i], claims[j]
         for sa, sb in _pair_slots(a, b, float(scores[i, j]), limits):
             if _stated_alike(sa, sb):

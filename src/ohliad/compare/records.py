@@ -88,27 +88,43 @@ class CitedSource:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A source and the sentence of it that supports an item."""
+    """A source and the sentence of it that supports an item: the source is
+    credited only with what this sentence of its own states."""
 
     source: CitedSource
     quote: str
     # In a conflict: the value as this source writes it ("some 12,500").
     value: str | None = None
+    # The sentence's position in the compared text (0 = first), so that a
+    # reader can tell two sentences of one source apart.
+    sentence: int | None = None
+    # Who the sentence quotes directly, when it names them ("Kirby", "CDC").
+    speaker: str | None = None
+    # In an agreement: what this source's sentence gives beyond the statement
+    # (a figure or name no other source gives).
+    detail: str | None = None
+
+    _OPTIONAL: ClassVar[tuple[str, ...]] = ("value", "sentence", "speaker", "detail")
 
     def to_dict(self) -> dict[str, Any]:
         data = {**self.source.to_dict(), "quote": self.quote}
-        if self.value is not None:
-            data["value"] = self.value
+        for name in self._OPTIONAL:
+            if (found := getattr(self, name)) is not None:
+                data[name] = found
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        return cls(CitedSource.from_dict(data), data.get("quote", ""), data.get("value"))
+        optional = {name: data.get(name) for name in cls._OPTIONAL}
+        return cls(CitedSource.from_dict(data), data.get("quote", ""), **optional)
 
     @staticmethod
     def json_schema() -> Any:
-        # The source's keys, flattened, with the quote and the value as given.
-        return _object({**CitedSource.json_properties(), "quote": _TEXT}, {"value": _TEXT})
+        # The source's keys, flattened, with the quote and what the item adds.
+        return _object(
+            {**CitedSource.json_properties(), "quote": _TEXT},
+            {"value": _TEXT, "sentence": {"type": "integer"}, "speaker": _TEXT, "detail": _TEXT},
+        )
 
 
 def _citations(items: Any) -> tuple[Citation, ...]:
@@ -135,11 +151,13 @@ class Finding(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class AgreedFact:
-    """A fact that two or more sources report; ``statement`` is one source's wording."""
+    """A statement that two or more sources each state in a sentence of their
+    own; ``statement`` is one source's wording, and every cited sentence gives
+    all of its figures, dates, places and people."""
 
     statement: str
     citations: tuple[Citation, ...]
-    # Some of these sentences give a figure differently (see the conflicts).
+    # Another source's sentence on the same point is in a conflict (see there).
     disputed: bool = False
 
     def to_dict(self) -> dict[str, Any]:

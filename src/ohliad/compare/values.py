@@ -227,6 +227,8 @@ def _parse_figure(text: str) -> tuple[float, float, str] | None:
     words = text.replace("-", " ").split()
     if len(words) >= 2 and words[0].lower() in ("a", "an") and words[1].lower() in _SINGULAR_UNITS:
         return 1.0, 0.5, " ".join(words[1:])  # "a month", "an hour"
+    if len(words) >= 2 and words[0].lower() in ("a", "an") and words[1].lower() in _SCALES:
+        return 1.0, 0.5, " ".join(words[1:])  # "a million": one, then the scale
     for size in (2, 1):
         if len(words) >= size and (spelled := _word_number(words[:size])) is not None:
             return spelled, 0.5, " ".join(words[size:])
@@ -279,8 +281,9 @@ def parse_quantity(text: str) -> Quantity | None:
 def _interval(hedge: str, value: float, half: float) -> tuple[float, float]:
     # Bounds are open in speech ("more than 300" excludes 300); a tiny step keeps them so.
     step = max(half, abs(value) * 1e-9) * 1e-3
-    if hedge == "approx":
-        return value * (1 - _APPROX_TOLERANCE), value * (1 + _APPROX_TOLERANCE)
+    if hedge == "approx":  # never narrower than the figure as written ("roughly $1 trillion")
+        low, high = value * (1 - _APPROX_TOLERANCE), value * (1 + _APPROX_TOLERANCE)
+        return min(low, value - half), max(high, value + half)
     if hedge == "above":
         return value + step, math.inf
     if hedge == "atleast":
@@ -400,6 +403,8 @@ def resolve_date(text: str, published: date, tense: str = "unknown") -> DateSpan
             year = _year_for_month(month, published, direction)
         if day_match and 1 <= int(day_match.group(1)) <= calendar.monthrange(year, month)[1]:
             day = date(year, month, int(day_match.group(1)))
+            if "week" in words and ("ended" in words or "ending" in words):
+                return DateSpan(day - timedelta(days=6), day, text)  # "the week ended Aug. 7"
             return DateSpan(day, day, text)
         start, end = _month_span(year, month)
         return DateSpan(start, end, text)
