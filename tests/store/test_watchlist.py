@@ -3,8 +3,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from ohliad.models import Article, EntryOutcome
 from ohliad.store import FeedStore, Store
 
@@ -50,9 +48,18 @@ def test_states_of_many_feeds_are_saved_at_once(store: Store) -> None:
     parked = replace(second, consecutive_failures=5, last_error="HTTP 500", parked_reason="failing")
     feeds.save_states([replace(first, etag='"v2"', last_polled=NOW), parked])
     assert feeds.feeds() == [replace(first, etag='"v2"', last_polled=NOW), parked]
-    gone = replace(first, id=first.id + 100, url="https://gone.example/rss")
-    with pytest.raises(KeyError, match=r"gone\.example"):
-        feeds.save_states([gone])
+    # A feed taken off the list while it was polled: its state and entries are
+    # left out, and the rest of the round is saved.
+    assert feeds.remove("https://b.example/rss")
+    feeds.save_polls(
+        [
+            (replace(first, etag='"v3"'), [EntryOutcome("kept", article_id=None, error="x")]),
+            (parked, [EntryOutcome("dropped", article_id=None, error="x")]),
+        ]
+    )
+    assert feeds.feeds() == [replace(first, etag='"v3"')]
+    assert feeds.known_entry_keys(first.id, ["kept"]) == {"kept"}
+    assert feeds.known_entry_keys(parked.id, ["dropped"]) == set()
 
 
 def test_stored_article_ids_by_url_or_content(store: Store) -> None:
