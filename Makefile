@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-UV := $(BIN)/uv pip install --python $(BIN)/python --constraint constraints.txt
+UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --constraint constraints.txt
 
 .PHONY: install run test test-llm lint typecheck unit bench screenshots clean
 
