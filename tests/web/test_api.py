@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from ohliad.digest_json import entry_from_dict
@@ -106,3 +108,17 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     assert docs.status_code == 200
     assert "swagger-ui" in docs.text
     assert "'sha256-" in docs.headers["content-security-policy"]
+
+
+def test_the_api_docs_work_offline(client: TestClient) -> None:
+    # Every asset the pages load is this server's own: path-only /static/ URLs.
+    for path, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        page = client.get(path)
+        assert page.status_code == 200
+        links = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert links and all(link.startswith("/static/docs/") for link in links), links
+        assert f"/static/docs/{asset}" in links
+        for link in links:
+            assert client.get(link).status_code == 200, link
+        policy = page.headers["content-security-policy"]
+        assert "http" not in policy.replace("https:", "")  # no CDN

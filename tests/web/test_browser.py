@@ -290,3 +290,18 @@ def test_screenshots_of_the_demo_digest(
         context.close()
     assert (folder / "front-page.png").stat().st_size > 10_000
     assert (folder / "story-page.png").stat().st_size > 10_000
+
+
+def test_the_api_docs_render_offline(page: Page, console_errors: list[str]) -> None:
+    # What came from elsewhere: the CSP blocks ReDoc's "powered by" logo from its
+    # CDN before it is fetched (and ReDoc then hides it).
+    fetched: list[str] = []
+    page.on("response", lambda response: fetched.append(response.url))
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("ohliad")
+    expect(page.locator(".opblock").first).to_be_visible()
+    page.goto("/redoc")
+    expect(page.locator("h1").first).to_contain_text("ohliad")
+    origin = page.url.split("/redoc")[0]
+    assert [u for u in fetched if not u.startswith((origin, "data:", "blob:"))] == []
+    assert [e for e in console_errors if "cdn.redoc.ly" not in e] == []

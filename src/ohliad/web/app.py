@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import errno
 import socket
+from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -97,13 +99,39 @@ def _add_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(Exception, handle_crash)
 
 
+# Swagger UI's and ReDoc's assets, from the fastapi-offline package.
+DOCS_ASSETS = resources.files("fastapi_offline") / "static"
+
+
 def _add_docs(app: FastAPI) -> None:
-    html = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="ohliad API").body).decode()
+    """/docs (Swagger UI) and /redoc; their assets are under /static/docs/."""
+    pages = {
+        "/docs": get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="ohliad API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon.png",
+        ),
+        "/redoc": get_redoc_html(
+            openapi_url="/openapi.json",
+            title="ohliad API",
+            redoc_js_url="/static/docs/redoc.standalone.js",
+            redoc_favicon_url="/static/docs/favicon.png",
+            with_google_fonts=False,
+        ),
+    }
+    for path, page in pages.items():
+        app.add_api_route(path, _docs_page(bytes(page.body).decode()), include_in_schema=False)
+
+
+def _docs_page(html: str) -> Callable[[], HTMLResponse]:
     policy = docs_policy(html)
 
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
+    def show() -> HTMLResponse:
         return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+
+    return show
 
 
 def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
@@ -117,6 +145,8 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
+    # Before /static, which would take its paths otherwise.
+    app.mount("/static/docs", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (pages, api, publish, admin):
         app.include_router(module.router)

@@ -26,20 +26,21 @@ PAGE_POLICY = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-_SWAGGER_CDN = "https://cdn.jsdelivr.net"
 
 
 def docs_policy(docs_html: str) -> str:
-    """The policy for the OpenAPI page: Swagger UI from its CDN, and its one
-    inline start-up script allowed by hash (it holds no article text)."""
+    """The policy for the API documentation pages: their assets from this
+    server only (no CDN: the pages work offline), their inline start-up
+    script allowed by hash (it holds no article text). ReDoc injects its
+    styles and runs a worker from a blob: URL."""
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
         for s in _INLINE_SCRIPT.findall(docs_html)
     )
     return (
-        f"default-src 'self'; script-src 'self' {_SWAGGER_CDN} {hashes}; "
-        f"style-src 'self' {_SWAGGER_CDN}; img-src 'self' data: https:; object-src 'none'; "
-        "base-uri 'none'; frame-ancestors 'none'"
+        f"default-src 'self'; script-src 'self' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     )
 
 
