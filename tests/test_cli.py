@@ -141,6 +141,11 @@ def test_cluster_and_summarize_commands(tmp_path: Path) -> None:
     rows = [json.loads(x) for x in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert rows[0]["story"] == rows[1]["story"] != rows[2]["story"]
+    # Without ids, each record is named by its line (a blank line counts).
+    unnamed = tmp_path / "unnamed.jsonl"
+    unnamed.write_text("\n\n".join(json.dumps({**x, "id": None}) for x in lines) + "\n")
+    result = runner.invoke(app, ["cluster", str(unnamed)])
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [1, 3, 5]
 
     stories = tmp_path / "s.jsonl"
     stories.write_text(json.dumps({"story": "venice", "articles": lines[:2]}) + "\n")

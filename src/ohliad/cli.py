@@ -430,16 +430,22 @@ def _record_article(record: object, where: str) -> Article:
 @_command
 def cluster(
     articles_file: Annotated[
-        Path, typer.Argument(help="JSON Lines: id, title, text [, url, outlet, published].")
+        Path,
+        typer.Argument(help="JSON Lines: title, text [, id, url, outlet, published]."),
     ],
 ) -> None:
-    """Group articles into stories; prints JSON Lines {"id", "story"} in input order."""
+    """Group articles into stories; prints JSON Lines {"id", "story"} in input
+    order. A record without an id is named by its line number."""
     from ohliad.cluster import assign_stories
 
     records = _records(articles_file)
     articles = [_record_article(record, where) for where, record in records]
-    for (_where, record), story in zip(records, assign_stories(articles), strict=True):
-        sys.stdout.write(json.dumps({"id": record.get("id"), "story": story}) + "\n")
+    for (where, record), story in zip(records, assign_stories(articles), strict=True):
+        given = record.get("id")
+        line = int(where.rpartition(":")[2])
+        sys.stdout.write(
+            json.dumps({"id": line if given is None else given, "story": story}) + "\n"
+        )
 
 
 @_command

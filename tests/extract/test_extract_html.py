@@ -197,3 +197,21 @@ def test_a_lead_the_quick_pass_does_not_show_leaves_the_thorough_pass(
     article = extract_html(news_page(SHORT_BODY), options=ExtractOptions(lead=lead))
     assert article.text.split("\n\n") == PARAGRAPHS[:2]
     assert passes == [True, False]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        '<meta name="pubdate" content="2024-03-05T09:30:00+02:00">',
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-03-05T09:30:00+02:00"}</script>',
+    ],
+)
+def test_a_dated_address_keeps_the_time_of_day_the_metadata_gives(moment: str) -> None:
+    # htmldate takes the day from the address (/2024/03/05/); the time of day
+    # is in the page's metadata.
+    page = news_page(head=moment).replace(
+        '<meta property="article:published_time" content="2024-03-05T09:30:00+02:00">', ""
+    )
+    article = extract_html(page, "https://www.courier.example/2024/03/05/tram")
+    assert article.published == datetime(2024, 3, 5, 7, 30, tzinfo=UTC)

@@ -63,6 +63,32 @@ def _as_utc(found: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+# Machine-readable publication moments: meta tags, <time datetime> and
+# JSON-LD's datePublished.
+_MOMENT_XPATH = XPath(
+    "//meta[@property='article:published_time' or @name='pubdate' or @name='publishdate' "
+    "or @name='date' or @itemprop='datePublished' or @name='dc.date.issued' "
+    "or @name='DC.date.issued']/@content | //time/@datetime | //*[@itemprop='datePublished']"
+    "/@datetime | //script[@type='application/ld+json']/text()"
+)
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _moment_on(tree: HtmlElement, day: str) -> datetime | None:
+    """The first machine-readable moment with a time of day on ``day``
+    (YYYY-MM-DD, as written in its own zone), in UTC."""
+    for value in _MOMENT_XPATH(tree):
+        text = str(value)
+        for candidate in _JSON_LD_PUBLISHED.findall(text) if "datePublished" in text else [text]:
+            candidate = candidate.strip().replace("Z", "+00:00")
+            if not _HAS_TIME.match(candidate) or not candidate.startswith(day):
+                continue
+            with suppress(ValueError):
+                return _as_utc(datetime.fromisoformat(candidate).isoformat())
+    return None
+
+
 def published_date(tree: HtmlElement, url: str | None, *, extensive: bool) -> datetime | None:
     """The original (not the updated) publication date, with its time where the page has it."""
     found = htmldate.find_date(
@@ -73,6 +99,10 @@ def published_date(tree: HtmlElement, url: str | None, *, extensive: bool) -> da
         outputformat="%Y-%m-%dT%H:%M:%S%z",
         max_date=datetime.now(UTC).strftime("%Y-%m-%d"),
     )
+    # htmldate's original date may come from a visible "10 March 2026" while
+    # the page's metadata says 07:00 that day: the time is kept from there.
+    if found and found[10:19] == "T00:00:00":
+        return _moment_on(tree, found[:10]) or _as_utc(found)
     return _as_utc(found)
 
 
