@@ -403,3 +403,25 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path) -> None:
         f"error: port {port} on 127.0.0.1 is in use: stop what listens there, or give --port"
         in result.output
     )
+
+
+def test_plain_text_sources_without_metadata_are_named_by_their_file(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "venice-one.txt").write_text(
+        "Storm floods Venice\n\nA storm flooded Venice on Monday, closing St Mark's Square as "
+        "the tide rose to 1.4 metres, the city said. Officials said the water would recede by "
+        "Tuesday evening, and schools were closed for the day.\n"
+    )
+    (folder / "venice-two.txt").write_text(
+        "Venice underwater as tide hits 1.5m\n\nVenice was flooded on Monday when a storm pushed "
+        "the tide to 1.5 metres and St Mark's Square was shut, officials said. Schools stayed "
+        "closed and water buses were halted until the evening.\n"
+    )
+    result = runner.invoke(
+        app, ["run", str(folder), "--db", str(tmp_path / "d.db"), "--translator", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "— venice-one.txt: “A storm flooded Venice" in result.stdout
+    assert "— venice-two.txt: “Venice was flooded" in result.stdout
+    assert "article 1" not in result.stdout

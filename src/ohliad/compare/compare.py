@@ -10,11 +10,13 @@ of the first three. Work is bounded: at most ``max_sources`` articles and
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from pathlib import PurePath
 
 from ohliad.compare.align import Matrix, alignment_scores, embed_sentences
 from ohliad.compare.claims import Claim, extract_claims, normalized
@@ -99,12 +101,26 @@ def _latest_per_outlet(story: Story) -> tuple[list[tuple[int, Article]], list[st
     return sorted(latest.values(), key=lambda pair: pair[0]), list(dict.fromkeys(notes))
 
 
+_LINE_SUFFIX = re.compile(r":\d+$")
+
+
+def _file_name(article: Article) -> str | None:
+    """The name of the file an article without outlet or address was read
+    from ("venice.txt" for "/news/venice.txt:3")."""
+    if article.outlet or article.url or not article.origin or "://" in article.origin:
+        return None
+    path = _LINE_SUFFIX.sub("", article.origin)  # "file.jsonl:3": a record's line
+    return PurePath(path).name or None
+
+
 def _select_sources(story: Story, options: CompareOptions) -> tuple[list[_Source], list[str]]:
     sources: list[_Source] = []
     articles, notes = _latest_per_outlet(story)
     for index, article in articles:
         article_id = article.id if article.id is not None else index
-        ref = CitedSource(article_id, article.outlet, article.url, article.published)
+        ref = CitedSource(
+            article_id, article.outlet, article.url, article.published, file=_file_name(article)
+        )
         language = _language(article)
         if language != "en":
             notes.append(f"Not compared: {article.label} is in '{language}'; only English is read.")

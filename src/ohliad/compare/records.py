@@ -54,14 +54,24 @@ class CitedSource:
     outlet: str | None
     url: str | None
     published: datetime | None = None
+    # For a source with neither outlet nor address (a local file): the file's name.
+    file: str | None = None
+
+    @property
+    def name(self) -> str:
+        """What people call it: the outlet, else its address, else its file."""
+        return self.outlet or self.url or self.file or f"article {self.article_id}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "article_id": self.article_id,
             "outlet": self.outlet,
             "url": self.url,
             "published": self.published.isoformat() if self.published else None,
         }
+        if self.file:
+            data["file"] = self.file
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -70,6 +80,7 @@ class CitedSource:
             outlet=data.get("outlet"),
             url=data.get("url"),
             published=parse_datetime(data.get("published")),
+            file=data.get("file"),
         )
 
     @staticmethod
@@ -81,9 +92,12 @@ class CitedSource:
             "published": _nullable({"type": "string", "format": "date-time"}),
         }
 
+    # Keys present only when they have a value.
+    OPTIONAL_JSON_PROPERTIES: ClassVar[dict[str, Any]] = {"file": _TEXT}
+
     @classmethod
     def json_schema(cls) -> Any:
-        return _object(cls.json_properties())
+        return _object(cls.json_properties(), cls.OPTIONAL_JSON_PROPERTIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +137,13 @@ class Citation:
         # The source's keys, flattened, with the quote and what the item adds.
         return _object(
             {**CitedSource.json_properties(), "quote": _TEXT},
-            {"value": _TEXT, "sentence": {"type": "integer"}, "speaker": _TEXT, "detail": _TEXT},
+            {
+                **CitedSource.OPTIONAL_JSON_PROPERTIES,
+                "value": _TEXT,
+                "sentence": {"type": "integer"},
+                "speaker": _TEXT,
+                "detail": _TEXT,
+            },
         )
 
 

@@ -104,7 +104,7 @@ def render_markdown(entries: Sequence[DigestEntry], *, title: str | None = None)
 
 def _name(source: CitedSource) -> str:
     # Outlet names only: the entry above already links every source.
-    return inline(source.outlet or source.url or f"article {source.article_id}")
+    return inline(source.name)
 
 
 def _names(sources: Sequence[CitedSource]) -> str:
