@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --constraint constraints.txt
 
-.PHONY: install run test test-llm lint typecheck unit bench screenshots clean
+.PHONY: install run test test-fast test-llm lint typecheck unit bench screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ unit: install
 	$(BIN)/pytest -m "not llm"
 
 test: lint typecheck unit
+
+# The edit-test loop: lint, types and every test but the slow ones (kill and
+# load tests, child processes, servers started as processes). make test stays whole.
+test-fast: lint typecheck
+	$(BIN)/pytest -q -m "not llm and not slow"
 
 # The llm engine against a real llama.cpp server running SmolLM2-135M.
 # llama-cpp-python builds from source (about 9 minutes on 2 cores, once).

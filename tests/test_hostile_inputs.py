@@ -10,8 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ohliad.errors import one_line
 from tests.hostile import write_corpus
+
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
 
 
 def _ingest(inputs: list[bytes], db: Path) -> subprocess.CompletedProcess[bytes]:

@@ -22,6 +22,9 @@ from ohliad.registry import UnknownComponentError, summarizers
 from ohliad.summarize import SummaryOptions, summarize_story
 from tests.summarize.stories import HARBOUR
 
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
+
 PLUGIN = Path(__file__).parent / "plugins" / "ohliad_plugin_demo"
 DIST = "ohliad_plugin_demo-0.1"
 ENTRY_POINTS = """\

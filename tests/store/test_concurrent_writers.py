@@ -11,10 +11,15 @@ from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
+import pytest
+
 from ohliad.assembly import open_pipeline
 from ohliad.models import Article
 from ohliad.settings import Settings
 from ohliad.store import Store
+
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
 
 START = datetime(2026, 3, 2, 6, tzinfo=UTC)
 EVENTS = [

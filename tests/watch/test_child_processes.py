@@ -27,6 +27,9 @@ from ohliad.watch.comparer import (
 from tests.watch.feedserver import FeedServer, story_text
 from tests.watch.killharness import READY_LINE, NewsDesk, start_watcher
 
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
+
 
 def _children(pid: int) -> list[int]:
     """Processes whose parent is ``pid``, from /proc."""

@@ -9,12 +9,17 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from ohliad.ingest.fetch import FetchOptions
 from ohliad.store import FeedStore, Store
 from ohliad.watch import WatchPolicy
 from ohliad.watch.poll_process import PollProcess
 from tests.watch.feedserver import FeedServer
 from tests.watch.killharness import NewsDesk
+
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
 
 
 def test_polls_in_a_child_process_and_survives_its_crash(

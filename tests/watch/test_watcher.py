@@ -21,6 +21,9 @@ from ohliad.watch.watcher import ComparisonReport, FlushReport, Watcher
 from tests.watch.feedserver import FeedServer
 from tests.watch.killharness import NewsDesk
 
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
+
 POLICY = WatchPolicy(host_delay_seconds=0.0, park_after_failures=2)
 
 

@@ -19,6 +19,9 @@ import pytest
 from ohliad.web import WebSettings
 from tests.web.conftest import build_digest_store
 
+# Seconds each (processes, servers, models): left out of make test-fast.
+pytestmark = pytest.mark.slow
+
 # The requests one client may send at once, as ohliad serve runs.
 BURST = WebSettings().rate_burst
 
