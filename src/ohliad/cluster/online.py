@@ -50,17 +50,17 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class StoryChange:
-    """A merge or a split, for the record. A merge took every article of
-    ``stories`` into ``story``; a split moved ``articles`` out of ``story``,
-    each into the story of the same position in ``stories``. ``score`` is the
-    story-level score that decided it (merges at or above the merge threshold,
-    splits below the split threshold)."""
+    """A merge or a split, for the record. A merge took ``articles``, all of
+    ``other``'s, into ``story`` (``other`` no longer exists); a split moved
+    ``articles`` out of ``story`` into ``other``. ``score`` is the story-level
+    score that decided it (merges at or above the merge threshold, splits
+    below the split threshold)."""
 
     kind: Literal["merge", "split"]
     story: str
-    stories: tuple[str, ...]
+    other: str
     score: float
-    articles: tuple[int, ...] = ()
+    articles: tuple[int, ...]
 
 
 class OnlineClusterer:
@@ -171,6 +171,10 @@ class OnlineClusterer:
         # compared through batch_similarity meanwhile.
         self._index.add_vectors(batch_keys, vectors)
         return assignments
+
+    def story_of(self, article: int) -> str | None:
+        """The open story an article (by key) is in now."""
+        return self._index.story_of.get(article)
 
     def take_changes(self) -> list[StoryChange]:
         """The merges and splits made since the last call, in order."""
@@ -315,7 +319,9 @@ class OnlineClusterer:
             self._index.assign(merged.article_keys, survivor.key)
             del self._stories[merged.key]
             score = scores.get(merged.key, scores.get(survivor.key, 0.0))
-            self._changes.append(StoryChange("merge", survivor.key, (merged.key,), score))
+            self._changes.append(
+                StoryChange("merge", survivor.key, merged.key, score, tuple(merged.article_keys))
+            )
         self._schedule_expiry(survivor)
         return survivor
 
@@ -355,9 +361,7 @@ class OnlineClusterer:
             candidates.discard(story.key)
             moved_to = self._settle(worst, candidates)
             self._schedule_expiry(story)
-            self._changes.append(
-                StoryChange("split", story.key, (moved_to.key,), score, (worst.key,))
-            )
+            self._changes.append(StoryChange("split", story.key, moved_to.key, score, (worst.key,)))
 
     def _merge_neighbours(self, story: StoryState) -> None:
         vector = story.vector
@@ -414,15 +418,14 @@ def final_story_keys(
         members[story].add(article)
     for change in changes:
         if change.kind == "merge":
-            for merged in change.stories:
-                moved = members.pop(merged, set())
-                members[change.story] |= moved
-                story_of.update(dict.fromkeys(moved, change.story))
+            moved = members.pop(change.other, set())
+            members[change.story] |= moved
+            story_of.update(dict.fromkeys(moved, change.story))
         else:
-            for article, target in zip(change.articles, change.stories, strict=True):
+            for article in change.articles:
                 members[story_of[article]].discard(article)
-                members[target].add(article)
-                story_of[article] = target
+                members[change.other].add(article)
+                story_of[article] = change.other
     return [story_of[a.article] for a in assignments]
 
 
