@@ -1,0 +1,49 @@
+"""Ingestion applies and records the clusterer's merges and splits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from ohliad.cluster import ClusterConfig
+from ohliad.models import Article
+from ohliad.pipeline import Pipeline, PipelineOptions
+from ohliad.store import Store
+
+MORNING = datetime(2026, 3, 5, 8, tzinfo=UTC)
+
+
+def _report(n: int, title: str, hours: float) -> Article:
+    return Article(
+        title=title,
+        text=f"{title}. Officials confirmed the details on Thursday.",
+        url=f"https://news.example/{n}",
+        outlet=f"Outlet {n}",
+        published=MORNING + timedelta(hours=hours),
+    )
+
+
+def test_a_story_merged_by_the_story_level_pass_is_one_story_with_a_record(
+    store: Store,
+) -> None:
+    # No article may join a story as it arrives, and any two stories that
+    # meet in the story-level pass are merged: the pass alone groups them.
+    config = replace(
+        ClusterConfig.for_embedder("minilm-static"), join_threshold=99.0, merge_threshold=-99.0
+    )
+    pipeline = Pipeline(store, PipelineOptions(cluster=config, compare=False))
+    report = pipeline.ingest(
+        [
+            _report(1, "Poland scrambles jets as drones cross border", 0),
+            _report(2, "Drones cross into Poland, jets scrambled", 20),
+        ]
+    )
+    assert report.added == 2
+    [merged_away] = report.stories_merged
+    [survivor] = report.stories_touched
+    story = store.story(survivor)
+    assert story is not None and len(story.articles) == 2
+    assert store.story(merged_away) is None
+    [change] = store.story_changes(survivor)
+    assert (change.kind, change.story, change.other) == ("merge", survivor, merged_away)
+    assert len(change.articles) == 1
