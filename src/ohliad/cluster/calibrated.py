@@ -24,9 +24,9 @@ CALIBRATIONS: dict[str, dict[str, dict[str, float]]] = {
         },
         "thresholds": {
             "lead_chars": 600,
-            "weight_time": 1.0,
-            "join_threshold": -1.0,
-            "merge_threshold": -1.0,
+            "weight_time": 8.0,
+            "join_threshold": 4.0,
+            "merge_threshold": 1.0,
             "split_threshold": -3.0,
         },
     },
