@@ -180,6 +180,7 @@ EMBEDDING_ONLY = ClusterConfig(
         bias=0.0, title=0.5, lead=0.5, terms=0.0, entities=0.0, numbers=0.0, size=0.0
     ),
     weight_time=0.0,
+    weight_density=0.0,
     merge_threshold=0.9,
     split_threshold=-1.0,
 )
@@ -223,6 +224,18 @@ def test_a_member_that_no_longer_coheres_is_split_off() -> None:
     assert clusterer.story_of(1) == clusterer.story_of(2) == "stored"
 
 
+def test_a_daily_pass_revises_stories_that_no_batch_touched() -> None:
+    clusterer = precomputed(replace(EMBEDDING_ONLY, join_threshold=0.7, split_threshold=0.3))
+    stored = [features(0), features(0, 1), features(5)]
+    clusterer.restore_features([("stored", f) for f in stored], [1, 2, 3])
+    # Unrelated news: within the day only the stories a batch touches are revised.
+    clusterer.add_features([features(9, hours=12)])
+    assert clusterer.take_changes() == []
+    clusterer.add_features([features(20, hours=25)])
+    [split] = clusterer.take_changes()
+    assert (split.kind, split.story, split.articles) == ("split", "stored", (3,))
+
+
 def test_the_story_level_pass_merges_a_follow_up_a_day_later() -> None:
     # Too far apart for the follow-up to join at once, close enough to merge.
     config = replace(EMBEDDING_ONLY, join_threshold=0.9, merge_threshold=0.45, weight_time=1.0)
@@ -244,3 +257,18 @@ def test_final_story_keys_follow_splits_and_merges() -> None:
         StoryChange("merge", "b", "c", 1.0, (2,)),
     ]
     assert final_story_keys(assignments, changes) == ["a", "b", "b"]
+
+
+@pytest.mark.parametrize(("others", "joins"), [(0, True), (200, False)])
+def test_the_same_pair_joins_in_a_quiet_stream_and_not_in_a_busy_one(
+    others: int, joins: bool
+) -> None:
+    config = replace(EMBEDDING_ONLY, join_threshold=0.7, weight_density=0.1, reference_density=100)
+    clusterer = precomputed(config)
+    # Unrelated reports of the same day: events competing for each new one.
+    busy = [features(10 + i, hours=1) for i in range(others)]
+    clusterer.restore_features([(f"other-{i}", f) for i, f in enumerate(busy)])
+    [first] = clusterer.add_features([features(0, hours=2)])
+    # cos 0.71: above the threshold less the prior of a quiet day, below a busy day's.
+    [second] = clusterer.add_features([features(0, 1, hours=3)])
+    assert (second.story_id == first.story_id) is joins

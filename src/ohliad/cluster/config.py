@@ -55,6 +55,7 @@ class ClusterConfig:
 
     An article joins the best-scoring open story when
     ``weights`` score - weight_time * (hours between them / window_hours)
+    - weight_density * log((1 + articles within density_hours) / (1 + reference_density))
     is at least ``join_threshold``; two stories are merged when their score is
     at least ``merge_threshold`` (when one article links both, and in the
     story-level pass after each batch); a member whose score against the rest
@@ -76,6 +77,16 @@ class ClusterConfig:
     entity_queries: int = 4
     weights: ScoreWeights = _DEFAULT_WEIGHTS
     weight_time: float = _DEFAULT["thresholds"]["weight_time"]
+    # The prior: weight_density * log((1 + articles within density_hours) /
+    # (1 + reference_density)) is taken off every score before it meets a
+    # threshold, so the thresholds are those of a stream as dense as the
+    # reference (and of an undated one, which gives no rate).
+    weight_density: float = _DEFAULT["thresholds"]["weight_density"]
+    density_hours: float = 24.0
+    reference_density: int = int(_DEFAULT["thresholds"]["reference_density"])
+    # The story-level pass covers every open story once per this many hours of
+    # stream time (and the stories each batch touched, after every batch).
+    full_pass_hours: float = 24.0
     join_threshold: float = _DEFAULT["thresholds"]["join_threshold"]
     merge_threshold: float = _DEFAULT["thresholds"]["merge_threshold"]
     split_threshold: float = _DEFAULT["thresholds"]["split_threshold"]
@@ -112,6 +123,8 @@ class ClusterConfig:
             lead_chars=int(thresholds["lead_chars"]),
             weights=_weights(values),
             weight_time=thresholds["weight_time"],
+            weight_density=thresholds["weight_density"],
+            reference_density=int(thresholds["reference_density"]),
             join_threshold=thresholds["join_threshold"],
             merge_threshold=thresholds["merge_threshold"],
             split_threshold=thresholds["split_threshold"],

@@ -9,8 +9,9 @@ into it. Every merge and split is handed to the caller as a ``StoryChange``."""
 from __future__ import annotations
 
 import heapq
+import math
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -100,6 +101,10 @@ class OnlineClusterer:
         self._frequencies = Frequencies.empty()
         self._expiry: list[tuple[float, str]] = []
         self._clock: float | None = None
+        # Times of the articles placed, the oldest dropped past density_hours.
+        self._recent: deque[float] = deque()
+        self._first_time: float | None = None
+        self._last_full_pass: float | None = None
         self._next_generated_key = _FIRST_GENERATED_KEY
         self._changes: list[StoryChange] = []
 
@@ -139,10 +144,28 @@ class OnlineClusterer:
         """Assign already featurized articles, in order, then revise the
         stories they are in now (``revise``)."""
         assignments = self._place_batch(batch, keys)
-        self.revise(
-            story for a in assignments if (story := self._index.story_of.get(a.article)) is not None
-        )
+        if self._full_pass_due():
+            self.revise()
+        else:
+            self.revise(
+                story
+                for a in assignments
+                if (story := self._index.story_of.get(a.article)) is not None
+            )
         return assignments
+
+    def _full_pass_due(self) -> bool:
+        """Whether ``full_pass_hours`` of stream time have passed since the
+        last pass over every open story: a story's members can drift apart, or
+        two stories meet, through articles that were placed in neither."""
+        if self._clock is None or self._first_time is None:
+            return False
+        if self._last_full_pass is None:
+            self._last_full_pass = self._first_time
+        if self._clock - self._last_full_pass < self.config.full_pass_hours * 3600:
+            return False
+        self._last_full_pass = self._clock
+        return True
 
     def _place_batch(
         self, batch: Sequence[ArticleFeatures], keys: Sequence[int | None] | None
@@ -219,9 +242,11 @@ class OnlineClusterer:
             self._index.add_vectors(article_keys, np.stack([f.vector for _, f in members]))
         for story in self._stories.values():
             self._schedule_expiry(story)
-        times = [f.time for _, f in members if f.time is not None]
+        times = sorted(f.time for _, f in members if f.time is not None)
+        self._recent.extend(times)
         if times:
-            self._advance_clock(max(times))
+            self._advance_clock(times[0])
+            self._advance_clock(times[-1])
 
     def _new_article_key(self) -> int:
         self._next_generated_key += 1
@@ -235,6 +260,8 @@ class OnlineClusterer:
         if features.time is not None:
             self._advance_clock(features.time)
         member = Member.of(key, features, self._frequencies)
+        if features.time is not None:
+            self._recent.append(features.time)
         candidates |= self._index.entity_stories(self._rarest(features.entities))
         story = self._settle(member, candidates)
         self._index.add_entities(key, features.entities)
@@ -290,9 +317,9 @@ class OnlineClusterer:
         scored: list[tuple[float, StoryState]] = []
         for (other, hours), title, lead, count in zip(stories, titles, leads, pairs, strict=True):
             bound = similarity_bound(self.config, float(title), float(lead), hours, int(count))
-            if bound < threshold:
+            if bound - self._prior < threshold:
                 continue
-            scored.append((similarity(story, other, self.config), other))
+            scored.append((self._similarity(story, other), other))
         scored.sort(key=lambda pair: -pair[0])
         return scored
 
@@ -301,8 +328,36 @@ class OnlineClusterer:
         best.add(member)
         self._index.assign([member.key], best.key)
         threshold = self.config.merge_threshold
-        close = [(similarity(best, story, self.config), story) for story in others]
+        close = [(self._similarity(best, story), story) for story in others]
         return self._merge(best, [(score, story) for score, story in close if score >= threshold])
+
+    def _similarity(self, a: StoryState, b: StoryState) -> float:
+        """The score less the density prior: what the thresholds are met against."""
+        return similarity(a, b, self.config) - self._prior
+
+    @property
+    def _prior(self) -> float:
+        density = (1 + self._density()) / (1 + self.config.reference_density)
+        return self.config.weight_density * math.log(density)
+
+    def _density(self) -> float:
+        """Articles within ``density_hours`` before the newest: how many events
+        compete for each new report. With 300 stories a day two reports on
+        one topic are less likely to tell one event than with three a day;
+        the score's odds come from roundup pairs, which know no density.
+
+        A stream shorter than ``density_hours`` is extrapolated to it (a fresh
+        start would otherwise look quiet and merge freely until its first day
+        is full). Undated articles give no rate: they are taken to come as
+        densely as the reference, the busy case the thresholds are set for."""
+        if self._clock is None or self._first_time is None:
+            return float(self.config.reference_density)
+        window = self.config.density_hours * 3600
+        cutoff = self._clock - window
+        while self._recent and self._recent[0] < cutoff:
+            self._recent.popleft()
+        seen = max(self._clock - max(self._first_time, cutoff), 3600.0)
+        return len(self._recent) * window / seen
 
     def _merge(self, story: StoryState, others: list[tuple[float, StoryState]]) -> StoryState:
         """Merge ``others`` (with their scores against ``story``) into one story;
@@ -347,7 +402,7 @@ class OnlineClusterer:
         while story.size > 1:
             score, worst = min(
                 (
-                    (member_score(story, member, self.config), member)
+                    (member_score(story, member, self.config) - self._prior, member)
                     for member in story.members.values()
                 ),
                 key=lambda pair: pair[0],
@@ -382,6 +437,8 @@ class OnlineClusterer:
             heapq.heappush(self._expiry, (story.last_time, story.key))
 
     def _advance_clock(self, time: float) -> None:
+        if self._first_time is None or time < self._first_time:
+            self._first_time = time
         if self._clock is not None and time <= self._clock:
             return
         previous_day = None if self._clock is None else self._clock // 86_400
