@@ -142,17 +142,45 @@ class OnlineClusterer:
         self, batch: Sequence[ArticleFeatures], keys: Sequence[int | None] | None = None
     ) -> list[Assignment]:
         """Assign already featurized articles, in order, then revise the
-        stories they are in now (``revise``)."""
-        assignments = self._place_batch(batch, keys)
+        stories they are in now (``revise``). An article that opened a story
+        which the pass then merged into another is assigned to that other
+        story: that is a placement, not a merge of stories anyone has seen."""
+        first_change = len(self._changes)
+        assignments, opened = self._place_batch(batch, keys)
+        touched = [
+            story for a in assignments if (story := self._index.story_of.get(a.article)) is not None
+        ]
         if self._full_pass_due():
-            self.revise()
-        else:
-            self.revise(
-                story
-                for a in assignments
-                if (story := self._index.story_of.get(a.article)) is not None
-            )
-        return assignments
+            self.revise(merge=False)
+        self.revise(touched)
+        self._close_old_stories()
+        return self._fold_placements(assignments, opened, first_change)
+
+    def _fold_placements(
+        self, assignments: list[Assignment], opened: set[str], first_change: int
+    ) -> list[Assignment]:
+        """Drop this batch's merges of stories its own articles opened (and
+        that no other change names), pointing those articles at the survivor."""
+        kept: list[StoryChange] = []
+        renamed: dict[str, str] = {}
+        named: set[str] = set()
+        for change in self._changes[first_change:]:
+            if change.kind == "merge" and change.other in opened and change.other not in named:
+                renamed[change.other] = change.story
+                continue
+            kept.append(change)
+            named |= {change.story, change.other}
+        if not renamed:
+            return assignments
+        del self._changes[first_change:]
+        self._changes.extend(kept)
+
+        def final(story: str) -> str:
+            while story in renamed:
+                story = renamed[story]
+            return story
+
+        return [Assignment(a.article, final(a.story_id)) for a in assignments]
 
     def _full_pass_due(self) -> bool:
         """Whether ``full_pass_hours`` of stream time have passed since the
@@ -169,9 +197,11 @@ class OnlineClusterer:
 
     def _place_batch(
         self, batch: Sequence[ArticleFeatures], keys: Sequence[int | None] | None
-    ) -> list[Assignment]:
+    ) -> tuple[list[Assignment], set[str]]:
+        """The assignments, and the stories that articles of the batch opened."""
+        opened: set[str] = set()
         if not batch:
-            return []
+            return [], opened
         vectors = np.stack([f.vector for f in batch])
         indexed_neighbours = self._index.nearest_stories(vectors, self.config.ann_candidates)
         # Batch-mates are not in the ANN index yet: compare them directly.
@@ -188,12 +218,15 @@ class OnlineClusterer:
             }
             given = keys[position] if keys is not None else None
             key = self._new_article_key() if given is None else given
-            assignments.append(Assignment(key, self._place(features, key, candidates)))
+            story = self._place(features, key, candidates)
+            if self._stories[story].size == 1:
+                opened.add(story)
+            assignments.append(Assignment(key, story))
             batch_keys.append(key)
         # Added once per batch (a multi-threaded insert); batch-mates were
         # compared through batch_similarity meanwhile.
         self._index.add_vectors(batch_keys, vectors)
-        return assignments
+        return assignments, opened
 
     def story_of(self, article: int) -> str | None:
         """The open story an article (by key) is in now."""
@@ -247,6 +280,7 @@ class OnlineClusterer:
         if times:
             self._advance_clock(times[0])
             self._advance_clock(times[-1])
+            self._close_old_stories()
 
     def _new_article_key(self) -> int:
         self._next_generated_key += 1
@@ -382,17 +416,19 @@ class OnlineClusterer:
 
     # The story-level pass -------------------------------------------------
 
-    def revise(self, keys: Iterable[str] | None = None) -> None:
+    def revise(self, keys: Iterable[str] | None = None, merge: bool = True) -> None:
         """The story-level pass over these stories (every open one by default):
         members that score below the split threshold against the rest of their
-        story leave it (and are placed again, elsewhere), then each story is
-        merged with the neighbouring stories it scores at least the merge
-        threshold against, across days within the window."""
+        story leave it (and are placed again, elsewhere), then, with ``merge``,
+        each story is merged with the neighbouring stories it scores at least
+        the merge threshold against, across days within the window."""
         wanted = list(dict.fromkeys(self._stories if keys is None else keys))
         for key in wanted:
             story = self._stories.get(key)
             if story is not None:
                 self._split(story)
+        if not merge:
+            return
         for key in wanted:
             story = self._stories.get(key)
             if story is not None:
@@ -436,6 +472,22 @@ class OnlineClusterer:
         if story.last_time is not None:
             heapq.heappush(self._expiry, (story.last_time, story.key))
 
+    def _close_old_stories(self) -> None:
+        """Forget the stories the window has left behind. Done after a batch's
+        story-level pass, not as the clock moves: a batch can span more than
+        the window, and its stories get their pass first (scores already keep
+        stories further apart than the window from meeting)."""
+        if self._clock is None:
+            return
+        cutoff = self._clock - self.config.window_hours * 3600
+        while self._expiry and self._expiry[0][0] < cutoff:
+            _, story_key = heapq.heappop(self._expiry)
+            story = self._stories.get(story_key)
+            # A story updated since this entry was pushed has a newer entry.
+            if story is not None and story.last_time is not None and story.last_time < cutoff:
+                del self._stories[story_key]
+                self._index.remove(story.article_keys)
+
     def _advance_clock(self, time: float) -> None:
         if self._first_time is None or time < self._first_time:
             self._first_time = time
@@ -444,13 +496,6 @@ class OnlineClusterer:
         previous_day = None if self._clock is None else self._clock // 86_400
         self._clock = time
         cutoff = time - self.config.window_hours * 3600
-        while self._expiry and self._expiry[0][0] < cutoff:
-            _, story_key = heapq.heappop(self._expiry)
-            story = self._stories.get(story_key)
-            # A story updated since this entry was pushed has a newer entry.
-            if story is not None and story.last_time is not None and story.last_time < cutoff:
-                del self._stories[story_key]
-                self._index.remove(story.article_keys)
         if previous_day != time // 86_400:
             self._frequencies.forget_before(cutoff)
             self._index.prune_postings()
