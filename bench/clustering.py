@@ -1051,7 +1051,7 @@ def _write_section(heading: str, section: list[str]) -> None:
             if current is not None:
                 sections[current].append(line)
     sections[heading] = section
-    order = ["## Quality and speed", "## Encoders", "## Scale"]
+    order = ["## Quality and speed", "## Encoders", "## Scale", "## Notes"]  # Notes: by hand
     body = ["# Story grouping benchmark (bench/clustering.py)", ""]
     for name in order:
         if sections.get(name):
