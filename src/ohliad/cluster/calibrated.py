@@ -24,7 +24,7 @@ CALIBRATIONS: dict[str, dict[str, dict[str, float]]] = {
         },
         "thresholds": {
             "lead_chars": 600,
-            "weight_time": 2.0,
+            "weight_time": 12.0,
             "weight_density": 0.55,
             "reference_density": 300,
             "join_threshold": 8.0,
