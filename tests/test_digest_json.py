@@ -25,10 +25,12 @@ from ohliad.digest_json import (
     ENTRY_SCHEMA,
     SCHEMA_VERSION,
     UnknownSchemaError,
+    changes_to_list,
     entry_from_dict,
     entry_to_dict,
 )
 from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
+from ohliad.store.history import StoryChangeRecord
 
 MORNING = datetime(2026, 3, 5, 8, tzinfo=UTC)
 WIRE = CitedSource(1, "Baltic Wire", "https://wire.example/1", MORNING)
@@ -167,3 +169,24 @@ def test_an_entry_of_a_newer_schema_is_refused_with_a_clear_message() -> None:
     data["schema_version"] = SCHEMA_VERSION + 1
     with pytest.raises(UnknownSchemaError, match=r"drones-poland.*upgrade ohliad"):
         entry_from_dict(data)
+
+
+def test_a_story_object_may_carry_its_merges_and_splits() -> None:
+    changes = [
+        StoryChangeRecord("merge", "drones-poland", "drones-follow-up", (7, 8), 1.25, MORNING),
+        StoryChangeRecord("split", "drones-poland", "barn-fire", (9,), -3.5, MORNING),
+    ]
+    data = _through_json(_entry()) | {"changes": changes_to_list(changes)}
+    jsonschema.validate(data, ENTRY_SCHEMA)
+    assert data["changes"][1] == {
+        "kind": "split",
+        "story": "drones-poland",
+        "other": "barn-fire",
+        "articles": [9],
+        "score": -3.5,
+        "at": MORNING.isoformat(),
+    }
+    # Additive: an entry without it is still valid, and reads back the same.
+    assert entry_from_dict(data) == _entry()
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "changes": [{"kind": "renamed"}]}, ENTRY_SCHEMA)

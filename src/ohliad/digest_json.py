@@ -20,7 +20,9 @@ the summary sentences' readers look for (added later, so both are written).
 story with one source or not compared yet; ``comparison_pending`` says that it
 does not yet cover all the story's articles (a newer one is on its way).
 ``notes`` tell the reader how the entry was made, where it matters (an
-article too long to be read whole).
+article too long to be read whole). The web API's story object adds
+``changes``: the merges and splits that grouping made to the story (optional,
+added in version 1).
 
 ``schema_version`` goes up when a key is renamed or removed or changes its
 meaning; keys added alongside the others keep it. ``ENTRY_SCHEMA`` is the
@@ -31,9 +33,9 @@ entry to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ohliad.compare.records import Comparison
 from ohliad.dates import parse_datetime
@@ -254,5 +256,62 @@ ENTRY_SCHEMA: dict[str, Any] = {
             "items": _TEXT,
             "description": "For the reader: how the entry was made, where it matters",
         },
+        "changes": {
+            "type": "array",
+            "description": "Merges and splits that involved the story, oldest first (the web "
+            "API's story object has it; a stored entry does not)",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["kind", "story", "other", "articles", "score", "at"],
+                "properties": {
+                    "kind": {
+                        "enum": ["merge", "split"],
+                        "description": "merge: every article of other joined story (other is "
+                        "gone); split: articles left story for other",
+                    },
+                    "story": _TEXT,
+                    "other": _TEXT,
+                    "articles": {"type": "array", "items": _ID},
+                    "score": {
+                        "type": "number",
+                        "description": "The story-level score (log-odds) that decided it",
+                    },
+                    "at": _TIME,
+                },
+            },
+        },
     },
 }
+
+
+class ChangeRecord(Protocol):
+    """A merge or split as the store keeps it (``ohliad.store.history``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def story(self) -> str: ...
+    @property
+    def other(self) -> str: ...
+    @property
+    def articles(self) -> tuple[int, ...]: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def at(self) -> datetime | None: ...
+
+
+def changes_to_list(changes: Iterable[ChangeRecord]) -> list[dict[str, Any]]:
+    """A story's merges and splits, as the entry's optional ``changes`` key."""
+    return [
+        {
+            "kind": change.kind,
+            "story": change.story,
+            "other": change.other,
+            "articles": list(change.articles),
+            "score": change.score,
+            "at": _time(change.at),
+        }
+        for change in changes
+    ]

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ohliad.cluster import ClusterConfig, OnlineClusterer
+from ohliad.cluster import ClusterConfig, OnlineClusterer, StoryChange
 from ohliad.compare import CompareOptions, compare_stories, compare_story
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, EntrySource, Story
-from ohliad.store import Store, content_hash, is_transient
+from ohliad.store import Store, Transaction, content_hash, is_transient
+from ohliad.store.history import StoryChangeRecord
 from ohliad.store.translations import StoreTranslationCache
 from ohliad.summarize import Summarizer, SummaryOptions, open_summarizer, summarize_story
 from ohliad.translate import TranslateOptions, Translator, UkrainianResult, ukrainian_for
@@ -235,20 +236,20 @@ class Pipeline:
                         dedup.insert(stored.id, signature)
                     fresh.append(stored)
                 report.added += 1
-            assigned: dict[int, str] = {}
             assignments = clusterer.add_batch([self._readable(a) for a in fresh])
             for article, assignment in zip(fresh, assignments, strict=True):
-                if assignment.merged:
-                    tx.merge_stories(assignment.story_id, assignment.merged)
-                    report.stories_touched.difference_update(assignment.merged)
-                    report.stories_merged.update(assignment.merged)
                 assert article.id is not None
                 tx.link(article.id, assignment.story_id)
-                assigned[article.id] = assignment.story_id
                 report.stories_touched.add(assignment.story_id)
+            # Merges and splits after the links they move, in the order made.
+            changes = clusterer.take_changes()
+            for change in changes:
+                _apply_change(tx, change, report)
+            tx.record_changes([_change_record(change) for change in changes], run_id=run_id)
             for copy in copies:
                 assert copy.id is not None and copy.duplicate_of is not None
-                key = assigned.get(copy.duplicate_of) or tx.story_key_of(copy.duplicate_of)
+                original = copy.duplicate_of
+                key = clusterer.story_of(original) or tx.story_key_of(original)
                 if key is not None:
                     tx.link(copy.id, key)
                     report.stories_touched.add(key)
@@ -414,6 +415,23 @@ class Pipeline:
         entries = [s.entry for s in self.store.stored_stories() if s.entry is not None]
         entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
         return entries[:limit] if limit is not None else entries
+
+
+def _apply_change(tx: Transaction, change: StoryChange, report: IngestReport) -> None:
+    if change.kind == "merge":
+        tx.merge_stories(change.story, [change.other])
+        report.stories_touched.discard(change.other)
+        report.stories_merged.add(change.other)
+        report.stories_touched.add(change.story)
+    else:
+        tx.move_articles(change.articles, change.other)
+        report.stories_touched |= {change.story, change.other}
+
+
+def _change_record(change: StoryChange) -> StoryChangeRecord:
+    return StoryChangeRecord(
+        change.kind, change.story, change.other, change.articles, round(change.score, 4)
+    )
 
 
 def _refresh_each(

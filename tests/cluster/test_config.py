@@ -20,8 +20,10 @@ def test_every_calibrated_embedder_gets_its_own_values(embedder: str) -> None:
     config = ClusterConfig.for_embedder(embedder)
     values = calibrated.CALIBRATIONS[embedder]
     assert config.embedder == embedder
-    assert config.join_threshold == values["join_threshold"]
-    assert config.lead_chars == int(values["lead_chars"])
+    assert config.join_threshold == values["thresholds"]["join_threshold"]
+    assert config.split_threshold == values["thresholds"]["split_threshold"]
+    assert config.lead_chars == int(values["thresholds"]["lead_chars"])
+    assert config.weights.terms == values["weights"]["terms"]
 
 
 def test_an_uncalibrated_embedder_falls_back_with_a_warning(

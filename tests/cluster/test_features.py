@@ -11,6 +11,7 @@ from ohliad.cluster.features import (
     content_terms,
     embedding_text,
     featurize,
+    numbers_mentioned,
     proper_noun_entities,
 )
 from ohliad.cluster.vector_cache import CachedEmbedder
@@ -65,43 +66,28 @@ def test_cached_embedder_embeds_each_text_once(tmp_path: Path) -> None:
     np.testing.assert_allclose(first, counting.embed(texts), atol=1e-6)
 
 
-def test_title_weight_pulls_the_vector_towards_the_title() -> None:
-    embedder = get_embedder("minilm-static")
-    story = Article(
-        title="Earthquake strikes southern Turkey",
-        text="Rescue teams worked through the night as aid agencies appealed for donations "
-        "and officials counted damaged buildings across several provinces.",
-    )
-    [title] = embedder.embed([story.title])
-    plain, weighted = (
-        featurize(
-            [story],
-            ArticleEmbedder(embedder, embedder, weight),
-            lead_chars=600,
-            entity_extractor="proper-nouns",
-        )[0].vector
-        for weight in (0.0, 1.0)
-    )
-    assert plain.size == embedder.dim
-    assert weighted.size == 2 * embedder.dim
-    # The appended part is the title's own vector, so the similarity of two
-    # articles becomes the weighted mean of their lead and title cosines.
-    assert float(weighted[embedder.dim :] @ title) == pytest.approx(
-        float(np.linalg.norm(weighted[embedder.dim :]))
-    )
-    assert abs(float(np.linalg.norm(weighted)) - 1.0) < 1e-5
-
-
 def test_the_title_can_come_from_another_engine() -> None:
     static, minilm = get_embedder("minilm-static"), get_embedder("minilm")
     pair = [
         Article(title="Justices rein in environmental regulators", text="A divided court ruled."),
         Article(title="Supreme Court curbs EPA power", text="The agency lost its case."),
     ]
-    hybrid = ArticleEmbedder(static, minilm, 1.0)
-    vectors = featurize(pair, hybrid, lead_chars=600, entity_extractor="proper-nouns")
-    assert hybrid.dim == static.dim + minilm.dim == vectors[0].vector.size
+    hybrid = ArticleEmbedder(static, minilm)
+    features = featurize(pair, hybrid, lead_chars=600, entity_extractor="proper-nouns")
+    assert hybrid.dim == static.dim + minilm.dim == features[0].vector.size
     lead = static.embed([embedding_text(a, 600) for a in pair])
     titles = minilm.embed([a.title for a in pair])
+    np.testing.assert_allclose(features[0].lead, lead[0], atol=1e-6)
+    np.testing.assert_allclose(features[1].title, titles[1], atol=1e-6)
+    # The candidate-search vector is unit length, its inner product the mean of both cosines.
     expected = (float(lead[0] @ lead[1]) + float(titles[0] @ titles[1])) / 2
-    assert float(vectors[0].vector @ vectors[1].vector) == pytest.approx(expected, abs=1e-5)
+    assert float(features[0].vector @ features[1].vector) == pytest.approx(expected, abs=1e-5)
+    assert float(np.linalg.norm(features[0].vector)) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_numbers_and_days_of_the_month_are_kept_one_digit_numbers_not() -> None:
+    numbers = numbers_mentioned(
+        "Jobless claims fell 34,000 to 444,000 in the week to May 13, and 4.2% more "
+        "people found work; 3 states reported on Sept. 2."
+    )
+    assert numbers == {"34000", "444000", "13", "4.2%", "may 13", "sep 2"}

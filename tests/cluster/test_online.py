@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ohliad.cluster import ClusterConfig, OnlineClusterer, assign_stories
+from ohliad.cluster import Assignment, ClusterConfig, OnlineClusterer, StoryChange, assign_stories
+from ohliad.cluster.config import ScoreWeights
 from ohliad.cluster.features import ArticleFeatures
 from ohliad.cluster.online import final_story_keys
 from ohliad.models import Article
@@ -161,37 +162,113 @@ def test_static_vectors_are_recomputed_rather_than_cached(tmp_path: Path) -> Non
 def features(*axes: int, hours: float = 0.0) -> ArticleFeatures:
     vector = np.zeros(384, dtype=np.float32)
     vector[list(axes)] = 1.0
+    vector /= np.linalg.norm(vector)
     return ArticleFeatures(
-        vector=vector / np.linalg.norm(vector),
+        lead=vector,
+        title=vector,
         terms=Counter(),
         entities=frozenset(),
+        numbers=frozenset(),
         time=(MONDAY + timedelta(hours=hours)).timestamp(),
     )
 
 
+# The score is the embedding cosine alone; no member is ever split off.
 EMBEDDING_ONLY = ClusterConfig(
     embedder="minilm",
-    title_weight=0.0,
-    weight_embedding=1.0,
-    weight_terms=0.0,
-    weight_entities=0.0,
+    weights=ScoreWeights(
+        bias=0.0, title=0.5, lead=0.5, terms=0.0, entities=0.0, numbers=0.0, size=0.0
+    ),
     weight_time=0.0,
+    weight_density=0.0,
+    merge_threshold=0.9,
+    split_threshold=-1.0,
 )
+
+
+def precomputed(config: ClusterConfig) -> OnlineClusterer:
+    return OnlineClusterer(config, embedder=get_embedder("minilm"))
 
 
 @pytest.mark.parametrize(("merge_threshold", "merges"), [(0.3, True), (0.5, False)])
 def test_an_article_linking_two_stories_merges_them(merge_threshold: float, merges: bool) -> None:
     config = replace(EMBEDDING_ONLY, join_threshold=0.7, merge_threshold=merge_threshold)
-    clusterer = OnlineClusterer(config, embedder=get_embedder("minilm"))
+    clusterer = precomputed(config)
     first, second = clusterer.add_features([features(0), features(1)])
     assert first.story_id != second.story_id
-    # cos 0.71 to both stories: it joins one, which is then 0.38 close to the other.
+    # cos 0.71 to both stories: it joins one, which is then 0.35 close to the other.
     [bridge] = clusterer.add_features([features(0, 1)])
-    assert (bridge.merged != ()) is merges
+    changes = clusterer.take_changes()
+    assert bool(changes) is merges
     if merges:
-        assert {bridge.story_id, *bridge.merged} == {first.story_id, second.story_id}
+        [merge] = changes
+        assert merge.kind == "merge"
+        assert {merge.story, merge.other} == {first.story_id, second.story_id}
         assert clusterer.open_stories == 1
-        keys = final_story_keys([first, second, bridge])
+        keys = final_story_keys([first, second, bridge], changes)
         assert keys[0] == keys[1] == keys[2]
     else:
         assert clusterer.open_stories == 2
+
+
+def test_a_member_that_no_longer_coheres_is_split_off() -> None:
+    clusterer = precomputed(replace(EMBEDDING_ONLY, join_threshold=0.7, split_threshold=0.3))
+    # A stored story whose third member shares nothing with the other two.
+    stored = [features(0), features(0, 1), features(5)]
+    clusterer.restore_features([("stored", f) for f in stored], [1, 2, 3])
+    clusterer.revise()
+    [split] = clusterer.take_changes()
+    assert (split.kind, split.story, split.articles) == ("split", "stored", (3,))
+    assert split.score < 0.3
+    assert clusterer.story_of(3) == split.other != "stored"
+    assert clusterer.story_of(1) == clusterer.story_of(2) == "stored"
+
+
+def test_a_daily_pass_revises_stories_that_no_batch_touched() -> None:
+    clusterer = precomputed(replace(EMBEDDING_ONLY, join_threshold=0.7, split_threshold=0.3))
+    stored = [features(0), features(0, 1), features(5)]
+    clusterer.restore_features([("stored", f) for f in stored], [1, 2, 3])
+    # Unrelated news: within the day only the stories a batch touches are revised.
+    clusterer.add_features([features(9, hours=12)])
+    assert clusterer.take_changes() == []
+    clusterer.add_features([features(20, hours=25)])
+    [split] = clusterer.take_changes()
+    assert (split.kind, split.story, split.articles) == ("split", "stored", (3,))
+
+
+def test_the_story_level_pass_merges_a_follow_up_a_day_later() -> None:
+    # Too far apart for the follow-up to join at once, close enough to merge.
+    config = replace(EMBEDDING_ONLY, join_threshold=0.9, merge_threshold=0.45, weight_time=1.0)
+    clusterer = precomputed(config)
+    [report] = clusterer.add_features([features(0, 1)])
+    [follow_up] = clusterer.add_features([features(0, 1, 2, hours=30)])
+    [merge] = clusterer.take_changes()
+    assert merge.kind == "merge"
+    assert {merge.story, merge.other} == {report.story_id, follow_up.story_id}
+    # cos 0.82, less 30 h of a 96 h window
+    assert merge.score == pytest.approx(0.816 - 30 / 96, abs=1e-3)
+    assert final_story_keys([report, follow_up], [merge]) == [merge.story] * 2
+
+
+def test_final_story_keys_follow_splits_and_merges() -> None:
+    assignments = [Assignment(1, "a"), Assignment(2, "a"), Assignment(3, "b")]
+    changes = [
+        StoryChange("split", "a", "c", -2.0, (2,)),
+        StoryChange("merge", "b", "c", 1.0, (2,)),
+    ]
+    assert final_story_keys(assignments, changes) == ["a", "b", "b"]
+
+
+@pytest.mark.parametrize(("others", "joins"), [(0, True), (200, False)])
+def test_the_same_pair_joins_in_a_quiet_stream_and_not_in_a_busy_one(
+    others: int, joins: bool
+) -> None:
+    config = replace(EMBEDDING_ONLY, join_threshold=0.7, weight_density=0.1, reference_density=100)
+    clusterer = precomputed(config)
+    # Unrelated reports of the same day: events competing for each new one.
+    busy = [features(10 + i, hours=1) for i in range(others)]
+    clusterer.restore_features([(f"other-{i}", f) for i, f in enumerate(busy)])
+    [first] = clusterer.add_features([features(0, hours=2)])
+    # cos 0.71: above the threshold less the prior of a quiet day, below a busy day's.
+    [second] = clusterer.add_features([features(0, 1, hours=3)])
+    assert (second.story_id == first.story_id) is joins

@@ -1,92 +1,129 @@
-"""Story-to-story scores: the mean over article pairs (group average)."""
+"""Story-to-story scores: the learned score over the mean of each feature
+across article pairs (group average)."""
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from ohliad.cluster.config import ClusterConfig
+from ohliad.cluster.config import ClusterConfig, ScoreWeights
 from ohliad.cluster.features import ArticleFeatures
-from ohliad.cluster.stories import StoryState, WindowedFrequencies, similarity
+from ohliad.cluster.stories import (
+    Frequencies,
+    Member,
+    StoryState,
+    member_score,
+    pair_features,
+    similarity,
+)
 
-CONFIG = ClusterConfig(weight_embedding=1.0, weight_terms=0.5, weight_entities=0.2, weight_time=1.0)
+WEIGHTS = ScoreWeights(
+    bias=-2.0, title=1.5, lead=1.0, terms=4.0, entities=0.5, numbers=1.0, size=-0.1
+)
+CONFIG = ClusterConfig(weights=WEIGHTS, weight_time=1.0)
 UNTIMED = replace(CONFIG, weight_time=0.0)
 
 
-def features(seed: int, words: str, names: str, hour: float) -> ArticleFeatures:
+def unit(seed: int) -> np.ndarray:
     vector = np.random.default_rng(seed).normal(size=8).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def features(seed: int, words: str, names: str, numbers: str, hour: float) -> ArticleFeatures:
     return ArticleFeatures(
-        vector=vector / np.linalg.norm(vector),
+        lead=unit(seed),
+        title=unit(seed + 100),
         terms=Counter(words.split()),
         entities=frozenset(names.split()),
+        numbers=frozenset(numbers.split()),
         time=hour * 3600,
     )
 
 
 ARTICLES = [
-    features(1, "court ruling emissions power plant", "EPA Roberts", 0),
-    features(2, "court emissions coal ruling ruling", "EPA Kagan", 2),
-    features(3, "climate ruling carbon plant", "EPA", 5),
-    features(4, "farm bill senate vote", "Senate", 30),
-    features(5, "senate bill vote subsidies farm", "Senate Thune", 31),
+    features(1, "court ruling emissions power plant", "EPA Roberts", "6-3", 0),
+    features(2, "court emissions coal ruling ruling", "EPA Kagan", "6-3 2030", 2),
+    features(3, "climate ruling carbon plant", "EPA", "", 5),
+    features(4, "farm bill senate vote", "Senate", "867", 30),
+    features(5, "senate bill vote subsidies farm", "Senate Thune", "867 2023", 31),
 ]
 
 
 @pytest.fixture
-def frequencies() -> tuple[WindowedFrequencies, WindowedFrequencies]:
-    terms, entities = WindowedFrequencies(), WindowedFrequencies()
+def members() -> list[Member]:
+    frequencies = Frequencies.empty()
     for f in ARTICLES:
-        terms.add(f.terms, f.time)
-        entities.add(f.entities, f.time)
-    return terms, entities
+        frequencies.add(f)
+    return [Member.of(i, f, frequencies) for i, f in enumerate(ARTICLES)]
 
 
-def story(
-    members: list[int], frequencies: tuple[WindowedFrequencies, WindowedFrequencies]
-) -> StoryState:
-    first, *rest = members
-    state = StoryState("s", ARTICLES[first], first, *frequencies)
+def story(indices: list[int], members: list[Member]) -> StoryState:
+    first, *rest = indices
+    state = StoryState("s", members[first])
     for i in rest:
-        state.absorb(StoryState("", ARTICLES[i], i, *frequencies))
+        state.add(members[i])
     return state
 
 
-def test_story_score_is_the_mean_of_its_article_pair_scores_up_to_time(
-    frequencies: tuple[WindowedFrequencies, WindowedFrequencies],
+def test_story_features_are_the_mean_of_their_article_pair_features(
+    members: list[Member],
 ) -> None:
     left, right = [0, 1, 2], [3, 4]
     pairs = [
-        similarity(story([i], frequencies), story([j], frequencies), UNTIMED)
+        pair_features(story([i], members), story([j], members))
         for i, j in itertools.product(left, right)
     ]
-    grouped = similarity(story(left, frequencies), story(right, frequencies), UNTIMED)
-    assert grouped == pytest.approx(sum(pairs) / len(pairs), abs=1e-6)
+    grouped = pair_features(story(left, members), story(right, members))
+    expected = np.mean(pairs, axis=0)
+    np.testing.assert_allclose(grouped[:-1], expected[:-1], atol=1e-6)
+    assert grouped[-1] == pytest.approx(math.log(len(left) * len(right)))
 
 
-def test_a_looser_story_scores_lower_against_the_same_article(
-    frequencies: tuple[WindowedFrequencies, WindowedFrequencies],
-) -> None:
-    # A centroid would score the article the same against a story however far
-    # apart its members are; the group average lets a loose story pull less.
-    article = story([2], frequencies)
-    tight = story([0, 0], frequencies)
-    loose = story([0, 3], frequencies)
-    embedding_only = replace(UNTIMED, weight_terms=0.0, weight_entities=0.0)
-    tight_score = similarity(article, tight, embedding_only)
-    assert tight_score == pytest.approx(float(ARTICLES[2].vector @ ARTICLES[0].vector), abs=1e-6)
-    assert similarity(article, loose, embedding_only) == pytest.approx(
-        float(ARTICLES[2].vector @ (ARTICLES[0].vector + ARTICLES[3].vector)) / 2, abs=1e-6
+def test_the_score_is_the_learned_log_odds_of_the_features(members: list[Member]) -> None:
+    a, b = story([0], members), story([1], members)
+    title, lead, terms, entities, numbers, _size = pair_features(a, b)
+    expected = (
+        WEIGHTS.bias
+        + WEIGHTS.title * title
+        + WEIGHTS.lead * lead
+        + WEIGHTS.terms * terms
+        + WEIGHTS.entities * entities
+        + WEIGHTS.numbers * numbers
     )
+    assert similarity(a, b, UNTIMED) == pytest.approx(expected, abs=1e-6)
+    assert numbers > 0  # both name "6-3"
 
 
-def test_time_gap_is_counted_once_between_the_two_spans(
-    frequencies: tuple[WindowedFrequencies, WindowedFrequencies],
-) -> None:
-    a, b = story([0, 1], frequencies), story([3, 4], frequencies)
+def test_time_gap_is_counted_once_between_the_two_spans(members: list[Member]) -> None:
+    a, b = story([0, 1], members), story([3, 4], members)
     timed = similarity(a, b, CONFIG)
     untimed = similarity(a, b, UNTIMED)
     assert untimed - timed == pytest.approx(CONFIG.weight_time * 28 / CONFIG.window_hours)
+
+
+def test_a_members_score_is_its_score_against_the_rest_of_its_story(
+    members: list[Member],
+) -> None:
+    whole = story([0, 1, 3], members)
+    rest = story([0, 1], members)
+    alone = story([3], members)
+    assert member_score(whole, members[3], CONFIG) == pytest.approx(
+        similarity(alone, rest, CONFIG), abs=1e-6
+    )
+
+
+def test_removing_a_member_undoes_adding_it(members: list[Member]) -> None:
+    grown = story([0, 1], members)
+    grown.add(members[3])
+    grown.remove(members[3])
+    plain = story([0, 1], members)
+    other = story([2], members)
+    assert similarity(grown, other, CONFIG) == pytest.approx(
+        similarity(plain, other, CONFIG), abs=1e-6
+    )
+    assert grown.last_time == plain.last_time

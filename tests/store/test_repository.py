@@ -12,6 +12,7 @@ from ohliad.digest_json import entry_to_dict
 from ohliad.models import Article, DigestEntry, Summary, SummarySentence
 from ohliad.store import DatabaseError, Store, content_hash
 from ohliad.store.db import alembic_config, create_database_engine, database_url
+from ohliad.store.history import StoryChangeRecord
 from ohliad.store.search import Filters, find_stories
 
 
@@ -116,6 +117,36 @@ def test_merge_moves_articles_and_marks_dirty(store: Store) -> None:
     assert story is not None and [x.id for x in story.articles] == [a.id, b.id]
     assert store.story("s2") is None
     assert store.dirty_story_keys() == ["s1"]
+
+
+def test_a_split_moves_an_article_with_its_copies_and_is_recorded(store: Store) -> None:
+    with store.transaction() as tx:
+        a = tx.add_article(_article(1))
+        b = tx.add_article(_article(2))
+        assert a is not None and b is not None and a.id and b.id
+        copy = tx.add_article(_article(3, duplicate_of=b.id))
+        assert copy is not None and copy.id
+        for article in (a, b, copy):
+            assert article.id
+            tx.link(article.id, "s1")
+    with store.transaction() as tx:
+        tx.move_articles([b.id], "s2")
+        tx.record_changes([StoryChangeRecord("split", "s1", "s2", (b.id,), -3.5)])
+    moved, kept = store.story("s2"), store.story("s1")
+    assert moved is not None and kept is not None
+    assert {x.id for x in moved.articles + moved.copies} == {b.id, copy.id}
+    assert [x.id for x in kept.articles] == [a.id]
+    assert sorted(store.dirty_story_keys()) == ["s1", "s2"]
+    [record] = store.story_changes("s2")
+    assert (record.kind, record.story, record.articles, record.score) == (
+        "split",
+        "s1",
+        (b.id,),
+        -3.5,
+    )
+    assert record.at is not None and record.at.tzinfo is not None
+    assert store.story_changes("s1") == [record]
+    assert store.story_changes("s3") == []
 
 
 def test_entry_saved_from_stale_members_stays_dirty(store: Store) -> None:

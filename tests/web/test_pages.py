@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from ohliad.store import Store
+from ohliad.store.history import StoryChangeRecord
 from ohliad.web import WebSettings, create_app
+from tests.web.conftest import build_digest_store
 
 
 def _headlines(html: str) -> list[str]:
@@ -80,3 +83,28 @@ def test_search_marks_the_matching_words_in_article_passages(client: TestClient)
     assert "a <mark>barn</mark> near Hrubieszów" in html
     hostile = client.get("/search", params={"q": "mayor"}).text
     assert "The <mark>mayor</mark> spoke. &lt;script&gt;" in hostile
+
+
+def test_merges_and_splits_show_on_the_timeline_and_in_the_api(tmp_path: Path) -> None:
+    store = build_digest_store(tmp_path / "digest.db")
+    with store.transaction() as tx:
+        tx.record_changes(
+            [
+                StoryChangeRecord("merge", "drones-poland", "drones-follow-up", (41, 42), 1.8),
+                StoryChangeRecord("split", "drones-poland", "izmail-ports", (43,), -4.25),
+            ]
+        )
+    client = TestClient(create_app(store))
+    html = client.get("/stories/drones-poland", params={"lang": "en"}).text
+    timeline = " ".join(html[html.index('class="timeline"') :].split())
+    assert "took in the reports of story <code>drones-follo</code>" in timeline
+    assert 'reports moved out to story <a href="/stories/izmail-ports?lang=en">' in timeline
+    assert "score -4.25" in timeline
+    moved_in = client.get("/stories/izmail-ports", params={"lang": "en"}).text
+    assert "reports moved in from story" in moved_in
+    api = client.get("/api/stories/drones-poland").json()
+    assert [(c["kind"], c["other"], c["articles"]) for c in api["changes"]] == [
+        ("merge", "drones-follow-up", [41, 42]),
+        ("split", "izmail-ports", [43]),
+    ]
+    store.close()

@@ -1,32 +1,65 @@
-"""Clustering configuration. Thresholds and weights default to the values
-calibrated on training data for the default embedder (``calibrated.py``);
-each embedder's similarities sit on their own scale, so another embedder takes
-its own calibration through ``ClusterConfig.for_embedder``. The window and
-index sizes are policy, not fitted."""
+"""Clustering configuration. The score's weights are learned and its
+thresholds calibrated for the default embedder (``calibrated.py``); each
+embedder's similarities sit on their own scale, so another embedder takes its
+own values through ``ClusterConfig.for_embedder``. The window and index sizes
+are policy, not fitted."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from ohliad.cluster import calibrated
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreWeights:
+    """A logistic model of "these two reports tell the same event", over the
+    mean of each feature across all article pairs of two stories:
+
+    score = bias + title * cos(title vectors) + lead * cos(title-and-lead vectors)
+          + terms * cos(tf-idf of content words) + entities * cos(idf of names)
+          + numbers * cos(idf of numbers and dates) + size * log(|A| * |B|)
+
+    Learned from AllSides roundup pairs (``bench/clustering.py --train``). The
+    roundups carry no dates, so the time gap is weighed apart
+    (``ClusterConfig.weight_time``), calibrated with the thresholds.
+    """
+
+    bias: float
+    title: float
+    lead: float
+    terms: float
+    entities: float
+    numbers: float
+    size: float
+
+    @classmethod
+    def from_values(cls, values: dict[str, float]) -> ScoreWeights:
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+def _weights(values: dict[str, dict[str, float]]) -> ScoreWeights:
+    return ScoreWeights.from_values(values["weights"])
+
+
 _DEFAULT = calibrated.CALIBRATIONS[calibrated.DEFAULT_EMBEDDER]
+_DEFAULT_WEIGHTS = _weights(_DEFAULT)
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterConfig:
-    """How articles are scored against stories.
+    """How articles are scored against stories and stories against stories.
 
-    score = weight_embedding * cos(embeddings)
-          + weight_terms * cos(tf-idf of content words)
-          + weight_entities * cos(idf-weighted named entities)
-          - weight_time * (hours between them / window_hours)
-
-    An article joins the best-scoring story when score >= join_threshold;
-    two stories that one article links are merged when their own score
-    (same formula, story against story) >= merge_threshold.
+    An article joins the best-scoring open story when
+    ``weights`` score - weight_time * (hours between them / window_hours)
+    - weight_density * log((1 + articles within density_hours) / (1 + reference_density))
+    is at least ``join_threshold``; two stories are merged when their score is
+    at least ``merge_threshold`` (when one article links both, and in the
+    story-level pass after each batch); a member whose score against the rest
+    of its story falls below ``split_threshold`` leaves it.
     """
 
     # The embedder spec: an engine for title and lead, or ``text+title`` with
@@ -34,9 +67,7 @@ class ClusterConfig:
     embedder: str = calibrated.DEFAULT_EMBEDDER
     entity_extractor: str = "proper-nouns"
     # Characters of article text embedded after the title (the lead).
-    lead_chars: int = int(_DEFAULT["lead_chars"])
-    # Weight of the title's own vector appended to the title-and-lead vector.
-    title_weight: float = _DEFAULT.get("title_weight", 0.0)
+    lead_chars: int = int(_DEFAULT["thresholds"]["lead_chars"])
     # A story takes no new articles after this many hours of silence.
     window_hours: float = 96.0
     ann_candidates: int = 16
@@ -44,12 +75,21 @@ class ClusterConfig:
     # many of an article's entities (the rarest) are looked up there.
     entity_postings: int = 24
     entity_queries: int = 4
-    weight_embedding: float = _DEFAULT["weight_embedding"]
-    weight_terms: float = _DEFAULT["weight_terms"]
-    weight_entities: float = _DEFAULT["weight_entities"]
-    weight_time: float = _DEFAULT["weight_time"]
-    join_threshold: float = _DEFAULT["join_threshold"]
-    merge_threshold: float = _DEFAULT["merge_threshold"]
+    weights: ScoreWeights = _DEFAULT_WEIGHTS
+    weight_time: float = _DEFAULT["thresholds"]["weight_time"]
+    # The prior: weight_density * log((1 + articles within density_hours) /
+    # (1 + reference_density)) is taken off every score before it meets a
+    # threshold, so the thresholds are those of a stream as dense as the
+    # reference (and of an undated one, which gives no rate).
+    weight_density: float = _DEFAULT["thresholds"]["weight_density"]
+    density_hours: float = 24.0
+    reference_density: int = int(_DEFAULT["thresholds"]["reference_density"])
+    # The story-level pass covers every open story once per this many hours of
+    # stream time (and the stories each batch touched, after every batch).
+    full_pass_hours: float = 24.0
+    join_threshold: float = _DEFAULT["thresholds"]["join_threshold"]
+    merge_threshold: float = _DEFAULT["thresholds"]["merge_threshold"]
+    split_threshold: float = _DEFAULT["thresholds"]["split_threshold"]
 
     @property
     def engines(self) -> tuple[str, str]:
@@ -70,21 +110,22 @@ class ClusterConfig:
         if values is None:
             logger.warning(
                 "no clustering calibration for embedder %r; using %r's (run "
-                "bench/clustering.py --calibrate --embedder %s to fit one)",
+                "bench/clustering.py --train --calibrate --embedder %s to fit one)",
                 spec,
                 calibrated.DEFAULT_EMBEDDER,
                 spec,
             )
             values = _DEFAULT
+        thresholds = values["thresholds"]
         return replace(
             cls(),
             embedder=spec,
-            lead_chars=int(values["lead_chars"]),
-            title_weight=values.get("title_weight", 0.0),
-            weight_embedding=values["weight_embedding"],
-            weight_terms=values["weight_terms"],
-            weight_entities=values["weight_entities"],
-            weight_time=values["weight_time"],
-            join_threshold=values["join_threshold"],
-            merge_threshold=values["merge_threshold"],
+            lead_chars=int(thresholds["lead_chars"]),
+            weights=_weights(values),
+            weight_time=thresholds["weight_time"],
+            weight_density=thresholds["weight_density"],
+            reference_density=int(thresholds["reference_density"]),
+            join_threshold=thresholds["join_threshold"],
+            merge_threshold=thresholds["merge_threshold"],
+            split_threshold=thresholds["split_threshold"],
         )

@@ -1,5 +1,5 @@
-"""What the clusterer knows about one article: an embedding, content terms,
-named entities and a time.
+"""What the clusterer knows about one article: two embeddings (title and lead,
+title alone), content terms, named entities, numbers and dates, and a time.
 
 Entities come from a cheap proper-noun tagger by default (runs of capitalised
 words), because statistical NER on every article costs as much as the
@@ -18,7 +18,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ohliad.models import Article
-from ohliad.nlp.embedders import Embedder, Prefetcher, Vectors, normalise
+from ohliad.nlp.embedders import Embedder, Prefetcher, Vectors
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z])")
@@ -31,14 +31,31 @@ _NOT_ENTITIES = STOP_WORDS | {
 }  # fmt: skip
 
 
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DAY_OF_MONTH = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})\b", re.IGNORECASE)
+_HALF = float(np.sqrt(0.5))
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleFeatures:
-    """One article as the clusterer sees it (vector is unit length)."""
+    """One article as the clusterer sees it (both vectors are unit length)."""
 
-    vector: Vectors
+    lead: Vectors  # title and lead, through the text engine
+    title: Vectors  # the title alone, through the title engine
     terms: Counter[str]
     entities: frozenset[str]
+    numbers: frozenset[str]
     time: float | None  # POSIX seconds, None when the article has no date
+
+    @property
+    def vector(self) -> Vectors:
+        """Both embeddings in one unit vector: an inner product of two is the
+        mean of their lead and title cosines (what candidate search ranks by)."""
+        return np.concatenate([self.lead, self.title]) * np.float32(_HALF)
 
 
 def embedding_text(article: Article, lead_chars: int) -> str:
@@ -60,6 +77,16 @@ def content_terms(text: str) -> Counter[str]:
             word = word[:-1]
         terms[word] += 1
     return terms
+
+
+def numbers_mentioned(text: str) -> frozenset[str]:
+    """Counts, amounts and days of the month the text names ("473,000", "4.2%",
+    "may 13"): reports of a recurring event (weekly jobless claims, monthly
+    inflation) share the topic and the words, and differ in these."""
+    numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
+    days = {f"{month.lower()[:3]} {int(day)}" for month, day in _DAY_OF_MONTH.findall(text)}
+    # One-digit numbers are in every text ("3 people", "the 2 sides").
+    return frozenset(n for n in numbers if len(n.rstrip("%")) > 1) | days
 
 
 def _is_title_case(title: str) -> bool:
@@ -142,43 +169,33 @@ def _timestamp(published: datetime | None) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class ArticleEmbedder:
-    """How an article becomes one vector: its title and lead through ``text``,
-    then, when ``title_weight`` is set, its title alone through ``title``,
-    appended and scaled by the weight.
+    """How an article becomes its two vectors: title and lead through
+    ``text``, the title alone through ``title``.
 
     The title names the event, and a long lead would otherwise drown its few
-    words. Appending rather than adding lets the two parts come from different
-    engines: static vectors are cheap enough for the lead, while a transformer
-    on the title alone (a dozen word pieces) still catches paraphrased
-    headlines. A dot product of two such unit vectors is the weighted mean of
-    the two cosines.
+    words. Two engines let each part take the engine it needs: static vectors
+    are cheap enough for the lead, while a transformer on the title alone (a
+    dozen word pieces) still catches paraphrased headlines.
     """
 
     text: Embedder
     title: Embedder
-    title_weight: float = 0.0
 
     @property
     def dim(self) -> int:
-        return self.text.dim + (self.title.dim if self.title_weight else 0)
+        return self.text.dim + self.title.dim
 
     def prefetch(self, articles: Sequence[Article], lead_chars: int) -> None:
         """Start embedding these articles ahead of ``embed``, with the engines that can."""
         if isinstance(self.text, Prefetcher):
             self.text.prefetch([embedding_text(a, lead_chars) for a in articles])
-        if self.title_weight and self.title is not self.text and isinstance(self.title, Prefetcher):
+        if self.title is not self.text and isinstance(self.title, Prefetcher):
             self.title.prefetch([a.title for a in articles])
 
-    def embed(self, articles: Sequence[Article], lead_chars: int) -> Vectors:
-        texts = self.text.embed([embedding_text(a, lead_chars) for a in articles])
-        if not self.title_weight:
-            return texts
-        return with_title(texts, self.title.embed([a.title for a in articles]), self.title_weight)
-
-
-def with_title(texts: Vectors, titles: Vectors, title_weight: float) -> Vectors:
-    """Title-and-lead vectors with the titles' own vectors appended, weighted."""
-    return normalise(np.hstack([texts, title_weight * titles]))
+    def embed(self, articles: Sequence[Article], lead_chars: int) -> tuple[Vectors, Vectors]:
+        """The title-and-lead vectors and the titles' vectors."""
+        leads = self.text.embed([embedding_text(a, lead_chars) for a in articles])
+        return leads, self.title.embed([a.title for a in articles])
 
 
 def featurize(
@@ -189,7 +206,7 @@ def featurize(
     entity_extractor: str,
 ) -> list[ArticleFeatures]:
     """Features for a batch; the embedders see all texts at once (they batch)."""
-    vectors = embedder.embed(articles, lead_chars)
+    leads, titles = embedder.embed(articles, lead_chars)
     try:
         extract = ENTITY_EXTRACTORS[entity_extractor]
     except KeyError:
@@ -198,11 +215,13 @@ def featurize(
     entities = extract([(a.title, a.text[:lead_chars]) for a in articles])
     return [
         ArticleFeatures(
-            vector=np.asarray(vector, dtype=np.float32),
+            lead=np.asarray(lead, dtype=np.float32),
+            title=np.asarray(title, dtype=np.float32),
             # The title names the event, so its words count twice.
             terms=content_terms(a.title) + content_terms(a.title) + content_terms(a.text),
             entities=found,
+            numbers=numbers_mentioned(f"{a.title}\n{a.text[:lead_chars]}"),
             time=_timestamp(a.published),
         )
-        for a, vector, found in zip(articles, vectors, entities, strict=True)
+        for a, lead, title, found in zip(articles, leads, titles, entities, strict=True)
     ]

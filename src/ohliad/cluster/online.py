@@ -1,15 +1,21 @@
 """Online story grouping: each article joins the best-scoring open story or
 opens a new one; a story that an article links to another is merged with it
-when the two stories are close enough themselves."""
+when the two stories are close enough themselves. After each batch a
+story-level pass revisits the stories the batch touched: a member that no
+longer coheres with the rest of its story leaves it, and a story that tells
+the same event as a neighbouring one (a follow-up a day later) is merged
+into it. Every merge and split is handed to the caller as a ``StoryChange``."""
 
 from __future__ import annotations
 
 import heapq
+import math
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -17,9 +23,11 @@ from ohliad.cluster.config import ClusterConfig
 from ohliad.cluster.features import ArticleEmbedder, ArticleFeatures, featurize
 from ohliad.cluster.index import CandidateIndex
 from ohliad.cluster.stories import (
+    Frequencies,
+    Member,
     StoryState,
-    WindowedFrequencies,
     hours_apart,
+    member_score,
     similarity,
     similarity_bound,
 )
@@ -28,15 +36,32 @@ from ohliad.models import Article
 from ohliad.nlp.embedders import Embedder, PrefetchingEmbedder, get_embedder
 
 _BATCH = 256
+# Keys for articles that have no store id; store ids stay far below.
+_FIRST_GENERATED_KEY = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where one article went. ``merged`` are story keys that this article's
-    arrival merged into ``story_id``; they no longer exist."""
+    """Where one article went when it was placed: ``article`` is its key (its
+    store id when it has one)."""
 
+    article: int
     story_id: str
-    merged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChange:
+    """A merge or a split, for the record. A merge took ``articles``, all of
+    ``other``'s, into ``story`` (``other`` no longer exists); a split moved
+    ``articles`` out of ``story`` into ``other``. ``score`` is the story-level
+    score that decided it (merges at or above the merge threshold, splits
+    below the split threshold)."""
+
+    kind: Literal["merge", "split"]
+    story: str
+    other: str
+    score: float
+    articles: tuple[int, ...]
 
 
 class OnlineClusterer:
@@ -51,27 +76,37 @@ class OnlineClusterer:
         config: ClusterConfig | None = None,
         embedder: Embedder | None = None,
         state_dir: Path | None = None,
+        title_embedder: Embedder | None = None,
     ) -> None:
         """``embedder`` overrides the config's title-and-lead engine (and its
-        title engine, unless the config names another)."""
+        title engine, unless the config names another), ``title_embedder`` its
+        title engine."""
         self.config = config or ClusterConfig()
         text_engine, title_engine = self.config.engines
         text = _prefetching(embedder or get_embedder(text_engine))
-        separate_title = title_engine != text_engine and self.config.title_weight
-        title = _prefetching(get_embedder(title_engine)) if separate_title else text
+        if title_embedder is not None:
+            title = _prefetching(title_embedder)
+        elif title_engine != text_engine:
+            title = _prefetching(get_embedder(title_engine))
+        else:
+            title = text
         if state_dir is not None:
             # Vectors are the costly part of a rebuild, so they are kept on disk.
             same = title is text
             text = _cached(text, state_dir / "vectors.sqlite")
             title = text if same else _cached(title, state_dir / "vectors.sqlite")
-        self._embedder = ArticleEmbedder(text, title, self.config.title_weight)
+        self._embedder = ArticleEmbedder(text, title)
         self._index = CandidateIndex(self._embedder.dim, self.config.entity_postings)
         self._stories: dict[str, StoryState] = {}
-        self._terms_df = WindowedFrequencies()
-        self._entities_df = WindowedFrequencies()
+        self._frequencies = Frequencies.empty()
         self._expiry: list[tuple[float, str]] = []
         self._clock: float | None = None
-        self._next_article_key = 0
+        # Times of the articles placed, the oldest dropped past density_hours.
+        self._recent: deque[float] = deque()
+        self._first_time: float | None = None
+        self._last_full_pass: float | None = None
+        self._next_generated_key = _FIRST_GENERATED_KEY
+        self._changes: list[StoryChange] = []
 
     @property
     def open_stories(self) -> int:
@@ -94,17 +129,79 @@ class OnlineClusterer:
         self._embedder.prefetch(articles, self.config.lead_chars)
 
     def add_batch(self, articles: Sequence[Article]) -> list[Assignment]:
-        """Assign articles in the given order (embedded together for speed)."""
+        """Assign articles in the given order (embedded together for speed;
+        ``add_features``). An article's key is its store id, or a key of the
+        clusterer's own when it has none."""
         assignments: list[Assignment] = []
         for start in range(0, len(articles), _BATCH):
-            features = self.featurize(articles[start : start + _BATCH])
-            assignments.extend(self.add_features(features))
+            chunk = articles[start : start + _BATCH]
+            assignments.extend(self.add_features(self.featurize(chunk), [a.id for a in chunk]))
         return assignments
 
-    def add_features(self, batch: Sequence[ArticleFeatures]) -> list[Assignment]:
-        """Assign already featurized articles, in order."""
+    def add_features(
+        self, batch: Sequence[ArticleFeatures], keys: Sequence[int | None] | None = None
+    ) -> list[Assignment]:
+        """Assign already featurized articles, in order, then revise the
+        stories they are in now (``revise``). An article that opened a story
+        which the pass then merged into another is assigned to that other
+        story: that is a placement, not a merge of stories anyone has seen."""
+        first_change = len(self._changes)
+        assignments, opened = self._place_batch(batch, keys)
+        touched = [
+            story for a in assignments if (story := self._index.story_of.get(a.article)) is not None
+        ]
+        if self._full_pass_due():
+            self.revise(merge=False)
+        self.revise(touched)
+        self._close_old_stories()
+        return self._fold_placements(assignments, opened, first_change)
+
+    def _fold_placements(
+        self, assignments: list[Assignment], opened: set[str], first_change: int
+    ) -> list[Assignment]:
+        """Drop this batch's merges of stories its own articles opened (and
+        that no other change names), pointing those articles at the survivor."""
+        kept: list[StoryChange] = []
+        renamed: dict[str, str] = {}
+        named: set[str] = set()
+        for change in self._changes[first_change:]:
+            if change.kind == "merge" and change.other in opened and change.other not in named:
+                renamed[change.other] = change.story
+                continue
+            kept.append(change)
+            named |= {change.story, change.other}
+        if not renamed:
+            return assignments
+        del self._changes[first_change:]
+        self._changes.extend(kept)
+
+        def final(story: str) -> str:
+            while story in renamed:
+                story = renamed[story]
+            return story
+
+        return [Assignment(a.article, final(a.story_id)) for a in assignments]
+
+    def _full_pass_due(self) -> bool:
+        """Whether ``full_pass_hours`` of stream time have passed since the
+        last pass over every open story: a story's members can drift apart, or
+        two stories meet, through articles that were placed in neither."""
+        if self._clock is None or self._first_time is None:
+            return False
+        if self._last_full_pass is None:
+            self._last_full_pass = self._first_time
+        if self._clock - self._last_full_pass < self.config.full_pass_hours * 3600:
+            return False
+        self._last_full_pass = self._clock
+        return True
+
+    def _place_batch(
+        self, batch: Sequence[ArticleFeatures], keys: Sequence[int | None] | None
+    ) -> tuple[list[Assignment], set[str]]:
+        """The assignments, and the stories that articles of the batch opened."""
+        opened: set[str] = set()
         if not batch:
-            return []
+            return [], opened
         vectors = np.stack([f.vector for f in batch])
         indexed_neighbours = self._index.nearest_stories(vectors, self.config.ann_candidates)
         # Batch-mates are not in the ANN index yet: compare them directly.
@@ -119,14 +216,26 @@ class OnlineClusterer:
                 for j in nearest_earlier
                 if (story := self._index.story_of.get(batch_keys[j])) is not None
             }
-            key = self._new_article_key()
-            assignment = self._place(features, key, candidates)
+            given = keys[position] if keys is not None else None
+            key = self._new_article_key() if given is None else given
+            story = self._place(features, key, candidates)
+            if self._stories[story].size == 1:
+                opened.add(story)
+            assignments.append(Assignment(key, story))
             batch_keys.append(key)
-            assignments.append(assignment)
         # Added once per batch (a multi-threaded insert); batch-mates were
         # compared through batch_similarity meanwhile.
         self._index.add_vectors(batch_keys, vectors)
-        return assignments
+        return assignments, opened
+
+    def story_of(self, article: int) -> str | None:
+        """The open story an article (by key) is in now."""
+        return self._index.story_of.get(article)
+
+    def take_changes(self) -> list[StoryChange]:
+        """The merges and splits made since the last call, in order."""
+        changes, self._changes = self._changes, []
+        return changes
 
     def restore(self, members: Iterable[tuple[str, Article]]) -> None:
         """Rebuild the open stories from stored (story key, article) pairs."""
@@ -138,121 +247,239 @@ class OnlineClusterer:
         features: list[ArticleFeatures] = []
         for start in range(0, len(articles), _BATCH):
             features.extend(self.featurize(articles[start : start + _BATCH]))
-        self.restore_features(list(zip(keys, features, strict=True)))
+        self.restore_features(list(zip(keys, features, strict=True)), [a.id for a in articles])
 
-    def restore_features(self, members: Sequence[tuple[str, ArticleFeatures]]) -> None:
+    def restore_features(
+        self,
+        members: Sequence[tuple[str, ArticleFeatures]],
+        keys: Sequence[int | None] | None = None,
+    ) -> None:
         """Rebuild from already featurized members (bulk: one index insert)."""
-        article_keys = [self._new_article_key() for _ in members]
+        article_keys = [
+            self._new_article_key() if key is None else key
+            for key in (keys if keys is not None else [None] * len(members))
+        ]
         # The whole window's frequencies first, so that every member is weighted alike.
         for _, features in members:
-            self._count_frequencies(features)
+            self._frequencies.add(features)
         for (story_key, features), article_key in zip(members, article_keys, strict=True):
-            article = self._profile(story_key, features, article_key)
+            member = Member.of(article_key, features, self._frequencies)
             story = self._stories.get(story_key)
             if story is None:
-                self._stories[story_key] = story = article
+                self._stories[story_key] = StoryState(story_key, member)
             else:
-                story.absorb(article)
+                story.add(member)
             self._index.assign([article_key], story_key)
             self._index.add_entities(article_key, features.entities)
         if members:
             self._index.add_vectors(article_keys, np.stack([f.vector for _, f in members]))
         for story in self._stories.values():
             self._schedule_expiry(story)
-        times = [f.time for _, f in members if f.time is not None]
+        times = sorted(f.time for _, f in members if f.time is not None)
+        self._recent.extend(times)
         if times:
-            self._advance_clock(max(times))
+            self._advance_clock(times[0])
+            self._advance_clock(times[-1])
+            self._close_old_stories()
 
     def _new_article_key(self) -> int:
-        self._next_article_key += 1
-        return self._next_article_key
+        self._next_generated_key += 1
+        return self._next_generated_key
 
-    def _place(self, features: ArticleFeatures, key: int, candidates: set[str]) -> Assignment:
+    # Placing one article --------------------------------------------------
+
+    def _place(self, features: ArticleFeatures, key: int, candidates: set[str]) -> str:
         if features.time is None and self._clock is not None:
             features = replace(features, time=self._clock)
         if features.time is not None:
             self._advance_clock(features.time)
-        article = self._profile("", features, key)
+        member = Member.of(key, features, self._frequencies)
+        if features.time is not None:
+            self._recent.append(features.time)
         candidates |= self._index.entity_stories(self._rarest(features.entities))
-        linked = self._linked_stories(article, candidates)
-        if linked:
-            survivor, merged = self._join(article, linked)
-        else:
-            article.key = uuid.uuid4().hex
-            self._stories[article.key] = article
-            survivor, merged = article, []
-        self._index.assign([key], survivor.key)
+        story = self._settle(member, candidates)
         self._index.add_entities(key, features.entities)
-        self._count_frequencies(features)
+        self._frequencies.add(features)
+        return story.key
+
+    def _settle(self, member: Member, candidates: set[str]) -> StoryState:
+        """Put a member in its best-linked candidate story (merging the
+        stories it links that are close enough to each other), or in a new one."""
+        alone = StoryState(uuid.uuid4().hex, member)
+        linked = self._linked_stories(alone, candidates)
+        if linked:
+            survivor = self._join(member, linked)
+        else:
+            self._stories[alone.key] = survivor = alone
+            self._index.assign([member.key], alone.key)
         self._schedule_expiry(survivor)
-        return Assignment(survivor.key, tuple(story.key for story in merged))
+        return survivor
 
     def _rarest(self, entities: frozenset[str]) -> list[str]:
-        counts = self._entities_df.counts
+        counts = self._frequencies.entities.counts
         return sorted(entities, key=lambda e: counts.get(e, 0))[: self.config.entity_queries]
 
-    def _linked_stories(self, article: StoryState, candidates: set[str]) -> list[StoryState]:
+    def _linked_stories(self, article: StoryState, candidates: Iterable[str]) -> list[StoryState]:
         """Open candidate stories scoring at least the join threshold, best first."""
+        return [
+            story
+            for score, story in self._scored(article, candidates)
+            if score >= self.config.join_threshold
+        ]
+
+    def _scored(
+        self, story: StoryState, candidates: Iterable[str]
+    ) -> list[tuple[float, StoryState]]:
+        """Open candidate stories within the window and their scores against
+        ``story``, best first; those that cannot reach the join threshold are
+        left out."""
         stories: list[tuple[StoryState, float]] = []
         for key in candidates:
-            story = self._stories.get(key)
-            if story is None:
+            other = self._stories.get(key)
+            if other is None or other is story:
                 continue
-            hours = hours_apart(article, story)
+            hours = hours_apart(story, other)
             if hours <= self.config.window_hours:
-                stories.append((story, hours))
+                stories.append((other, hours))
         if not stories:
             return []
-        # One matrix product rules out most candidates before the costlier scores.
-        sizes = np.array([story.size for story, _ in stories], dtype=np.float32)
-        embedding = np.stack([story.vector for story, _ in stories]) @ article.vector / sizes
-        threshold = self.config.join_threshold
+        # Two matrix products rule out most candidates before the costlier scores.
+        pairs = np.array([other.size * story.size for other, _ in stories], dtype=np.float32)
+        titles = np.stack([other.title for other, _ in stories]) @ story.title / pairs
+        leads = np.stack([other.lead for other, _ in stories]) @ story.lead / pairs
+        threshold = min(self.config.join_threshold, self.config.merge_threshold)
         scored: list[tuple[float, StoryState]] = []
-        for (story, hours), cosine in zip(stories, embedding, strict=True):
-            if similarity_bound(self.config, float(cosine), hours) < threshold:
+        for (other, hours), title, lead, count in zip(stories, titles, leads, pairs, strict=True):
+            bound = similarity_bound(self.config, float(title), float(lead), hours, int(count))
+            if bound - self._prior < threshold:
                 continue
-            score = self._similarity(article, story)
-            if score >= threshold:
-                scored.append((score, story))
+            scored.append((self._similarity(story, other), other))
         scored.sort(key=lambda pair: -pair[0])
-        return [story for _, story in scored]
+        return scored
 
-    def _join(
-        self, article: StoryState, linked: list[StoryState]
-    ) -> tuple[StoryState, list[StoryState]]:
+    def _join(self, member: Member, linked: list[StoryState]) -> StoryState:
         best, *others = linked
-        best.absorb(article)
+        best.add(member)
+        self._index.assign([member.key], best.key)
         threshold = self.config.merge_threshold
-        group = [best] + [story for story in others if self._similarity(best, story) >= threshold]
-        # The largest story keeps its key, so merges rename as little as possible.
-        survivor = max(group, key=lambda story: story.size)
-        merged = [story for story in group if story is not survivor]
-        for story in merged:
-            survivor.absorb(story)
-            self._index.assign(story.article_keys, survivor.key)
-            del self._stories[story.key]
-        return survivor, merged
+        close = [(self._similarity(best, story), story) for story in others]
+        return self._merge(best, [(score, story) for score, story in close if score >= threshold])
 
     def _similarity(self, a: StoryState, b: StoryState) -> float:
-        return similarity(a, b, self.config)
+        """The score less the density prior: what the thresholds are met against."""
+        return similarity(a, b, self.config) - self._prior
 
-    def _profile(self, key: str, features: ArticleFeatures, article_key: int) -> StoryState:
-        return StoryState(key, features, article_key, self._terms_df, self._entities_df)
+    @property
+    def _prior(self) -> float:
+        density = (1 + self._density()) / (1 + self.config.reference_density)
+        return self.config.weight_density * math.log(density)
 
-    def _count_frequencies(self, features: ArticleFeatures) -> None:
-        self._terms_df.add(features.terms, features.time)
-        self._entities_df.add(features.entities, features.time)
+    def _density(self) -> float:
+        """Articles within ``density_hours`` before the newest: how many events
+        compete for each new report. With 300 stories a day two reports on
+        one topic are less likely to tell one event than with three a day;
+        the score's odds come from roundup pairs, which know no density.
+
+        A stream shorter than ``density_hours`` is extrapolated to it (a fresh
+        start would otherwise look quiet and merge freely until its first day
+        is full). Undated articles give no rate: they are taken to come as
+        densely as the reference, the busy case the thresholds are set for."""
+        if self._clock is None or self._first_time is None:
+            return float(self.config.reference_density)
+        window = self.config.density_hours * 3600
+        cutoff = self._clock - window
+        while self._recent and self._recent[0] < cutoff:
+            self._recent.popleft()
+        seen = max(self._clock - max(self._first_time, cutoff), 3600.0)
+        return len(self._recent) * window / seen
+
+    def _merge(self, story: StoryState, others: list[tuple[float, StoryState]]) -> StoryState:
+        """Merge ``others`` (with their scores against ``story``) into one story;
+        the largest keeps its key, so merges rename as little as possible."""
+        if not others:
+            return story
+        group = [story] + [other for _, other in others]
+        survivor = max(group, key=lambda s: s.size)
+        scores = {other.key: score for score, other in others}
+        for merged in group:
+            if merged is survivor:
+                continue
+            survivor.absorb(merged)
+            self._index.assign(merged.article_keys, survivor.key)
+            del self._stories[merged.key]
+            score = scores.get(merged.key, scores.get(survivor.key, 0.0))
+            self._changes.append(
+                StoryChange("merge", survivor.key, merged.key, score, tuple(merged.article_keys))
+            )
+        self._schedule_expiry(survivor)
+        return survivor
+
+    # The story-level pass -------------------------------------------------
+
+    def revise(self, keys: Iterable[str] | None = None, merge: bool = True) -> None:
+        """The story-level pass over these stories (every open one by default):
+        members that score below the split threshold against the rest of their
+        story leave it (and are placed again, elsewhere), then, with ``merge``,
+        each story is merged with the neighbouring stories it scores at least
+        the merge threshold against, across days within the window."""
+        wanted = list(dict.fromkeys(self._stories if keys is None else keys))
+        for key in wanted:
+            story = self._stories.get(key)
+            if story is not None:
+                self._split(story)
+        if not merge:
+            return
+        for key in wanted:
+            story = self._stories.get(key)
+            if story is not None:
+                self._merge_neighbours(story)
+
+    def _split(self, story: StoryState) -> None:
+        while story.size > 1:
+            score, worst = min(
+                (
+                    (member_score(story, member, self.config) - self._prior, member)
+                    for member in story.members.values()
+                ),
+                key=lambda pair: pair[0],
+            )
+            if score >= self.config.split_threshold:
+                return
+            story.remove(worst)
+            [candidates] = self._index.nearest_stories(
+                worst.vector[None, :], self.config.ann_candidates
+            )
+            candidates.discard(story.key)
+            moved_to = self._settle(worst, candidates)
+            self._schedule_expiry(story)
+            self._changes.append(StoryChange("split", story.key, moved_to.key, score, (worst.key,)))
+
+    def _merge_neighbours(self, story: StoryState) -> None:
+        vector = story.vector
+        [candidates] = self._index.nearest_stories(
+            vector[None, :] / np.linalg.norm(vector), self.config.ann_candidates
+        )
+        close = [
+            (score, other)
+            for score, other in self._scored(story, candidates)
+            if score >= self.config.merge_threshold
+        ]
+        self._merge(story, close[:1])
+
+    # The window -------------------------------------------------------------
 
     def _schedule_expiry(self, story: StoryState) -> None:
         if story.last_time is not None:
             heapq.heappush(self._expiry, (story.last_time, story.key))
 
-    def _advance_clock(self, time: float) -> None:
-        if self._clock is not None and time <= self._clock:
+    def _close_old_stories(self) -> None:
+        """Forget the stories the window has left behind. Done after a batch's
+        story-level pass, not as the clock moves: a batch can span more than
+        the window, and its stories get their pass first (scores already keep
+        stories further apart than the window from meeting)."""
+        if self._clock is None:
             return
-        previous_day = None if self._clock is None else self._clock // 86_400
-        self._clock = time
-        cutoff = time - self.config.window_hours * 3600
+        cutoff = self._clock - self.config.window_hours * 3600
         while self._expiry and self._expiry[0][0] < cutoff:
             _, story_key = heapq.heappop(self._expiry)
             story = self._stories.get(story_key)
@@ -260,9 +487,17 @@ class OnlineClusterer:
             if story is not None and story.last_time is not None and story.last_time < cutoff:
                 del self._stories[story_key]
                 self._index.remove(story.article_keys)
+
+    def _advance_clock(self, time: float) -> None:
+        if self._first_time is None or time < self._first_time:
+            self._first_time = time
+        if self._clock is not None and time <= self._clock:
+            return
+        previous_day = None if self._clock is None else self._clock // 86_400
+        self._clock = time
+        cutoff = time - self.config.window_hours * 3600
         if previous_day != time // 86_400:
-            self._terms_df.forget_before(cutoff)
-            self._entities_df.forget_before(cutoff)
+            self._frequencies.forget_before(cutoff)
             self._index.prune_postings()
 
 
@@ -275,19 +510,25 @@ def _cached(embedder: Embedder, path: Path) -> Embedder:
     return CachedEmbedder(embedder, path) if embedder.worth_caching else embedder
 
 
-def final_story_keys(assignments: Sequence[Assignment]) -> list[str]:
-    """Story keys after all merges (a merged key points to its survivor)."""
-    merged_into: dict[str, str] = {}
-    for assignment in assignments:
-        for key in assignment.merged:
-            merged_into[key] = assignment.story_id
-
-    def resolve(key: str) -> str:
-        while key in merged_into:
-            key = merged_into[key]
-        return key
-
-    return [resolve(a.story_id) for a in assignments]
+def final_story_keys(
+    assignments: Sequence[Assignment], changes: Sequence[StoryChange]
+) -> list[str]:
+    """Each assigned article's story after all the changes."""
+    story_of = {a.article: a.story_id for a in assignments}
+    members: dict[str, set[int]] = defaultdict(set)
+    for article, story in story_of.items():
+        members[story].add(article)
+    for change in changes:
+        if change.kind == "merge":
+            moved = members.pop(change.other, set())
+            members[change.story] |= moved
+            story_of.update(dict.fromkeys(moved, change.story))
+        else:
+            for article in change.articles:
+                members[story_of[article]].discard(article)
+                members[change.other].add(article)
+                story_of[article] = change.other
+    return [story_of[a.article] for a in assignments]
 
 
 def assign_stories(
@@ -298,15 +539,18 @@ def assign_stories(
     """The story key of each article, in input order.
 
     Articles are streamed in publication order (undated ones last, in input
-    order) through the same ``OnlineClusterer`` that ingestion uses.
+    order) through the same ``OnlineClusterer`` that ingestion uses, its
+    story-level pass included.
     """
     order = sorted(
         range(len(articles)),
         key=lambda i: (articles[i].published is None, _sort_time(articles[i])),
     )
     clusterer = OnlineClusterer(config, embedder)
-    assignments = clusterer.add_batch([articles[i] for i in order])
-    keys = final_story_keys(assignments)
+    # Keys of the clusterer's own: ids, if any, need not be unique here.
+    ordered = [replace(articles[i], id=None) for i in order]
+    assignments = clusterer.add_batch(ordered)
+    keys = final_story_keys(assignments, clusterer.take_changes())
     result = [""] * len(articles)
     for position, index in enumerate(order):
         result[index] = keys[position]

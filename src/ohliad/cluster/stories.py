@@ -6,8 +6,10 @@ score. A story's centroid would drift toward whatever its articles share, so
 each article that joined would make the next same-topic article look closer
 and separate events would chain into one; an average over the members does not
 inflate as a story loosens. Each story keeps sums of its members' unit vectors,
-which gives the mean in one dot product. An article is scored as a one-article
-story, so joining and merging use the same formula (``similarity``).
+which gives the mean in one dot product, so the learned score (linear in those
+means) costs the same for a story of fifty as for one article. An article is
+scored as a one-article story, so joining, merging and splitting use the same
+formula (``similarity``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -86,57 +89,149 @@ def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(value * b[key] for key, value in a.items() if key in b)
 
 
-class StoryState:
-    """The running profile of one open story: sums of its members' unit
-    vectors (embedding, tf-idf of terms, idf-weighted entities), its time span
-    and the ANN keys of its articles.
+def _added(into: dict[str, float], other: Mapping[str, float], sign: float = 1.0) -> None:
+    for key, value in other.items():
+        into[key] = into.get(key, 0.0) + sign * value
 
-    A member's tf-idf vector is weighted with the idf of the day it arrived:
-    idf moves slowly, and re-weighting every member on every change would cost
-    more than all the rest of the scoring.
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One article's share of a story's sums: unit vectors of each feature.
+
+    Its tf-idf vectors are weighted with the idf of the day it arrived: idf
+    moves slowly, and re-weighting every member on every change would cost
+    more than all the rest of the scoring. Kept while its story is open, so
+    the story-level pass can score it against the rest of its story.
     """
 
-    __slots__ = ("article_keys", "entities", "first_time", "key", "last_time", "terms", "vector")
+    key: int
+    lead: Vectors
+    title: Vectors
+    terms: Mapping[str, float]
+    entities: Mapping[str, float]
+    numbers: Mapping[str, float]
+    time: float | None
 
-    def __init__(
-        self,
-        key: str,
-        features: ArticleFeatures,
-        article_key: int,
-        terms_df: WindowedFrequencies,
-        entities_df: WindowedFrequencies,
-    ) -> None:
+    @classmethod
+    def of(cls, key: int, features: ArticleFeatures, frequencies: Frequencies) -> Member:
+        return cls(
+            key,
+            features.lead,
+            features.title,
+            frequencies.terms.unit_vector(features.terms),
+            frequencies.entities.unit_vector(dict.fromkeys(features.entities, 1)),
+            frequencies.numbers.unit_vector(dict.fromkeys(features.numbers, 1)),
+            features.time,
+        )
+
+    @property
+    def vector(self) -> Vectors:
+        """Its candidate-search vector (``ArticleFeatures.vector``)."""
+        return np.concatenate([self.lead, self.title]) * np.float32(math.sqrt(0.5))
+
+
+@dataclass(frozen=True, slots=True)
+class Frequencies:
+    """Document frequencies of the window, one table per sparse feature."""
+
+    terms: WindowedFrequencies
+    entities: WindowedFrequencies
+    numbers: WindowedFrequencies
+
+    @classmethod
+    def empty(cls) -> Frequencies:
+        return cls(WindowedFrequencies(), WindowedFrequencies(), WindowedFrequencies())
+
+    def add(self, features: ArticleFeatures) -> None:
+        self.terms.add(features.terms, features.time)
+        self.entities.add(features.entities, features.time)
+        self.numbers.add(features.numbers, features.time)
+
+    def forget_before(self, time: float) -> None:
+        for table in (self.terms, self.entities, self.numbers):
+            table.forget_before(time)
+
+
+class StoryState:
+    """The running profile of one open story: sums of its members' unit
+    vectors (both embeddings, tf-idf of terms, idf-weighted entities and
+    numbers), its time span and its members' keys."""
+
+    __slots__ = (
+        "entities",
+        "first_time",
+        "key",
+        "last_time",
+        "lead",
+        "members",
+        "numbers",
+        "terms",
+        "title",
+    )
+
+    def __init__(self, key: str, first: Member) -> None:
         self.key = key
-        self.vector: Vectors = features.vector.astype(np.float32, copy=True)
-        self.terms = terms_df.unit_vector(features.terms)
-        self.entities = entities_df.unit_vector(dict.fromkeys(features.entities, 1))
-        self.first_time = features.time
-        self.last_time = features.time
-        self.article_keys = [article_key]
+        self.lead: Vectors = first.lead.astype(np.float32, copy=True)
+        self.title: Vectors = first.title.astype(np.float32, copy=True)
+        self.terms = dict(first.terms)
+        self.entities = dict(first.entities)
+        self.numbers = dict(first.numbers)
+        self.first_time = first.time
+        self.last_time = first.time
+        self.members: dict[int, Member] = {first.key: first}
 
     @property
     def size(self) -> int:
-        return len(self.article_keys)
+        return len(self.members)
 
-    def absorb(self, other: StoryState) -> None:
-        """Take ``other``'s articles; ``other`` is discarded afterwards."""
-        self.vector += other.vector
-        self.terms = _summed(self.terms, other.terms)
-        self.entities = _summed(self.entities, other.entities)
-        self.article_keys.extend(other.article_keys)
-        times = [t for t in (self.first_time, other.first_time) if t is not None]
+    @property
+    def article_keys(self) -> list[int]:
+        return list(self.members)
+
+    @property
+    def vector(self) -> Vectors:
+        """The sum of the members' candidate-search vectors."""
+        return np.concatenate([self.lead, self.title]) * np.float32(math.sqrt(0.5))
+
+    def add(self, member: Member) -> None:
+        self.lead += member.lead
+        self.title += member.title
+        _added(self.terms, member.terms)
+        _added(self.entities, member.entities)
+        _added(self.numbers, member.numbers)
+        self.members[member.key] = member
+        self._widen(member.time, member.time)
+
+    def remove(self, member: Member) -> None:
+        """Take one member out (the story must keep at least one)."""
+        self.lead -= member.lead
+        self.title -= member.title
+        _added(self.terms, member.terms, -1.0)
+        _added(self.entities, member.entities, -1.0)
+        _added(self.numbers, member.numbers, -1.0)
+        del self.members[member.key]
+        times = [m.time for m in self.members.values() if m.time is not None]
         self.first_time = min(times) if times else None
-        times = [t for t in (self.last_time, other.last_time) if t is not None]
         self.last_time = max(times) if times else None
 
+    def absorb(self, other: StoryState) -> None:
+        """Take ``other``'s members; ``other`` is discarded afterwards."""
+        self.lead += other.lead
+        self.title += other.title
+        for mine, theirs in (
+            (self.terms, other.terms),
+            (self.entities, other.entities),
+            (self.numbers, other.numbers),
+        ):
+            _added(mine, theirs)
+        self.members.update(other.members)
+        self._widen(other.first_time, other.last_time)
 
-def _summed(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
-    """``a + b``, adding the smaller into the larger in place."""
-    if len(a) < len(b):
-        a, b = b, a
-    for key, value in b.items():
-        a[key] = a.get(key, 0.0) + value
-    return a
+    def _widen(self, first: float | None, last: float | None) -> None:
+        times = [t for t in (self.first_time, first) if t is not None]
+        self.first_time = min(times) if times else None
+        times = [t for t in (self.last_time, last) if t is not None]
+        self.last_time = max(times) if times else None
 
 
 def hours_apart(a: StoryState, b: StoryState) -> float:
@@ -149,24 +244,83 @@ def hours_apart(a: StoryState, b: StoryState) -> float:
     return gap / 3600.0
 
 
-def similarity_bound(config: ClusterConfig, embedding: float, hours: float) -> float:
-    """The highest score two stories can reach given their mean embedding
-    cosine and the hours between them (term and entity cosines at most 1)."""
+FEATURE_NAMES = ("title", "lead", "terms", "entities", "numbers", "size")
+
+
+def pair_features(a: StoryState, b: StoryState) -> tuple[float, ...]:
+    """The mean of each feature over all pairs of one article from each story
+    (the sums' dot product over the number of pairs), in ``FEATURE_NAMES`` order."""
+    pairs = a.size * b.size
     return (
-        config.weight_embedding * embedding
-        + max(config.weight_terms, 0.0)
-        + max(config.weight_entities, 0.0)
-        - config.weight_time * hours / config.window_hours
+        float(np.dot(a.title, b.title)) / pairs,
+        float(np.dot(a.lead, b.lead)) / pairs,
+        sparse_dot(a.terms, b.terms) / pairs,
+        sparse_dot(a.entities, b.entities) / pairs,
+        sparse_dot(a.numbers, b.numbers) / pairs,
+        math.log(pairs),
+    )
+
+
+def _time_penalty(config: ClusterConfig, hours: float) -> float:
+    return config.weight_time * hours / config.window_hours
+
+
+def similarity_bound(
+    config: ClusterConfig, title: float, lead: float, hours: float, pairs: int
+) -> float:
+    """The highest score two stories can reach given their mean embedding
+    cosines and the hours between them (sparse cosines at most 1)."""
+    w = config.weights
+    return (
+        w.bias
+        + w.title * title
+        + w.lead * lead
+        + max(w.terms, 0.0)
+        + max(w.entities, 0.0)
+        + max(w.numbers, 0.0)
+        + w.size * math.log(pairs)
+        - _time_penalty(config, hours)
     )
 
 
 def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
-    """The calibrated score of ``ClusterConfig``, averaged over all pairs of
-    one article from each story."""
-    pairs = a.size * b.size
+    """The score of ``ScoreWeights`` (a log-odds) less the time penalty."""
+    return _score(config, pair_features(a, b), hours_apart(a, b))
+
+
+def member_score(story: StoryState, member: Member, config: ClusterConfig) -> float:
+    """``member``'s score against the rest of ``story`` (which holds it): the
+    story's sums less the member's own, without copying them."""
+    pairs = story.size - 1
+    others = [m.time for m in story.members.values() if m is not member and m.time is not None]
+    hours = 0.0
+    if others and member.time is not None:
+        gap = max(min(others) - member.time, member.time - max(others), 0.0)
+        hours = gap / 3600.0
+    features = (
+        (float(np.dot(member.title, story.title)) - float(np.dot(member.title, member.title)))
+        / pairs,
+        (float(np.dot(member.lead, story.lead)) - float(np.dot(member.lead, member.lead))) / pairs,
+        (sparse_dot(member.terms, story.terms) - sparse_dot(member.terms, member.terms)) / pairs,
+        (sparse_dot(member.entities, story.entities) - sparse_dot(member.entities, member.entities))
+        / pairs,
+        (sparse_dot(member.numbers, story.numbers) - sparse_dot(member.numbers, member.numbers))
+        / pairs,
+        math.log(pairs),
+    )
+    return _score(config, features, hours)
+
+
+def _score(config: ClusterConfig, features: tuple[float, ...], hours: float) -> float:
+    w = config.weights
+    title, lead, terms, entities, numbers, size = features
     return (
-        config.weight_embedding * float(np.dot(a.vector, b.vector)) / pairs
-        + config.weight_terms * sparse_dot(a.terms, b.terms) / pairs
-        + config.weight_entities * sparse_dot(a.entities, b.entities) / pairs
-        - config.weight_time * hours_apart(a, b) / config.window_hours
+        w.bias
+        + w.title * title
+        + w.lead * lead
+        + w.terms * terms
+        + w.entities * entities
+        + w.numbers * numbers
+        + w.size * size
+        - _time_penalty(config, hours)
     )

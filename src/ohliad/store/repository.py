@@ -47,6 +47,7 @@ from ohliad.store.db import (
     upgrade,
     write_failure,
 )
+from ohliad.store.history import StoryChangeRecord, changes_of, record_changes
 from ohliad.store.locks import writer_lock
 from ohliad.store.schema import (
     ArticleRow,
@@ -302,6 +303,26 @@ class Transaction:
             self.session.execute(delete(StoryRow).where(StoryRow.id.in_(sources)))
         self._changed([target])
 
+    def move_articles(self, article_ids: Sequence[int], into_key: str) -> None:
+        """Move these articles, and their stored copies, into ``into_key``
+        (a split); the stories they leave keep their other articles."""
+        self.write_links()
+        target = self._story_ids([into_key])[into_key]
+        copies = select(ArticleRow.id).where(ArticleRow.duplicate_of.in_(set(article_ids)))
+        moving = or_(
+            StoryArticleRow.article_id.in_(set(article_ids)),
+            StoryArticleRow.article_id.in_(copies),
+        )
+        sources = set(self.session.scalars(select(StoryArticleRow.story_id).where(moving)))
+        self.session.execute(update(StoryArticleRow).where(moving).values(story_id=target))
+        self._changed(sources | {target})
+
+    def record_changes(
+        self, changes: Sequence[StoryChangeRecord], *, run_id: int | None = None
+    ) -> None:
+        """Keep the record of merges and splits (``ohliad.store.history``)."""
+        record_changes(self.session, changes, run_id)
+
     def story_key_of(self, article_id: int) -> str | None:
         self.write_links()
         return self.session.scalar(
@@ -530,6 +551,11 @@ class Store:
             query = query.where(or_(ArticleRow.published >= since, ArticleRow.published.is_(None)))
         with self._sessions() as session:
             return [(row.key, _article(row, row.outlet_name)) for row in session.execute(query)]
+
+    def story_changes(self, key: str) -> list[StoryChangeRecord]:
+        """The merges and splits that involved the story ``key``, oldest first."""
+        with self._sessions() as session:
+            return changes_of(session, key)
 
     def story(self, key: str) -> Story | None:
         return self.stories([key]).get(key)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -101,6 +102,22 @@ class StoryArticleRow(Base):
     )
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoryChangeRow(Base):
+    """A merge or a split the grouping made (``ohliad.store.history``). Keys,
+    not foreign keys: the record outlives a story merged away."""
+
+    __tablename__ = "story_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    story_key: Mapped[str] = mapped_column(String(64), index=True)
+    other_key: Mapped[str] = mapped_column(String(64), index=True)
+    articles: Mapped[list[int]] = mapped_column(JSON, default=list)
+    score: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
 
 
 class RunRow(Base):

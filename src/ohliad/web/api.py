@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field, WithJsonSchema
 
-from ohliad.digest_json import ENTRY_SCHEMA, entry_to_dict
+from ohliad.digest_json import ENTRY_SCHEMA, changes_to_list, entry_to_dict
 from ohliad.store.search import (
     ArticleHit,
     article_hit,
@@ -100,11 +100,11 @@ def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -
 
 @router.get("/stories/{key}", response_model=StoryObject)
 def get_story(key: str, store: StoreDep) -> StoryObject:
-    """One story's digest entry."""
+    """One story's digest entry, with the merges and splits that made it."""
     stored = stored_story(store, key)
     if stored is None or stored.entry is None:
         raise HTTPException(404, f"no story {key!r}")
-    return entry_to_dict(stored.entry)
+    return entry_to_dict(stored.entry) | {"changes": changes_to_list(store.story_changes(key))}
 
 
 @router.get("/articles", response_model=ArticlePage)

@@ -55,7 +55,7 @@ def story(request: Request, key: str, store: StoreDep, lang: str | None = None) 
             status_code=404,
             message=f"{LABELS[language]['not_found']}: {key}",
         )
-    page = story_page(stored, store.story(key), language)
+    page = story_page(stored, store.story(key), language, store.story_changes(key))
     return render_page(request, "story.html", language, page=page)
 
 

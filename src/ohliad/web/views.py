@@ -17,6 +17,7 @@ from ohliad.compare.records import Comparison
 from ohliad.models import Article, DigestEntry, EntrySource, Story
 from ohliad.render.markdown import safe_url
 from ohliad.store import StoredStory
+from ohliad.store.history import StoryChangeRecord
 from ohliad.web.i18n import LABELS, Lang
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -139,9 +140,29 @@ class SentenceView:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeView:
+    """A merge or split on the story's timeline. ``direction``: "merged" (this
+    story took in ``other``'s reports; ``other`` is gone), "split_out" (reports
+    left for ``other``) or "split_in" (reports came from ``other``)."""
+
+    direction: str
+    other: str
+    articles: int
+    score: float
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineItem:
-    source: SourceView
+    """A report, or a change grouping made to the story (``source`` None)."""
+
+    source: SourceView | None
     first: bool
+    change: ChangeView | None = None
+
+    @property
+    def at(self) -> datetime | None:
+        return self.change.at if self.change else self.source.published if self.source else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +199,30 @@ def comparison_view(comparison: Comparison | None) -> Comparison | None:
     return comparison
 
 
-def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPage:
+def change_view(change: StoryChangeRecord, key: str) -> ChangeView:
+    """How the change looks from the story ``key``."""
+    if change.kind == "merge":
+        direction, other = "merged", change.other
+    elif change.story == key:
+        direction, other = "split_out", change.other
+    else:
+        direction, other = "split_in", change.story
+    return ChangeView(direction, other, len(change.articles), change.score, change.at)
+
+
+def _timeline(sources: list[SourceView], changes: list[ChangeView]) -> list[TimelineItem]:
+    """Reports and changes together in time order, undated ones last."""
+    items = [TimelineItem(source, first=index == 0) for index, source in enumerate(sources)]
+    items += [TimelineItem(None, first=False, change=change) for change in changes]
+    return sorted(items, key=lambda item: item.at.timestamp() if item.at else float("inf"))
+
+
+def story_page(
+    stored: StoredStory,
+    story: Story | None,
+    lang: Lang,
+    changes: Sequence[StoryChangeRecord] = (),
+) -> StoryPage:
     entry = stored.entry
     assert entry is not None
     articles = {a.id: a for a in (story.articles + story.copies if story else ()) if a.id}
@@ -198,9 +242,7 @@ def story_page(stored: StoredStory, story: Story | None, lang: Lang) -> StoryPag
             for s in entry.summary.sentences
         ],
         sources=sources,
-        timeline=[
-            TimelineItem(source, first=index == 0) for index, source in enumerate(in_time_order)
-        ],
+        timeline=_timeline(in_time_order, [change_view(c, stored.key) for c in changes]),
         comparison=comparison_view(entry.comparison),
         notes=entry.notes,
     )
