@@ -93,8 +93,14 @@ def test_search_finds_ukrainian_and_english_text(client: TestClient) -> None:
     assert [a["outlet"] for a in by_english["articles"]] == ["Continental Post"]
 
 
-def test_search_needs_words(client: TestClient) -> None:
-    assert client.get("/api/search").status_code == 400
+def test_search_without_words_lists_the_latest(client: TestClient) -> None:
+    for params in ({}, {"q": ""}, {"q": "   "}):
+        found = client.get("/api/search", params=params)
+        assert found.status_code == 200
+        assert found.json()["query"] == ""
+        assert [s["id"] for s in found.json()["stories"]] == [
+            s["id"] for s in client.get("/api/stories").json()["stories"]
+        ]
     # Query syntax characters are words or nothing, never an error.
     response = client.get("/api/search", params={"q": '" OR NEAR( * -'})
     assert response.status_code == 200
@@ -122,3 +128,46 @@ def test_the_api_docs_work_offline(client: TestClient) -> None:
             assert client.get(link).status_code == 200, link
         policy = page.headers["content-security-policy"]
         assert "http" not in policy.replace("https:", "")  # no CDN
+
+
+def test_the_client_sets_the_page_size_within_bounds(client: TestClient) -> None:
+    first = client.get("/api/stories", params={"per_page": 1}).json()
+    assert (first["per_page"], len(first["stories"]), first["next_page"]) == (1, 1, 2)
+    second = client.get("/api/stories", params={"per_page": 1, "page": 2}).json()
+    assert second["stories"][0]["id"] != first["stories"][0]["id"]
+    assert client.get("/api/articles", params={"per_page": 2}).json()["per_page"] == 2
+    for bad in (0, 101, "many"):
+        refused = client.get("/api/stories", params={"per_page": bad})
+        assert refused.status_code == 422
+        assert set(refused.json()) == {"detail"}
+
+
+def test_a_wrong_method_is_405_with_allow(client: TestClient) -> None:
+    response = client.post("/api/stories")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert set(response.json()) == {"detail"}
+
+
+def test_answers_are_compressed_and_carry_etags(client: TestClient) -> None:
+    response = client.get("/api/stories", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    tag = response.headers["etag"]
+    again = client.get("/api/stories", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == tag
+    other = client.get("/api/stories", params={"per_page": 1}, headers={"If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag
+
+
+def test_the_openapi_document_shows_the_real_error_body_and_date_formats(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+    stories = document["paths"]["/api/stories"]["get"]
+    for status in ("400", "403", "404", "422", "429"):
+        schema = stories["responses"][status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    dates = {p["name"]: p["schema"] for p in stories["parameters"] if p["name"] in ("from", "to")}
+    assert all("date" in str(schema) for schema in dates.values()), dates

@@ -21,14 +21,14 @@ from pydantic import BaseModel, Field
 from ohliad.ingest.urls import canonical_url
 from ohliad.render.markdown import safe_url
 from ohliad.store import FeedStore, Store
-from ohliad.web.deps import SettingsDep, StoreDep, WebSettings, render_page
+from ohliad.web.deps import ERROR_RESPONSES, SettingsDep, StoreDep, WebSettings, render_page
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import token_matches
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], responses=ERROR_RESPONSES)
 
 DEFAULT_FEED_INTERVAL = 900
 

@@ -17,9 +17,9 @@ from ohliad.store.search import (
     find_stories,
     stored_story,
 )
-from ohliad.web.deps import SelectionDep, SettingsDep, StoreDep, page_of
+from ohliad.web.deps import ERROR_RESPONSES, SelectionDep, SettingsDep, StoreDep, page_of
 
-router = APIRouter(prefix="/api", tags=["digest"])
+router = APIRouter(prefix="/api", tags=["digest"], responses=ERROR_RESPONSES)
 
 # A digest entry, documented by the contract's own schema.
 StoryObject = Annotated[
@@ -88,7 +88,7 @@ def _next(page: int, more: bool) -> int | None:
 @router.get("/stories", response_model=StoryPage)
 def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> StoryPage:
     """Stories, most recently updated first; filter with from, to, outlet, language, q."""
-    size = settings.page_size
+    size = chosen.per_page or settings.page_size
     rows, more = page_of(find_stories, store, chosen, size)
     return StoryPage(
         page=chosen.page,
@@ -110,7 +110,7 @@ def get_story(key: str, store: StoreDep) -> StoryObject:
 @router.get("/articles", response_model=ArticlePage)
 def list_articles(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> ArticlePage:
     """Stored articles, newest first; filter with from, to, outlet, language, q."""
-    size = settings.page_size
+    size = chosen.per_page or settings.page_size
     hits, more = page_of(find_articles, store, chosen, size)
     return ArticlePage(
         page=chosen.page,
@@ -138,14 +138,13 @@ def get_article(
 @router.get("/search", response_model=SearchResults)
 def search(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> SearchResults:
     """Full-text search over stories (headlines and summaries in both languages,
-    and their articles) and over articles. Every word must match, as a prefix."""
-    if chosen.filters.text is None:
-        raise HTTPException(400, "q: give the words to search for")
-    size = settings.page_size
+    and their articles) and over articles. Every word must match, as a prefix;
+    without words (an empty q), the latest stories and articles."""
+    size = chosen.per_page or settings.page_size
     stories, more_stories = page_of(find_stories, store, chosen, size)
     hits, more_articles = page_of(find_articles, store, chosen, size)
     return SearchResults(
-        query=chosen.filters.text,
+        query=chosen.filters.text or "",
         page=chosen.page,
         per_page=size,
         next_page=_next(chosen.page, more_stories or more_articles),

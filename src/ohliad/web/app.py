@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +29,7 @@ from ohliad.web.deps import WebSettings, render_page
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import (
     BodySizeLimitMiddleware,
+    EntityTagMiddleware,
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
     docs_policy,
@@ -78,10 +80,14 @@ def _add_error_pages(app: FastAPI) -> None:
         assert isinstance(exc, HTTPException | RequestValidationError)
         code = exc.status_code if isinstance(exc, HTTPException) else 422
         message = _error_message(exc)
+        # The exception's own headers go with it: Allow on a 405.
+        headers = getattr(exc, "headers", None)
         if _wants_html(request):
             lang = parse_lang(request.query_params.get("lang"))
-            return render_page(request, "error.html", lang, status_code=code, message=message)
-        return JSONResponse({"detail": message}, status_code=code)
+            page = render_page(request, "error.html", lang, status_code=code, message=message)
+            page.headers.update(headers or {})
+            return page
+        return JSONResponse({"detail": message}, status_code=code, headers=headers)
 
     async def handle_unsupported(request: Request, exc: Exception) -> Response:
         return await handle(request, HTTPException(501, str(exc)))
@@ -161,6 +167,8 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         burst=settings.rate_burst,
         trusted_proxies=settings.trusted_proxies,
     )
+    app.add_middleware(EntityTagMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 

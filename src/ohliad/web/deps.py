@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 
 from ohliad.store import Store
 from ohliad.store.search import Filters
@@ -58,7 +59,29 @@ def settings_of(request: Request) -> WebSettings:
     return settings
 
 
+class ErrorBody(BaseModel):
+    """Every error answer: one line for people."""
+
+    detail: str = Field(examples=["from: expected a date as YYYY-MM-DD, got '5 March'"])
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# The errors every API route may answer, documented as they are sent.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("A bad parameter value (a date that is not YYYY-MM-DD)"),
+    403: _error("A request from another site, or a wrong admin token"),
+    404: _error("No such story or article"),
+    # FastAPI would document its own validation body; ohliad answers with this one.
+    422: _error("A parameter out of range, or of the wrong type"),
+    429: _error("Too many requests: wait for Retry-After seconds"),
+}
+
 StoreDep = Annotated[Store, Depends(store_of)]
+# The most items an API page holds, whatever the client asks.
+MAX_PAGE_SIZE = 100
 SettingsDep = Annotated[WebSettings, Depends(settings_of)]
 
 
@@ -77,6 +100,8 @@ class Selection:
 
     filters: Filters
     page: int
+    # Asked for by the client (per_page); None: the server's page size.
+    per_page: int | None = None
 
     def offset(self, page_size: int) -> int:
         return (self.page - 1) * page_size
@@ -91,11 +116,30 @@ class Listing(Selection):
 
 def selection(
     q: Annotated[str | None, Query(max_length=200, description="Search words")] = None,
-    since: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
-    until: Annotated[str | None, Query(alias="to", description="Last day, YYYY-MM-DD")] = None,
+    since: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            description="First day (UTC), YYYY-MM-DD",
+            json_schema_extra={"format": "date"},
+            examples=["2026-03-05"],
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            description="Last day (UTC), YYYY-MM-DD, included",
+            json_schema_extra={"format": "date"},
+            examples=["2026-03-06"],
+        ),
+    ] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     language: Annotated[str | None, Query(max_length=16, description="Source language")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[
+        int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="Items a page (API only)")
+    ] = None,
 ) -> Selection:
     # HTML forms send empty fields; they mean "no filter".
     return Selection(
@@ -107,6 +151,7 @@ def selection(
             language=language or None,
         ),
         page=page,
+        per_page=per_page,
     )
 
 

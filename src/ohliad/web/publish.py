@@ -15,10 +15,10 @@ from fastapi.responses import Response
 from ohliad.render import output_suffixes, renderer_for_suffix
 from ohliad.store.search import Filters, find_stories, last_update
 from ohliad.web import syndication
-from ohliad.web.deps import SettingsDep, StoreDep, WebSettings
+from ohliad.web.deps import ERROR_RESPONSES, SettingsDep, StoreDep, WebSettings
 from ohliad.web.i18n import Lang, parse_lang
 
-router = APIRouter(tags=["feeds"])
+router = APIRouter(tags=["feeds"], responses=ERROR_RESPONSES)
 
 FEED_SIZE = 50
 CACHE_SECONDS = 300

@@ -64,6 +64,58 @@ def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[
     return headers + list(_HARDENING_HEADERS)
 
 
+class EntityTagMiddleware:
+    """ETags on the JSON API's answers: a strong tag from the body's hash, and
+    304 Not Modified when ``If-None-Match`` names it (a client polling the
+    stories list gets no body until it changes). The feeds set their own."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def hold(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            assert start is not None
+            if start["status"] != 200:
+                await send(start)
+                await send({"type": "http.response.body", "body": b"".join(chunks)})
+                return
+            body = b"".join(chunks)
+            tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            asked = dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1")
+            headers = [h for h in start["headers"] if h[0].lower() != b"etag"]
+            headers.append(_header("ETag", tag))
+            if tag in {t.strip().removeprefix("W/") for t in asked.split(",")} or asked == "*":
+                kept = [h for h in headers if h[0].lower() not in _BODY_HEADERS]
+                await send({**start, "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, hold)
+
+
+# Headers that describe a body, which a 304 does not carry.
+_BODY_HEADERS = {b"content-length", b"content-type", b"content-encoding"}
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers (``with_security_headers``) to every response."""
 
