@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from ohliad.store import Store
-from ohliad.web import WebSettings, create_app
+from tests.web.live import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,29 +39,6 @@ pytestmark = [
         reason="needs Debian's chromium at /usr/bin/chromium",
     ),
 ]
-
-
-@contextmanager
-def serving(store: Store) -> Iterator[str]:
-    """The app over ``store`` on a real uvicorn server, on a free loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(store, WebSettings(admin_token="browser-test-token"))
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not uv.started:
-        if not thread.is_alive():
-            raise RuntimeError("the uvicorn server did not start")
-        threading.Event().wait(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")

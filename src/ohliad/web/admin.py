@@ -22,13 +22,22 @@ from ohliad.ingest.urls import canonical_url
 from ohliad.render.markdown import safe_url
 from ohliad.store import FeedStore, Store
 from ohliad.web.deps import ERROR_RESPONSES, SettingsDep, StoreDep, WebSettings, render_page
+from ohliad.web.deps import error_response as _error
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import token_matches
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
 
-router = APIRouter(tags=["admin"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    tags=["admin"],
+    responses={
+        **ERROR_RESPONSES,
+        401: _error("No admin token, or a wrong one"),
+        413: _error("A body over the size limit"),
+        503: _error("Admin actions are off (no OHLIAD_ADMIN_TOKEN), or no pipeline"),
+    },
+)
 
 DEFAULT_FEED_INTERVAL = 900
 

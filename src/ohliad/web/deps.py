@@ -65,24 +65,31 @@ class ErrorBody(BaseModel):
     detail: str = Field(examples=["from: expected a date as YYYY-MM-DD, got '5 March'"])
 
 
-def _error(description: str) -> dict[str, Any]:
+def error_response(description: str) -> dict[str, Any]:
+    """An error answer as the OpenAPI document lists it."""
     return {"model": ErrorBody, "description": description}
 
 
 # The errors every API route may answer, documented as they are sent.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("A bad parameter value (a date that is not YYYY-MM-DD)"),
-    403: _error("A request from another site, or a wrong admin token"),
-    404: _error("No such story or article"),
+    400: error_response("A bad parameter value (a date that is not YYYY-MM-DD)"),
+    403: error_response("A request from another site, or a wrong admin token"),
+    404: error_response("No such story or article"),
     # FastAPI would document its own validation body; ohliad answers with this one.
-    422: _error("A parameter out of range, or of the wrong type"),
-    429: _error("Too many requests: wait for Retry-After seconds"),
+    422: error_response("A parameter out of range, or of the wrong type"),
+    429: error_response("Too many requests: wait for Retry-After seconds"),
 }
 
 StoreDep = Annotated[Store, Depends(store_of)]
 # The most items an API page holds, whatever the client asks.
 MAX_PAGE_SIZE = 100
 SettingsDep = Annotated[WebSettings, Depends(settings_of)]
+
+
+# A day, or empty: HTML forms send the fields they leave blank.
+_DAY_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]
+}
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -121,7 +128,7 @@ def selection(
         Query(
             alias="from",
             description="First day (UTC), YYYY-MM-DD",
-            json_schema_extra={"format": "date"},
+            json_schema_extra=_DAY_SCHEMA,
             examples=["2026-03-05"],
         ),
     ] = None,
@@ -130,7 +137,7 @@ def selection(
         Query(
             alias="to",
             description="Last day (UTC), YYYY-MM-DD, included",
-            json_schema_extra={"format": "date"},
+            json_schema_extra=_DAY_SCHEMA,
             examples=["2026-03-06"],
         ),
     ] = None,
