@@ -278,3 +278,35 @@ def test_the_api_docs_render_offline(page: Page, console_errors: list[str]) -> N
     origin = page.url.split("/redoc")[0]
     assert [u for u in fetched if not u.startswith((origin, "data:", "blob:"))] == []
     assert [e for e in console_errors if "cdn.redoc.ly" not in e] == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_have_no_accessibility_violations(page: Page, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.emulate_media(color_scheme=scheme)
+    axe = Axe()
+    for path in ("/", "/?lang=en", "/stories/drones-poland", "/search?q=drone", "/admin"):
+        page.goto(path)
+        found = axe.run(page).response["violations"]
+        described = [
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found
+        ]
+        assert described == [], f"{path} in {scheme}: {described}"
+
+
+def test_a_card_shows_that_its_sources_conflict_and_the_skip_link_works(page: Page) -> None:
+    page.goto("/")
+    card = page.locator("article.card", has_text="Польща підняла винищувачі")
+    expect(card.locator(".conflict-badge")).to_have_text(re.compile(r"^\d+ розбіжн"))
+    expect(
+        page.locator("article.card", has_text="Izmail").locator(".conflict-badge")
+    ).to_have_count(0)
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#content")).to_be_focused()
+    assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
+    assert page.request.get("/static/favicon.svg").status == 200

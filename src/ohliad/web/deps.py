@@ -16,7 +16,14 @@ from pydantic import BaseModel, Field
 
 from ohliad.store import Store
 from ohliad.store.search import Filters
-from ohliad.web.i18n import LABELS, Lang, count_sources, format_time, parse_lang
+from ohliad.web.i18n import (
+    LABELS,
+    Lang,
+    count_conflicts,
+    count_sources,
+    format_time,
+    parse_lang,
+)
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
@@ -26,6 +33,7 @@ T = TypeVar("T")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["when"] = format_time
 TEMPLATES.env.filters["sources"] = count_sources
+TEMPLATES.env.filters["conflicts"] = count_conflicts
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "newer": "← Новіші",
         "older": "Старіші →",
         "no_stories": "Сюжетів не знайдено.",
+        "skip_to_content": "Перейти до змісту",
+        "sources_disagree": "Джерела суперечать одне одному",
         "summary": "Підсумок",
         "summary_by_sentence": "Підсумок за реченнями (англійською) з джерелами",
         "text": "Текст статті",
@@ -95,6 +97,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "newer": "← Newer",
         "older": "Older →",
         "no_stories": "No stories found.",
+        "skip_to_content": "Skip to content",
+        "sources_disagree": "The sources contradict each other",
         "summary": "Summary",
         "summary_by_sentence": "Summary sentence by sentence, with sources",
         "text": "Article text",
@@ -145,6 +149,19 @@ def format_time(moment: datetime | None, lang: Lang) -> str:
     utc = moment.astimezone(UTC)
     months = GENITIVE_MONTHS if lang == "uk" else ENGLISH_MONTHS
     return f"{utc.day} {months[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
+
+
+def count_conflicts(count: int, lang: Lang) -> str:
+    """'1 розбіжність', '3 розбіжності', '5 розбіжностей'; '1 conflict', '3 conflicts'."""
+    if lang == "en":
+        return f"{count} conflict" if count == 1 else f"{count} conflicts"
+    if count % 10 == 1 and count % 100 != 11:
+        word = "розбіжність"
+    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        word = "розбіжності"
+    else:
+        word = "розбіжностей"
+    return f"{count} {word}"
 
 
 def count_sources(count: int, lang: Lang) -> str:

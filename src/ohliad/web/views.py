@@ -100,6 +100,9 @@ class StoryCard:
     source_count: int
     outlets: list[str]
     updated: datetime | None
+    # How many conflicts the comparison found between the sources (0: none, or
+    # not compared yet).
+    conflicts: int = 0
 
 
 def story_card(stored: StoredStory, lang: Lang) -> StoryCard:
@@ -116,6 +119,7 @@ def _card(stored: StoredStory, entry: DigestEntry, lang: Lang) -> StoryCard:
         source_count=len(entry.sources),
         outlets=outlets_of(entry.sources),
         updated=entry.updated or stored.updated_at,
+        conflicts=len(entry.comparison.conflicts) if entry.comparison else 0,
     )
 
 
