@@ -310,3 +310,15 @@ def test_a_card_shows_that_its_sources_conflict_and_the_skip_link_works(page: Pa
     expect(page.locator("main#content")).to_be_focused()
     assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
     assert page.request.get("/static/favicon.svg").status == 200
+
+
+def test_on_a_phone_the_first_story_is_visible_without_scrolling(
+    browser: Browser, server: str
+) -> None:
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/")
+    first = page.locator("article.card").first.locator("h2")
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    context.close()
