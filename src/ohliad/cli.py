@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from ohliad.ingest import Outcome
-    from ohliad.models import Article
+    from ohliad.models import Article, DigestEntry
     from ohliad.pipeline import Pipeline
     from ohliad.settings import Settings
+    from ohliad.store import Store
 
 app = typer.Typer(
     name="ohliad",
@@ -169,13 +170,15 @@ def _pipeline_settings(
     )
 
 
-def _open_pipeline(settings: Settings, *, must_exist: bool = False) -> Pipeline:
+def _open_pipeline(
+    settings: Settings, *, must_exist: bool = False, store: Store | None = None
+) -> Pipeline:
     """The pipeline, saying in one line which Ukrainian engine it uses (or
     that there is none). The database is opened first: a wrong ``--db`` is
     the first thing said."""
     from ohliad.assembly import open_pipeline, open_store, open_translator
 
-    store = open_store(settings, must_exist=must_exist)
+    store = store or open_store(settings, must_exist=must_exist)
     ukrainian = open_translator(settings)
     if ukrainian.notice:
         style = "yellow" if ukrainian.translator is None else "default"
@@ -244,11 +247,11 @@ def _refresh(pipeline: Pipeline) -> None:
         pipeline.refresh(progress=lambda _key: progress.advance(task))
 
 
-def _render(pipeline: Pipeline, fmt: str, out_path: Path | None) -> None:
+def _render(entries: list[DigestEntry], fmt: str, out_path: Path | None) -> None:
     from ohliad.ingest.sources import path_name
     from ohliad.render import render_digest
 
-    text = render_digest(pipeline.digest(), fmt)  # whole, before a byte is written
+    text = render_digest(entries, fmt)  # whole, before a byte is written
     if out_path is None:
         sys.stdout.write(text)
         return
@@ -285,7 +288,7 @@ def run(
     """Ingest each INPUT, group the articles into stories, summarize, and print the digest."""
     settings = _pipeline_settings(config, db, translator, style, summarizer, allow_private)
     pipeline, failed = _ingest_and_refresh(settings, inputs, "run")
-    _render(pipeline, fmt, out_path)
+    _render(pipeline.digest(), fmt, out_path)
     if out_path:
         err.print(f"Digest written to {out_path}", highlight=False)
     if failed:
@@ -309,8 +312,8 @@ def demo(
     with resources.as_file(sample) as sample_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
         pipeline, failed = _ingest_and_refresh(settings, [str(sample_dir)], "demo")
-        _render(pipeline, "json", out_dir / "digest.json")
-        _render(pipeline, "md", out_dir / "digest.md")
+        _render(pipeline.digest(), "json", out_dir / "digest.json")
+        _render(pipeline.digest(), "md", out_dir / "digest.md")
     err.print(
         f"Demo digest: {out_dir / 'digest.md'} (JSON: {out_dir / 'digest.json'}, "
         f"database: {database})",
@@ -348,12 +351,15 @@ def digest(
     config: ConfigOption = None,
 ) -> None:
     """Print the digest of the stored stories, the latest news first."""
-    from ohliad.store import DatabaseWriteError
+    from ohliad.store import DatabaseWriteError, Store
 
     settings = _pipeline_settings(config, db, translator, style, summarizer)
-    pipeline = _open_pipeline(settings, must_exist=True)
+    store = Store.open(settings.db, must_exist=True)
+    # The engines load only when a story needs its entry brought up to date:
+    # a digest of an up-to-date database takes a second, not ten.
     try:
-        _refresh(pipeline)
+        if store.dirty_story_keys():
+            _refresh(_open_pipeline(settings, store=store))
     except DatabaseWriteError as exc:
         # A full disk or a read-only database: what is stored is still a digest.
         err.print(
@@ -361,7 +367,7 @@ def digest(
             "the digest shows them as stored",
             highlight=False,
         )
-    _render(pipeline, fmt, out_path)
+    _render(store.digest_entries(), fmt, out_path)
 
 
 @_command

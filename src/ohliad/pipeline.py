@@ -412,9 +412,7 @@ class Pipeline:
 
     def digest(self, *, limit: int | None = None) -> list[DigestEntry]:
         """Stored entries, the stories with the latest news first."""
-        entries = [s.entry for s in self.store.stored_stories() if s.entry is not None]
-        entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return entries[:limit] if limit is not None else entries
+        return self.store.digest_entries(limit=limit)
 
 
 def _apply_change(tx: Transaction, change: StoryChange, report: IngestReport) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -615,6 +615,12 @@ class Store:
         with self._sessions() as session:
             query = select(func.count()).select_from(StoryRow).where(StoryRow.compare_pending)
             return session.scalar(query) or 0
+
+    def digest_entries(self, *, limit: int | None = None) -> list[DigestEntry]:
+        """Stored entries, the stories with the latest news first."""
+        entries = [s.entry for s in self.stored_stories() if s.entry is not None]
+        entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
+        return entries[:limit] if limit is not None else entries
 
     def stored_stories(self, *, limit: int | None = None, offset: int = 0) -> list[StoredStory]:
         """Stories with computed entries, most recently updated first."""
