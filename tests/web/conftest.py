@@ -154,7 +154,20 @@ def _drones_comparison(stored: list[Article]) -> dict[str, Any]:
                     },
                 ],
                 "absent": [],
-            }
+            },
+            {
+                "kind": "quoted_voices",
+                "label": "Wladyslaw Kosiniak-Kamysz",
+                "uses": [
+                    {
+                        "term": "Wladyslaw Kosiniak-Kamysz: 2 quotes, 21 words",
+                        "sources": [_cite(wire, "“We will respond,” the minister said.")],
+                        "quotes": 2,
+                        "words": 21,
+                    },
+                ],
+                "absent": [{"article_id": barn.id, "outlet": barn.outlet, "url": barn.url}],
+            },
         ],
         "notes": [],
     }

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from ohliad.store import Store
 from ohliad.store.history import StoryChangeRecord
 from ohliad.web import WebSettings, create_app
+from ohliad.web.views import unquoted
 from tests.web.conftest import build_digest_store
 
 
@@ -108,3 +110,27 @@ def test_merges_and_splits_show_on_the_timeline_and_in_the_api(tmp_path: Path) -
         ("split", "izmail-ports", [43]),
     ]
     store.close()
+
+
+def test_the_ukrainian_story_page_says_quoted_voices_in_ukrainian(client: TestClient) -> None:
+    ukrainian = client.get("/stories/drones-poland", params={"lang": "uk"}).text
+    assert "2 цитати, 21 слово" in ukrainian
+    assert "quotes" not in ukrainian and "words" not in ukrainian
+    english = client.get("/stories/drones-poland", params={"lang": "en"}).text
+    assert "2 quotes, 21 words" in english
+
+
+@pytest.mark.parametrize(
+    ("quote", "shown"),
+    [
+        ("“We will respond.”", "We will respond."),
+        ('"We will respond."', "We will respond."),
+        ("«Ми відповімо.»", "Ми відповімо."),
+        # Not one quotation: kept as it is.
+        ("“We will respond,” the minister said.", "“We will respond,” the minister said."),
+        ("“One.” And “two.”", "“One.” And “two.”"),
+        ("Plain sentence.", "Plain sentence."),
+    ],
+)
+def test_a_quotation_is_not_put_in_marks_twice(quote: str, shown: str) -> None:
+    assert unquoted(quote) == shown

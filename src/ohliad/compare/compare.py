@@ -288,10 +288,9 @@ def _update_note(sides: Sequence[ConflictSide]) -> str | None:
 def _framing_record(contrast: Contrast, sources: Sequence[_Source]) -> FramingContrast:
     uses = []
     for term in dict.fromkeys(u.term for u in contrast.uses):
-        citations = tuple(
-            Citation(sources[u.source].ref, u.example) for u in contrast.uses if u.term == term
-        )
-        uses.append(TermUse(term, citations))
+        same = [u for u in contrast.uses if u.term == term]
+        citations = tuple(Citation(sources[u.source].ref, u.example) for u in same)
+        uses.append(TermUse(term, citations, same[0].quotes, same[0].words))
     absent = tuple(sources[s].ref for s in contrast.absent)
     return FramingContrast(contrast.kind, contrast.label, tuple(uses), absent)
 

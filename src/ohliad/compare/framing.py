@@ -30,6 +30,9 @@ class Use:
     term: str
     source: int
     example: str  # the headline or sentence where the source uses it
+    # Quoted voices: how many quotations of the speaker, and of how many words.
+    quotes: int | None = None
+    words: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ def _quoted_voices(sources: Sequence[SourceText]) -> list[Contrast]:
                 words = sum(len(q.text.split()) for _, q in quotes)
                 count = len(quotes)
                 summary = f"{speaker}: {count} quote{'s' * (count > 1)}, {words} words"
-                uses.append(Use(summary, source.source, quotes[0][0].text))
+                uses.append(Use(summary, source.source, quotes[0][0].text, count, words))
         absent = tuple(s.source for s in sources if s.source not in {u.source for u in uses})
         if absent:
             contrasts.append(Contrast("quoted_voices", speaker, tuple(uses), absent))

@@ -311,17 +311,32 @@ class TermUse:
 
     term: str
     citations: tuple[Citation, ...]
+    # For quoted voices: the speaker's quotations in this source and their words
+    # (the term says the same in English, for the Markdown digest).
+    quotes: int | None = None
+    words: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "sources": [c.to_dict() for c in self.citations]}
+        data: dict[str, Any] = {
+            "term": self.term,
+            "sources": [c.to_dict() for c in self.citations],
+        }
+        if self.quotes is not None:
+            data.update(quotes=self.quotes, words=self.words)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        return cls(data["term"], _citations(data.get("sources")))
+        return cls(
+            data["term"], _citations(data.get("sources")), data.get("quotes"), data.get("words")
+        )
 
     @staticmethod
     def json_schema() -> Any:
-        return _object({"term": _TEXT, "sources": _array(Citation.json_schema())})
+        return _object(
+            {"term": _TEXT, "sources": _array(Citation.json_schema())},
+            {"quotes": {"type": "integer"}, "words": {"type": "integer"}},
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,12 @@ from ohliad.web.i18n import (
     LABELS,
     Lang,
     count_conflicts,
+    count_quotes,
     count_sources,
     format_time,
     parse_lang,
 )
+from ohliad.web.views import unquoted
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
@@ -34,6 +36,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 TEMPLATES.env.filters["when"] = format_time
 TEMPLATES.env.filters["sources"] = count_sources
 TEMPLATES.env.filters["conflicts"] = count_conflicts
+TEMPLATES.env.filters["unquoted"] = unquoted
+TEMPLATES.env.globals["count_quotes"] = count_quotes
 
 
 @dataclass(frozen=True, slots=True)

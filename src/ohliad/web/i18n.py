@@ -164,6 +164,23 @@ def count_conflicts(count: int, lang: Lang) -> str:
     return f"{count} {word}"
 
 
+def _ukrainian_plural(count: int, one: str, few: str, many: str) -> str:
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return few
+    return many
+
+
+def count_quotes(quotes: int, words: int, lang: Lang) -> str:
+    """'2 цитати, 31 слово'; '2 quotes, 31 words'."""
+    if lang == "en":
+        return f"{quotes} quote{'s' * (quotes != 1)}, {words} word{'s' * (words != 1)}"
+    quoted = _ukrainian_plural(quotes, "цитата", "цитати", "цитат")
+    worded = _ukrainian_plural(words, "слово", "слова", "слів")
+    return f"{quotes} {quoted}, {words} {worded}"
+
+
 def count_sources(count: int, lang: Lang) -> str:
     """'1 джерело', '3 джерела', '5 джерел'; '1 source', '3 sources'."""
     if lang == "en":

@@ -81,6 +81,23 @@ def editions(entry: DigestEntry, lang: Lang) -> tuple[Edition, Edition | None]:
     return Edition("en", english.headline, english.summary, LABELS["uk"]["no_ukrainian"]), None
 
 
+# Opening and closing marks of a quotation, as outlets write them.
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "‘": "’"}
+
+
+def unquoted(text: str) -> str:
+    """``text`` without the marks around it when the whole of it is one
+    quotation: the page shows it in <q>, which adds its own."""
+    text = text.strip()
+    close = _QUOTE_PAIRS.get(text[:1])
+    inner = text[1:-1]
+    if close is None or len(text) < 2 or not text.endswith(close):
+        return text
+    if text[:1] not in inner and close not in inner:
+        return inner.strip()
+    return text
+
+
 def outlet_name(source: EntrySource) -> str:
     """The outlet, else the site's host name: something a reader recognises."""
     return source.outlet or urlsplit(source.url or "").hostname or "?"
