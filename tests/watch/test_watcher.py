@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -27,13 +28,23 @@ pytestmark = pytest.mark.slow
 POLICY = WatchPolicy(host_delay_seconds=0.0, park_after_failures=2)
 
 
-def watcher(store: Store, feeds: list[FeedSpec], flushes: list[FlushReport]) -> Watcher:
+def watcher(
+    store: Store,
+    feeds: list[FeedSpec],
+    flushes: list[FlushReport] | None = None,
+    *,
+    policy: WatchPolicy = POLICY,
+    **hooks: Any,
+) -> Watcher:
+    """A watcher over loopback feeds; ``hooks`` are Watcher's log, on_compare…"""
+    if flushes is not None:
+        hooks["on_flush"] = flushes.append
     return Watcher(
         Pipeline(store),
         feeds,
-        policy=POLICY,
+        policy=policy,
         fetch_options=FetchOptions(allow_private=True, timeout=10),
-        on_flush=flushes.append,
+        **hooks,
     )
 
 
@@ -85,13 +96,7 @@ def test_once_says_when_a_skipped_feed_is_due_and_now_polls_it_anyway(
     assert state.next_poll is not None
 
     said: list[str] = []
-    skipping = Watcher(
-        Pipeline(store),
-        [missing],
-        policy=POLICY,
-        fetch_options=FetchOptions(allow_private=True, timeout=10),
-        log=said.append,
-    )
+    skipping = watcher(store, [missing], log=said.append)
     assert skipping.run(once=True).polls == 0
     due = f"{state.next_poll:%Y-%m-%d %H:%M} UTC"
     assert said[0] == (
@@ -148,14 +153,7 @@ def test_summaries_are_saved_at_once_and_comparisons_catch_up(
         flushes.append(report)
         pending_at_flush.append(store.comparison_backlog())
 
-    run = Watcher(
-        Pipeline(store),
-        feeds,
-        policy=POLICY,
-        fetch_options=FetchOptions(allow_private=True, timeout=10),
-        on_flush=on_flush,
-        on_compare=compared.append,
-    ).run(once=True)
+    run = watcher(store, feeds, on_flush=on_flush, on_compare=compared.append).run(once=True)
     assert run.added == 9
     # When a round's summaries are saved, its comparisons are still to come.
     assert pending_at_flush[0] > 0
@@ -190,12 +188,8 @@ def test_feeds_added_to_the_watch_list_are_polled_and_removed_ones_are_not(
     assert not feeds.remove(second)
     feeds.sync([(third, "Third", "en", 60)])
     said: list[str] = []
-    running = Watcher(
-        Pipeline(store),
-        [],
-        policy=replace(POLICY, feed_list_reload_seconds=0.0),
-        fetch_options=FetchOptions(allow_private=True, timeout=10),
-        log=said.append,
+    running = watcher(
+        store, [], policy=replace(POLICY, feed_list_reload_seconds=0.0), log=said.append
     )
     summary = running.run(once=True, now=True)
     assert summary.polls == 2  # the first and the third; the second is gone
@@ -209,12 +203,8 @@ def test_a_running_watcher_takes_in_a_feed_added_meanwhile(
     feeds = FeedStore(store)
     feeds.sync([(first, "First", "en", 3600)])
     said: list[str] = []
-    running = Watcher(
-        Pipeline(store),
-        [],
-        policy=replace(POLICY, feed_list_reload_seconds=0.0),
-        fetch_options=FetchOptions(allow_private=True, timeout=10),
-        log=said.append,
+    running = watcher(
+        store, [], policy=replace(POLICY, feed_list_reload_seconds=0.0), log=said.append
     )
     thread = threading.Thread(target=running.run)
     thread.start()

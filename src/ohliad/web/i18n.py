@@ -151,20 +151,8 @@ def format_time(moment: datetime | None, lang: Lang) -> str:
     return f"{utc.day} {months[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
 
 
-def count_conflicts(count: int, lang: Lang) -> str:
-    """'1 розбіжність', '3 розбіжності', '5 розбіжностей'; '1 conflict', '3 conflicts'."""
-    if lang == "en":
-        return f"{count} conflict" if count == 1 else f"{count} conflicts"
-    if count % 10 == 1 and count % 100 != 11:
-        word = "розбіжність"
-    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        word = "розбіжності"
-    else:
-        word = "розбіжностей"
-    return f"{count} {word}"
-
-
 def _ukrainian_plural(count: int, one: str, few: str, many: str) -> str:
+    """The Ukrainian noun for ``count``: one (1, 21), few (2-4, 22-24) or many."""
     if count % 10 == 1 and count % 100 != 11:
         return one
     if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
@@ -172,23 +160,28 @@ def _ukrainian_plural(count: int, one: str, few: str, many: str) -> str:
     return many
 
 
+def _count(
+    count: int, lang: Lang, english: tuple[str, str], ukrainian: tuple[str, str, str]
+) -> str:
+    if lang == "en":
+        return f"{count} {english[0] if count == 1 else english[1]}"
+    return f"{count} {_ukrainian_plural(count, *ukrainian)}"
+
+
+def count_conflicts(count: int, lang: Lang) -> str:
+    """'1 розбіжність', '3 розбіжності', '5 розбіжностей'; '1 conflict', '3 conflicts'."""
+    return _count(
+        count, lang, ("conflict", "conflicts"), ("розбіжність", "розбіжності", "розбіжностей")
+    )
+
+
 def count_quotes(quotes: int, words: int, lang: Lang) -> str:
     """'2 цитати, 31 слово'; '2 quotes, 31 words'."""
-    if lang == "en":
-        return f"{quotes} quote{'s' * (quotes != 1)}, {words} word{'s' * (words != 1)}"
-    quoted = _ukrainian_plural(quotes, "цитата", "цитати", "цитат")
-    worded = _ukrainian_plural(words, "слово", "слова", "слів")
-    return f"{quotes} {quoted}, {words} {worded}"
+    quoted = _count(quotes, lang, ("quote", "quotes"), ("цитата", "цитати", "цитат"))
+    worded = _count(words, lang, ("word", "words"), ("слово", "слова", "слів"))
+    return f"{quoted}, {worded}"
 
 
 def count_sources(count: int, lang: Lang) -> str:
     """'1 джерело', '3 джерела', '5 джерел'; '1 source', '3 sources'."""
-    if lang == "en":
-        return f"{count} source" if count == 1 else f"{count} sources"
-    if count % 10 == 1 and count % 100 != 11:
-        word = "джерело"
-    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        word = "джерела"
-    else:
-        word = "джерел"
-    return f"{count} {word}"
+    return _count(count, lang, ("source", "sources"), ("джерело", "джерела", "джерел"))
