@@ -142,7 +142,8 @@ def warc_pages(stream: IO[bytes], archive: str) -> Iterator[WarcItem]:
 
 def page_outcomes(page: WarcPage, options: IngestOptions) -> Iterator[Outcome]:
     """The article of one recorded page, or why it has none."""
-    yield from _HTML.read(page.body, Source(page.origin, url=page.url, charset=page.charset), options)
+    source = Source(page.origin, url=page.url, charset=page.charset)
+    yield from _HTML.read(page.body, source, options)
 
 
 class WarcReader:
