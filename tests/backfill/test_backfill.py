@@ -1,0 +1,151 @@
+"""``ohliad backfill`` end to end, through the command line, on a real Ray:
+a local instance, and a two-node cluster with a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import delete
+
+from ohliad.store import Store
+from ohliad.store.schema import ArchiveRow
+from tests.backfill.warcs import Record, story_pages, truncate_last_member, write_warc
+
+BAD_RECORDS = [
+    Record("https://outlet0.example/photo.png", b"\x89PNG\r\n\x1a\n....", "image/png"),
+    Record("https://outlet1.example/news/empty", b""),
+    Record("https://outlet2.example/news/gone", b"<html><body>Not found</body></html>", status=404),
+]
+
+
+def ohliad(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ohliad", *args, "--translator", "none"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def stories(db: str) -> set[frozenset[str]]:
+    """Each stored story as the URLs of its articles (copies included)."""
+    store = Store.open(db)
+    try:
+        members: dict[str, set[str]] = defaultdict(set)
+        for key, article in store.story_members(include_copies=True):
+            members[key].add(article.url or "")
+        return {frozenset(urls) for urls in members.values()}
+    finally:
+        store.close()
+
+
+def article_count(db: str) -> int:
+    store = Store.open(db)
+    try:
+        return store.article_count()
+    finally:
+        store.close()
+
+
+def corpus(folder: Path) -> list[Path]:
+    """Three archives: gzip members, one uncompressed, bad records, and
+    pages the third repeats from the first two (stored once)."""
+    folder.mkdir()
+    return [
+        write_warc(folder / "a.warc.gz", [*story_pages(range(0, 4)), *BAD_RECORDS]),
+        write_warc(folder / "b.warc.gz", story_pages(range(4, 8))),
+        write_warc(folder / "c.warc", story_pages(range(2, 5), variants=1), compress=False),
+    ]
+
+
+def failed_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("failed:")]
+
+
+def test_backfill_stores_the_stories_a_sequential_run_makes(
+    tmp_path: Path, ray_env: dict[str, str]
+) -> None:
+    archives = corpus(tmp_path / "warc")
+    distributed, sequential = tmp_path / "backfill.db", tmp_path / "run.db"
+
+    done = ohliad(ray_env, "backfill", *map(str, archives), "--db", str(distributed))
+    assert done.returncode == 1, done.stderr  # the bad records failed, the rest was stored
+    failed = failed_lines(done.stderr)
+    assert len(failed) == 3, done.stderr
+    for record, reason in zip(
+        BAD_RECORDS, ("not HTML (image/png)", "empty body", "HTTP status 404"), strict=True
+    ):
+        assert any(record.url in line and reason in line for line in failed), failed
+    assert "Traceback" not in done.stderr
+    assert "24 new articles" in done.stderr and "3 already stored" in done.stderr
+
+    run = ohliad(ray_env, "run", *map(str, archives), "--db", str(sequential))
+    assert run.returncode == 1, run.stderr
+    assert len(failed_lines(run.stderr)) == 3
+
+    grouped = stories(str(distributed))
+    assert grouped == stories(str(sequential))
+    # Eight stories of three outlets each: the grouping did group.
+    assert sorted(len(s) for s in grouped) == [3] * 8
+
+
+def test_rerun_skips_finished_archives_and_finishes_half_done_ones(
+    tmp_path: Path, ray_env: dict[str, str]
+) -> None:
+    archives = corpus(tmp_path / "warc")
+    db = str(tmp_path / "ohliad.db")
+    first = ohliad(ray_env, "backfill", str(tmp_path / "warc"), "--db", db)
+    assert "24 new articles" in first.stderr, first.stderr
+    stored = article_count(db)
+
+    # Everything stored to the end: skipped, Ray not even started.
+    again = ohliad(ray_env, "backfill", str(tmp_path / "warc"), "--db", db)
+    assert again.returncode == 0, again.stderr
+    assert "3 archives (3 already stored)" in again.stderr
+    assert article_count(db) == stored
+
+    # a.warc.gz as a run killed before it was marked finished leaves it; a new
+    # archive repeats part of it; another is cut short inside its last record.
+    store = Store.open(db)
+    with store.transaction() as tx:
+        tx.session.execute(delete(ArchiveRow).where(ArchiveRow.name == str(archives[0])))
+    store.close()
+    write_warc(tmp_path / "warc" / "d.warc.gz", story_pages(range(3, 10)))
+    cut = write_warc(tmp_path / "warc" / "e.warc.gz", story_pages(range(10, 12)))
+    truncate_last_member(cut)
+
+    resumed = ohliad(ray_env, "backfill", str(tmp_path / "warc"), "--db", db)
+    assert "5 archives (2 already stored)" in resumed.stderr, resumed.stderr
+    # Stories 8-9 of d, and 10-11 of e less the record cut short.
+    assert "11 new articles" in resumed.stderr
+    failed = failed_lines(resumed.stderr)
+    assert any("e.warc.gz" in line and "cut short" in line for line in failed), failed
+    assert article_count(db) == stored + 11
+    last = ohliad(ray_env, "backfill", str(tmp_path / "warc"), "--db", db)
+    assert "5 archives (5 already stored)" in last.stderr, last.stderr
+
+
+def test_two_node_cluster_into_postgresql(
+    tmp_path: Path,
+    ray_env: dict[str, str],
+    ray_cluster: str,
+    new_postgres_database: Callable[[], str],
+) -> None:
+    archives = corpus(tmp_path / "warc")
+    # A list file, as Common Crawl publishes warc.paths (relative to the list).
+    listing = tmp_path / "warc" / "warc.paths"
+    listing.write_text("\n".join(p.name for p in archives) + "\nnot-an-archive.txt\n")
+    db = new_postgres_database()
+
+    done = ohliad(ray_env, "backfill", str(listing), "--db", db, "--ray-address", ray_cluster)
+    assert "2 workers on 2 nodes" in done.stderr, done.stderr
+    assert "24 new articles" in done.stderr
+    failed = failed_lines(done.stderr)
+    assert len(failed) == 4 and any("line 4" in line for line in failed), failed
+    assert sorted(len(s) for s in stories(db)) == [3] * 8
+    assert article_count(db) == 24
