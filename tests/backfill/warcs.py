@@ -27,10 +27,8 @@ class Record:
     status: int = 200
 
 
-def story_page(story: int, variant: int) -> Record:
-    """One outlet's report of a story, dated an hour apart per story."""
-    title, text = story_text(story, variant)
-    published = START + timedelta(hours=story, minutes=7 * variant)
+def page(url: str, title: str, text: str, published: datetime) -> Record:
+    """A news page as an outlet serves it: title, date, paragraphs."""
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p.strip())
     html = (
         "<!doctype html><html><head><meta charset='utf-8'>"
@@ -38,8 +36,15 @@ def story_page(story: int, variant: int) -> Record:
         f"<meta property='article:published_time' content='{published.isoformat()}'>"
         f"</head><body><article><h1>{escape(title)}</h1>{paragraphs}</article></body></html>"
     )
-    url = f"https://outlet{variant}.example/news/{published:%Y/%m/%d}/story-{story}-{variant}"
     return Record(url, html.encode())
+
+
+def story_page(story: int, variant: int) -> Record:
+    """One outlet's report of a story, dated an hour apart per story."""
+    title, text = story_text(story, variant)
+    published = START + timedelta(hours=story, minutes=7 * variant)
+    url = f"https://outlet{variant}.example/news/{published:%Y/%m/%d}/story-{story}-{variant}"
+    return page(url, title, text, published)
 
 
 def story_pages(stories: range, variants: int = 3) -> list[Record]:

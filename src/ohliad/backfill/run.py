@@ -58,9 +58,13 @@ class BackfillReport:
     failures: list[str] = field(default_factory=list)
     # CPU seconds per stage on the workers, and the writer's own time.
     cpu: dict[str, float] = field(default_factory=dict)
+    startup_seconds: float = 0.0  # the workers started, their engines loaded
     prepare_seconds: float = 0.0
     write_seconds: float = 0.0
     write_cpu_seconds: float = 0.0
+    # Articles a second the writer stored after its first batch (which also
+    # loads its indexes and engines); 0 for a single batch.
+    writer_rate: float = 0.0
 
 
 def _ray() -> Any:
@@ -112,8 +116,10 @@ def _prepare_all(
         cluster=options.cluster, max_article_chars=options.max_article_chars
     )
     report.workers = min(_worker_count(ray), len(archives))
+    started = time.perf_counter()
     workers = [actor.remote(worker_options, ingest) for _ in range(report.workers)]
     ray.get([w.ready.remote() for w in workers])
+    report.startup_seconds = time.perf_counter() - started
     pool = ActorPool(workers)
     results: dict[Path, ArchiveResult] = {}
     for path in archives:
@@ -159,7 +165,7 @@ def backfill(
     try:
         started = time.perf_counter()
         results = _prepare_all(ray, todo, pipeline.options, ingest, progress, report)
-        report.prepare_seconds = time.perf_counter() - started
+        report.prepare_seconds = time.perf_counter() - started - report.startup_seconds
     finally:
         ray.shutdown()
     report.nodes = len({result.node for result in results})
@@ -203,7 +209,10 @@ def _write(
             articles=len(result.prepared),
         )
 
+    committed: list[tuple[float, int]] = []
+
     def stored(batch: Sequence[PreparedArticle]) -> None:
+        committed.append((time.perf_counter(), len(batch)))
         for prepared in batch:
             result = archive_of[id(prepared)]
             left[result.path] -= 1
@@ -220,6 +229,9 @@ def _write(
     report.stored = pipeline.ingest_prepared(everything, run_id=run_id, stored=stored)
     report.write_seconds = time.perf_counter() - started
     report.write_cpu_seconds = time.process_time() - cpu_started
+    if len(committed) > 1:
+        after_first = sum(count for _, count in committed[1:])
+        report.writer_rate = after_first / (committed[-1][0] - committed[0][0])
 
 
 def describe(report: BackfillReport) -> str:

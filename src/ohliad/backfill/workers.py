@@ -4,8 +4,11 @@ it is given.
 
 An archive is read in chunks of pages so that a worker holds at most one
 chunk's pages at a time; its prepared articles go back to the writer whole.
-Each stage's CPU time is measured on the worker's own thread and sent back
-with the articles (``bench/backfill.py`` reports it per article).
+Each stage's CPU time is the actor process's (its engines may embed on
+threads of their own), sent back with the articles (``bench/backfill.py``
+reports it per article). Language ID runs inside extraction
+(``extract_html``) and is counted there; ``finalize`` is the checks and the
+canonical URL.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ohliad.pipeline import ArticlePreparer, PipelineOptions, PreparedArticle
 # Pages extracted and embedded together: the embedders batch them.
 CHUNK_PAGES = 128
 # The stages, in order, as the benchmark and the docs name them.
-STAGES = ("read", "extract", "language", "minhash", "features")
+STAGES = ("read", "extract", "finalize", "minhash", "features")
 
 
 @dataclass
@@ -43,14 +46,15 @@ class ArchiveResult:
 
 
 class _Clock:
-    """Adds the thread's CPU time since the last mark to a stage."""
+    """Adds the process's CPU time since the last mark to a stage (an actor
+    runs one method at a time, so it is the stage's own)."""
 
     def __init__(self, cpu: dict[str, float]) -> None:
         self._cpu = cpu
-        self._last = time.thread_time()
+        self._last = time.process_time()
 
     def mark(self, stage: str) -> None:
-        now = time.thread_time()
+        now = time.process_time()
         self._cpu[stage] = self._cpu.get(stage, 0.0) + now - self._last
         self._last = now
 
@@ -98,13 +102,12 @@ class ArchiveWorker:
         clock.mark("extract")
         articles: list[Article] = []
         for outcome in extracted:
-            # finalize: canonical URL, outlet, and language ID (the costly part).
             done = finalized(outcome, path_name(result.path))
             if isinstance(done, IngestFailure):
                 result.failures.append(str(done))
             else:
                 articles.append(done)
-        clock.mark("language")
+        clock.mark("finalize")
         signatures = self._preparer.signatures(articles)
         clock.mark("minhash")
         features = self._preparer.features(articles)
