@@ -6,6 +6,7 @@ stops them all."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
@@ -77,10 +78,13 @@ class LocalCluster:
         )
         self._wait_for(1)
 
-    def add_worker_node(self, cpus: int = 1) -> None:
+    def add_worker_node(self, cpus: int = 1, *, resource: str | None = None) -> None:
+        """Start a worker node; ``resource`` names a custom resource it has
+        one of (``raylet_with_resource`` finds its raylet by it)."""
+        labels = ["--resources", json.dumps({resource: 1})] if resource else []
         self._ray(
             "start", "--address", self.address, "--node-ip-address", "127.0.0.1",
-            *self._resources(cpus),
+            *self._resources(cpus), *labels,
         )  # fmt: skip
         self._wait_for(self.nodes + 1)
 
@@ -105,3 +109,34 @@ class LocalCluster:
     def stop(self) -> None:
         subprocess.run([str(RAY), "stop", "--force"], capture_output=True, env=self.env)
         shutil.rmtree(self._temp, ignore_errors=True)
+
+
+def raylet_with_resource(resource: str) -> int | None:
+    """The pid of the raylet of the node started with ``--resources`` naming
+    ``resource`` (its command line carries them)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command and command[0].endswith(b"raylet") and resource.encode() in b" ".join(command):
+            return int(proc.name)
+    return None
+
+
+def busy_worker_of(raylet: int, method: str) -> int | None:
+    """A worker process of that raylet running ``method`` now (Ray names the
+    process after the task it runs: ``ray::ArchiveWorker.prepare``)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == raylet and command.startswith(f"ray::{method}".encode()):
+            return int(proc.name)
+    return None

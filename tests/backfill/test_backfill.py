@@ -3,8 +3,11 @@ a local instance, and a two-node cluster with a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +16,7 @@ from sqlalchemy import delete
 
 from ohliad.store import Store
 from ohliad.store.schema import ArchiveRow
+from tests.backfill.cluster import LocalCluster, busy_worker_of, raylet_with_resource
 from tests.backfill.warcs import Record, story_pages, truncate_last_member, write_warc
 
 BAD_RECORDS = [
@@ -149,3 +153,48 @@ def test_two_node_cluster_into_postgresql(
     assert len(failed) == 4 and any("line 4" in line for line in failed), failed
     assert sorted(len(s) for s in stories(db)) == [3] * 8
     assert article_count(db) == 24
+
+
+def test_a_worker_node_killed_mid_run_loses_and_duplicates_nothing(
+    tmp_path: Path, ray_env: dict[str, str], ray_cluster: str
+) -> None:
+    # A third node joins the test cluster; its raylet is SIGKILLed while its
+    # worker is reading an archive. The run goes on with the nodes left.
+    cluster = LocalCluster(ray_env)
+    cluster.address = ray_cluster
+    cluster.nodes = 2
+    cluster.add_worker_node(resource="doomed")
+    raylet = raylet_with_resource("doomed")
+    assert raylet is not None
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    pages = story_pages(range(120))
+    for number in range(6):  # large enough that a worker is seen reading one
+        write_warc(folder / f"{number:02}.warc.gz", pages[number * 60 : (number + 1) * 60])
+    db = str(tmp_path / "ohliad.db")
+    command = [sys.executable, "-m", "ohliad", "backfill", str(folder), "--db", db]
+    with subprocess.Popen(
+        [*command, "--ray-address", ray_cluster, "--translator", "none"],
+        env=ray_env,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as backfill:
+        deadline = time.monotonic() + 120
+        while busy_worker_of(raylet, "ArchiveWorker.prepare") is None:
+            assert backfill.poll() is None and time.monotonic() < deadline, (
+                "no work reached the node"
+            )
+            time.sleep(0.01)
+        os.kill(raylet, signal.SIGKILL)
+        _, stderr = backfill.communicate(timeout=300)
+    assert backfill.returncode == 0, stderr
+    assert "1 lost" in stderr, stderr
+    assert "360 new articles" in stderr, stderr
+    # Every page stored once, each in one story.
+    store = Store.open(db)
+    try:
+        assert {a.url for a in store.articles()} == {p.url for p in pages}
+        members = store.story_members(include_copies=True)
+        assert sorted(a.id for _, a in members) == sorted(a.id for a in store.articles())
+    finally:
+        store.close()

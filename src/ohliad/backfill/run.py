@@ -7,7 +7,7 @@ stores them in the pipeline's batches, each in one transaction. An archive
 is marked finished once all its articles are committed; a rerun skips it.
 A run stopped part-way reads its unfinished archives again, and the store
 recognises what they already gave by URL and content: nothing is stored
-twice, even when Ray retries an archive whose worker was lost.
+twice, even when an archive whose worker was lost is read again by another.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +26,6 @@ from ohliad.backfill.workers import ArchiveResult, ArchiveWorker
 from ohliad.errors import OhliadError
 from ohliad.ingest import IngestFailure, IngestOptions
 from ohliad.pipeline import IngestReport, Pipeline, PipelineOptions, PreparedArticle
-
-# A worker whose node is lost is started again elsewhere, and its archive
-# given to it again, this many times.
-WORKER_RESTARTS = 3
 
 
 class BackfillError(OhliadError):
@@ -54,6 +51,7 @@ class BackfillReport:
     records: int = 0
     workers: int = 0
     nodes: int = 0  # that read archives
+    workers_lost: int = 0  # with their node; their archives were read again
     stored: IngestReport = field(default_factory=IngestReport)
     failures: list[str] = field(default_factory=list)
     # CPU seconds per stage on the workers, and the writer's own time.
@@ -105,32 +103,56 @@ def _prepare_all(
     progress: BackfillProgress,
     report: BackfillReport,
 ) -> list[ArchiveResult]:
-    """Every archive through the worker actors; the results in input order."""
-    from ray.util import ActorPool
+    """Every archive through the worker actors; the results in input order.
 
-    actor = ray.remote(num_cpus=1, max_restarts=WORKER_RESTARTS)(ArchiveWorker).options(
-        max_task_retries=WORKER_RESTARTS
-    )
+    A worker lost with its node (or its result with the node's object store)
+    is not restarted: its archive goes to the next free worker, so a fixed
+    cluster that lost a node finishes on the nodes it has left."""
+    lost_errors = (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError)
+    actor = ray.remote(num_cpus=1, max_restarts=0)(ArchiveWorker)
     # Only what the workers need travels (not the translator's settings and key).
     worker_options = PipelineOptions(
         cluster=options.cluster, max_article_chars=options.max_article_chars
     )
     report.workers = min(_worker_count(ray), len(archives))
     started = time.perf_counter()
-    workers = [actor.remote(worker_options, ingest) for _ in range(report.workers)]
-    ray.get([w.ready.remote() for w in workers])
+    started_workers = [actor.remote(worker_options, ingest) for _ in range(report.workers)]
+    loading = [(w, w.ready.remote()) for w in started_workers]
+    idle = []
+    for worker, loaded in loading:
+        try:
+            ray.get(loaded)
+        except lost_errors:
+            report.workers_lost += 1
+            continue
+        idle.append(worker)
     report.startup_seconds = time.perf_counter() - started
-    pool = ActorPool(workers)
+    waiting = deque(archives)
+    running: dict[Any, tuple[Any, Path]] = {}
     results: dict[Path, ArchiveResult] = {}
-    for path in archives:
-        pool.submit(lambda worker, path: worker.prepare.remote(path), path)
-    while pool.has_next():
-        result: ArchiveResult = pool.get_next_unordered()
-        results[result.path] = result
+    while waiting or running:
+        while idle and waiting:
+            worker, path = idle.pop(), waiting.popleft()
+            running[worker.prepare.remote(path)] = (worker, path)
+        if not running:
+            raise BackfillError(
+                "every Ray worker was lost; run the backfill again to finish "
+                "(archives stored to the end are skipped)"
+            )
+        [done], _ = ray.wait(list(running), num_returns=1)
+        worker, path = running.pop(done)
+        try:
+            result: ArchiveResult = ray.get(done)
+        except lost_errors:
+            report.workers_lost += 1
+            waiting.appendleft(path)
+            continue
+        idle.append(worker)
+        results[path] = result
         for message in result.failures:
             progress.failure(message)
         progress.archive_done(result)
-    for worker in workers:
+    for worker in idle:
         ray.kill(worker)
     return [results[path] for path in archives]
 
@@ -242,5 +264,7 @@ def describe(report: BackfillReport) -> str:
         f"{report.records:,} response records, {stored.added:,} new articles "
         f"({stored.copies:,} copies of other reports), {stored.already_stored:,} already "
         f"stored, {len(report.failures):,} failed; {report.workers} workers on "
-        f"{report.nodes} nodes."
+        f"{report.nodes} nodes"
+        + (f", {report.workers_lost} lost" if report.workers_lost else "")
+        + "."
     )
