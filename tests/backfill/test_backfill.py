@@ -198,3 +198,17 @@ def test_a_worker_node_killed_mid_run_loses_and_duplicates_nothing(
         assert sorted(a.id for _, a in members) == sorted(a.id for a in store.articles())
     finally:
         store.close()
+
+
+def test_a_cluster_that_does_not_answer_is_one_line(
+    tmp_path: Path, ray_env: dict[str, str]
+) -> None:
+    archive = write_warc(tmp_path / "a.warc.gz", story_pages(range(1)))
+    done = ohliad(
+        ray_env, "backfill", str(archive), str(tmp_path / "missing.warc.gz"),
+        "--db", str(tmp_path / "ohliad.db"), "--ray-address", "127.0.0.1:1",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert f"failed: {tmp_path / 'missing.warc.gz'}: no such file or folder" in done.stderr
+    assert "error: cannot reach the Ray cluster at 127.0.0.1:1: Connection refused" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -78,6 +79,9 @@ def _connect(ray: Any, address: str | None) -> None:
     itself), or start a local Ray instance."""
     # Ray would otherwise try to report usage over the network at start.
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    target = address or os.environ.get("RAY_ADDRESS")
+    if target:
+        _check_reachable(target)
     try:
         ray.init(
             address=address,
@@ -89,6 +93,19 @@ def _connect(ray: Any, address: str | None) -> None:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = address or os.environ.get("RAY_ADDRESS") or "a local Ray instance"
         raise BackfillError(f"cannot reach the Ray cluster at {where}: {exc}") from None
+
+
+def _check_reachable(address: str) -> None:
+    """A head that does not answer is one line now: Ray itself retries for
+    minutes, printing warnings."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=10).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise BackfillError(f"cannot reach the Ray cluster at {address}: {reason}") from None
 
 
 def _worker_count(ray: Any) -> int:
