@@ -8,7 +8,9 @@ A head node with no CPUs for tasks is started, then one worker node with one
 CPU: the backfill runs; a second worker node joins and the same backfill
 runs again into a fresh database. Measured, in the same run: articles a
 second through the stateless stages (reading, extraction, language ID,
-MinHash, features) with one and with two worker nodes, and their ratio; CPU
+MinHash, features) with one and with two worker nodes, and their ratio; the
+time of the summary tier (in the driver) and of the comparisons (on the
+workers); CPU
 ms per article per stage on the workers; the single writer's own rate
 (stored articles a second, after its first batch); how many HTML pages
 became articles and why the others did not; the load average.
@@ -90,10 +92,10 @@ class Quiet:
     def failure(self, message: str) -> None:
         self.reasons[message.rsplit(": ", 1)[-1].split(" (")[0]] += 1
 
-    def storing(self, total: int) -> None:
+    def stage(self, description: str, total: int) -> None:
         pass
 
-    def stored(self, count: int) -> None:
+    def advance(self, count: int = 1) -> None:
         pass
 
 
@@ -194,8 +196,11 @@ def write_results(
             "writer s",
             "writer articles/s",
             "writer CPU ms/article",
+            "summaries s (driver)",
+            "stories compared",
+            "comparisons s (workers)",
         ),
-        _row(*["---"] * 8),
+        _row(*["---"] * 11),
     ]
     for (nodes, report, _, _), rate in zip(runs, rates, strict=True):
         lines.append(
@@ -208,12 +213,16 @@ def write_results(
                 f"{report.write_seconds:.1f}",
                 f"{report.writer_rate:,.0f}",
                 f"{1000 * report.write_cpu_seconds / max(1, report.stored.added):.2f}",
+                f"{report.summary_seconds:.1f}",
+                f"{report.compared:,}",
+                f"{report.compare_seconds:.1f}",
             )
         )
     lines += [
         "",
         f"Two worker nodes: **{rates[1] / rates[0]:.2f}×** one node's articles/s on the "
-        "stateless stages.",
+        "stateless stages, "
+        f"{one.compare_seconds / max(two.compare_seconds, 1e-9):.2f}× on the comparisons.",
         "",
         "CPU ms per article on the workers, by stage (each stage's CPU time divided by the "
         "articles made; language ID runs inside extraction):",

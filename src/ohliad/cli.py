@@ -338,13 +338,13 @@ def ingest(
 
 
 class _BackfillDisplay:
-    """A backfill's progress in Rich: archives read, then articles stored;
-    each failure one line above the bars."""
+    """A backfill's progress in Rich: archives read, articles stored,
+    stories summarised and compared; each failure one line above the bars."""
 
     def __init__(self, progress: Any) -> None:
         self._progress = progress
         self._archives: Any = None
-        self._articles: Any = None
+        self._stage: Any = None
 
     def archives(self, total: int, skipped: int) -> None:
         if skipped:
@@ -359,11 +359,11 @@ class _BackfillDisplay:
     def failure(self, message: str) -> None:
         self._progress.console.print(f"[red]failed:[/red] {escape(message)}", highlight=False)
 
-    def storing(self, total: int) -> None:
-        self._articles = self._progress.add_task("Storing articles", total=total)
+    def stage(self, description: str, total: int) -> None:
+        self._stage = self._progress.add_task(description, total=total)
 
-    def stored(self, count: int) -> None:
-        self._progress.advance(self._articles, count)
+    def advance(self, count: int = 1) -> None:
+        self._progress.advance(self._stage, count)
 
 
 @_command

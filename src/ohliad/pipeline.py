@@ -28,6 +28,7 @@ from datasketch import MinHash
 from ohliad.cluster import ClusterConfig, OnlineClusterer
 from ohliad.cluster.features import ArticleFeatures
 from ohliad.compare import CompareOptions, compare_stories, compare_story
+from ohliad.compare.records import Comparison
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, EntrySource, Story
@@ -351,7 +352,7 @@ class Pipeline:
         ``max_article_chars``, at the last paragraph or sentence end before."""
         return article.readable(self.options.max_article_chars)
 
-    def _compare_options(self) -> CompareOptions:
+    def compare_options(self) -> CompareOptions:
         return CompareOptions(max_article_chars=self.options.max_article_chars)
 
     def _readable_story(self, story: Story) -> Story:
@@ -384,7 +385,7 @@ class Pipeline:
         )
         # The comparison cuts each article itself, and says so in its notes.
         compared = compare and self.options.compare
-        comparison = compare_story(whole, self._compare_options()) if compared else None
+        comparison = compare_story(whole, self.compare_options()) if compared else None
         sources = tuple(
             EntrySource(
                 url=a.url,
@@ -433,10 +434,21 @@ class Pipeline:
         stories saved: not those merged into another meanwhile."""
         if not self.options.compare:
             return {}
+        stories = self.stories_to_compare(keys)
+        return self.save_comparisons(stories, compare_stories(stories, self.compare_options()))
+
+    def stories_to_compare(self, keys: Sequence[str]) -> list[Story]:
+        """The stories of ``keys`` that still exist (not merged into another)."""
         found = self.store.stories(keys)
-        stories = [found[key] for key in keys if key in found]
+        return [found[key] for key in keys if key in found]
+
+    def save_comparisons(
+        self, stories: Sequence[Story], compared: Sequence[Comparison | None]
+    ) -> dict[str, frozenset[int]]:
+        """Save comparisons made of ``stories`` (here or elsewhere), each in a
+        transaction of its own, unless its story changed since; returns the
+        articles compared, by story saved."""
         saved: dict[str, frozenset[int]] = {}
-        compared = compare_stories(stories, self._compare_options())
         for story, comparison in zip(stories, compared, strict=True):
             members = _members(story)
             with self.store.transaction() as tx:

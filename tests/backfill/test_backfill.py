@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
+from ohliad.compare import CompareOptions, compare_stories
 from ohliad.store import Store
 from ohliad.store.schema import ArchiveRow
 from tests.backfill.cluster import LocalCluster, busy_worker_of, raylet_with_resource
@@ -44,6 +45,21 @@ def stories(db: str) -> set[frozenset[str]]:
         for key, article in store.story_members(include_copies=True):
             members[key].add(article.url or "")
         return {frozenset(urls) for urls in members.values()}
+    finally:
+        store.close()
+
+
+def entries(db: str) -> dict[frozenset[str], tuple[object, ...]]:
+    """Each story's headline, summary and comparison, by its articles' URLs."""
+    store = Store.open(db)
+    try:
+        found = {}
+        for stored in store.stored_stories():
+            entry = stored.entry
+            assert entry is not None and not entry.comparison_pending
+            urls = frozenset(source.url or "" for source in entry.sources)
+            found[urls] = (entry.summary.headline, entry.summary.sentences, entry.comparison)
+        return found
     finally:
         store.close()
 
@@ -94,6 +110,26 @@ def test_backfill_stores_the_stories_a_sequential_run_makes(
 
     grouped = stories(str(distributed))
     assert grouped == stories(str(sequential))
+    # Summaries made by the driver: the sequential run's. Comparisons made on
+    # the workers: what compare_stories makes of the same stories here (the
+    # sequential run compares story by story, which may differ in detail).
+    made, expected = entries(str(distributed)), entries(str(sequential))
+    assert {k: v[:2] for k, v in made.items()} == {k: v[:2] for k, v in expected.items()}
+    store = Store.open(str(distributed))
+    try:
+        assert not store.dirty_story_keys() and not store.pending_comparison_keys()
+        found = store.stories([s.key for s in store.stored_stories()])
+        compared = compare_stories(list(found.values()), CompareOptions())
+        for story, comparison in zip(found.values(), compared, strict=True):
+            assert (
+                made[frozenset(a.url or "" for a in story.articles + story.copies)][2] == comparison
+            )
+        # A story of one report (and its copies) has nothing to compare.
+        assert [c is not None for c in compared] == [len(s.articles) > 1 for s in found.values()]
+        assert any(compared)
+    finally:
+        store.close()
+    assert "8 stories compared on the workers" in done.stderr
     # Eight stories of three outlets each: the grouping did group.
     assert sorted(len(s) for s in grouped) == [3] * 8
 

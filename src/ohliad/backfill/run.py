@@ -17,16 +17,26 @@ import os
 import socket
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ohliad.backfill.archives import archive_paths
 from ohliad.backfill.workers import ArchiveResult, ArchiveWorker
+from ohliad.compare.records import Comparison
 from ohliad.errors import OhliadError
 from ohliad.ingest import IngestFailure, IngestOptions
-from ohliad.pipeline import IngestReport, Pipeline, PipelineOptions, PreparedArticle
+from ohliad.models import Story
+from ohliad.pipeline import (
+    COMPARE_BATCH,
+    IngestReport,
+    Pipeline,
+    PipelineOptions,
+    PreparedArticle,
+)
+
+Job = TypeVar("Job")
 
 
 class BackfillError(OhliadError):
@@ -40,9 +50,10 @@ class BackfillProgress(Protocol):
 
     def failure(self, message: str) -> None: ...
 
-    def storing(self, total: int) -> None: ...
+    def stage(self, description: str, total: int) -> None:
+        """A stage of ``total`` items begins: storing, summaries, comparisons."""
 
-    def stored(self, count: int) -> None: ...
+    def advance(self, count: int = 1) -> None: ...
 
 
 @dataclass
@@ -58,6 +69,9 @@ class BackfillReport:
     # CPU seconds per stage on the workers, and the writer's own time.
     cpu: dict[str, float] = field(default_factory=dict)
     startup_seconds: float = 0.0  # the workers started, their engines loaded
+    compared: int = 0  # stories whose comparison was saved
+    summary_seconds: float = 0.0
+    compare_seconds: float = 0.0
     prepare_seconds: float = 0.0
     write_seconds: float = 0.0
     write_cpu_seconds: float = 0.0
@@ -112,66 +126,72 @@ def _worker_count(ray: Any) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
-def _prepare_all(
-    ray: Any,
-    archives: Sequence[Path],
-    options: PipelineOptions,
-    ingest: IngestOptions,
-    progress: BackfillProgress,
-    report: BackfillReport,
-) -> list[ArchiveResult]:
-    """Every archive through the worker actors; the results in input order.
-
-    A worker lost with its node (or its result with the node's object store)
-    is not restarted: its archive goes to the next free worker, so a fixed
-    cluster that lost a node finishes on the nodes it has left."""
-    lost_errors = (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError)
+def _start_workers(
+    ray: Any, options: PipelineOptions, ingest: IngestOptions, count: int, report: BackfillReport
+) -> list[Any]:
+    """``count`` worker actors, their engines loaded; a worker lost while
+    loading is left out."""
     actor = ray.remote(num_cpus=1, max_restarts=0)(ArchiveWorker)
     # Only what the workers need travels (not the translator's settings and key).
     worker_options = PipelineOptions(
         cluster=options.cluster, max_article_chars=options.max_article_chars
     )
-    report.workers = min(_worker_count(ray), len(archives))
     started = time.perf_counter()
-    started_workers = [actor.remote(worker_options, ingest) for _ in range(report.workers)]
-    loading = [(w, w.ready.remote()) for w in started_workers]
-    idle = []
+    workers = [actor.remote(worker_options, ingest) for _ in range(count)]
+    loading = [(worker, worker.ready.remote()) for worker in workers]
+    ready = []
     for worker, loaded in loading:
         try:
             ray.get(loaded)
-        except lost_errors:
+        except _lost_errors(ray):
             report.workers_lost += 1
             continue
-        idle.append(worker)
+        ready.append(worker)
     report.startup_seconds = time.perf_counter() - started
-    waiting = deque(archives)
-    running: dict[Any, tuple[Any, Path]] = {}
-    results: dict[Path, ArchiveResult] = {}
+    return ready
+
+
+def _lost_errors(ray: Any) -> tuple[type[BaseException], ...]:
+    return (ray.exceptions.RayActorError, ray.exceptions.ObjectLostError)
+
+
+def _spread(
+    ray: Any,
+    workers: list[Any],
+    jobs: Sequence[Job],
+    submit: Callable[[Any, Job], Any],
+    done: Callable[[Job, Any], None],
+    report: BackfillReport,
+) -> list[Any]:
+    """Each job on the next free worker, ``done`` called with its result as
+    it comes; returns the workers still alive.
+
+    A worker lost with its node (or its result with the node's object store)
+    is not restarted: its job goes to the next free worker, so a fixed
+    cluster that lost a node finishes on the nodes it has left."""
+    idle = list(workers)
+    waiting = deque(jobs)
+    running: dict[Any, tuple[Any, Job]] = {}
     while waiting or running:
         while idle and waiting:
-            worker, path = idle.pop(), waiting.popleft()
-            running[worker.prepare.remote(path)] = (worker, path)
+            worker, job = idle.pop(), waiting.popleft()
+            running[submit(worker, job)] = (worker, job)
         if not running:
             raise BackfillError(
                 "every Ray worker was lost; run the backfill again to finish "
                 "(archives stored to the end are skipped)"
             )
-        [done], _ = ray.wait(list(running), num_returns=1)
-        worker, path = running.pop(done)
+        [finished], _ = ray.wait(list(running), num_returns=1)
+        worker, job = running.pop(finished)
         try:
-            result: ArchiveResult = ray.get(done)
-        except lost_errors:
+            value = ray.get(finished)
+        except _lost_errors(ray):
             report.workers_lost += 1
-            waiting.appendleft(path)
+            waiting.appendleft(job)
             continue
         idle.append(worker)
-        results[path] = result
-        for message in result.failures:
-            progress.failure(message)
-        progress.archive_done(result)
-    for worker in idle:
-        ray.kill(worker)
-    return [results[path] for path in archives]
+        done(job, value)
+    return idle
 
 
 def backfill(
@@ -184,7 +204,8 @@ def backfill(
     run_id: int | None = None,
 ) -> BackfillReport:
     """Store the articles of the archives ``inputs`` name, grouped into
-    stories (the stories' entries are left dirty for ``Pipeline.refresh``)."""
+    stories, then the changed stories' summary tier (here) and comparisons
+    (on the workers)."""
     report = BackfillReport()
     archives: list[Path] = []
     for entry in archive_paths(inputs):
@@ -202,19 +223,69 @@ def backfill(
     ray = _ray()
     _connect(ray, ray_address)
     try:
+        count = min(_worker_count(ray), len(todo))
+        workers = _start_workers(ray, pipeline.options, ingest, count, report)
+        report.workers = len(workers)
+        results: dict[Path, ArchiveResult] = {}
+
+        def read(path: Path, result: ArchiveResult) -> None:
+            results[path] = result
+            for message in result.failures:
+                progress.failure(message)
+            progress.archive_done(result)
+
         started = time.perf_counter()
-        results = _prepare_all(ray, todo, pipeline.options, ingest, progress, report)
-        report.prepare_seconds = time.perf_counter() - started - report.startup_seconds
+        workers = _spread(ray, workers, todo, lambda w, path: w.prepare.remote(path), read, report)
+        report.prepare_seconds = time.perf_counter() - started
+        in_order = [results[path] for path in todo]
+        report.nodes = len({result.node for result in in_order})
+        for result in in_order:
+            report.records += result.records
+            report.failures += result.failures
+            for stage, seconds in result.cpu.items():
+                report.cpu[stage] = report.cpu.get(stage, 0.0) + seconds
+        _write(pipeline, in_order, progress, report, run_id)
+        started = time.perf_counter()
+        keys = pipeline.store.dirty_story_keys()
+        progress.stage("Summarizing stories", len(keys))
+        pipeline.refresh_summaries(progress=lambda _key: progress.advance())
+        report.summary_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        workers = _compare_all(ray, workers, pipeline, progress, report)
+        report.compare_seconds = time.perf_counter() - started
+        for worker in workers:
+            ray.kill(worker)
     finally:
         ray.shutdown()
-    report.nodes = len({result.node for result in results})
-    for result in results:
-        report.records += result.records
-        report.failures += result.failures
-        for stage, seconds in result.cpu.items():
-            report.cpu[stage] = report.cpu.get(stage, 0.0) + seconds
-    _write(pipeline, results, progress, report, run_id)
     return report
+
+
+def _compare_all(
+    ray: Any,
+    workers: list[Any],
+    pipeline: Pipeline,
+    progress: BackfillProgress,
+    report: BackfillReport,
+) -> list[Any]:
+    """The comparison tier of every story whose comparison is pending, a
+    batch of stories to a worker, each saved as it comes back."""
+    if not pipeline.options.compare:
+        return workers
+    keys = pipeline.store.pending_comparison_keys()
+    batches = [
+        pipeline.stories_to_compare(keys[start : start + COMPARE_BATCH])
+        for start in range(0, len(keys), COMPARE_BATCH)
+    ]
+    options = pipeline.compare_options()
+    progress.stage("Comparing sources", len(keys))
+
+    def save(stories: list[Story], compared: list[Comparison | None]) -> None:
+        report.compared += len(pipeline.save_comparisons(stories, compared))
+        progress.advance(len(stories))
+
+    return _spread(
+        ray, workers, batches, lambda w, stories: w.compare.remote(stories, options), save, report
+    )
 
 
 def _size(path: Path) -> int | None:
@@ -257,13 +328,13 @@ def _write(
             left[result.path] -= 1
             if not left[result.path]:
                 finish(result)
-        progress.stored(len(batch))
+        progress.advance(len(batch))
 
     for result in results:
         if not result.prepared and result.size:
             finish(result)  # nothing in it to store: its failures were said
     everything = [p for result in results for p in result.prepared]
-    progress.storing(len(everything))
+    progress.stage("Storing articles", len(everything))
     started, cpu_started = time.perf_counter(), time.process_time()
     report.stored = pipeline.ingest_prepared(everything, run_id=run_id, stored=stored)
     report.write_seconds = time.perf_counter() - started
@@ -283,5 +354,5 @@ def describe(report: BackfillReport) -> str:
         f"stored, {len(report.failures):,} failed; {report.workers} workers on "
         f"{report.nodes} nodes"
         + (f", {report.workers_lost} lost" if report.workers_lost else "")
-        + "."
+        + f"; {report.compared:,} stories compared on the workers."
     )

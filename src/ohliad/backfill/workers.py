@@ -1,6 +1,6 @@
 """The stateless stages of a backfill, as a Ray actor: one per CPU, each with
-its engines (embedders, language ID) loaded once and kept for every archive
-it is given.
+its engines (embedders, language ID; spaCy and MiniLM for comparisons) loaded
+once and kept for every archive and story it is given.
 
 An archive is read in chunks of pages so that a worker holds at most one
 chunk's pages at a time; its prepared articles go back to the writer whole.
@@ -18,10 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ohliad.compare import CompareOptions, compare_stories
+from ohliad.compare.records import Comparison
 from ohliad.ingest import IngestFailure, IngestOptions, Outcome
 from ohliad.ingest.sources import finalized, path_name
 from ohliad.ingest.warc import WarcPage, page_outcomes, warc_pages
-from ohliad.models import Article
+from ohliad.models import Article, Story
 from ohliad.pipeline import ArticlePreparer, PipelineOptions, PreparedArticle
 
 # Pages extracted and embedded together: the embedders batch them.
@@ -74,6 +76,10 @@ class ArchiveWorker:
         """Loads the engines (the first archive would otherwise pay for it)."""
         self._preparer.features([Article(title="Warm-up", text="The engines load once.")])
         return True
+
+    def compare(self, stories: list[Story], options: CompareOptions) -> list[Comparison | None]:
+        """The comparison tier of a batch of stories (``compare_stories``)."""
+        return compare_stories(stories, options)
 
     def prepare(self, path: Path) -> ArchiveResult:
         import ray
