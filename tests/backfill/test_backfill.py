@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete
 
 from ohliad.compare import CompareOptions, compare_stories
@@ -19,6 +20,9 @@ from ohliad.store import Store
 from ohliad.store.schema import ArchiveRow
 from tests.backfill.cluster import LocalCluster, busy_worker_of, raylet_with_resource
 from tests.backfill.warcs import Record, story_pages, truncate_last_member, write_warc
+
+# Each starts Ray and the command line as processes.
+pytestmark = pytest.mark.slow
 
 BAD_RECORDS = [
     Record("https://outlet0.example/photo.png", b"\x89PNG\r\n\x1a\n....", "image/png"),
