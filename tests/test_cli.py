@@ -23,6 +23,7 @@ BODY = " ".join(["The regional council approved the new flood defence budget on 
         "run",
         "demo",
         "ingest",
+        "backfill",
         "digest",
         "extract",
         "cluster",

@@ -340,6 +340,97 @@ def ingest(
         raise typer.Exit(1)
 
 
+class _BackfillDisplay:
+    """A backfill's progress in Rich: archives read, articles stored,
+    stories summarised and compared; each failure one line above the bars."""
+
+    def __init__(self, progress: Any) -> None:
+        self._progress = progress
+        self._archives: Any = None
+        self._stage: Any = None
+
+    def archives(self, total: int, skipped: int) -> None:
+        if skipped:
+            self._progress.console.print(
+                f"Skipping {skipped:,} archives stored to the end before.", highlight=False
+            )
+        self._archives = self._progress.add_task("Reading archives", total=total)
+
+    def archive_done(self, result: Any) -> None:
+        self._progress.advance(self._archives)
+
+    def failure(self, message: str) -> None:
+        self._progress.console.print(f"[red]failed:[/red] {escape(message)}", highlight=False)
+
+    def stage(self, description: str, total: int) -> None:
+        self._stage = self._progress.add_task(description, total=total)
+
+    def advance(self, count: int = 1) -> None:
+        self._progress.advance(self._stage, count)
+
+
+@_command
+def backfill(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="WARC files (.warc, .warc.gz), folders of them, or list files of their paths "
+            "(one a line, as Common Crawl's warc.paths).",
+            metavar="WARC",
+        ),
+    ],
+    db: DbOption = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="The Ray cluster to join (host:port of its head, or 'auto'). "
+            "Default: $RAY_ADDRESS, else a local Ray instance on this machine.",
+        ),
+    ] = None,
+    translator: TranslatorOption = None,
+    style: StyleOption = None,
+    summarizer: SummarizerOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Store the news pages of web archives (WARC), grouped into stories, using a Ray cluster.
+
+    Reading, extraction, language ID, MinHash and embeddings run on the cluster's workers;
+    one writer stores the articles in publication order. An archive stored to the end is
+    skipped on a rerun; one stopped part-way is read again without duplicates.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ohliad.assembly import ingest_options
+    from ohliad.backfill import backfill as run_backfill
+    from ohliad.backfill import describe
+
+    settings = _pipeline_settings(config, db, translator, style, summarizer)
+    pipeline = _open_pipeline(settings)
+    run_id = pipeline.store.start_run("backfill")
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        report = run_backfill(
+            pipeline,
+            inputs,
+            ingest=ingest_options(settings),
+            progress=_BackfillDisplay(progress),
+            ray_address=ray_address,
+            run_id=run_id,
+        )
+    pipeline.store.finish_run(run_id, added=report.stored.added, errors=report.failures)
+    err.print(f"Backfill: {describe(report)}", highlight=False)
+    _refresh(pipeline)
+    if report.failures:
+        raise typer.Exit(1)
+
+
 @_command
 def digest(
     db: DbOption = None,

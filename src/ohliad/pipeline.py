@@ -23,8 +23,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from datasketch import MinHash
+
 from ohliad.cluster import ClusterConfig, OnlineClusterer, StoryChange
+from ohliad.cluster.features import ArticleFeatures
 from ohliad.compare import CompareOptions, compare_stories, compare_story
+from ohliad.compare.records import Comparison
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
 from ohliad.models import Article, DigestEntry, EntrySource, Story
@@ -84,6 +88,36 @@ class IngestReport:
 
 # Called with each failure as a one-line message, or each refreshed story key.
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article with what the writer would otherwise compute for it: its
+    MinHash signature and its grouping features. Made by ``ArticlePreparer``,
+    anywhere (a Ray worker), so that the one writer only looks up and scores."""
+
+    article: Article
+    signature: MinHash | None
+    features: ArticleFeatures
+
+
+class ArticlePreparer:
+    """The stateless, costly part of storing an article, apart from the
+    store: the same engines and text cut as ``Pipeline`` uses."""
+
+    def __init__(self, options: PipelineOptions | None = None) -> None:
+        self.options = options or PipelineOptions()
+        # Only their featurize/signature are used: the indexes stay empty.
+        self._clusterer = OnlineClusterer(self.options.cluster)
+        self._dedup = NearDuplicateIndex()
+
+    def signatures(self, articles: Sequence[Article]) -> list[MinHash | None]:
+        limit = self.options.max_article_chars
+        return [self._dedup.signature(a.readable(limit).text) for a in articles]
+
+    def features(self, articles: Sequence[Article]) -> list[ArticleFeatures]:
+        limit = self.options.max_article_chars
+        return self._clusterer.featurize([a.readable(limit) for a in articles])
 
 
 def _publication_order(article: Article) -> tuple[bool, datetime]:
@@ -179,6 +213,32 @@ class Pipeline:
             else:
                 articles.append(outcome)
         articles.sort(key=_publication_order)
+        self._store_in_order(articles, None, report, run_id)
+        return report
+
+    def ingest_prepared(
+        self,
+        prepared: Sequence[PreparedArticle],
+        *,
+        run_id: int | None = None,
+        stored: Callable[[Sequence[PreparedArticle]], None] | None = None,
+    ) -> IngestReport:
+        """``ingest`` for articles whose signatures and features were computed
+        elsewhere (``ArticlePreparer``): the same order, batches and
+        transactions. ``stored`` is called with each batch once committed."""
+        ordered = sorted(prepared, key=lambda p: _publication_order(p.article))
+        report = IngestReport()
+        self._store_in_order([p.article for p in ordered], ordered, report, run_id, stored)
+        return report
+
+    def _store_in_order(
+        self,
+        articles: Sequence[Article],
+        prepared: Sequence[PreparedArticle] | None,
+        report: IngestReport,
+        run_id: int | None,
+        stored: Callable[[Sequence[PreparedArticle]], None] | None = None,
+    ) -> None:
         # One writer at a time, across processes: each batch is then grouped
         # against every story stored before it, as a run after the other's.
         with self.store.writer_lock():
@@ -186,15 +246,21 @@ class Pipeline:
                 # Another process stored articles since: group against them too.
                 self._clusterer = self._dedup = None
             for start in range(0, len(articles), BATCH_SIZE):
-                report.absorb(
-                    self._store_batch_retrying(articles[start : start + BATCH_SIZE], run_id)
-                )
-        return report
+                batch = slice(start, start + BATCH_SIZE)
+                ready = prepared[batch] if prepared is not None else None
+                report.absorb(self._store_batch_retrying(list(articles[batch]), ready, run_id))
+                if stored is not None and ready is not None:
+                    stored(ready)
 
-    def _store_batch_retrying(self, articles: list[Article], run_id: int | None) -> IngestReport:
+    def _store_batch_retrying(
+        self,
+        articles: list[Article],
+        prepared: Sequence[PreparedArticle] | None,
+        run_id: int | None,
+    ) -> IngestReport:
         for attempt in range(STORE_RETRIES + 1):
             try:
-                return self._store_batch(articles, run_id)
+                return self._store_batch(articles, prepared, run_id)
             except Exception as error:
                 # The transaction rolled back; the in-memory indexes may
                 # hold articles that were never stored.
@@ -204,25 +270,37 @@ class Pipeline:
                 time.sleep(0.5 * 2**attempt)
         raise AssertionError("the last attempt returns or raises")
 
-    def _store_batch(self, articles: list[Article], run_id: int | None) -> IngestReport:
-        """Store, deduplicate and group one batch, in one transaction."""
+    def _store_batch(
+        self,
+        articles: list[Article],
+        prepared: Sequence[PreparedArticle] | None,
+        run_id: int | None,
+    ) -> IngestReport:
+        """Store, deduplicate and group one batch, in one transaction; with
+        ``prepared`` (the articles' precomputed signatures and features, in
+        the same order), nothing is hashed or embedded here."""
         report = IngestReport()
         clusterer, dedup = self._indexes()
         with self.store.transaction() as tx:
             fresh: list[Article] = []
+            fresh_features: list[ArticleFeatures] = []
             copies: list[Article] = []
             digests = [content_hash(article) for article in articles]
             seen_urls, seen_hashes = tx.stored_identities(
                 [a.url for a in articles if a.url], digests
             )
-            for article, digest in zip(articles, digests, strict=True):
+            for position, (article, digest) in enumerate(zip(articles, digests, strict=True)):
                 if digest in seen_hashes or (article.url and article.url in seen_urls):
                     report.already_stored += 1
                     continue
                 seen_hashes.add(digest)
                 if article.url:
                     seen_urls.add(article.url)
-                signature = dedup.signature(self._readable(article).text)
+                ready = prepared[position] if prepared is not None else None
+                if ready is not None:
+                    signature = ready.signature
+                else:
+                    signature = dedup.signature(self._readable(article).text)
                 original = dedup.original_of(signature)
                 stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
                 if stored is None:  # a writer that does not take the lock stored it
@@ -235,8 +313,14 @@ class Pipeline:
                     if stored.id is not None:
                         dedup.insert(stored.id, signature)
                     fresh.append(stored)
+                    if ready is not None:
+                        fresh_features.append(ready.features)
                 report.added += 1
-            assignments = clusterer.add_batch([self._readable(a) for a in fresh])
+            assignments = (
+                clusterer.add_features(fresh_features, [a.id for a in fresh])
+                if prepared is not None
+                else clusterer.add_batch([self._readable(a) for a in fresh])
+            )
             for article, assignment in zip(fresh, assignments, strict=True):
                 assert article.id is not None
                 tx.link(article.id, assignment.story_id)
@@ -269,7 +353,7 @@ class Pipeline:
         ``max_article_chars``, at the last paragraph or sentence end before."""
         return article.readable(self.options.max_article_chars)
 
-    def _compare_options(self) -> CompareOptions:
+    def compare_options(self) -> CompareOptions:
         return CompareOptions(max_article_chars=self.options.max_article_chars)
 
     def _readable_story(self, story: Story) -> Story:
@@ -302,7 +386,7 @@ class Pipeline:
         )
         # The comparison cuts each article itself, and says so in its notes.
         compared = compare and self.options.compare
-        comparison = compare_story(whole, self._compare_options()) if compared else None
+        comparison = compare_story(whole, self.compare_options()) if compared else None
         sources = tuple(
             EntrySource(
                 url=a.url,
@@ -351,10 +435,21 @@ class Pipeline:
         stories saved: not those merged into another meanwhile."""
         if not self.options.compare:
             return {}
+        stories = self.stories_to_compare(keys)
+        return self.save_comparisons(stories, compare_stories(stories, self.compare_options()))
+
+    def stories_to_compare(self, keys: Sequence[str]) -> list[Story]:
+        """The stories of ``keys`` that still exist (not merged into another)."""
         found = self.store.stories(keys)
-        stories = [found[key] for key in keys if key in found]
+        return [found[key] for key in keys if key in found]
+
+    def save_comparisons(
+        self, stories: Sequence[Story], compared: Sequence[Comparison | None]
+    ) -> dict[str, frozenset[int]]:
+        """Save comparisons made of ``stories`` (here or elsewhere), each in a
+        transaction of its own, unless its story changed since; returns the
+        articles compared, by story saved."""
         saved: dict[str, frozenset[int]] = {}
-        compared = compare_stories(stories, self._compare_options())
         for story, comparison in zip(stories, compared, strict=True):
             members = _members(story)
             with self.store.transaction() as tx:

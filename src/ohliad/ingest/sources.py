@@ -169,6 +169,17 @@ def finalize(article: Article) -> Article:
     return replace(article, url=url, outlet=outlet, language=language, published=published)
 
 
+def finalized(outcome: Outcome, where: str) -> Outcome:
+    """``finalize`` for what a reader gave: a failure as it is, an article
+    that cannot be stored as a failure naming it (else ``where``, its input)."""
+    if isinstance(outcome, IngestFailure):
+        return outcome
+    try:
+        return finalize(outcome)
+    except InvalidRecordError as exc:
+        return IngestFailure(outcome.origin or where, str(exc))
+
+
 def read_inputs(inputs: Sequence[str], options: IngestOptions | None = None) -> Iterator[Outcome]:
     """Articles and failures from files, folders (recursively) and URLs."""
     options = options or IngestOptions()
@@ -182,12 +193,6 @@ def read_inputs(inputs: Sequence[str], options: IngestOptions | None = None) -> 
         outcomes = (
             _url_outcomes(item, options) if isinstance(item, str) else _file_outcomes(item, options)
         )
+        where = item if isinstance(item, str) else path_name(item)
         for outcome in outcomes:
-            if isinstance(outcome, IngestFailure):
-                yield outcome
-                continue
-            try:
-                yield finalize(outcome)
-            except InvalidRecordError as exc:
-                where = outcome.origin or (item if isinstance(item, str) else path_name(item))
-                yield IngestFailure(where, str(exc))
+            yield finalized(outcome, where)

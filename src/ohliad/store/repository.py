@@ -50,6 +50,7 @@ from ohliad.store.db import (
 from ohliad.store.history import StoryChangeRecord, changes_of, record_changes
 from ohliad.store.locks import writer_lock
 from ohliad.store.schema import (
+    ArchiveRow,
     ArticleRow,
     OutletRow,
     RunRow,
@@ -512,6 +513,28 @@ class Store:
                 row.articles_added = added
                 row.errors = list(errors)
                 row.status = "failed" if errors else "ok"
+
+    # Archives (ohliad backfill) --------------------------------------------
+
+    def finished_archives(self, names: Sequence[str]) -> dict[str, int]:
+        """The size of each of these archives that was stored to the end."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(ArchiveRow.name, ArchiveRow.size).where(ArchiveRow.name.in_(names))
+            )
+            return {name: size for name, size in rows}
+
+    def finish_archive(self, name: str, *, size: int, records: int, articles: int) -> None:
+        """Mark an archive stored to the end (``records`` response records,
+        ``articles`` of them articles); marked again, its counts are updated."""
+        with self.transaction() as tx:
+            row = tx.session.scalar(select(ArchiveRow).where(ArchiveRow.name == name))
+            if row is None:
+                row = ArchiveRow(name=name)
+                tx.session.add(row)
+            row.size, row.records, row.articles = size, records, articles
+            row.failures = records - articles
+            row.finished_at = utcnow()
 
     # Reads ----------------------------------------------------------------
 

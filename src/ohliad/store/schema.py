@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -118,6 +119,21 @@ class StoryChangeRow(Base):
     score: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class ArchiveRow(Base):
+    """A web archive (WARC file) that ``ohliad backfill`` stored to the end:
+    a rerun skips it while its size is the same."""
+
+    __tablename__ = "archives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(2000), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RunRow(Base):
