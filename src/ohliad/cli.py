@@ -854,13 +854,7 @@ def components() -> None:
     table = Table(title="Components (ohliad.registry)")
     for column in ("Kind", "Entry-point group", "Names"):
         table.add_column(column, overflow="fold")
-    for found in (
-        registry.embedders,
-        registry.summarizers,
-        registry.translators,
-        registry.readers,
-        registry.renderers,
-    ):
+    for found in registry.ALL:
         table.add_row(found.kind, found.group, ", ".join(found.names()))
     out.print(table)
 

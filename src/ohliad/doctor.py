@@ -141,13 +141,7 @@ def _folders(root: Path) -> list[Path]:
 def _components(settings: Settings) -> Iterator[Check]:
     from ohliad import registry
 
-    for found in (
-        registry.embedders,
-        registry.summarizers,
-        registry.translators,
-        registry.readers,
-        registry.renderers,
-    ):
+    for found in registry.ALL:
         broken = []
         for name in found.names():
             try:

@@ -136,3 +136,5 @@ summarizers: Registry[Summarizer] = Registry("summarizer", "ohliad.summarizers")
 translators: Registry[Translator] = Registry("translator", "ohliad.translators")
 readers: Registry[Reader] = Registry("reader", "ohliad.readers")
 renderers: Registry[Renderer] = Registry("renderer", "ohliad.renderers")
+# Every extension point, in the order ohliad components and ohliad doctor list them.
+ALL: tuple[Registry[Any], ...] = (embedders, summarizers, translators, readers, renderers)

@@ -104,6 +104,15 @@ _DAY_SCHEMA: dict[str, Any] = {
 }
 
 
+def _day_query(name: str, description: str, example: str) -> Any:
+    return Query(
+        alias=name,
+        description=f"{description}, YYYY-MM-DD",
+        json_schema_extra=_DAY_SCHEMA,
+        examples=[example],
+    )
+
+
 def _day(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -135,24 +144,8 @@ class Listing(Selection):
 
 def selection(
     q: Annotated[str | None, Query(max_length=200, description="Search words")] = None,
-    since: Annotated[
-        str | None,
-        Query(
-            alias="from",
-            description="First day (UTC), YYYY-MM-DD",
-            json_schema_extra=_DAY_SCHEMA,
-            examples=["2026-03-05"],
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        Query(
-            alias="to",
-            description="Last day (UTC), YYYY-MM-DD, included",
-            json_schema_extra=_DAY_SCHEMA,
-            examples=["2026-03-06"],
-        ),
-    ] = None,
+    since: Annotated[str | None, _day_query("from", "First day (UTC)", "2026-03-05")] = None,
+    until: Annotated[str | None, _day_query("to", "Last day (UTC), included", "2026-03-06")] = None,
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     language: Annotated[str | None, Query(max_length=16, description="Source language")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
