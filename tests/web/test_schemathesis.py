@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-def test_the_api_passes_schemathesis_with_every_check(digest_store: Store) -> None:
+def test_the_api_passes_schemathesis_with_every_check(digest_store: Store, tmp_path: Path) -> None:
     # Rate limits off: they would answer most requests with 429.
     with serving(digest_store, rate_per_minute=10**9, rate_burst=10**9) as url:
         ran = subprocess.run(
@@ -39,6 +39,7 @@ def test_the_api_passes_schemathesis_with_every_check(digest_store: Store) -> No
             capture_output=True,
             text=True,
             timeout=600,
+            cwd=tmp_path,  # where it keeps its own state (.schemathesis/)
             check=False,
         )
     assert ran.returncode == 0, ran.stdout[-6000:] + ran.stderr[-2000:]

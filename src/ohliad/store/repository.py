@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     URL,
@@ -158,6 +159,24 @@ def _story_articles() -> Select[Any]:
     )
 
 
+def _host(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.lower() if host else None
+
+
+def _is_domain_of(name: str, host: str) -> bool:
+    """``name`` is ``host`` or a domain above it: not a name, an address."""
+    name = name.lower()
+    return " " not in name and "." in name and (host == name or host.endswith("." + name))
+
+
+def _domain_url_patterns(domain: str) -> tuple[str, ...]:
+    """LIKE patterns of the addresses on ``domain`` and its subdomains."""
+    return tuple(
+        f"{scheme}://{sub}{domain}/%" for scheme in ("http", "https") for sub in ("", "%.")
+    )
+
+
 class Transaction:
     """Operations on one open transaction. Obtain with ``Store.transaction()``.
 
@@ -175,6 +194,10 @@ class Transaction:
         # a batch names the same outlets again and again, as does the next.
         self._outlet_ids: dict[str, int] = dict(outlet_ids or {})
         self._links: list[tuple[int, str]] = []  # (article id, story key), not yet written
+        # One outlet, one name: a site's domain standing for its outlet ("Danube
+        # Herald" for danubeherald.example), looked up or merged once a transaction.
+        self._names_of_domains: dict[str, str | None] = {}
+        self._named_hosts: set[str] = set()
 
     def stored_matches(
         self, urls: Sequence[str], digests: Sequence[str]
@@ -215,6 +238,58 @@ class Transaction:
     def outlet_ids(self) -> Mapping[str, int]:
         return self._outlet_ids
 
+    def _outlet_name(self, article: Article) -> str | None:
+        """The article's outlet under one name: a bare domain (what ingest puts
+        when a page names no outlet) becomes the name the site's other
+        articles carry; a real name takes over the site's bare-domain articles."""
+        name, host = article.outlet, _host(article.url)
+        if not name or not host:
+            return name
+        if _is_domain_of(name, host):
+            if name not in self._names_of_domains:
+                self._names_of_domains[name] = self._name_for_domain(name)
+            return self._names_of_domains[name] or name
+        if host not in self._named_hosts:
+            self._named_hosts.add(host)
+            self._rename_domains_of(host, name)
+        return name
+
+    def _name_for_domain(self, domain: str) -> str | None:
+        query = (
+            select(OutletRow.name)
+            .join(ArticleRow, ArticleRow.outlet_id == OutletRow.id)
+            .where(
+                OutletRow.name != domain,
+                or_(*(ArticleRow.url.like(p) for p in _domain_url_patterns(domain))),
+            )
+            .limit(1)
+        )
+        return self.session.scalar(query)
+
+    def _rename_domains_of(self, host: str, name: str) -> None:
+        """Articles of ``host``'s site stored under its bare domain move to
+        ``name``; their stories are recomputed, to list the outlet by name.
+        The domain's outlet row stays (another writer may hold its id); it
+        lists no article any more."""
+        parts = host.split(".")
+        domains = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+        aliases = self.session.execute(
+            select(OutletRow.id, OutletRow.name).where(OutletRow.name.in_(domains))
+        ).all()
+        for alias_id, domain in aliases:
+            moved = ArticleRow.outlet_id == alias_id
+            on_site = or_(*(ArticleRow.url.like(p) for p in _domain_url_patterns(domain)))
+            articles = select(ArticleRow.id).where(moved, on_site)
+            stories = select(StoryArticleRow.story_id).where(
+                StoryArticleRow.article_id.in_(articles)
+            )
+            self.session.execute(
+                update(StoryRow).where(StoryRow.id.in_(stories)).values(dirty=True)
+            )
+            self.session.execute(
+                update(ArticleRow).where(moved, on_site).values(outlet_id=self._outlet_id(name))
+            )
+
     def add_article(self, article: Article, *, run_id: int | None = None) -> Article | None:
         """Store an article the caller found new; returns it with its id, or
         None when another writer stored its URL or content meanwhile."""
@@ -228,7 +303,7 @@ class Transaction:
                 "published": article.published,
                 "language": article.language,
                 "author": article.author,
-                "outlet_id": self._outlet_id(article.outlet),
+                "outlet_id": self._outlet_id(outlet := self._outlet_name(article)),
                 "duplicate_of": article.duplicate_of,
                 "origin": article.origin,
                 "extra": dict(article.extra),
@@ -237,7 +312,9 @@ class Transaction:
         ).scalar()
         if article_id is None:
             return None
-        return replace(article, id=article_id, published=assume_utc(article.published))
+        return replace(
+            article, id=article_id, outlet=outlet, published=assume_utc(article.published)
+        )
 
     def link(self, article_id: int, story_key: str) -> None:
         """Put a newly stored article in a story (creating the story) and mark

@@ -205,8 +205,11 @@ def stored_story(store: Store, key: str) -> StoredStory | None:
 
 
 def outlet_names(store: Store) -> list[str]:
+    """The outlets that have articles (a bare domain merged into its outlet's
+    name keeps its row, empty)."""
+    used = select(ArticleRow.id).where(ArticleRow.outlet_id == OutletRow.id).exists()
     with Session(store.engine) as session:
-        return list(session.scalars(select(OutletRow.name).order_by(OutletRow.name)))
+        return list(session.scalars(select(OutletRow.name).where(used).order_by(OutletRow.name)))
 
 
 def article_languages(store: Store) -> list[str]:

@@ -1,0 +1,51 @@
+"""One outlet is one name: a bare domain, which ingest gives an article whose
+page names no outlet, becomes the name the site's other articles carry."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ohliad.cli import app
+from ohliad.store import Store
+from ohliad.store.search import outlet_names
+
+BODY = "The river port handled a record {} tonnes of cargo in February, the port authority said."
+
+
+def _record(n: int, url: str, outlet: str | None) -> dict[str, object]:
+    record: dict[str, object] = {"title": f"Port record {n}", "text": BODY.format(n), "url": url}
+    if outlet:
+        record["outlet"] = outlet
+    return record
+
+
+@pytest.mark.parametrize("named_first", [True, False])
+def test_a_bare_domain_takes_the_sites_outlet_name(tmp_path: Path, named_first: bool) -> None:
+    named = _record(1, "https://www.herald.example/ports/1", "Danube Herald")
+    bare = _record(2, "https://herald.example/ports/2", None)
+    later = _record(3, "https://news.herald.example/ports/3", None)
+    first, second = (named, bare) if named_first else (bare, named)
+    db = tmp_path / "d.db"
+    for records in ([first], [second, later]):
+        batch = tmp_path / "batch.jsonl"
+        batch.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(
+            app, ["ingest", str(batch), "--db", str(db), "--translator", "none"]
+        )
+        assert result.exit_code == 0, result.output
+    store = Store.open(str(db))
+    assert outlet_names(store) == ["Danube Herald"]
+    with sqlite3.connect(db) as connection:
+        names = connection.execute(
+            "SELECT o.name FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+        ).fetchall()
+    assert names == [("Danube Herald",)] * 3
+    # Every story lists the outlet by its name.
+    entries = store.digest_entries()
+    assert {s.outlet for e in entries for s in e.sources} == {"Danube Herald"}
+    store.close()
