@@ -159,8 +159,11 @@ def _pipeline_settings(
     summarizer: str | None,
     allow_private: bool | None = None,
 ) -> Settings:
-    """The settings, with the options of the commands that run the pipeline."""
-    return _settings(
+    """The settings, with the options of the commands that run the pipeline;
+    the engines they name are checked at once, even where none is loaded."""
+    from ohliad import registry
+
+    settings = _settings(
         config,
         db=db,
         translator=translator,
@@ -168,6 +171,9 @@ def _pipeline_settings(
         summarizer=summarizer,
         allow_private=allow_private,
     )
+    registry.translators.check(settings.translator, also=("auto",))
+    registry.summarizers.check(settings.summarizer)
+    return settings
 
 
 def _open_pipeline(

@@ -116,6 +116,12 @@ class Registry(Generic[T]):
         self._loaded[name] = factory
         return factory
 
+    def check(self, name: str, *, also: tuple[str, ...] = ()) -> None:
+        """Raise ``unknown`` for a name nobody provides, importing nothing: a
+        misspelt setting is said before any work starts."""
+        if name not in also and name not in self._registered and name not in self._entry_points:
+            raise self.unknown(name, also=also)
+
     def create(self, name: str, **options: Any) -> T:
         """A new component: the factory ``name`` called with ``options``."""
         return self.factory(name)(**options)

@@ -140,8 +140,7 @@ def open_translator(options: TranslateOptions) -> Translator:
     ``TranslatorUnavailableError`` saying how to enable one, and
     ``UnknownComponentError`` for a name no package provides."""
     if options.engine != "auto":
-        if options.engine not in translators.names():
-            raise translators.unknown(options.engine, also=("auto",))
+        translators.check(options.engine, also=("auto",))
         return translators.create(options.engine, options=options)
     available: list[Translator] = []
     reasons: list[str] = []
