@@ -294,6 +294,14 @@ def test_a_folder_with_nothing_to_read_fails_and_says_what_it_skipped(tmp_path: 
     assert f"failed: {office}: no file to read" in result.output
     assert "its 2 files (brief.pdf, notes.docx) have none of them" in result.output
 
+    # Beside files it reads, a file nobody reads is listed, and is no failure.
+    (office / "story.txt").write_text("Port record\n\n" + BODY + "\n")
+    result = runner.invoke(app, ["ingest", "--db", str(db), str(office)])
+    assert result.exit_code == 0, result.output
+    assert f"skipped: {office / 'brief.pdf'}: no reader for .pdf" in result.output
+    assert f"skipped: {office / 'notes.docx'}: no reader for .docx" in result.output
+    assert "Stored 1 new article " in result.output
+
 
 def test_demo_builds_its_database_where_db_says(tmp_path: Path) -> None:
     db = tmp_path / "elsewhere" / "demo.db"

@@ -214,6 +214,10 @@ def _ingest(pipeline: Pipeline, settings: Settings, inputs: list[str], command: 
         def on_progress(message: str) -> None:
             progress.console.print(f"[red]failed:[/red] {escape(message)}", highlight=False)
 
+        def on_skip(name: str, why: str) -> None:
+            line = one_line(f"{name}: {why}")
+            progress.console.print(f"[yellow]skipped:[/yellow] {escape(line)}", highlight=False)
+
         def counted(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
             for outcome in outcomes:
                 if not isinstance(outcome, IngestFailure):
@@ -221,7 +225,7 @@ def _ingest(pipeline: Pipeline, settings: Settings, inputs: list[str], command: 
                 yield outcome
 
         report = pipeline.ingest(
-            counted(read_inputs(inputs, ingest_options(settings))),
+            counted(read_inputs(inputs, ingest_options(settings), on_skip=on_skip)),
             run_id=run_id,
             progress=on_progress,
         )

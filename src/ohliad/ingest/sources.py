@@ -12,7 +12,7 @@ import io
 import os
 import stat
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -118,7 +118,11 @@ def _url_outcomes(url: str, options: IngestOptions) -> Iterator[Outcome]:
     yield from read_content(result.content, source, options, media_type=result.content_type)
 
 
-def _expand(inputs: Sequence[str]) -> Iterator[str | Path | IngestFailure]:
+# Told of each file a folder holds that no reader takes: (file, why).
+OnSkip = Callable[[str, str], None]
+
+
+def _expand(inputs: Sequence[str], on_skip: OnSkip | None) -> Iterator[str | Path | IngestFailure]:
     known = known_suffixes()
     for item in inputs:
         if item.startswith(("http://", "https://")):
@@ -142,6 +146,10 @@ def _expand(inputs: Sequence[str]) -> Iterator[str | Path | IngestFailure]:
                 yield child
             else:
                 skipped.append(path_name(child.relative_to(path)))
+        if readable and on_skip is not None:
+            for skipped_name in skipped:
+                suffix = Path(skipped_name).suffix or "no suffix"
+                on_skip(path_name(path / skipped_name), f"no reader for {suffix}")
         if not readable:
             # An empty folder, or one of files no reader takes, is an input
             # that gave nothing: said, and counted as failed.
@@ -180,10 +188,14 @@ def finalized(outcome: Outcome, where: str) -> Outcome:
         return IngestFailure(outcome.origin or where, str(exc))
 
 
-def read_inputs(inputs: Sequence[str], options: IngestOptions | None = None) -> Iterator[Outcome]:
-    """Articles and failures from files, folders (recursively) and URLs."""
+def read_inputs(
+    inputs: Sequence[str], options: IngestOptions | None = None, *, on_skip: OnSkip | None = None
+) -> Iterator[Outcome]:
+    """Articles and failures from files, folders (recursively) and URLs.
+    ``on_skip`` is told of each file in a folder that no reader takes (a
+    folder with none to read is a failure)."""
     options = options or IngestOptions()
-    for item in _expand(inputs):
+    for item in _expand(inputs, on_skip):
         if isinstance(item, IngestFailure):
             yield item
             continue
