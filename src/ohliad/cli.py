@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
     from ohliad.settings import Settings
     from ohliad.store import Store
+    from ohliad.watch.feedlist import FeedSpec
 
 app = typer.Typer(
     name="ohliad",
@@ -703,6 +704,17 @@ def watch(
     raise typer.Exit(run_watch(settings, feed_list, once=once, now=now, console=err))
 
 
+def _add_to_watch_list(settings: Settings, specs: list[FeedSpec]) -> set[str]:
+    """Add or update the feeds on the watch list; returns the new ones' URLs."""
+    from ohliad.assembly import open_store
+    from ohliad.store import FeedStore
+
+    feeds = FeedStore(open_store(settings))
+    known = {state.url for state in feeds.feeds()}
+    feeds.sync((s.url, s.outlet, s.language, s.interval_seconds) for s in specs)
+    return {s.url for s in specs} - known
+
+
 FeedUrlArgument = Annotated[str, typer.Argument(help="The feed's address (http or https).")]
 
 
@@ -718,15 +730,11 @@ def feeds_add(
     config: ConfigOption = None,
 ) -> None:
     """Add a feed to the watch list (or update its outlet, language and interval)."""
-    from ohliad.assembly import open_store
-    from ohliad.store import FeedStore
     from ohliad.watch.feedlist import feed_spec
 
     spec = feed_spec(url, outlet=outlet, language=language, interval=interval, where=url)
-    feeds = FeedStore(open_store(_settings(config, db=db)))
-    known = {state.url for state in feeds.feeds()}
-    feeds.sync([(spec.url, spec.outlet, spec.language, spec.interval_seconds)])
-    verb = "updated" if spec.url in known else "added"
+    new = _add_to_watch_list(_settings(config, db=db), [spec])
+    verb = "added" if new else "updated"
     err.print(f"{verb} {spec.url}", highlight=False, markup=False)
 
 
@@ -791,16 +799,11 @@ def feeds_import(
 ) -> None:
     """Add the feeds of a feed list or a feed reader's OPML export (those
     already on the list are updated)."""
-    from ohliad.assembly import open_store
-    from ohliad.store import FeedStore
     from ohliad.watch.feedlist import load_feed_list
     from ohliad.wording import plural
 
     specs = load_feed_list(feed_list)
-    feeds = FeedStore(open_store(_settings(config, db=db)))
-    known = {state.url for state in feeds.feeds()}
-    feeds.sync((s.url, s.outlet, s.language, s.interval_seconds) for s in specs)
-    new = sum(1 for s in specs if s.url not in known)
+    new = len(_add_to_watch_list(_settings(config, db=db), specs))
     err.print(
         f"imported {plural(len(specs), 'feed')} from {feed_list}: {new:,} new, "
         f"{len(specs) - new:,} updated",

@@ -88,7 +88,7 @@ def _next(page: int, more: bool) -> int | None:
 @router.get("/stories", response_model=StoryPage)
 def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> StoryPage:
     """Stories, most recently updated first; filter with from, to, outlet, language, q."""
-    size = chosen.per_page or settings.page_size
+    size = chosen.page_size(settings.page_size)
     rows, more = page_of(find_stories, store, chosen, size)
     return StoryPage(
         page=chosen.page,
@@ -110,7 +110,7 @@ def get_story(key: str, store: StoreDep) -> StoryObject:
 @router.get("/articles", response_model=ArticlePage)
 def list_articles(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> ArticlePage:
     """Stored articles, newest first; filter with from, to, outlet, language, q."""
-    size = chosen.per_page or settings.page_size
+    size = chosen.page_size(settings.page_size)
     hits, more = page_of(find_articles, store, chosen, size)
     return ArticlePage(
         page=chosen.page,
@@ -140,7 +140,7 @@ def search(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -> Sear
     """Full-text search over stories (headlines and summaries in both languages,
     and their articles) and over articles. Every word must match, as a prefix;
     without words (an empty q), the latest stories and articles."""
-    size = chosen.per_page or settings.page_size
+    size = chosen.page_size(settings.page_size)
     stories, more_stories = page_of(find_stories, store, chosen, size)
     hits, more_articles = page_of(find_articles, store, chosen, size)
     return SearchResults(

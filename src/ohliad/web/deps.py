@@ -134,6 +134,10 @@ class Selection:
     def offset(self, page_size: int) -> int:
         return (self.page - 1) * page_size
 
+    def page_size(self, default: int) -> int:
+        """The page size the client asked for, else the server's ``default``."""
+        return self.per_page or default
+
 
 @dataclass(frozen=True, slots=True)
 class Listing(Selection):
