@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,6 +39,7 @@ from pydantic import (
     IPvAnyNetwork,
     SecretStr,
     ValidationError,
+    field_validator,
 )
 
 from ohliad.errors import OhliadError
@@ -118,7 +120,33 @@ class Settings(BaseModel):
         default=None, description="The feed list `python -m ohliad.watch` polls."
     )
     admin_token: SecretStr | None = Field(
-        default=None, description="Turns the web app's admin actions on."
+        default=None, description="Turns the web app's admin actions on (its holder is 'admin')."
+    )
+    admin_tokens: SecretStr | None = Field(
+        default=None,
+        description="Named admin tokens, 'name:token,name:token': each change a desk makes "
+        "records the name of the token that made it.",
+    )
+    review: bool = Field(
+        default=False,
+        description="The site, the API and the feeds show only entries an editor approved "
+        "or published (ohliad review, the web desk).",
+    )
+    desk_timezone: str = Field(
+        default="UTC",
+        description="The desk's time zone (an IANA name, Europe/Kyiv): an entry's day is "
+        "its date there.",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for the e-mail edition.")
+    smtp_port: int = Field(default=587, ge=1, le=65_535, description="The SMTP server's port.")
+    smtp_security: str = Field(
+        default="starttls", description="SMTP connection security: starttls, tls or none."
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP login name.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    mail_from: str | None = Field(default=None, description="The e-mail edition's sender.")
+    mail_to: Annotated[tuple[str, ...], BeforeValidator(_comma_list)] = Field(
+        default=(), description="The e-mail edition's recipients, comma-separated."
     )
     public_url: str | None = Field(
         default=None, description="The web app's public address, for links in feeds."
@@ -128,6 +156,38 @@ class Settings(BaseModel):
         description="Proxies whose X-Forwarded-For the web app believes: IP addresses or "
         "networks (10.0.0.0/8), comma-separated in OHLIAD_TRUSTED_PROXIES. None by default.",
     )
+
+    @field_validator("desk_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"no time zone {value!r}: use an IANA name, Europe/Kyiv") from None
+        return value
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _known_security(cls, value: str) -> str:
+        if value not in SMTP_SECURITY:
+            raise ValueError(f"use one of {', '.join(SMTP_SECURITY)}")
+        return value
+
+    @field_validator("admin_tokens")
+    @classmethod
+    def _named_tokens(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_named_tokens(value.get_secret_value())
+        return value
+
+    def admin_token_names(self) -> dict[str, str]:
+        """Each admin token, with the name that changes made with it record:
+        ``admin_tokens``' names, and ``admin`` for ``admin_token``."""
+        named = parse_named_tokens(self.secret("admin_tokens") or "")
+        single = self.secret("admin_token")
+        if single:
+            named.setdefault(single, "admin")
+        return named
 
     @classmethod
     def load(
@@ -168,7 +228,29 @@ class Settings(BaseModel):
         return value.get_secret_value() if isinstance(value, SecretStr) else None
 
 
-_SECRETS = frozenset({"llm_api_key", "admin_token"})
+SMTP_SECURITY = ("starttls", "tls", "none")
+# Shorter tokens are guessable; the check names neither the token nor its length.
+MIN_TOKEN_CHARS = 8
+
+
+def parse_named_tokens(text: str) -> dict[str, str]:
+    """``name:token,name:token`` as {token: name}; a malformed item is an
+    error that names its position, never the token."""
+    named: dict[str, str] = {}
+    for position, item in enumerate(_comma_list(text), 1):
+        name, colon, token = item.partition(":")
+        name, token = name.strip(), token.strip()
+        if not colon or not name or not token:
+            raise ValueError(f"item {position} is not name:token")
+        if len(token) < MIN_TOKEN_CHARS:
+            raise ValueError(f"the token of {name!r} is shorter than {MIN_TOKEN_CHARS} characters")
+        if token in named:
+            raise ValueError(f"{name!r} and {named[token]!r} share a token")
+        named[token] = name
+    return named
+
+
+_SECRETS = frozenset({"llm_api_key", "admin_token", "admin_tokens", "smtp_password"})
 
 
 def _path(value: str | None) -> Path | None:
@@ -218,7 +300,8 @@ def _describe(error: ValidationError, given: Mapping[str, tuple[Any, str]]) -> s
         key = str(issue["loc"][0]) if issue["loc"] else "settings"
         source = given[key][1] if key in given else key
         shown = "a secret" if key in _SECRETS else repr(issue.get("input"))
-        problems.append(f"{source}: {issue['msg'].lower()} (got {shown})")
+        message = issue["msg"].removeprefix("Value error, ")
+        problems.append(f"{source}: {message[:1].lower()}{message[1:]} (got {shown})")
     return "; ".join(problems)
 
 
