@@ -9,7 +9,8 @@ Version 1::
      "articles": [ids], "updated", "comparison": {…} | null, "comparison_pending",
      "summary_sentences": [{"text", "sources": [ids], "taken_from", "outlet"}],
      "summary_engine",
-     "ukrainian": {"engine", "model"} | null, "ukrainian_unavailable", "notes": [...]}
+     "ukrainian": {"engine", "model"} | null, "ukrainian_unavailable", "notes": [...],
+     "review": {"status", "edited", "stale", "updated_by", "updated_at"}}
 
 ``uk`` is null when no translation engine wrote Ukrainian; the reason is in
 ``ukrainian_unavailable``. ``summary_sentences`` keeps each sentence's sources
@@ -22,7 +23,10 @@ does not yet cover all the story's articles (a newer one is on its way).
 ``notes`` tell the reader how the entry was made, where it matters (an
 article too long to be read whole). The web API's story object adds
 ``changes``: the merges and splits that grouping made to the story (optional,
-added in version 1).
+added in version 1). ``review`` says where the entry stands on the editor's
+desk (added in version 1): ``draft``, ``approved``, ``published`` or
+``rejected``; ``edited`` when the headline and summary are the editor's text;
+``stale`` when the story changed after the editor's last edit or decision.
 
 ``schema_version`` goes up when a key is renamed or removed or changes its
 meaning; keys added alongside the others keep it. ``ENTRY_SCHEMA`` is the
@@ -40,7 +44,15 @@ from typing import Any, Protocol
 from ohliad.compare.records import Comparison
 from ohliad.dates import parse_datetime
 from ohliad.errors import OhliadError
-from ohliad.models import DigestEntry, EntrySource, Summary, SummarySentence, UkrainianText
+from ohliad.models import (
+    REVIEW_STATUSES,
+    DigestEntry,
+    EntrySource,
+    Review,
+    Summary,
+    SummarySentence,
+    UkrainianText,
+)
 
 SCHEMA_VERSION = 1
 
@@ -90,7 +102,33 @@ def entry_to_dict(entry: DigestEntry) -> dict[str, Any]:
         "ukrainian": {"engine": uk.engine, "model": uk.model} if uk else None,
         "ukrainian_unavailable": entry.ukrainian_unavailable,
         "notes": list(entry.notes),
+        "review": _review_to_dict(entry.review or Review()),
     }
+
+
+def _review_to_dict(review: Review) -> dict[str, Any]:
+    return {
+        "status": review.status,
+        "edited": review.edited,
+        "stale": review.stale,
+        "updated_by": review.updated_by,
+        "updated_at": _time(review.updated_at),
+    }
+
+
+def _review_from_dict(data: Mapping[str, Any] | None) -> Review | None:
+    if not data:
+        return None
+    status = data.get("status", "draft")
+    review = Review(
+        status=status if status in REVIEW_STATUSES else "draft",
+        edited=bool(data.get("edited", False)),
+        stale=bool(data.get("stale", False)),
+        updated_by=data.get("updated_by"),
+        updated_at=parse_datetime(data.get("updated_at")),
+    )
+    # An entry no one reviewed is written as the default review.
+    return None if review == Review() else review
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> DigestEntry:
@@ -148,6 +186,7 @@ def entry_from_dict(data: Mapping[str, Any]) -> DigestEntry:
         comparison=Comparison.from_dict(comparison) if comparison else None,
         comparison_pending=bool(data.get("comparison_pending", False)),
         notes=tuple(data.get("notes", ())),
+        review=_review_from_dict(data.get("review")),
     )
 
 
@@ -255,6 +294,25 @@ ENTRY_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": _TEXT,
             "description": "For the reader: how the entry was made, where it matters",
+        },
+        "review": {
+            "type": "object",
+            "description": "Where the entry stands on the editor's desk",
+            "additionalProperties": False,
+            "required": ["status", "edited", "stale", "updated_by", "updated_at"],
+            "properties": {
+                "status": {"enum": list(REVIEW_STATUSES)},
+                "edited": {
+                    "type": "boolean",
+                    "description": "The headline and summary are (partly) the editor's text",
+                },
+                "stale": {
+                    "type": "boolean",
+                    "description": "The story changed after the editor's last edit or decision",
+                },
+                "updated_by": _nullable(_TEXT),
+                "updated_at": _TIME,
+            },
         },
         "changes": {
             "type": "array",

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     # For the annotation only: models, below every stage, imports none of them.
@@ -127,6 +127,42 @@ class EntrySource:
     copy_of: int | None = None
 
 
+# An entry's place on the editor's desk: a machine draft, approved by an
+# editor, published in an edition, or left out.
+ReviewStatus = Literal["draft", "approved", "published", "rejected"]
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("draft", "approved", "published", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Where an entry stands on the desk. ``edited``: an editor's text stands
+    in for the machine's; ``stale``: the story changed (articles joined or
+    left, or it merged) after the editor last edited or decided on it."""
+
+    status: ReviewStatus = "draft"
+    edited: bool = False
+    stale: bool = False
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEdit:
+    """An editor's text for an entry, kept apart from the machine's draft;
+    None keeps the machine's. ``dropped_sources`` are article ids the editor
+    left out of the source list."""
+
+    headline_en: str | None = None
+    summary_en: str | None = None
+    headline_uk: str | None = None
+    summary_uk: str | None = None
+    dropped_sources: tuple[int, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self == EntryEdit()
+
+
 @dataclass(frozen=True, slots=True)
 class DigestEntry:
     """One story as published: the house Markdown entry, the JSON object, a
@@ -148,6 +184,47 @@ class DigestEntry:
     # For the reader: how the entry was made, where it matters (an article
     # too long to be read whole, say).
     notes: tuple[str, ...] = ()
+    # Where the entry stands on the editor's desk (None: never reviewed).
+    review: Review | None = None
+
+    def edited(self, edit: EntryEdit, review: Review) -> DigestEntry:
+        """The entry as published: the editor's text where there is one, the
+        machine's elsewhere, the sources the editor kept."""
+        summary = self.summary
+        if edit.headline_en is not None or edit.summary_en is not None:
+            sentences = summary.sentences
+            if edit.summary_en is not None:
+                # The editor's text rests on no particular sentence of a source.
+                sentences = tuple(
+                    SummarySentence(part.strip(), ())
+                    for part in edit.summary_en.split("\n")
+                    if part.strip()
+                )
+            summary = Summary(
+                headline=edit.headline_en if edit.headline_en is not None else summary.headline,
+                sentences=sentences,
+                engine="editor" if edit.summary_en is not None else summary.engine,
+                notes=summary.notes,
+            )
+        ukrainian, unavailable = self.ukrainian, self.ukrainian_unavailable
+        if edit.headline_uk is not None or edit.summary_uk is not None:
+            machine = self.ukrainian
+            headline = edit.headline_uk or (machine.headline if machine else None)
+            text = edit.summary_uk or (machine.summary if machine else None)
+            if headline and text:
+                ukrainian, unavailable = UkrainianText(headline, text, engine="editor"), None
+            else:
+                missing = "summary" if headline else "headline"
+                ukrainian, unavailable = None, f"the editor has not written the Ukrainian {missing}"
+        dropped = set(edit.dropped_sources)
+        return replace(
+            self,
+            summary=summary,
+            ukrainian=ukrainian,
+            ukrainian_unavailable=unavailable,
+            sources=tuple(s for s in self.sources if s.article_id not in dropped),
+            review=review,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,10 +50,19 @@ from ohliad.store.db import (
 )
 from ohliad.store.history import StoryChangeRecord, changes_of, record_changes
 from ohliad.store.locks import writer_lock
+from ohliad.store.review_rows import (
+    carry_on_merge,
+    carry_on_split,
+    mark_stale,
+    published_edit,
+    review_of,
+    reviews_by_key,
+)
 from ohliad.store.schema import (
     ArchiveRow,
     ArticleRow,
     OutletRow,
+    ReviewRow,
     RunRow,
     StoryArticleRow,
     StoryRow,
@@ -118,14 +127,25 @@ class StoredStory:
     entry: DigestEntry | None
 
 
-def story_from_row(row: StoryRow) -> StoredStory:
+def story_from_row(row: StoryRow, review: ReviewRow | None = None) -> StoredStory:
+    """The story as stored; with its ``review``, as published: the editor's
+    text in place of the machine's, where there is one."""
     entry = None
     if row.entry is not None:
         # The comparison is saved apart from the summary tier (and later).
         entry = entry_from_dict(
             {**row.entry, "comparison": row.comparison, "comparison_pending": row.compare_pending}
         )
+        if review is not None:
+            entry = entry.edited(published_edit(review), review_of(review))
     return StoredStory(key=row.key, updated_at=assume_utc(row.updated_at) or utcnow(), entry=entry)
+
+
+def stories_as_published(session: Session, rows: Iterable[StoryRow]) -> list[StoredStory]:
+    """``story_from_row`` of each row with its review (one query for all)."""
+    rows = list(rows)
+    reviews = reviews_by_key(session, [row.key for row in rows])
+    return [story_from_row(row, reviews.get(row.key)) for row in rows]
 
 
 # Statements of the write path built once: built per call, SQLAlchemy spent
@@ -355,11 +375,13 @@ class Transaction:
     def _changed(self, story_ids: Iterable[int]) -> None:
         # In the same transaction as the change of members: a story's summary
         # and comparison are never taken as current for articles they miss.
+        ids = set(story_ids)
         self.session.execute(
             update(StoryRow)
-            .where(StoryRow.id.in_(set(story_ids)))
+            .where(StoryRow.id.in_(ids))
             .values(dirty=True, compare_pending=True, updated_at=utcnow())
         )
+        mark_stale(self.session, ids)
 
     def merge_stories(self, into_key: str, from_keys: Sequence[str]) -> None:
         """Move every article of ``from_keys`` into ``into_key`` and drop the emptied stories."""
@@ -373,6 +395,7 @@ class Transaction:
             if story_id != target
         ]
         if sources:
+            carry_on_merge(self.session, into_key, from_keys)
             self.session.execute(
                 update(StoryArticleRow)
                 .where(StoryArticleRow.story_id.in_(sources))
@@ -392,6 +415,8 @@ class Transaction:
             StoryArticleRow.article_id.in_(copies),
         )
         sources = set(self.session.scalars(select(StoryArticleRow.story_id).where(moving)))
+        source_keys = self.session.scalars(select(StoryRow.key).where(StoryRow.id.in_(sources)))
+        carry_on_split(self.session, set(source_keys), article_ids, into_key)
         self.session.execute(update(StoryArticleRow).where(moving).values(story_id=target))
         self._changed(sources | {target})
 
@@ -450,7 +475,8 @@ class Transaction:
         for key, (entry, members) in entries.items():
             story_id = story_ids[key]
             summary = entry_to_dict(entry)
-            del summary["comparison"], summary["comparison_pending"]  # kept in their own columns
+            # Kept in their own columns and table.
+            del summary["comparison"], summary["comparison_pending"], summary["review"]
             values: dict[str, Any] = {
                 "entry": summary,
                 "headline_en": entry.summary.headline,
@@ -733,4 +759,4 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self._sessions() as session:
-            return [story_from_row(r) for r in session.scalars(query)]
+            return stories_as_published(session, session.scalars(query))

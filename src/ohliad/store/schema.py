@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -119,6 +120,45 @@ class StoryChangeRow(Base):
     score: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+
+
+class ReviewRow(Base):
+    """An entry on the editor's desk (``ohliad.store.reviews``): its status,
+    the editor's text (None: the machine's stands), and the story as it was at
+    the editor's last edit or decision (``baseline``), to tell what changed
+    since. Keyed by story key: a merge or split moves the row with the edit."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    headline_en: Mapped[str | None] = mapped_column(Text)
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    headline_uk: Mapped[str | None] = mapped_column(Text)
+    summary_uk: Mapped[str | None] = mapped_column(Text)
+    dropped_sources: Mapped[list[int]] = mapped_column(JSON, default=list)
+    baseline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The day of the edition that first published the entry (its day from then on).
+    edition_day: Mapped[date | None] = mapped_column(Date, index=True)
+    published_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
+
+
+class ReviewEventRow(Base):
+    """Each change made on the desk: who, when, what (``detail``)."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_key: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ArchiveRow(Base):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ohliad.dates import assume_utc
 from ohliad.errors import OhliadError
 from ohliad.models import Article
-from ohliad.store.repository import Store, StoredStory, article_from_row, story_from_row
+from ohliad.store.repository import Store, StoredStory, article_from_row, stories_as_published
 from ohliad.store.schema import ArticleRow, OutletRow, StoryArticleRow, StoryRow
 
 _WORD = re.compile(r"\w+")
@@ -136,10 +136,6 @@ def _stories_query(session: Session, filters: Filters) -> Select[StoryRow] | Non
     return query
 
 
-def _stored(row: StoryRow) -> StoredStory:
-    return story_from_row(row)
-
-
 def find_stories(
     store: Store, filters: Filters, *, limit: int | None = None, offset: int = 0
 ) -> list[StoredStory]:
@@ -160,7 +156,7 @@ def find_stories(
         ).offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        return [_stored(row) for row in session.scalars(query)]
+        return stories_as_published(session, session.scalars(query))
 
 
 def _articles_with_story_keys() -> Select[ArticleRow, str]:
@@ -201,7 +197,10 @@ def stored_story(store: Store, key: str) -> StoredStory | None:
     """One story's stored digest data, or None if there is no entry for ``key``."""
     with Session(store.engine) as session:
         row = session.scalar(select(StoryRow).where(StoryRow.key == key))
-        return _stored(row) if row is not None and row.entry is not None else None
+        if row is None or row.entry is None:
+            return None
+        (stored,) = stories_as_published(session, [row])
+        return stored
 
 
 def outlet_names(store: Store) -> list[str]:
