@@ -288,7 +288,7 @@ def digest_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture
 def client(digest_store: Store) -> TestClient:
     # As if bound to the host TestClient's requests name.
-    settings = WebSettings(admin_token=ADMIN_TOKEN, bound_hosts=("testserver",))
+    settings = WebSettings(admin_tokens={ADMIN_TOKEN: "admin"}, bound_hosts=("testserver",))
     return TestClient(create_app(digest_store, settings))
 
 

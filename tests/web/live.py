@@ -25,7 +25,7 @@ def serving(store: Store, **settings: Any) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(store, WebSettings(**{"admin_token": ADMIN_TOKEN, **settings}))
+    app = create_app(store, WebSettings(**{"admin_tokens": {ADMIN_TOKEN: "admin"}, **settings}))
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -26,7 +26,9 @@ def test_rerun_recomputes_a_stale_entry(demo_store: Store) -> None:
     with demo_store.transaction() as tx:
         tx.save_entry(key, stale, members=members)
 
-    settings = WebSettings(admin_token=TOKEN, open_pipeline=lambda: Pipeline(demo_store))
+    settings = WebSettings(
+        admin_tokens={TOKEN: "admin"}, open_pipeline=lambda: Pipeline(demo_store)
+    )
     client = TestClient(create_app(demo_store, settings))
     assert client.get(f"/api/stories/{key}").json()["headline"]["en"] == "Stale headline"
     response = client.post(
@@ -39,7 +41,9 @@ def test_rerun_recomputes_a_stale_entry(demo_store: Store) -> None:
 
 
 def test_rerun_of_an_unknown_story_is_404(demo_store: Store) -> None:
-    settings = WebSettings(admin_token=TOKEN, open_pipeline=lambda: Pipeline(demo_store))
+    settings = WebSettings(
+        admin_tokens={TOKEN: "admin"}, open_pipeline=lambda: Pipeline(demo_store)
+    )
     client = TestClient(create_app(demo_store, settings))
     response = client.post(
         "/api/admin/stories/no-such-story/rerun", headers={"Authorization": f"Bearer {TOKEN}"}

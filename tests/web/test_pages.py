@@ -75,7 +75,7 @@ def test_admin_page_offers_the_actions_only_with_a_token(
 ) -> None:
     html = client.get("/admin").text
     assert 'action="/admin/feeds"' in html and 'action="/admin/rerun"' in html
-    off = TestClient(create_app(digest_store, WebSettings(admin_token=None))).get("/admin").text
+    off = TestClient(create_app(digest_store, WebSettings())).get("/admin").text
     assert "Admin actions are off" in off
     assert '<form class="admin-form"' not in off
 

@@ -74,7 +74,7 @@ def test_admin_refuses_script_urls(client: TestClient) -> None:
 
 
 def test_admin_is_off_without_a_configured_token(digest_store: Store) -> None:
-    app = TestClient(create_app(digest_store, WebSettings(admin_token=None)))
+    app = TestClient(create_app(digest_store, WebSettings()))
     response = app.post(
         "/api/admin/feeds",
         json={"url": "https://outlet.example/rss.xml"},
@@ -112,7 +112,9 @@ def test_rerun_without_the_pipeline_is_a_clear_503(client: TestClient) -> None:
 
 def test_request_bodies_over_the_limit_are_refused(digest_store: Store) -> None:
     app = TestClient(
-        create_app(digest_store, WebSettings(admin_token=ADMIN_TOKEN, max_body_bytes=1000))
+        create_app(
+            digest_store, WebSettings(admin_tokens={ADMIN_TOKEN: "admin"}, max_body_bytes=1000)
+        )
     )
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     big = {"url": "https://outlet.example/" + "a" * 5000}
@@ -229,7 +231,10 @@ def test_every_error_carries_the_security_headers(digest_store: Store) -> None:
         create_app(
             digest_store,
             WebSettings(
-                admin_token=ADMIN_TOKEN, max_body_bytes=100, rate_per_minute=1, rate_burst=7
+                admin_tokens={ADMIN_TOKEN: "admin"},
+                max_body_bytes=100,
+                rate_per_minute=1,
+                rate_burst=7,
             ),
         )
     )

@@ -20,6 +20,8 @@ from ohliad.models import REVIEW_STATUSES, EntryEdit, Review, ReviewStatus
 from ohliad.store.schema import ReviewEventRow, ReviewRow, StoryRow, table
 
 _EVENTS = table(ReviewEventRow)
+# What the public sees when the desk reviews (setting ``review``).
+PUBLIC_STATUSES: tuple[ReviewStatus, ...] = ("approved", "published")
 
 
 def baseline_articles(row: ReviewRow) -> frozenset[int]:
@@ -62,7 +64,7 @@ def published_edit(row: ReviewRow) -> EntryEdit:
     published entry the machine's text as approved where the editor wrote none."""
     edit = edit_of(row)
     snapshot = (row.baseline or {}).get("approved_text")
-    if row.status not in ("approved", "published") or not snapshot:
+    if row.status not in PUBLIC_STATUSES or not snapshot:
         return edit
     return replace(
         edit,

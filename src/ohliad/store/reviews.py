@@ -33,8 +33,6 @@ from ohliad.store.review_rows import (
 )
 from ohliad.store.schema import ArticleRow, ReviewEventRow, ReviewRow, StoryArticleRow, StoryRow
 
-# Statuses the public sees when the desk reviews (setting ``review``).
-PUBLIC_STATUSES: tuple[ReviewStatus, ...] = ("approved", "published")
 # Longest texts an editor may store (a summary is 3–6 sentences).
 MAX_HEADLINE_CHARS = 500
 MAX_SUMMARY_CHARS = 5_000

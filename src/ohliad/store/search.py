@@ -20,7 +20,8 @@ from ohliad.dates import assume_utc
 from ohliad.errors import OhliadError
 from ohliad.models import Article
 from ohliad.store.repository import Store, StoredStory, article_from_row, stories_as_published
-from ohliad.store.schema import ArticleRow, OutletRow, StoryArticleRow, StoryRow
+from ohliad.store.review_rows import PUBLIC_STATUSES
+from ohliad.store.schema import ArticleRow, OutletRow, ReviewRow, StoryArticleRow, StoryRow
 
 _WORD = re.compile(r"\w+")
 # Longer queries add nothing a reader needs and cost the database.
@@ -51,6 +52,8 @@ class Filters:
     until: date | None = None
     outlet: str | None = None
     language: str | None = None
+    # Only entries an editor approved or published (the setting ``review``).
+    reviewed: bool = False
 
     @property
     def narrows_articles(self) -> bool:
@@ -113,6 +116,8 @@ def _text_matches(session: Session, words: list[str], *, stories: bool) -> Selec
 
 def _stories_query(session: Session, filters: Filters) -> Select[StoryRow] | None:
     query = select(StoryRow).where(StoryRow.entry.is_not(None))
+    if filters.reviewed:
+        query = query.where(StoryRow.key.in_(_reviewed_keys()))
     if filters.narrows_articles:
         query = query.where(
             exists()
@@ -193,10 +198,18 @@ def article_hit(store: Store, article_id: int) -> ArticleHit | None:
         return ArticleHit(article_from_row(found[0]), found[1]) if found else None
 
 
-def stored_story(store: Store, key: str) -> StoredStory | None:
-    """One story's stored digest data, or None if there is no entry for ``key``."""
+def _reviewed_keys() -> Select[str]:
+    return select(ReviewRow.story_key).where(ReviewRow.status.in_(PUBLIC_STATUSES))
+
+
+def stored_story(store: Store, key: str, *, reviewed: bool = False) -> StoredStory | None:
+    """One story's stored digest data, or None if there is no entry for
+    ``key`` (or, ``reviewed``, none an editor approved or published)."""
     with Session(store.engine) as session:
-        row = session.scalar(select(StoryRow).where(StoryRow.key == key))
+        query = select(StoryRow).where(StoryRow.key == key)
+        if reviewed:
+            query = query.where(StoryRow.key.in_(_reviewed_keys()))
+        row = session.scalar(query)
         if row is None or row.entry is None:
             return None
         (stored,) = stories_as_published(session, [row])

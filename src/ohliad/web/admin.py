@@ -24,7 +24,7 @@ from ohliad.store import FeedStore, Store
 from ohliad.web.deps import ERROR_RESPONSES, SettingsDep, StoreDep, WebSettings, render_page
 from ohliad.web.deps import error_response as _error
 from ohliad.web.i18n import parse_lang
-from ohliad.web.security import token_matches
+from ohliad.web.security import token_holder
 
 if TYPE_CHECKING:
     from ohliad.pipeline import Pipeline
@@ -59,21 +59,27 @@ class StoryRerun(BaseModel):
     articles: int
 
 
-def _require_token(settings: WebSettings, given: str | None) -> None:
-    if not settings.admin_token:
+def require_token(settings: WebSettings, given: str | None) -> str:
+    """The name of the admin token ``given``; 401 for a wrong one, 403 when
+    no token is set (admin actions are off)."""
+    if not settings.admin_tokens:
         raise HTTPException(
-            403, "admin actions are off: set admin_token (OHLIAD_ADMIN_TOKEN) to turn them on"
+            403,
+            "admin actions are off: set admin_token (OHLIAD_ADMIN_TOKEN) or admin_tokens "
+            "(OHLIAD_ADMIN_TOKENS) to turn them on",
         )
-    if not token_matches(given, settings.admin_token):
+    holder = token_holder(given, settings.admin_tokens)
+    if holder is None:
         raise HTTPException(401, "wrong or missing admin token")
+    return holder
 
 
-def _bearer(authorization: str | None) -> str | None:
+def bearer(authorization: str | None) -> str | None:
     scheme, _, token = (authorization or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def _require_same_origin(request: Request) -> None:
+def require_same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin and urlsplit(origin).netloc != request.url.netloc:
         raise HTTPException(403, f"cross-site request refused (origin {origin})")
@@ -113,7 +119,7 @@ def api_add_feed(
     feed: FeedIn, store: StoreDep, settings: SettingsDep, authorization: BearerHeader = None
 ) -> FeedAdded:
     """Add a feed to the watch list (or update its outlet, language and interval)."""
-    _require_token(settings, _bearer(authorization))
+    require_token(settings, bearer(authorization))
     return add_feed(store, feed)
 
 
@@ -122,7 +128,7 @@ def api_rerun_story(
     key: str, store: StoreDep, settings: SettingsDep, authorization: BearerHeader = None
 ) -> StoryRerun:
     """Recompute a story's summary, Ukrainian and comparison from its articles."""
-    _require_token(settings, _bearer(authorization))
+    require_token(settings, bearer(authorization))
     return rerun_story(store, settings, key)
 
 
@@ -134,7 +140,7 @@ def admin_page(
         request,
         "admin.html",
         parse_lang(lang),
-        enabled=bool(settings.admin_token),
+        enabled=bool(settings.admin_tokens),
         done=done,
     )
 
@@ -152,8 +158,8 @@ def form_add_feed(
     outlet: Annotated[str, Form(max_length=200)] = "",
     language: Annotated[str, Form(max_length=16)] = "",
 ) -> RedirectResponse:
-    _require_same_origin(request)
-    _require_token(settings, token)
+    require_same_origin(request)
+    require_token(settings, token)
     added = add_feed(store, FeedIn(url=url, outlet=outlet, language=language))
     return RedirectResponse(f"/admin?done=feed-{added.id}", status_code=303)
 
@@ -166,7 +172,7 @@ def form_rerun_story(
     token: TokenField,
     key: Annotated[str, Form(max_length=64)],
 ) -> RedirectResponse:
-    _require_same_origin(request)
-    _require_token(settings, token)
+    require_same_origin(request)
+    require_token(settings, token)
     rerun_story(store, settings, key)
     return RedirectResponse(f"/stories/{quote(key, safe='')}", status_code=303)

@@ -99,9 +99,9 @@ def list_stories(chosen: SelectionDep, store: StoreDep, settings: SettingsDep) -
 
 
 @router.get("/stories/{key}", response_model=StoryObject)
-def get_story(key: str, store: StoreDep) -> StoryObject:
+def get_story(key: str, store: StoreDep, settings: SettingsDep) -> StoryObject:
     """One story's digest entry, with the merges and splits that made it."""
-    stored = stored_story(store, key)
+    stored = stored_story(store, key, reviewed=settings.review)
     if stored is None or stored.entry is None:
         raise HTTPException(404, f"no story {key!r}")
     return entry_to_dict(stored.entry) | {"changes": changes_to_list(store.story_changes(key))}

@@ -43,7 +43,7 @@ SERVER_ERROR = "internal error: the server could not answer"
 def web_settings(
     settings: Settings, store: Store, *, bound_hosts: tuple[str, ...] = ()
 ) -> WebSettings:
-    """The web app's settings: ``admin_token`` turns the admin actions on;
+    """The web app's settings: the admin tokens turn the admin actions and the desk on;
     ``public_url`` is the site's address for links in feeds, without which
     they follow a Host the server is reached at directly (``bound_hosts``,
     the addresses ``ohliad serve`` listens on, or loopback's);
@@ -51,7 +51,9 @@ def web_settings(
     client. Re-running a story opens the pipeline over ``store`` on first
     use: loading its engines would otherwise delay the server's start."""
     return WebSettings(
-        admin_token=settings.secret("admin_token"),
+        admin_tokens=settings.admin_token_names(),
+        review=settings.review,
+        desk_timezone=settings.desk_timezone,
         public_url=settings.public_url,
         bound_hosts=bound_hosts,
         trusted_proxies=settings.trusted_proxies,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from ipaddress import IPv4Network, IPv6Network
@@ -42,9 +42,13 @@ TEMPLATES.env.globals["count_quotes"] = count_quotes
 
 @dataclass(frozen=True, slots=True)
 class WebSettings:
-    """How the server behaves; ``admin_token`` None disables the admin actions."""
+    """How the server behaves. ``admin_tokens`` (token: its holder's name)
+    turn the admin actions and the desk on; ``review`` shows the public only
+    the entries an editor approved or published."""
 
-    admin_token: str | None = None
+    admin_tokens: Mapping[str, str] = field(default_factory=dict)
+    review: bool = False
+    desk_timezone: str = "UTC"
     page_size: int = 20
     max_body_bytes: int = 64 * 1024
     rate_per_minute: int = 240
@@ -147,6 +151,7 @@ class Listing(Selection):
 
 
 def selection(
+    settings: SettingsDep,
     q: Annotated[str | None, Query(max_length=200, description="Search words")] = None,
     since: Annotated[str | None, _day_query("from", "First day (UTC)", "2026-03-05")] = None,
     until: Annotated[str | None, _day_query("to", "Last day (UTC), included", "2026-03-06")] = None,
@@ -165,6 +170,7 @@ def selection(
             until=_day(until, "to"),
             outlet=outlet or None,
             language=language or None,
+            reviewed=settings.review,
         ),
         page=page,
         per_page=per_page,

@@ -44,9 +44,11 @@ def front_page(
 
 
 @router.get("/stories/{key}", response_class=HTMLResponse)
-def story(request: Request, key: str, store: StoreDep, lang: str | None = None) -> HTMLResponse:
+def story(
+    request: Request, key: str, store: StoreDep, settings: SettingsDep, lang: str | None = None
+) -> HTMLResponse:
     language = parse_lang(lang)
-    stored = stored_story(store, key)
+    stored = stored_story(store, key, reviewed=settings.review)
     if stored is None:
         return render_page(
             request,

@@ -13,6 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from ohliad.render import output_suffixes, renderer_for_suffix
+from ohliad.store.review_rows import PUBLIC_STATUSES
+from ohliad.store.reviews import ReviewStore
 from ohliad.store.search import Filters, find_stories, last_update
 from ohliad.web import syndication
 from ohliad.web.deps import ERROR_RESPONSES, SettingsDep, StoreDep, WebSettings
@@ -95,16 +97,17 @@ def feed(
         syndication.syndicated_story(
             stored, edition, f"{site}stories/{quote(stored.key)}?lang={edition}"
         )
-        for stored in find_stories(store, Filters(), limit=FEED_SIZE)
+        for stored in find_stories(store, Filters(reviewed=settings.review), limit=FEED_SIZE)
     ]
     return _published(request, render(info, items), media_type)
 
 
 @router.get("/digest/{name}", response_class=Response)
-def day_digest(name: str, request: Request, store: StoreDep) -> Response:
+def day_digest(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The stories with articles published that day (UTC), as ``DAY.SUFFIX``:
     ``2026-03-05.md`` in the house Markdown format, ``.json`` in the JSON
-    contract, or the suffix of an output format a package adds."""
+    contract, or the suffix of an output format a package adds. When the desk
+    reviews, the day's approved and published entries (the desk's day)."""
     day, dot, suffix = name.partition(".")
     output = renderer_for_suffix(dot + suffix)
     if output is None:
@@ -114,7 +117,11 @@ def day_digest(name: str, request: Request, store: StoreDep) -> Response:
         when = date.fromisoformat(day)
     except ValueError:
         raise HTTPException(404, f"no digest for {day!r}: use a date as YYYY-MM-DD") from None
-    stories = find_stories(store, Filters(since=when, until=when))
-    entries = [s.entry for s in stories if s.entry is not None]
+    if settings.review:
+        desk = ReviewStore(store, timezone=settings.desk_timezone)
+        entries = [d.entry for d in desk.queue(day=when, statuses=PUBLIC_STATUSES)]
+    else:
+        stories = find_stories(store, Filters(since=when, until=when))
+        entries = [s.entry for s in stories if s.entry is not None]
     text = output.render(entries, title=f"Огляд — {when.isoformat()}")
     return _published(request, text, output.media_type)
