@@ -843,6 +843,351 @@ def feeds_export(
         raise _fail(f"{path_name(out_path)}: cannot write ({exc.strerror})") from None
 
 
+review_app = typer.Typer(
+    help="The editor's desk: the machine's drafts, their review state and what changed. "
+    "Edit, approve, reject and publish with the commands of those names.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
+
+StoryIdArgument = Annotated[
+    str, typer.Argument(help='The entry\'s id (its "id" in the digest JSON).', metavar="STORY_ID")
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who makes the change, for the record. Default: your user name."),
+]
+
+
+def _desk(config: Path | None, db: str | None) -> tuple[Any, Settings]:
+    """The desk's store (``ohliad.store.reviews.ReviewStore``) and the settings."""
+    from ohliad.assembly import open_store
+    from ohliad.store.reviews import ReviewStore
+
+    settings = _settings(config, db=db)
+    store = open_store(settings, must_exist=True)
+    return ReviewStore(store, timezone=settings.desk_timezone), settings
+
+
+def _who(by: str | None) -> str:
+    import getpass
+
+    if by and by.strip():
+        return by.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in a bare container
+        return "unknown"
+
+
+def _day_option(value: str | None, today: Any) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    if value == "today":
+        return today
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--day: expected a date as YYYY-MM-DD or 'today', got {value!r}") from None
+
+
+def _print_suggestions(found: list[Any]) -> None:
+    for field in found:
+        for suggestion in field.suggestions:
+            err.print(
+                f"{field.field}: {suggestion.message}",
+                style="yellow",
+                highlight=False,
+                markup=False,
+            )
+
+
+@review_app.command("list")
+@_one_line_errors
+def review_list(
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", "-s", help="draft, approved, published or rejected (repeat)."),
+    ] = None,
+    day: Annotated[
+        str | None, typer.Option(help="Entries of this day (YYYY-MM-DD or today), desk time.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List the entries on the desk, newest news first: status, day, sources,
+    conflicts, and whether the story changed after the last edit (stale)."""
+    from rich.table import Table
+
+    from ohliad.digest_json import entry_to_dict
+    from ohliad.models import REVIEW_STATUSES
+
+    for name in status or ():
+        if name not in REVIEW_STATUSES:
+            raise _fail(f"--status: unknown status {name!r}; use {', '.join(REVIEW_STATUSES)}")
+    desk, _ = _desk(config, db)
+    entries = desk.queue(statuses=status or None, day=_day_option(day, desk.today()), limit=limit)
+    if as_json:
+        out.print_json(data=[entry_to_dict(e.entry) for e in entries])
+        return
+    table = Table(title=f"The desk ({len(entries)})")
+    for column in ("Id", "Status", "Day", "Sources", "Conflicts", "Headline"):
+        table.add_column(column, overflow="fold")
+    for found in entries:
+        review, entry = found.review, found.entry
+        marks = [review.status] + [
+            m for m, on in (("edited", review.edited), ("stale", review.stale)) if on
+        ]
+        conflicts = len(entry.comparison.conflicts) if entry.comparison else 0
+        headline = entry.ukrainian.headline if entry.ukrainian else entry.summary.headline
+        table.add_row(
+            escape(found.key),
+            ", ".join(marks),
+            found.day.isoformat(),
+            str(len(entry.sources)),
+            str(conflicts) if conflicts else "",
+            escape(headline),
+        )
+    out.print(table)
+
+
+@review_app.command("show")
+@_one_line_errors
+def review_show(
+    story_id: StoryIdArgument, db: DbOption = None, config: ConfigOption = None
+) -> None:
+    """Show an entry as the desk sees it: as it would be published, the
+    machine's draft beside it, what changed since the last edit, the
+    checker's suggestions and the entry's history."""
+    from ohliad.assembly import translate_options
+    from ohliad.render.markdown import render_entry
+    from ohliad.review import check_entry
+    from ohliad.translate.check import UkrainianChecker
+
+    desk, settings = _desk(config, db)
+    found = desk.entry(story_id)
+    review = found.review
+    flags = [review.status] + [
+        m for m, on in (("edited", review.edited), ("stale", review.stale)) if on
+    ]
+    out.print(f"{found.key} · {', '.join(flags)} · {found.day.isoformat()}", markup=False)
+    out.print(render_entry(found.entry), markup=False, highlight=False)
+    if review.edited:
+        out.print("\nThe machine's draft:", style="bold")
+        out.print(render_entry(found.draft), markup=False, highlight=False)
+    for source in found.new_sources:
+        out.print(
+            f"new source since the edit: {source.outlet or source.url}",
+            style="yellow",
+            markup=False,
+        )
+    for conflict in found.new_conflicts:
+        out.print(f"new conflict since the edit: {conflict.about}", style="yellow", markup=False)
+    _print_suggestions(
+        check_entry(found.entry, UkrainianChecker.from_options(translate_options(settings)))
+    )
+    for event in desk.events(story_id):
+        out.print(
+            f"{event.at:%Y-%m-%d %H:%M} {event.action} by {event.by or 'ohliad'}",
+            style="dim",
+            markup=False,
+        )
+
+
+def _text_option(value: str | None) -> str | None:
+    """An option's text; ``-`` reads it from standard input (a summary of
+    several lines)."""
+    return sys.stdin.read() if value == "-" else value
+
+
+def _source_ids(desk: Any, key: str, given: list[str]) -> tuple[int, ...]:
+    """Sources given by article id or by URL, as article ids."""
+    sources = desk.entry(key).draft.sources
+    ids = []
+    for value in given:
+        match = [s.article_id for s in sources if value in (str(s.article_id), s.url)]
+        if not match or match[0] is None:
+            raise _fail(f"story {key!r} has no source {value!r}: give its URL or article id")
+        ids.append(match[0])
+    return tuple(ids)
+
+
+@_command
+def edit(
+    story_id: StoryIdArgument,
+    headline_uk: Annotated[
+        str | None, typer.Option(help="Ukrainian headline ('' restores the machine's).")
+    ] = None,
+    summary_uk: Annotated[
+        str | None,
+        typer.Option(help="Ukrainian summary, 3–6 sentences ('-' reads standard input)."),
+    ] = None,
+    headline_en: Annotated[str | None, typer.Option(help="English headline.")] = None,
+    summary_en: Annotated[
+        str | None, typer.Option(help="English summary ('-' reads standard input).")
+    ] = None,
+    drop_source: Annotated[
+        list[str] | None, typer.Option(help="Leave this source out (URL or article id; repeat).")
+    ] = None,
+    restore_source: Annotated[
+        list[str] | None, typer.Option(help="Take a dropped source back (repeat).")
+    ] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the editor's text for an entry: it is kept apart from the
+    machine's draft and survives every recomputation. Prints the house-style
+    checker's suggestions (glossary, names, dates, numbers, style, spelling);
+    nothing is rewritten for you."""
+    from ohliad.assembly import translate_options
+    from ohliad.review import check_entry
+    from ohliad.store.reviews import TextChange
+    from ohliad.translate.check import UkrainianChecker
+
+    desk, settings = _desk(config, db)
+    change = TextChange(
+        headline_en=headline_en,
+        summary_en=_text_option(summary_en),
+        headline_uk=headline_uk,
+        summary_uk=_text_option(summary_uk),
+        drop_sources=_source_ids(desk, story_id, drop_source or []),
+        restore_sources=_source_ids(desk, story_id, restore_source or []),
+    )
+    if change == TextChange():
+        raise _fail(
+            "nothing to change: give --headline-uk, --summary-uk, --headline-en, --summary-en, "
+            "--drop-source or --restore-source"
+        )
+    found = desk.edit(story_id, change, by=_who(by))
+    suggestions = check_entry(
+        found.entry, UkrainianChecker.from_options(translate_options(settings))
+    )
+    _print_suggestions(suggestions)
+    count = sum(len(f.suggestions) for f in suggestions)
+    from ohliad.wording import plural
+
+    tail = f"; {plural(count, 'suggestion')} above" if count else "; no suggestions"
+    err.print(f"edited {story_id} ({found.review.status}){tail}", highlight=False, markup=False)
+
+
+def _decide(
+    story_id: str, status: str, by: str | None, note: str, db: str | None, config: Path | None
+) -> None:
+    desk, _ = _desk(config, db)
+    found = desk.decide(story_id, status, by=_who(by), note=note)  # type: ignore[arg-type]
+    err.print(
+        f"{found.review.status} {story_id} (by {found.review.updated_by})",
+        highlight=False,
+        markup=False,
+    )
+
+
+@_command
+def approve(
+    story_id: StoryIdArgument, by: ByOption = None, db: DbOption = None, config: ConfigOption = None
+) -> None:
+    """Approve an entry for the next edition (it needs its Ukrainian headline
+    and summary). What is approved is what is published."""
+    _decide(story_id, "approved", by, "", db, config)
+
+
+@_command
+def reject(
+    story_id: StoryIdArgument,
+    reason: Annotated[str, typer.Option(help="Why, for the record.")] = "",
+    by: ByOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Leave an entry out of the review."""
+    _decide(story_id, "rejected", by, reason, db, config)
+
+
+@_command
+def publish(
+    day: Annotated[
+        str | None,
+        typer.Option(
+            help="Publish this day's edition (YYYY-MM-DD or today). Default: the next "
+            "edition, every approved entry not yet published."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md (house format), json, telegram (Bot API messages, JSON Lines) or email "
+            "(a MIME message).",
+        ),
+    ] = "md",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the edition here instead of stdout.")
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Also e-mail the entries no e-mail carried yet, through the SMTP server of "
+            "the settings.",
+        ),
+    ] = False,
+    by: ByOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Publish an edition: the approved entries become published, dated with
+    the edition's day, and the edition is written in the house format (or
+    JSON, Telegram messages, e-mail). Publishing again publishes and sends
+    nothing twice."""
+    from ohliad.ingest.sources import path_name
+    from ohliad.review import EDITION_FORMATS, render_edition, send_edition_by_email
+    from ohliad.wording import plural
+
+    if fmt not in EDITION_FORMATS:
+        raise _fail(f"unknown format {fmt!r}: use {', '.join(EDITION_FORMATS)}")
+    desk, settings = _desk(config, db)
+    edition = desk.publish(by=_who(by), day=_day_option(day, desk.today()))
+    if not edition.entries:
+        what = f"no entries of {edition.day.isoformat()}" if day else "no approved entries wait"
+        err.print(f"nothing to publish: {what}", highlight=False, markup=False)
+        return
+    err.print(
+        f"edition of {edition.day.isoformat()}: {plural(len(edition.entries), 'entry')}, "
+        f"{len(edition.new):,} newly published",
+        highlight=False,
+        markup=False,
+    )
+    data = render_edition(edition, fmt, settings)
+    if out_path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        try:
+            out_path.write_bytes(data)
+        except OSError as exc:
+            raise _fail(f"{path_name(out_path)}: cannot write ({exc.strerror})") from None
+    if send:
+        sent = send_edition_by_email(desk, edition, settings)
+        if sent:
+            err.print(
+                f"sent {plural(len(sent), 'entry')} by e-mail to {', '.join(settings.mail_to)}",
+                highlight=False,
+                markup=False,
+            )
+        else:
+            err.print(
+                "nothing new to send: every entry of this edition went out by e-mail already",
+                highlight=False,
+                markup=False,
+            )
+
+
 @_command
 def status(
     db: DbOption = None,
