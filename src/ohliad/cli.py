@@ -27,10 +27,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from ohliad.ingest import Outcome
-    from ohliad.models import Article, DigestEntry
+    from ohliad.models import Article, DigestEntry, ReviewStatus
     from ohliad.pipeline import Pipeline
     from ohliad.settings import Settings
     from ohliad.store import Store
+    from ohliad.store.reviews import ReviewStore
     from ohliad.watch.feedlist import FeedSpec
 
 app = typer.Typer(
@@ -859,7 +860,7 @@ ByOption = Annotated[
 ]
 
 
-def _desk(config: Path | None, db: str | None) -> tuple[Any, Settings]:
+def _desk(config: Path | None, db: str | None) -> tuple[ReviewStore, Settings]:
     """The desk's store (``ohliad.store.reviews.ReviewStore``) and the settings."""
     from ohliad.assembly import open_store
     from ohliad.store.reviews import ReviewStore
@@ -930,7 +931,8 @@ def review_list(
         if name not in REVIEW_STATUSES:
             raise _fail(f"--status: unknown status {name!r}; use {', '.join(REVIEW_STATUSES)}")
     desk, _ = _desk(config, db)
-    entries = desk.queue(statuses=status or None, day=_day_option(day, desk.today()), limit=limit)
+    chosen = [name for name in REVIEW_STATUSES if name in (status or ())]
+    entries = desk.queue(statuses=chosen or None, day=_day_option(day, desk.today()), limit=limit)
     if as_json:
         out.print_json(data=[entry_to_dict(e.entry) for e in entries])
         return
@@ -1004,7 +1006,7 @@ def _text_option(value: str | None) -> str | None:
     return sys.stdin.read() if value == "-" else value
 
 
-def _source_ids(desk: Any, key: str, given: list[str]) -> tuple[int, ...]:
+def _source_ids(desk: ReviewStore, key: str, given: list[str]) -> tuple[int, ...]:
     """Sources given by article id or by URL, as article ids."""
     sources = desk.entry(key).draft.sources
     ids = []
@@ -1076,10 +1078,15 @@ def edit(
 
 
 def _decide(
-    story_id: str, status: str, by: str | None, note: str, db: str | None, config: Path | None
+    story_id: str,
+    status: ReviewStatus,
+    by: str | None,
+    note: str,
+    db: str | None,
+    config: Path | None,
 ) -> None:
     desk, _ = _desk(config, db)
-    found = desk.decide(story_id, status, by=_who(by), note=note)  # type: ignore[arg-type]
+    found = desk.decide(story_id, status, by=_who(by), note=note)
     err.print(
         f"{found.review.status} {story_id} (by {found.review.updated_by})",
         highlight=False,

@@ -42,6 +42,10 @@ class ReviewError(OhliadError, ValueError):
     """A desk action that cannot be done: no such story, or a step out of order."""
 
 
+class NoSuchStoryError(ReviewError, LookupError):
+    """No story with an entry has the key given."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewEvent:
     key: str
@@ -254,7 +258,7 @@ class ReviewStore:
     def _story_row(session: Session, key: str) -> StoryRow:
         row = session.scalar(select(StoryRow).where(StoryRow.key == key))
         if row is None or row.entry is None:
-            raise ReviewError(f"no story {key!r}: give the id an entry of the digest shows")
+            raise NoSuchStoryError(f"no story {key!r}: give the id an entry of the digest shows")
         return row
 
     @staticmethod

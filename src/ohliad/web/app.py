@@ -19,12 +19,12 @@ from fastapi.staticfiles import StaticFiles
 # Starlette's own: routing raises it for unknown paths and methods.
 from starlette.exceptions import HTTPException
 
-from ohliad.assembly import open_pipeline
+from ohliad.assembly import open_pipeline, translate_options
 from ohliad.errors import OhliadError
 from ohliad.settings import Settings
 from ohliad.store import Store
 from ohliad.store.search import SearchUnsupportedError
-from ohliad.web import admin, api, pages, publish
+from ohliad.web import admin, api, desk, pages, publish
 from ohliad.web.deps import WebSettings, render_page
 from ohliad.web.i18n import parse_lang
 from ohliad.web.security import (
@@ -54,6 +54,7 @@ def web_settings(
         admin_tokens=settings.admin_token_names(),
         review=settings.review,
         desk_timezone=settings.desk_timezone,
+        translate_options=translate_options(settings),
         public_url=settings.public_url,
         bound_hosts=bound_hosts,
         trusted_proxies=settings.trusted_proxies,
@@ -156,7 +157,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     # Before /static, which would take its paths otherwise.
     app.mount("/static/docs", StaticFiles(directory=str(DOCS_ASSETS)), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, api, publish, admin):
+    for module in (pages, api, publish, admin, desk):
         app.include_router(module.router)
     _add_docs(app)
     _add_error_pages(app)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from ohliad.store import Store
 from ohliad.store.search import Filters
+from ohliad.translate.options import TranslateOptions
 from ohliad.web.i18n import (
     LABELS,
     Lang,
@@ -49,6 +50,8 @@ class WebSettings:
     admin_tokens: Mapping[str, str] = field(default_factory=dict)
     review: bool = False
     desk_timezone: str = "UTC"
+    # The glossary and house style the desk checks the editor's Ukrainian with.
+    translate_options: TranslateOptions = field(default_factory=TranslateOptions)
     page_size: int = 20
     max_body_bytes: int = 64 * 1024
     rate_per_minute: int = 240
