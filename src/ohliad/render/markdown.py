@@ -72,7 +72,9 @@ def _source_links(entry: DigestEntry) -> str:
     return " · ".join(f"<{url}>" for url in urls)
 
 
-def render_entry(entry: DigestEntry) -> str:
+def render_entry(entry: DigestEntry, *, extras: bool = True) -> str:
+    """The entry in the house format; ``extras`` adds the notes and the
+    comparison after it (a published edition has the house format alone)."""
     parts = [f"## {inline(entry.summary.headline)}"]
     if entry.ukrainian:
         parts.append(f"### *{inline(entry.ukrainian.headline)}*")
@@ -85,6 +87,8 @@ def render_entry(entry: DigestEntry) -> str:
     if links:
         parts.append(links)
     parts.append(inline(entry.summary.text))
+    if not extras:
+        return "\n\n".join(parts) + "\n"
     if entry.notes:
         parts.append("\n".join(f"{NOTE} {inline(note)}" for note in entry.notes))
     section = comparison_markdown(entry.comparison).strip()
@@ -93,9 +97,11 @@ def render_entry(entry: DigestEntry) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def render_markdown(entries: Sequence[DigestEntry], *, title: str | None = None) -> str:
+def render_markdown(
+    entries: Sequence[DigestEntry], *, title: str | None = None, extras: bool = True
+) -> str:
     blocks = [f"# {inline(title)}\n"] if title else []
-    blocks.extend(render_entry(e) for e in entries)
+    blocks.extend(render_entry(e, extras=extras) for e in entries)
     return "\n".join(blocks)
 
 

@@ -58,7 +58,7 @@ def render_edition(edition: Edition, fmt: str, settings: Settings) -> bytes:
     title = edition_title(edition.day)
     entries = list(edition.entries)
     if fmt == "md":
-        return render_markdown(entries, title=title).encode("utf-8")
+        return render_markdown(entries, title=title, extras=False).encode("utf-8")
     if fmt == "json":
         return render_json(entries).encode("utf-8")
     if fmt == "telegram":

@@ -13,6 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from ohliad.render import output_suffixes, renderer_for_suffix
+from ohliad.render.markdown import render_markdown
+from ohliad.review import edition_title
 from ohliad.store.review_rows import PUBLIC_STATUSES
 from ohliad.store.reviews import ReviewStore
 from ohliad.store.search import Filters, find_stories, last_update
@@ -118,8 +120,12 @@ def day_digest(name: str, request: Request, store: StoreDep, settings: SettingsD
     except ValueError:
         raise HTTPException(404, f"no digest for {day!r}: use a date as YYYY-MM-DD") from None
     if settings.review:
+        # The edition as the desk publishes it: the house format alone.
         desk = ReviewStore(store, timezone=settings.desk_timezone)
         entries = [d.entry for d in desk.queue(day=when, statuses=PUBLIC_STATUSES)]
+        if dot + suffix == ".md":
+            text = render_markdown(entries, title=edition_title(when), extras=False)
+            return _published(request, text, output.media_type)
     else:
         stories = find_stories(store, Filters(since=when, until=when))
         entries = [s.entry for s in stories if s.entry is not None]
