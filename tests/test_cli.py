@@ -39,6 +39,13 @@ BODY = " ".join(["The regional council approved the new flood defence budget on 
         "feeds list",
         "feeds import",
         "feeds export",
+        "review",
+        "review list",
+        "review show",
+        "edit",
+        "approve",
+        "reject",
+        "publish",
     ],
 )
 def test_every_command_has_help(command: str) -> None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from email.message import EmailMessage
 
 from ohliad.models import DigestEntry
 from ohliad.publish.mail import SmtpSettings, email_edition, send_edition
 from ohliad.publish.telegram import telegram_lines, telegram_messages
 from ohliad.render.jsonout import render_json
 from ohliad.render.markdown import render_markdown
-from ohliad.settings import Settings
+from ohliad.settings import ENV_PREFIX, Settings, SettingsError
 from ohliad.store.reviews import Edition, ReviewStore
 from ohliad.translate.check import Suggestion, UkrainianChecker
 from ohliad.translate.localize import ukrainian_date
@@ -68,9 +69,18 @@ def render_edition(edition: Edition, fmt: str, settings: Settings) -> bytes:
     raise ValueError(f"unknown edition format {fmt!r}")
 
 
-def _email(entries: Sequence[DigestEntry], title: str, settings: Settings):  # type: ignore[no-untyped-def]
-    smtp = SmtpSettings.from_settings(settings, sending=False)
-    return email_edition(entries, title=title, sender=smtp.sender, recipients=smtp.recipients)
+def _addresses(settings: Settings) -> tuple[str, tuple[str, ...]]:
+    """The e-mail edition's sender and recipients, which the settings must give."""
+    if not settings.mail_from or not settings.mail_to:
+        missing = [k for k in ("mail_from", "mail_to") if not getattr(settings, k)]
+        named = ", ".join(f"{k} ({ENV_PREFIX}{k.upper()})" for k in missing)
+        raise SettingsError(f"the e-mail edition is not configured: set {named}")
+    return settings.mail_from, settings.mail_to
+
+
+def _email(entries: Sequence[DigestEntry], title: str, settings: Settings) -> EmailMessage:
+    sender, recipients = _addresses(settings)
+    return email_edition(entries, title=title, sender=sender, recipients=recipients)
 
 
 def send_edition_by_email(desk: ReviewStore, edition: Edition, settings: Settings) -> list[str]:
@@ -83,9 +93,7 @@ def send_edition_by_email(desk: ReviewStore, edition: Edition, settings: Setting
     if not claimed:
         return []
     entries = [entry for entry in edition.entries if entry.story_id in set(claimed)]
-    message = email_edition(
-        entries, title=edition_title(edition.day), sender=smtp.sender, recipients=smtp.recipients
-    )
+    message = _email(entries, edition_title(edition.day), settings)
     try:
         send_edition(message, smtp)
     except BaseException:
