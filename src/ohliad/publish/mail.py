@@ -141,7 +141,7 @@ def edition_id(entries: Sequence[DigestEntry], date: datetime, sender: str) -> s
 
 
 def _text(text: str | None) -> str:
-    return html.escape(" ".join((text or "").split()))
+    return html.escape(" ".join((text or "").split()), quote=False)
 
 
 def _paragraph(style: str, content: str, *, lang: str | None = None) -> str:
@@ -204,13 +204,13 @@ def send_edition(message: EmailMessage, smtp: SmtpSettings) -> None:
     """Send ``message`` through the server (to the recipients its headers
     name); a ``MailError`` naming the server when it does not take it for
     every recipient."""
+    failed = f"cannot send the e-mail edition through {smtp.address}"
+    if not f"{smtp.user or ''}{smtp.password or ''}".isascii():
+        raise MailError(f"{failed}: smtplib sends only an ASCII login name and password")
     try:
         _send(message, smtp)
     except OSError as error:  # smtplib's and ssl's errors are OSErrors too
-        reason = one_line(_reason(error))
-        raise MailError(
-            f"cannot send the e-mail edition through {smtp.address}: {reason}"
-        ) from None
+        raise MailError(f"{failed}: {one_line(_reason(error))}") from None
 
 
 def _send(message: EmailMessage, smtp: SmtpSettings) -> None:
