@@ -9,6 +9,7 @@ import email.policy
 import socket
 import ssl
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,6 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
+from ohliad.compare.records import Citation, CitedSource, Comparison, UniqueDetail
 from ohliad.errors import OhliadError
 from ohliad.publish import MailError, SmtpSettings, email_edition, send_edition
 from ohliad.publish.mail import NO_UKRAINIAN
@@ -152,6 +154,21 @@ def test_the_edition_arrives_with_both_parts_in_ukrainian(
     # Hostile text is text: escaped, never markup.
     assert "<script>" not in page and "<b>bold</b>" not in page
     assert '&lt;script&gt;alert("x")&lt;/script&gt; &amp; &lt;b&gt;bold' in page
+
+
+def test_the_comparison_is_in_the_html_part_as_text() -> None:
+    source = CitedSource(1, HOSTILE, None)
+    unique = UniqueDetail(
+        Citation(source, "<img src=x onerror=alert(1)> [a](javascript:x)"), None, ()
+    )
+    compared = replace(entry(), comparison=Comparison(sources=(source,), unique=(unique,)))
+    message = email_edition([compared], title=TITLE, sender=SENDER, recipients=RECIPIENTS)
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    page = html_part.get_content()
+    assert "Comparing the sources" in page and "Only one source" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img" not in page and "<script" not in page and 'href="javascript' not in page
 
 
 def test_the_message_id_is_the_same_for_the_same_stories_on_the_same_day() -> None:

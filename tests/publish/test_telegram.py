@@ -96,11 +96,14 @@ def test_hostile_text_is_escaped_and_unsafe_links_dropped() -> None:
             EntrySource("javascript:alert(1)", "Evil", "x", None),
             EntrySource('https://c.example/"><script>', HOSTILE, "x", None),
             EntrySource(None, "No link", "x", None),
+            EntrySource("https://d.example/a b", "Spaced", "x", None),
+            EntrySource("https://e.example/\x00", "Control", "x", None),
         ),
     )
     [message] = telegram_messages([hostile], title=HOSTILE)
     assert "<script>" not in message and "javascript:" not in message
     assert "&lt;script&gt;" in message
+    assert "d.example" not in message and "e.example" not in message
     assert 'href="https://c.example/&quot;&gt;&lt;script&gt;"' in message
     # The title, both headlines, the summary and the outlet's name, as written.
     assert parse(message).count(HOSTILE) == 5

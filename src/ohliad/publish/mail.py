@@ -27,13 +27,12 @@ from markdown_it import MarkdownIt
 from ohliad.dates import utcnow
 from ohliad.errors import OhliadError, one_line
 from ohliad.models import DigestEntry
+from ohliad.publish.telegram import NO_UKRAINIAN, SOURCES_LABEL
 from ohliad.render.markdown import comparison_markdown, render_markdown, safe_url
 from ohliad.settings import ENV_PREFIX, Settings, SettingsError
 
 # How long to wait for the server at each step.
 TIMEOUT_SECONDS = 30.0
-NO_UKRAINIAN = "Українського перекладу немає, подаємо англійський оригінал."
-SOURCES_LABEL = "Джерела:"
 # The comparison section is house Markdown with every piece of text escaped;
 # raw HTML in it stays text.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -113,7 +112,9 @@ def email_edition(
     date: datetime | None = None,
 ) -> EmailMessage:
     """The edition as an e-mail from ``sender`` to ``recipients``: the house
-    Markdown and HTML, UTF-8, with ``title`` as its subject."""
+    Markdown and HTML, UTF-8, with ``title`` as its subject; ``date`` (now,
+    when None) is best given in the desk's time zone, whose day names the
+    edition."""
     date = date or utcnow()
     subject = " ".join(title.split())
     message = EmailMessage()
@@ -128,8 +129,9 @@ def email_edition(
 
 
 def edition_id(entries: Sequence[DigestEntry], date: datetime, sender: str) -> str:
-    """The Message-ID of the edition of ``entries`` on ``date``'s day: the same
-    stories on the same day give the same id, at the sender's domain."""
+    """The Message-ID of the edition of ``entries`` on ``date``'s day (in
+    ``date``'s own time zone: pass the desk's), at the sender's domain: the
+    same stories on the same day give the same id."""
     stories = "\n".join(entry.story_id for entry in entries)
     digest = hashlib.sha256(f"{date:%Y-%m-%d}\n{stories}".encode()).hexdigest()[:20]
     domain = parseaddr(sender)[1].rpartition("@")[2].strip().lower()

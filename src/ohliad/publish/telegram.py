@@ -34,7 +34,8 @@ from ohliad.render.markdown import safe_url
 
 # Telegram's limit for the text of one message.
 MESSAGE_LIMIT = 4096
-# Where the Ukrainian is missing (the reader sees the English below it).
+# Where the Ukrainian is missing (the reader sees the English below it), and
+# before the links: the e-mail edition says the same.
 NO_UKRAINIAN = "Українського перекладу немає, подаємо англійський оригінал."
 SOURCES_LABEL = "Джерела:"
 # An outlet's name longer than this is cut, and a URL longer than this (in
@@ -47,6 +48,8 @@ _ENTRY_SEPARATOR = "\n\n"
 # Controls and lone surrogates: Telegram refuses what is not valid UTF-8.
 _UNSENDABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# A URL with these is malformed: Telegram would refuse the whole message.
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def units(text: str) -> int:
@@ -134,9 +137,9 @@ def _links(entry: DigestEntry) -> tuple[str, ...]:
     links: list[str] = []
     seen: set[str] = set()
     for source in entry.sources:
-        url = safe_url(_clean(source.url))
+        url = safe_url(source.url)
         href = html.escape(url or "", quote=True)
-        if not url or url in seen or units(href) > MAX_URL_CHARS:
+        if not url or url in seen or units(href) > MAX_URL_CHARS or _NOT_IN_URL.search(url):
             continue
         seen.add(url)
         name = _clean(source.outlet) or urlsplit(url).hostname or url
