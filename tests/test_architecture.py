@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "ohliad.compare": 2,
     "ohliad.render": 2,
     "ohliad.pipeline": 3,
+    "ohliad.publish": 3,
     "ohliad.assembly": 4,
     "ohliad.doctor": 4,
     "ohliad.watch": 5,
