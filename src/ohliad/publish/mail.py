@@ -22,20 +22,18 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from markdown_it import MarkdownIt
 
 from ohliad.dates import utcnow
 from ohliad.errors import OhliadError, one_line
 from ohliad.models import DigestEntry
 from ohliad.publish.telegram import NO_UKRAINIAN, SOURCES_LABEL
-from ohliad.render.markdown import comparison_markdown, render_markdown, safe_url
+from ohliad.render.markdown import render_markdown, safe_url
 from ohliad.settings import ENV_PREFIX, Settings, SettingsError
 
 # How long to wait for the server at each step.
 TIMEOUT_SECONDS = 30.0
 # The comparison section is house Markdown with every piece of text escaped;
 # raw HTML in it stays text.
-_markdown = MarkdownIt("commonmark", {"html": False})
 
 _PAGE = "max-width:640px;margin:0 auto;padding:24px 16px;font-family:Georgia,serif;"
 _STYLES = {
@@ -49,7 +47,6 @@ _STYLES = {
     "notice": "margin:0 0 12px;font-style:italic;color:#8a4b00;",
     "sources": "margin:0 0 12px;font-size:14px;",
     "link": "color:#1a5fb4;",
-    "small": "margin:0 0 8px;font-size:14px;color:#555555;",
 }
 
 
@@ -123,7 +120,10 @@ def email_edition(
     message["To"] = ", ".join(recipients)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = edition_id(entries, date, sender)
-    message.set_content(render_markdown(entries, title=subject), subtype="plain", charset="utf-8")
+    # The house format alone, as every published edition: the notes and the
+    # comparison are for the desk, which reviewed the headline and summary.
+    plain = render_markdown(entries, title=subject, extras=False)
+    message.set_content(plain, subtype="plain", charset="utf-8")
     message.add_alternative(edition_html(entries, title=subject), subtype="html", charset="utf-8")
     return message
 
@@ -177,11 +177,6 @@ def _entry_html(entry: DigestEntry) -> str:
         parts.append(_paragraph("notice", html.escape(NO_UKRAINIAN)))
     parts.append(_paragraph("english", _text(entry.summary.text), lang="en"))
     parts.append(_sources(entry))
-    parts += [_paragraph("small", _text(note), lang="en") for note in entry.notes]
-    comparison = comparison_markdown(entry.comparison)
-    if comparison:
-        section = _markdown.render(comparison)
-        parts.append(f'<div lang="en" style="{_STYLES["small"]}">{section}</div>')
     body = "\n".join(part for part in parts if part)
     return f'<div style="{_STYLES["entry"]}">\n{body}\n</div>'
 
