@@ -31,9 +31,7 @@ SUMMARY_UK = (
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample corpus stored and summarized once (no translator here)."""
     db = tmp_path_factory.mktemp("desk") / "sample.db"
-    result = runner.invoke(
-        app, ["ingest", str(SAMPLE), "--db", str(db), "--translator", "none"]
-    )
+    result = runner.invoke(app, ["ingest", str(SAMPLE), "--db", str(db), "--translator", "none"])
     assert result.exit_code == 0, result.output
     return db
 
@@ -62,8 +60,16 @@ def _first_story(db: str) -> str:
 def test_the_whole_flow_draft_edit_approve_publish(db: str) -> None:
     key = _first_story(db)
     edited = _ok(
-        "edit", key, "--headline-uk", HEADLINE_UK, "--summary-uk", SUMMARY_UK,
-        "--by", "olena", "--db", db,
+        "edit",
+        key,
+        "--headline-uk",
+        HEADLINE_UK,
+        "--summary-uk",
+        SUMMARY_UK,
+        "--by",
+        "olena",
+        "--db",
+        db,
     )
     assert f"edited {key} (draft)" in edited.stderr
     [entry] = [e for e in _queue(db) if e["id"] == key]
@@ -100,9 +106,14 @@ def test_an_edit_survives_recomputation_and_the_digest_shows_it(db: str) -> None
 def test_edit_prints_the_checkers_suggestions_and_changes_nothing_itself(db: str) -> None:
     key = _first_story(db)
     result = _ok(
-        "edit", key, "--headline-uk", "Блинкен прибув до Києва",
-        "--summary-uk", "Блинкен прибув до Києва на протязі тижня. Зустріч відбулася березня 5.",
-        "--db", db,
+        "edit",
+        key,
+        "--headline-uk",
+        "Блинкен прибув до Києва",
+        "--summary-uk",
+        "Блинкен прибув до Києва на протязі тижня. Зустріч відбулася березня 5.",
+        "--db",
+        db,
     )
     assert "Блінкен" in result.stderr
     assert "протягом" in result.stderr

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,6 +28,10 @@ from ohliad.models import (
 )
 from ohliad.store import Store
 from ohliad.web import WebSettings, create_app
+from tests.web.live import CHROMIUM, CHROMIUM_ARGS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 from tests.conftest import SAMPLE
 
 ADMIN_TOKEN = "test-admin-token-5b1e"
@@ -305,3 +309,14 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     assert store.stored_stories(), "the sample corpus gave no stories"
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright (the browser tests' modules)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -3,12 +3,15 @@ one (a browser, schemathesis)."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 
 from ohliad.store import Store
@@ -16,6 +19,28 @@ from ohliad.web import WebSettings, create_app
 
 # The admin token the servers accept.
 ADMIN_TOKEN = "live-test-token"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--lang=uk-UA",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The marks of a module of browser tests.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    # CI installs chromium (and says so): there these tests must run, not skip.
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("OHLIAD_TEST_REQUIRE_SERVICES"),
+        reason="needs Debian's chromium at /usr/bin/chromium",
+    ),
+]
 
 
 @contextmanager

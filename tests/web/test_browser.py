@@ -13,46 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from ohliad.store import Store
-from tests.web.live import serving
+from tests.web.live import BROWSER_MARKS, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--lang=uk-UA",
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs chromium (and says so): there these tests must run, not skip.
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("OHLIAD_TEST_REQUIRE_SERVICES"),
-        reason="needs Debian's chromium at /usr/bin/chromium",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def server(digest_store: Store) -> Iterator[str]:
     with serving(digest_store) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -74,7 +74,9 @@ def test_the_desk_asks_for_a_token_and_a_wrong_one_is_refused(sample_store: Stor
     set_cookie = signed.post(
         "/desk/login", data={"token": "olena-token-1"}, follow_redirects=False
     ).headers["set-cookie"]
-    assert "HttpOnly" in set_cookie and "SameSite=strict" in set_cookie and "Path=/desk" in set_cookie
+    assert (
+        "HttpOnly" in set_cookie and "SameSite=strict" in set_cookie and "Path=/desk" in set_cookie
+    )
 
 
 def test_no_change_without_a_session_or_from_another_site(sample_store: Store) -> None:

@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from ohliad.store import Store
 from tests.conftest import SAMPLE
-from tests.web.live import ADMIN_TOKEN, serving
-# The browser, and the marks that skip these tests where Chromium is missing.
-from tests.web.test_browser import browser, pytestmark  # noqa: F401
+from tests.web.live import ADMIN_TOKEN, BROWSER_MARKS, serving
+
+pytestmark = BROWSER_MARKS
 
 HEADLINE_UK = "Вантажівки з допомогою чекають на кордоні"
 SUMMARY_UK = (

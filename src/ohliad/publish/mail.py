@@ -22,7 +22,6 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-
 from ohliad.dates import utcnow
 from ohliad.errors import OhliadError, one_line
 from ohliad.models import DigestEntry
