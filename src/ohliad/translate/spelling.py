@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 _LOWER = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
-# A word as the checker sees it: letters of any script, digits, apostrophes
-# and inner hyphens, so that "COVID-19" or "ex-прем'єр" stay whole.
-_TOKEN = re.compile(r"[^\W_](?:[\w'’ʼ]|-(?=\w))*")
-_CHECKED = re.compile(rf"[{_LOWER}][{_LOWER}'’ʼ]*(?:-[{_LOWER}][{_LOWER}'’ʼ]*)*")
+# A word as the checker sees it: letters of any script and digits, with inner
+# apostrophes and hyphens, so that "COVID-19" or "ex-прем'єр" stay whole.
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*")
+# Lower-case Ukrainian words of two letters or more (a lone letter is an
+# initial, a list item or a word cut by a stray space: "м’ який").
+_CHECKED = re.compile(rf"[{_LOWER}]+(?:['’ʼ-][{_LOWER}]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 # Common words the dictionary lacks (found on the tuning half of the WMT23
 # references; see bench/ukrainian_check.py).
@@ -75,12 +77,13 @@ class Speller:
         """The lower-case Ukrainian words of ``text`` that the dictionary lacks."""
         for match in _TOKEN.finditer(text):
             word = match.group()
-            if _CHECKED.fullmatch(word) and not self.known(word):
+            if len(word) > 1 and _CHECKED.fullmatch(word) and not self.known(word):
                 yield UnknownWord(word, match.start(), match.end())
 
-    def checked_words(self, text: str) -> int:
-        """How many words of ``text`` a spell check looks at."""
-        return sum(1 for m in _TOKEN.finditer(text) if _CHECKED.fullmatch(m.group()))
+    def checked_words(self, text: str) -> list[str]:
+        """The words of ``text`` a spell check looks at."""
+        words = (m.group() for m in _TOKEN.finditer(text))
+        return [w for w in words if len(w) > 1 and _CHECKED.fullmatch(w)]
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
         """Known words one edit away from ``word``, likeliest first: a swap of
@@ -124,7 +127,7 @@ def unknown_share(text: str) -> tuple[float, int]:
     """The share of ``text``'s lower-case Ukrainian words that are not
     Ukrainian, and how many words were checked."""
     spell = speller()
-    checked = spell.checked_words(text)
+    checked = len(spell.checked_words(text))
     if checked == 0:
         return 0.0, 0
     return sum(1 for _ in spell.unknown_words(text)) / checked, checked
