@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,8 +46,14 @@ _NEAR = {
 }
 
 
+class _Parse(Protocol):
+    tag: object
+
+
 class _Analyzer(Protocol):
     def word_is_known(self, word: str, strict: bool = False) -> bool: ...
+
+    def parse(self, word: str) -> Sequence[_Parse]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,33 +92,38 @@ class Speller:
         return [w for w in words if len(w) > 1 and _CHECKED.fullmatch(w)]
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
-        """Known words one edit away from ``word``, likeliest first: a swap of
-        letters editors confuse (и/і, е/є, г/ґ), then other edits."""
+        """Known words one edit away from ``word``, likeliest slip first: letters
+        editors confuse (и/і, е/є, г/ґ), two letters swapped, a letter left
+        out, one too many, then any other letter."""
         word = word.translate(_APOSTROPHES)
-        near: list[str] = []
-        other: list[str] = []
-        for candidate, likely in _edits(word):
-            if candidate in near or candidate in other or not self.known(candidate):
-                continue
-            (near if likely else other).append(candidate)
-        return (near + other)[:limit]
+        found: dict[str, int] = {}
+        for candidate, rank in _edits(word):
+            if found.get(candidate, rank + 1) > rank and self.known(candidate):
+                found[candidate] = rank
+        return sorted(found, key=lambda c: (found[c], *self._rarity(c)))[:limit]
+
+    def _rarity(self, word: str) -> tuple[bool, int]:
+        """Among equal slips: an imperative is rare in news copy, and a form
+        with more readings is the likelier word (новий before навий)."""
+        parses = self.analyzer.parse(word)
+        return all("impr" in str(p.tag) for p in parses), -len(parses)
 
 
-def _edits(word: str) -> Iterator[tuple[str, bool]]:
-    """Every string one edit from ``word``, and whether the edit is a likely slip."""
+def _edits(word: str) -> Iterator[tuple[str, int]]:
+    """Every string one edit from ``word``, with how unlikely the slip is."""
     letters = _LOWER + "'"
     for i in range(len(word)):
         for letter in _NEAR.get(word[i], ""):
-            yield word[:i] + letter + word[i + 1 :], True
+            yield word[:i] + letter + word[i + 1 :], 0
     for i in range(len(word) - 1):
-        yield word[:i] + word[i + 1] + word[i] + word[i + 2 :], True
-    for i in range(len(word)):
-        yield word[:i] + word[i + 1 :], False
-        for letter in letters:
-            yield word[:i] + letter + word[i + 1 :], False
+        yield word[:i] + word[i + 1] + word[i] + word[i + 2 :], 1
     for i in range(len(word) + 1):
         for letter in letters:
-            yield word[:i] + letter + word[i:], False
+            yield word[:i] + letter + word[i:], 2
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :], 3
+        for letter in letters:
+            yield word[:i] + letter + word[i + 1 :], 4
 
 
 @functools.cache
