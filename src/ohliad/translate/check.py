@@ -208,10 +208,14 @@ _NUMBER_SCALE = re.compile(
 _SCRIPT = re.compile(r"\w*[ыэъёЫЭЪЁ]\w*")
 
 
-def _plural_currency(sign: str, number: str, scaled: bool) -> str:
-    if sign != "$" or scaled or "," in number:
+def _currency(sign: str, number: str, scaled: bool) -> str:
+    """The currency in words, agreeing with the number: 1 долар, 3 долари,
+    5 доларів, 2,5 долара; after млн or млрд always доларів."""
+    if sign != "$" or scaled:
         return _CURRENCY[sign]
-    whole = int(number.replace("\u00a0", "")) if number.replace("\u00a0", "").isdigit() else 0
+    if "," in number:
+        return "долара"
+    whole = int(number.replace("\u00a0", ""))
     if whole % 10 == 1 and whole % 100 != 11:
         return "долар"
     if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
@@ -234,25 +238,22 @@ def _date_text(day: int, month: int, year: int | None) -> str | None:
 @dataclass(frozen=True, slots=True)
 class UkrainianChecker:
     glossary: Glossary
-    names: NameTable
+    names: _NameSpellings
     style: StyleProfile
     russisms: tuple[Russism, ...]
     speller: Speller
-    name_spellings: _NameSpellings
 
     @classmethod
     def from_options(cls, options: TranslateOptions) -> UkrainianChecker:
         """The bundled and the user's glossary and names, and the chosen style profile."""
         glossary = load_glossary(options.glossary)
-        names = name_table(dict(glossary.names))
         spell = speller()
         return cls(
             glossary,
-            names,
+            _NameSpellings.build(name_table(dict(glossary.names)), spell),
             style_profile(options.style),
             bundled_russisms(),
             spell,
-            _NameSpellings.build(names, spell),
         )
 
     def check(self, text: str, *, english: str | None = None) -> tuple[Suggestion, ...]:
@@ -305,10 +306,10 @@ class UkrainianChecker:
                     )
 
     def _names(self, piece: str) -> Iterator[Suggestion]:
-        if self.name_spellings.pattern is None:
+        if self.names.pattern is None:
             return
-        for match in self.name_spellings.pattern.finditer(piece):
-            right_stem, english = self.name_spellings.right[match.group(1)]
+        for match in self.names.pattern.finditer(piece):
+            right_stem, english = self.names.right[match.group(1)]
             fixed = right_stem + (match.group(2) or "")
             yield Suggestion(
                 "name",
@@ -471,7 +472,7 @@ def _numbers(piece: str) -> Iterator[Suggestion]:
         scale = match["scale"]
         number = _scaled(match["number"])
         unit = _SCALE_ANY[scale] if scale else ""
-        currency = _plural_currency(match["sign"], number, bool(scale))
+        currency = _currency(match["sign"], number, bool(scale))
         fixed = " ".join(p for p in (number, unit, currency) if p)
         yield Suggestion(
             "number",
