@@ -54,6 +54,27 @@ class StyleProfile:
             piece = compile_pattern(pattern, ignore_case=False).sub(lower, piece)
         return piece
 
+    def violations(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, right) for each stretch outside quotations that ``apply``
+        would change: what the editor's desk suggests instead of rewriting."""
+        found: list[tuple[int, int, str]] = []
+        for offset, piece in unquoted(text):
+            for wrong, right in self.replacements:
+                for match in compile_pattern(wrong, ignore_case=False).finditer(piece):
+                    fixed = rewrite(match.group(), wrong, right)
+                    found.append((offset + match.start(), offset + match.end(), fixed))
+            # Lower-casing keeps the length, so offsets hold while ``piece`` changes.
+            for pattern in sorted(self.lowercase, key=len, reverse=True):
+                for match in compile_pattern(pattern, ignore_case=False).finditer(piece):
+                    word = match.group()
+                    right = word.lower()
+                    if _starts_sentence(text[: offset + match.start()]):
+                        right = word[:1] + right[1:]
+                    if right != word:
+                        found.append((offset + match.start(), offset + match.end(), right))
+                        piece = piece[: match.start()] + right + piece[match.end() :]
+        return sorted(found)
+
     def problems(self, text: str) -> list[str]:
         """Words outside quotations that break this profile."""
         if self.apply(text) == text:
@@ -68,6 +89,15 @@ class StyleProfile:
 
 def _starts_sentence(text_before: str) -> bool:
     return bool(_SENTENCE_START.search(text_before))
+
+
+def unquoted(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, piece) for each stretch of ``text`` outside quotations."""
+    position = 0
+    for piece, quoted, _ in _pieces(text):
+        if not quoted:
+            yield position, piece
+        position += len(piece)
 
 
 def _pieces(text: str) -> Iterator[tuple[str, bool, str]]:

@@ -33,7 +33,12 @@ from ohliad.translate.localize import localize
 from ohliad.translate.names import NameFixer, NameTable, name_table
 from ohliad.translate.options import TranslateOptions
 from ohliad.translate.style import StyleProfile, style_profile
-from ohliad.translate.validate import chatter_problem, script_problem, translation_problem
+from ohliad.translate.validate import (
+    chatter_problem,
+    script_problem,
+    spelling_problem,
+    translation_problem,
+)
 
 # What an entry without Ukrainian says of it, to its readers: no setup hints
 # (those are for the person running ohliad, ``engine.HOW_TO_ENABLE``).
@@ -87,10 +92,15 @@ class Finisher:
         text = prepared.names.apply(self.glossary.apply(text))
         return self.style.apply(localize(text))
 
-    def problem(self, prepared: PreparedSegment, finished: str) -> str | None:
+    def problem(
+        self, prepared: PreparedSegment, finished: str, *, spelling: bool = False
+    ) -> str | None:
+        """The first reason ``finished`` cannot stand; with ``spelling``, a
+        text of unknown words (the garbage a generative engine can write) too."""
         source = prepared.segment.text
         problems = [
             translation_problem(source, finished),
+            spelling_problem(finished) if spelling else None,
             *self.glossary.missing(source, finished),
             *prepared.names.missing(finished),
             *self.style.problems(finished),
@@ -105,6 +115,7 @@ class Finisher:
         count = len(_SENTENCE_END.findall(finished))
         problems = [
             script_problem(finished),
+            spelling_problem(finished),
             chatter_problem(finished),
             None if low <= count <= high else f"{count} sentences, not {low}–{high}",
             *self.style.problems(finished),
@@ -144,6 +155,12 @@ def _engines(translator: Translator) -> tuple[Translator, ...]:
     return translator.engines if isinstance(translator, FallbackTranslator) else (translator,)
 
 
+def _generative(engine: Translator) -> bool:
+    """An engine that writes free text (a chat model, not deterministic) can
+    reply in fluent-looking garbage; its Ukrainian is spell-checked too."""
+    return not engine.deterministic
+
+
 def _key(prepared: PreparedSegment, engine: Translator, style: str) -> str:
     segment = prepared.segment
     return translation_cache_key(segment.text, engine.name, engine.model, style, segment.kind)
@@ -170,7 +187,7 @@ def _try_engine(
             progress.reasons[i] = f"{engine.name} returned no translation"
             continue
         finished = finisher.finish(item, output)
-        problem = finisher.problem(item, finished)
+        problem = finisher.problem(item, finished, spelling=_generative(engine))
         if problem:
             progress.reasons[i] = f"{engine.name}: {problem}"
             continue
@@ -203,7 +220,10 @@ def translate_segments(
             for i, key in keys.items():
                 if key in cached:
                     finished = finisher.finish(segments[i], cached[key])
-                    if finisher.problem(segments[i], finished) is None:
+                    if (
+                        finisher.problem(segments[i], finished, spelling=_generative(engine))
+                        is None
+                    ):
                         progress.accept(i, finished, engine)
         reachable = not progress.pending() or _try_engine(
             engine, progress.pending(), progress, finisher, new_entries

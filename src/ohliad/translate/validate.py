@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from ohliad.translate.spelling import unknown_share
+
 _LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Letters of Russian (and other Cyrillic alphabets) that Ukrainian does not have.
@@ -42,6 +44,12 @@ _SCALE = {"тис": 1000, "млн": 1000000, "млрд": 1000000000}
 SMALLEST_CHECKED_NUMBER = 11
 
 MIN_CYRILLIC_SHARE = 0.6
+# Over this share of unknown lower-case words a reply is not Ukrainian
+# (shuffled letters, Russian, English in Cyrillic letters); real Ukrainian,
+# professional or machine-made, stays far below it (bench/ukrainian_check.py).
+MAX_UNKNOWN_SHARE = 0.25
+# Below this many checked words one rare word would decide.
+MIN_WORDS_FOR_SPELLING = 4
 # Ukrainian runs longer than English; outside these bounds a sentence was cut
 # short, or the engine rambled.
 LENGTH_RATIO = (0.5, 2.5)
@@ -98,6 +106,14 @@ def script_problem(translation: str) -> str | None:
     wrong = _NOT_UKRAINIAN.search(translation)
     if wrong:
         return f"contains {wrong.group()!r}, a letter Ukrainian does not use"
+    return None
+
+
+def spelling_problem(translation: str) -> str | None:
+    """Garbage Ukrainian: too many lower-case words no Ukrainian dictionary knows."""
+    share, checked = unknown_share(VERBATIM.sub(" ", translation))
+    if checked >= MIN_WORDS_FOR_SPELLING and share > MAX_UNKNOWN_SHARE:
+        return f"{share:.0%} of the words are not Ukrainian"
     return None
 
 
