@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from ohliad.cli import app
 from tests.conftest import SAMPLE
+from tests.publish.test_mail import HOST, Inbox, free_port
 
 runner = CliRunner()
 HEADLINE_UK = "Вантажівки з допомогою стоять на кордоні"
@@ -31,7 +33,9 @@ SUMMARY_UK = (
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample corpus stored and summarized once (no translator here)."""
     db = tmp_path_factory.mktemp("desk") / "sample.db"
-    result = runner.invoke(app, ["ingest", str(SAMPLE), "--db", str(db), "--translator", "none"])
+    result = runner.invoke(
+        app, ["run", str(SAMPLE), "--db", str(db), "--translator", "none", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     return db
 
@@ -39,7 +43,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(sample_db: Path, tmp_path: Path) -> Iterator[str]:
     copy = tmp_path / "desk.db"
-    shutil.copy(sample_db, copy)
+    # With its write-ahead log, which may hold the last transactions.
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{sample_db}{suffix}").exists():
+            shutil.copy(f"{sample_db}{suffix}", f"{copy}{suffix}")
     yield str(copy)
 
 
@@ -164,24 +171,13 @@ def test_telegram_edition_is_bot_api_messages(db: str) -> None:
 def test_email_edition_sent_once_through_a_real_smtp_server(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aiosmtpd.controller import Controller
-
-    received: list[email.message.EmailMessage] = []
-
-    class Inbox:
-        async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
-            received.append(
-                email.message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[arg-type]
-            )
-            return "250 OK"
-
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=0)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname=HOST, port=free_port())
     controller.start()
     try:
-        port = controller.server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         for name, value in {
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(port),
+            "SMTP_HOST": HOST,
+            "SMTP_PORT": str(controller.port),
             "SMTP_SECURITY": "none",
             "MAIL_FROM": "desk@ohliad.example",
             "MAIL_TO": "readers@ohliad.example",
@@ -191,8 +187,7 @@ def test_email_edition_sent_once_through_a_real_smtp_server(
         out = tmp_path / "edition.eml"
         sent = _ok("publish", "--format", "email", "--out", str(out), "--send", "--db", db)
         assert "sent 1 entry by e-mail to readers@ohliad.example" in sent.stderr
-        assert len(received) == 1
-        message = received[0]
+        message = inbox.message()
         assert message["To"] == "readers@ohliad.example"
         assert message["Subject"].startswith("Огляд — ")
         plain = message.get_body(("plain",))
@@ -202,6 +197,6 @@ def test_email_edition_sent_once_through_a_real_smtp_server(
         # The same day again: nothing is sent twice.
         again = _ok("publish", "--day", "today", "--send", "--db", db)
         assert "nothing new to send" in again.stderr
-        assert len(received) == 1
+        assert len(inbox.envelopes) == 1
     finally:
         controller.stop()

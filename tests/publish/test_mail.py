@@ -70,7 +70,7 @@ def _authenticate(
     return AuthResult(success=good, handled=False, auth_data=data)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return int(probe.getsockname()[1])
@@ -96,7 +96,7 @@ def _server_context(authority: trustme.CA) -> ssl.SSLContext:
 
 
 def _serve(inbox: Inbox, **options: Any) -> Iterator[SmtpSettings]:
-    controller = Controller(inbox, hostname=HOST, port=_free_port(), **options)
+    controller = Controller(inbox, hostname=HOST, port=free_port(), **options)
     controller.start()
     try:
         security = "tls" if options.get("ssl_context") else "none"
@@ -219,7 +219,7 @@ def test_a_password_smtplib_cannot_send_is_one_line(plain: SmtpSettings, inbox: 
 
 
 def test_a_refused_connection_is_one_line_naming_the_server() -> None:
-    port = _free_port()
+    port = free_port()
     with pytest.raises(MailError) as caught:
         send_edition(_edition(), SmtpSettings(HOST, port, "starttls"))
     assert str(caught.value) == (

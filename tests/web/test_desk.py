@@ -4,11 +4,11 @@ forged and cross-site requests, and what the public sees with review on."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ohliad.review import edition_title
 from ohliad.store import Store
 from ohliad.store.reviews import ReviewStore, TextChange
 from ohliad.web import WebSettings, create_app
@@ -134,14 +134,15 @@ def test_with_review_on_the_public_sees_only_what_an_editor_approved(sample_stor
         by="olena",
     )
     desk.decide(keys[0], "approved", by="olena")
-    edition = desk.publish(by="olena", day=date(2026, 3, 5))
+    edition = desk.publish(by="olena", day=desk.entry(keys[0]).day)
+    assert edition.new == (keys[0],)
     listed = client.get("/api/stories").json()["stories"]
     assert [s["id"] for s in listed] == [keys[0]]
     assert listed[0]["headline"]["uk"] == "Заголовок редактора"
     assert listed[0]["review"]["status"] == "published"
     assert "Заголовок редактора" in client.get("/feeds/rss.xml").text
     day = client.get(f"/digest/{edition.day.isoformat()}.md").text
-    assert day.startswith("# Огляд — 5 березня 2026 року")
+    assert day.startswith(f"# {edition_title(edition.day)}")
     assert "### *Заголовок редактора*" in day and "Порівняння" not in day
     # Off (the default), every entry shows, as before.
     assert len(_client(sample_store).get("/api/stories").json()["stories"]) == len(keys)

@@ -349,7 +349,7 @@ class ReviewStore:
 
     def publish(self, *, by: str, day: date | None = None) -> Edition:
         """Publish an edition: without ``day`` the next one (every approved
-        entry not yet published, dated today); with it, that day's (its
+        entry not yet published, dated today); with it, that day's whole (its
         approved entries are published, and those published already are
         kept). Idempotent: an entry is published once, by one process."""
         edition_day = day or self.today()
@@ -379,7 +379,10 @@ class ReviewStore:
             for key in new:
                 record_event(session, key, "publish", by, {"day": edition_day.isoformat()})
             session.expire_all()
-            rows = session.execute(query.where(ReviewRow.edition_day == edition_day)).all()
+            in_edition = ReviewRow.edition_day == edition_day
+            if day is None:  # the next edition is what this publishing published
+                in_edition = ReviewRow.story_key.in_(new)
+            rows = session.execute(query.where(in_edition)).all()
             entries = [_entry(row, review) for row, review in rows]
         entries.sort(key=lambda e: e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
         return Edition(edition_day, tuple(entries), tuple(sorted(new)))
