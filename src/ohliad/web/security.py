@@ -51,7 +51,10 @@ def _header(name: str, value: str) -> tuple[bytes, bytes]:
 _HARDENING_HEADERS = (
     _header("X-Content-Type-Options", "nosniff"),
     _header("X-Frame-Options", "DENY"),
-    _header("Referrer-Policy", "no-referrer"),
+    # No address goes to other sites; "no-referrer" would also make browsers
+    # send "Origin: null" on this site's own forms, which the Origin check
+    # must then refuse (the admin and desk forms).
+    _header("Referrer-Policy", "same-origin"),
 )
 
 
