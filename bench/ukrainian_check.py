@@ -170,6 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for kind in KINDS:
         examples = [s for f in on_references for s in f if s.kind == kind][:3]
         lines += [f"- {kind}: " + "; ".join(f"`{s.message}`" for s in examples)] if examples else []
+    lines += ["", "Examples on the systems (the first three of each kind, all systems):", ""]
+    for kind in KINDS:
+        examples = [s for found in on_systems.values() for f in found for s in f if s.kind == kind]
+        lines += (
+            [f"- {kind}: " + "; ".join(f"`{s.message}`" for s in examples[:3])] if examples else []
+        )
 
     rng = random.Random(26)
     real_tuning = [references[i] for i in tuning] + [t[i] for t in systems.values() for i in tuning]

@@ -77,3 +77,22 @@ def test_fallback_chain_sends_each_missing_segment_to_the_next_engine() -> None:
 
 def test_disabled_translator_never_produces_text() -> None:
     assert DisabledTranslator().translate([Segment("Hello", "headline")]) == [None]
+
+
+class _Scrambled(_Fixed):
+    """An engine replying in Cyrillic letters that make no Ukrainian words."""
+
+    def translate(self, segments: Sequence[Segment]) -> list[str | None]:
+        return ["Пеергвоори нвооідунлвоися у Женеві пліся пеерври дувох днвіе" for _ in segments]
+
+
+def test_garbage_ukrainian_is_refused_from_a_generative_engine_only() -> None:
+    generative = _Scrambled("chat", {})
+    generative.deterministic = False
+    result = ukrainian_for(SUMMARY, [], generative, options=TranslateOptions())
+    assert result.text is None and result.unavailable is not None
+    assert "of the words are not Ukrainian" in result.unavailable
+    # A deterministic engine (Bergamot) is a trained translator, not a writer
+    # of free text: its Ukrainian is not spell-checked.
+    fixed = ukrainian_for(SUMMARY, [], _Scrambled("mt", {}), options=TranslateOptions())
+    assert fixed.text is not None
