@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "ohliad.pipeline": 3,
     "ohliad.publish": 3,
     "ohliad.assembly": 4,
+    "ohliad.review": 4,
     "ohliad.doctor": 4,
     "ohliad.watch": 5,
     "ohliad.backfill": 5,
