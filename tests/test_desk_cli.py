@@ -64,20 +64,14 @@ def _first_story(db: str) -> str:
     return str(_queue(db, "--status", "draft")[0]["id"])
 
 
+def _edit(db: str, key: str, headline: str, summary: str, *args: str) -> Any:
+    """``ohliad edit`` with a Ukrainian headline and summary."""
+    return _ok("edit", key, "--headline-uk", headline, "--summary-uk", summary, "--db", db, *args)
+
+
 def test_the_whole_flow_draft_edit_approve_publish(db: str) -> None:
     key = _first_story(db)
-    edited = _ok(
-        "edit",
-        key,
-        "--headline-uk",
-        HEADLINE_UK,
-        "--summary-uk",
-        SUMMARY_UK,
-        "--by",
-        "olena",
-        "--db",
-        db,
-    )
+    edited = _edit(db, key, HEADLINE_UK, SUMMARY_UK, "--by", "olena")
     assert f"edited {key} (draft)" in edited.stderr
     [entry] = [e for e in _queue(db) if e["id"] == key]
     assert entry["headline"]["uk"] == HEADLINE_UK
@@ -101,7 +95,7 @@ def test_the_whole_flow_draft_edit_approve_publish(db: str) -> None:
 
 def test_an_edit_survives_recomputation_and_the_digest_shows_it(db: str) -> None:
     key = _first_story(db)
-    _ok("edit", key, "--headline-uk", HEADLINE_UK, "--summary-uk", SUMMARY_UK, "--db", db)
+    _edit(db, key, HEADLINE_UK, SUMMARY_UK)
     # Storing the corpus again recomputes nothing away.
     _ok("run", str(SAMPLE), "--db", db, "--translator", "none", "--format", "json")
     digest = json.loads(_ok("digest", "--format", "json", "--db", db).stdout)
@@ -112,15 +106,11 @@ def test_an_edit_survives_recomputation_and_the_digest_shows_it(db: str) -> None
 
 def test_edit_prints_the_checkers_suggestions_and_changes_nothing_itself(db: str) -> None:
     key = _first_story(db)
-    result = _ok(
-        "edit",
-        key,
-        "--headline-uk",
-        "Блинкен прибув до Києва",
-        "--summary-uk",
-        "Блинкен прибув до Києва на протязі тижня. Зустріч відбулася березня 5.",
-        "--db",
+    result = _edit(
         db,
+        key,
+        "Блинкен прибув до Києва",
+        "Блинкен прибув до Києва на протязі тижня. Зустріч відбулася березня 5.",
     )
     assert "Блінкен" in result.stderr
     assert "протягом" in result.stderr
@@ -155,7 +145,7 @@ def test_reject_and_dropped_sources(db: str) -> None:
 
 def _approved(db: str) -> str:
     key = _first_story(db)
-    _ok("edit", key, "--headline-uk", HEADLINE_UK, "--summary-uk", SUMMARY_UK, "--db", db)
+    _edit(db, key, HEADLINE_UK, SUMMARY_UK)
     _ok("approve", key, "--db", db)
     return key
 

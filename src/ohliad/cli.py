@@ -825,7 +825,6 @@ def feeds_export(
 ) -> None:
     """Write the watch list as OPML (for feed readers) or as a TOML feed list."""
     from ohliad.assembly import open_store
-    from ohliad.ingest.sources import path_name
     from ohliad.store import FeedStore
     from ohliad.watch.feedlist import FeedSpec, opml_feed_list, toml_feed_list
 
@@ -834,6 +833,13 @@ def feeds_export(
     states = FeedStore(open_store(_settings(config, db=db), must_exist=True)).feeds()
     specs = [FeedSpec(s.url, s.outlet, s.language, s.interval_seconds) for s in states]
     data = opml_feed_list(specs) if fmt == "opml" else toml_feed_list(specs).encode("utf-8")
+    _write_out(data, out_path)
+
+
+def _write_out(data: bytes, out_path: Path | None) -> None:
+    """``data`` to ``out_path``, or to standard output when there is none."""
+    from ohliad.ingest.sources import path_name
+
     if out_path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -1152,7 +1158,6 @@ def publish(
     the edition's day, and the edition is written in the house format (or
     JSON, Telegram messages, e-mail). Publishing again publishes and sends
     nothing twice."""
-    from ohliad.ingest.sources import path_name
     from ohliad.review import EDITION_FORMATS, render_edition, send_edition_by_email
     from ohliad.wording import plural
 
@@ -1170,15 +1175,7 @@ def publish(
         highlight=False,
         markup=False,
     )
-    data = render_edition(edition, fmt, settings)
-    if out_path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        try:
-            out_path.write_bytes(data)
-        except OSError as exc:
-            raise _fail(f"{path_name(out_path)}: cannot write ({exc.strerror})") from None
+    _write_out(render_edition(edition, fmt, settings), out_path)
     if send:
         sent = send_edition_by_email(desk, edition, settings)
         if sent:

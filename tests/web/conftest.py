@@ -296,17 +296,22 @@ def client(digest_store: Store) -> TestClient:
     return TestClient(create_app(digest_store, settings))
 
 
-@pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def sample_corpus_store(path: Path) -> Store:
     """The bundled sample corpus through the real pipeline (no translator here)."""
     from ohliad.ingest import read_inputs
     from ohliad.pipeline import Pipeline
 
-    store = Store.open(str(tmp_path_factory.mktemp("demo") / "demo.db"))
+    store = Store.open(str(path))
     pipeline = Pipeline(store)
     pipeline.ingest(read_inputs([str(SAMPLE)]))
     pipeline.refresh()
     assert store.stored_stories(), "the sample corpus gave no stories"
+    return store
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = sample_corpus_store(tmp_path_factory.mktemp("demo") / "demo.db")
     yield store
     store.close()
 

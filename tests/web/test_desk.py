@@ -4,6 +4,7 @@ forged and cross-site requests, and what the public sees with review on."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,20 +14,14 @@ from ohliad.store import Store
 from ohliad.store.reviews import ReviewStore, TextChange
 from ohliad.web import WebSettings, create_app
 from ohliad.web.desk import COOKIE, session_cookie, session_holder
-from tests.conftest import SAMPLE
+from tests.web.conftest import sample_corpus_store
 
 TOKENS = {"olena-token-1": "olena", "taras-token-2": "taras"}
 
 
 @pytest.fixture
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from ohliad.ingest import read_inputs
-    from ohliad.pipeline import Pipeline
-
-    store = Store.open(str(tmp_path_factory.mktemp("desk") / "desk.db"))
-    pipeline = Pipeline(store)
-    pipeline.ingest(read_inputs([str(SAMPLE)]))
-    pipeline.refresh()
+def sample_store(tmp_path: Path) -> Iterator[Store]:
+    store = sample_corpus_store(tmp_path / "desk.db")
     yield store
     store.close()
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from ohliad.store import Store
-from tests.conftest import SAMPLE
+from tests.web.conftest import sample_corpus_store
 from tests.web.live import ADMIN_TOKEN, BROWSER_MARKS, serving
 
 pytestmark = BROWSER_MARKS
@@ -24,13 +24,7 @@ SUMMARY_UK = (
 
 @pytest.fixture(scope="module")
 def desk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from ohliad.ingest import read_inputs
-    from ohliad.pipeline import Pipeline
-
-    store = Store.open(str(tmp_path_factory.mktemp("desk") / "desk.db"))
-    pipeline = Pipeline(store)
-    pipeline.ingest(read_inputs([str(SAMPLE)]))
-    pipeline.refresh()
+    store = sample_corpus_store(tmp_path_factory.mktemp("desk") / "desk.db")
     yield store
     store.close()
 
