@@ -4,8 +4,10 @@ states, staleness through new articles, merges and splits, and editions."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -73,6 +75,18 @@ def _story(store: Store, key: str, numbers: range, headline: str = "Machine head
             assert stored is not None and stored.id is not None
             tx.link(stored.id, key)
     _recompute(store, key, headline)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The desk's store on SQLite and on PostgreSQL, through the same code."""
+    if request.param == "sqlite":
+        db = str(tmp_path / "desk.db")
+    else:
+        db = request.getfixturevalue("new_postgres_database")()
+    opened = Store.open(db)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
