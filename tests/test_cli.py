@@ -273,7 +273,15 @@ def test_doctor_reports_each_part_and_fails_on_what_is_missing(tmp_path: Path) -
     )
     assert "OHLIAD_TRANSLATOR" in checks["ukrainian"].todo
     assert {"summarizer: extractive", "embedders", "translators", "model cache"} <= set(checks)
+    assert checks["desk"].state == "note" and "OHLIAD_ADMIN_TOKENS" in checks["desk"].todo
+    assert "OHLIAD_SMTP_HOST" in checks["desk: e-mail edition"].todo
     assert runner.invoke(app, ["doctor", "--db", str(db), "--translator", "none"]).exit_code == 0
+    desk = Settings(db=str(db), translator="none", admin_tokens="olena:olena-token", review=True)
+    found = {c.part: c for c in examine(desk)}["desk"]
+    assert (found.state, found.found) == (
+        "ok",
+        "editors olena; the public sees only approved or published entries (review)",
+    )
 
     missing = tmp_path / "none.db"
     checks = {c.part: c for c in examine(Settings(db=str(missing), translator="none"))}

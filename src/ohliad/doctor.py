@@ -159,6 +159,28 @@ def _caches(settings: Settings) -> Iterator[Check]:
     yield Check("model cache", "ok", f"{root} ({size / 2**20:,.0f} MB); OHLIAD_MODEL_DIR moves it")
 
 
+def _desk(settings: Settings) -> Iterator[Check]:
+    """The editor's desk: who may sign in, whether the public sees drafts,
+    and the e-mail edition (notes: a desk may run without any of them)."""
+    editors = sorted(set(settings.admin_token_names().values()))
+    if editors:
+        shown = "only approved or published entries" if settings.review else "every draft"
+        found = f"editors {', '.join(editors)}; the public sees {shown} (review)"
+        yield Check("desk", "ok", found)
+    else:
+        todo = "set admin_tokens (OHLIAD_ADMIN_TOKENS=name:token,…) to open /desk"
+        yield Check("desk", "note", "no admin token: the web desk is closed", todo)
+    missing = [k for k in ("smtp_host", "mail_from", "mail_to") if not getattr(settings, k)]
+    if missing:
+        todo = "set " + ", ".join(f"{k} (OHLIAD_{k.upper()})" for k in missing)
+        yield Check("desk: e-mail edition", "note", "not configured", todo)
+    else:
+        where = f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security})"
+        yield Check(
+            "desk: e-mail edition", "ok", f"through {where} to {', '.join(settings.mail_to)}"
+        )
+
+
 CHECKS: tuple[Callable[[Settings], Iterator[Check]], ...] = (
     _settings,
     _database,
@@ -166,6 +188,7 @@ CHECKS: tuple[Callable[[Settings], Iterator[Check]], ...] = (
     _summarizer,
     _models,
     _components,
+    _desk,
     _caches,
 )
 
