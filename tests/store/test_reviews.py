@@ -24,7 +24,7 @@ from ohliad.models import (
 )
 from ohliad.store import Store
 from ohliad.store.reviews import ReviewError, ReviewStore, TextChange
-from ohliad.store.search import stored_story
+from ohliad.store.search import Filters, find_stories, stored_story
 
 
 def _article(n: int, day: int = 5) -> Article:
@@ -319,3 +319,13 @@ def test_the_queue_filters_by_status_and_by_day_in_the_desk_time_zone(
     desk.decide("s1", "rejected", by="olena")
     assert [e.key for e in desk.queue(statuses=["draft"])] == ["late"]
     assert [e.key for e in desk.queue(statuses=["rejected"])] == ["s1"]
+
+
+def test_search_finds_a_story_by_the_editors_words(store: Store, desk: ReviewStore) -> None:
+    assert find_stories(store, Filters(text="Оновлений заголовок")) == []
+    desk.edit("s1", TextChange(headline_uk="Оновлений заголовок редактора"), by="olena")
+    found = find_stories(store, Filters(text="оновл заголовок"))
+    assert [s.key for s in found] == ["s1"]
+    assert find_stories(store, Filters(text="заголовок нічого")) == []
+    # "_" is a word character to search, and no wildcard to LIKE (it would match the space).
+    assert find_stories(store, Filters(text="оновлений_заголовок")) == []

@@ -32,6 +32,7 @@ from ohliad.store.review_rows import (
     reviews_by_key,
 )
 from ohliad.store.schema import ArticleRow, ReviewEventRow, ReviewRow, StoryArticleRow, StoryRow
+from ohliad.store.search import query_words
 
 # Longest texts an editor may store (a summary is 3–6 sentences).
 MAX_HEADLINE_CHARS = 500
@@ -106,6 +107,13 @@ def _baseline(entry: DigestEntry, members: Collection[int]) -> dict[str, Any]:
         "articles": sorted(members),
         "conflicts": sorted({conflict_signature(c) for c in conflicts}),
     }
+
+
+def search_text(edit: EntryEdit) -> str | None:
+    """The words of the editor's text as search matches them (``store.search``)."""
+    texts = (edit.headline_uk, edit.summary_uk, edit.headline_en, edit.summary_en)
+    words = [w for text in texts if text for w in query_words(text, limit=None)]
+    return " " + " ".join(words) if words else None
 
 
 def _texts(entry: DigestEntry) -> dict[str, str | None]:
@@ -315,6 +323,7 @@ class ReviewStore:
             if review.status == "approved":
                 review.status = "draft"
             after = edit_of(review)
+            review.search_text = search_text(after)
             changed = {
                 field: getattr(after, field)
                 for field in ("headline_en", "summary_en", "headline_uk", "summary_uk")

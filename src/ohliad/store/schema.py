@@ -138,6 +138,9 @@ class ReviewRow(Base):
     headline_uk: Mapped[str | None] = mapped_column(Text)
     summary_uk: Mapped[str | None] = mapped_column(Text)
     dropped_sources: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The editor's words, case-folded, each after a space: what search matches
+    # (the stories' full-text index holds the machine's text).
+    search_text: Mapped[str | None] = mapped_column(Text)
     baseline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_by: Mapped[str | None] = mapped_column(String(200))

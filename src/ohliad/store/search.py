@@ -68,8 +68,9 @@ class ArticleHit:
     story_key: str | None
 
 
-def query_words(query: str) -> list[str]:
-    return _WORD.findall(query.casefold())[:MAX_QUERY_WORDS]
+def query_words(query: str, limit: int | None = MAX_QUERY_WORDS) -> list[str]:
+    """The words of ``query`` as search matches them: case-folded."""
+    return _WORD.findall(query.casefold())[:limit]
 
 
 def _day_start(day: date) -> datetime:
@@ -137,6 +138,7 @@ def _stories_query(session: Session, filters: Filters) -> Select[StoryRow] | Non
         query = query.where(
             StoryRow.id.in_(_text_matches(session, words, stories=True))
             | StoryRow.id.in_(through_articles)
+            | StoryRow.key.in_(_edited_matching(words))
         )
     return query
 
@@ -196,6 +198,13 @@ def article_hit(store: Store, article_id: int) -> ArticleHit | None:
             _articles_with_story_keys().where(ArticleRow.id == article_id)
         ).first()
         return ArticleHit(article_from_row(found[0]), found[1]) if found else None
+
+
+def _edited_matching(words: list[str]) -> Select[str]:
+    """The stories whose editor's text has every word, as a prefix."""
+    return select(ReviewRow.story_key).where(
+        *(ReviewRow.search_text.like(f"% {w.replace('_', '/_')}%", escape="/") for w in words)
+    )
 
 
 def _reviewed_keys() -> Select[str]:

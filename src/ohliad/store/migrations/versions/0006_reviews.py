@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("headline_uk", sa.Text()),
         sa.Column("summary_uk", sa.Text()),
         sa.Column("dropped_sources", sa.JSON(), nullable=False),
+        sa.Column("search_text", sa.Text()),
         sa.Column("baseline", sa.JSON()),
         sa.Column("stale", sa.Boolean(), nullable=False),
         sa.Column("updated_by", sa.String(200)),
