@@ -24,7 +24,14 @@ from ohliad.pipeline import Pipeline, PipelineOptions
 from ohliad.store import Store
 from ohliad.summarize import SummaryOptions, summarize_story
 from ohliad.web import create_app
-from ohliad.web.notes import NOTES, REASONS, ShownNote, shown_note, ukrainian_note
+from ohliad.web.notes import (
+    NOTES,
+    REASONS,
+    NoteTemplate,
+    ShownNote,
+    shown_note,
+    ukrainian_note,
+)
 from tests.summarize.test_all_sources import LOADED_VOTE, THREE_OUTLETS
 from tests.web.conftest import build_digest_store
 
@@ -115,6 +122,15 @@ def test_every_reason_for_one_outlet_is_said_in_ukrainian() -> None:
 def test_a_note_no_template_knows_is_shown_in_english(note: str) -> None:
     assert ukrainian_note(note) is None
     assert shown_note(note, "uk") == ShownNote(note, "en")
+
+
+@pytest.mark.parametrize(
+    "ukrainian",
+    ["{label}: {pages}.", "{label:джерело|джерела|джерел}.", "{count:джерело|джерел}."],
+)
+def test_a_template_whose_ukrainian_parts_do_not_fit_is_refused(ukrainian: str) -> None:
+    with pytest.raises(ValueError):
+        NoteTemplate("{label:source}: {count:number}.", ukrainian)
 
 
 # --- Every note the code writes is in the catalogue -------------------------

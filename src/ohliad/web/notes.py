@@ -60,9 +60,9 @@ _KINDS: dict[str, str] = {
 _UNNAMED_ARTICLE = re.compile(r"article (?P<id>\S+)")
 
 
-def _ukrainian_number(written: str) -> str:
-    """'20,000' as '20 000' (a no-break space between the thousands)."""
-    return f"{int(written.replace(',', '')):,}".replace(",", "\u00a0")
+def _ukrainian_number(count: int) -> str:
+    """20000 as '20 000' (a no-break space between the thousands)."""
+    return f"{count:,}".replace(",", "\u00a0")
 
 
 def _ukrainian_source(label: str) -> str:
@@ -92,8 +92,12 @@ class NoteTemplate:
         pattern.append(re.escape(self.english[end:]))
         object.__setattr__(self, "pattern", re.compile("".join(pattern)))
         object.__setattr__(self, "kinds", kinds)
-        unknown = {p["name"] for p in _PART.finditer(self.ukrainian)} - kinds.keys()
-        assert not unknown, f"{self.ukrainian!r} names parts the English lacks: {unknown}"
+        for part in _PART.finditer(self.ukrainian):
+            kind = kinds.get(part["name"])
+            if kind is None:
+                raise ValueError(f"{self.ukrainian!r}: the English has no part {part[0]}")
+            if part["spec"] and (kind != "number" or part["spec"].count("|") != 2):
+                raise ValueError(f"{self.ukrainian!r}: {part[0]} is not a number's three nouns")
 
     def in_ukrainian(self, note: str) -> str | None:
         """The note in Ukrainian, or None when this template did not write it."""
@@ -105,12 +109,11 @@ class NoteTemplate:
     def _part(self, value: str, part: re.Match[str]) -> str:
         kind = self.kinds[part["name"]]
         if kind == "number":
-            number = _ukrainian_number(value)
+            count = int(value.replace(",", ""))
             if part["spec"]:
                 one, few, many = part["spec"].split("|")
-                count = int(value.replace(",", ""))
-                return f"{number} {ukrainian_plural(count, one, few, many)}"
-            return number
+                return f"{_ukrainian_number(count)} {ukrainian_plural(count, one, few, many)}"
+            return _ukrainian_number(count)
         if kind == "reason":
             return REASONS[value]
         if kind == "source":
@@ -208,4 +211,5 @@ def shown_note(note: str, lang: Lang) -> ShownNote:
 
 
 def shown_notes(notes: Sequence[str], lang: Lang) -> list[ShownNote]:
+    """Each note in the reader's language, as ``shown_note`` says it."""
     return [shown_note(note, lang) for note in notes]
