@@ -74,8 +74,13 @@ def test_the_notes_reach_every_format(store: Store) -> None:
     assert f"> Note: {note}" in markdown
     [read_back] = parse_markdown(markdown)
     assert "Note" not in read_back.text  # the house format reads back without it
-    page = TestClient(create_app(store, WebSettings())).get(f"/stories/{entry.story_id}")
+    client = TestClient(create_app(store, WebSettings()))
+    page = client.get(f"/stories/{entry.story_id}", params={"lang": "en"})
     assert note in page.text
+    ukrainian = client.get(f"/stories/{entry.story_id}").text  # the note said in Ukrainian
+    whole = f"{len(long.text):,}".replace(",", "\u00a0")
+    assert f"Long: прочитано лише перші 2\u00a0000 символів із {whole}." in ukrainian
+    assert note not in ukrainian
 
 
 def test_markdown_for_one_article_is_bounded(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from ohliad.web.i18n import (
     format_time,
     parse_lang,
 )
+from ohliad.web.notes import shown_note, shown_notes
 from ohliad.web.views import unquoted
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ TEMPLATES.env.filters["when"] = format_time
 TEMPLATES.env.filters["sources"] = count_sources
 TEMPLATES.env.filters["conflicts"] = count_conflicts
 TEMPLATES.env.filters["unquoted"] = unquoted
+TEMPLATES.env.filters["note"] = shown_note
+TEMPLATES.env.filters["notes"] = shown_notes
 TEMPLATES.env.globals["count_quotes"] = count_quotes
 
 

@@ -239,7 +239,7 @@ def format_time(moment: datetime | None, lang: Lang) -> str:
     return f"{utc.day} {months[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
 
 
-def _ukrainian_plural(count: int, one: str, few: str, many: str) -> str:
+def ukrainian_plural(count: int, one: str, few: str, many: str) -> str:
     """The Ukrainian noun for ``count``: one (1, 21), few (2-4, 22-24) or many."""
     if count % 10 == 1 and count % 100 != 11:
         return one
@@ -253,7 +253,7 @@ def _count(
 ) -> str:
     if lang == "en":
         return f"{count} {english[0] if count == 1 else english[1]}"
-    return f"{count} {_ukrainian_plural(count, *ukrainian)}"
+    return f"{count} {ukrainian_plural(count, *ukrainian)}"
 
 
 def count_conflicts(count: int, lang: Lang) -> str:
