@@ -637,8 +637,10 @@ def serve(
     """Serve the digest: web pages, the JSON API and the feeds.
 
     Pages at /, the API under /api/ (docs at /docs), feeds at /feeds/rss.xml,
-    /feeds/atom.xml and /feeds/feed.json. Admin actions (add a feed, re-run a
-    story) need the setting admin_token; public_url sets the feeds' base URL.
+    /feeds/atom.xml and /feeds/feed.json, the editor's desk at /desk. Admin
+    actions (add a feed, re-run a story) and the desk need an admin token
+    (admin_tokens, or admin_token); review = true shows the public only what
+    an editor approved; public_url sets the feeds' base URL.
     """
     from ohliad.assembly import open_store
     from ohliad.web import create_app, web_settings
