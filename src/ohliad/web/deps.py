@@ -23,6 +23,7 @@ from ohliad.web.i18n import (
     count_conflicts,
     count_quotes,
     count_sources,
+    count_waiting,
     format_time,
     parse_lang,
 )
@@ -38,6 +39,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 TEMPLATES.env.filters["when"] = format_time
 TEMPLATES.env.filters["sources"] = count_sources
 TEMPLATES.env.filters["conflicts"] = count_conflicts
+TEMPLATES.env.filters["waiting"] = count_waiting
 TEMPLATES.env.filters["unquoted"] = unquoted
 TEMPLATES.env.filters["note"] = shown_note
 TEMPLATES.env.filters["notes"] = shown_notes

@@ -227,7 +227,7 @@ def _entry_page(
         found=found,
         suggestions=check_entry(found.entry, checker),
         comparison=comparison_view(found.draft.comparison),
-        preview=render_entry(found.entry),
+        preview=render_entry(found.entry, extras=False),
         kept={s.article_id for s in found.entry.sources},
         events=desk.events(found.key),
         error=error,

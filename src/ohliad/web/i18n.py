@@ -85,7 +85,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "desk_show": "Показати",
         "desk_empty": "Тут нічого немає.",
         "desk_publish": "Опублікувати випуск",
-        "desk_publish_hint": "ухвалених сюжетів чекають на публікацію",
+        "desk_story": "Сюжет",
+        "desk_conflicts": "Розбіжності",
         "desk_published_done": "Опубліковано випуск за",
         "desk_published_new": "нових сюжетів",
         "desk_day_file": "Файл випуску",
@@ -191,7 +192,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "desk_show": "Show",
         "desk_empty": "Nothing here.",
         "desk_publish": "Publish the edition",
-        "desk_publish_hint": "approved entries wait to be published",
+        "desk_story": "Story",
+        "desk_conflicts": "Conflicts",
         "desk_published_done": "Published the edition of",
         "desk_published_new": "new entries",
         "desk_day_file": "The edition's file",
@@ -268,6 +270,17 @@ def count_quotes(quotes: int, words: int, lang: Lang) -> str:
     quoted = _count(quotes, lang, ("quote", "quotes"), ("цитата", "цитати", "цитат"))
     worded = _count(words, lang, ("word", "words"), ("слово", "слова", "слів"))
     return f"{quoted}, {worded}"
+
+
+def count_waiting(count: int, lang: Lang) -> str:
+    """'1 ухвалений сюжет чекає на публікацію', '3 ухвалені сюжети чекають…';
+    '1 approved entry waits to be published'."""
+    if lang == "en":
+        return f"{count} approved {'entry waits' if count == 1 else 'entries wait'} to be published"
+    waiting = ukrainian_plural(
+        count, "ухвалений сюжет чекає", "ухвалені сюжети чекають", "ухвалених сюжетів чекають"
+    )
+    return f"{count} {waiting} на публікацію"
 
 
 def count_sources(count: int, lang: Lang) -> str:
