@@ -44,6 +44,8 @@ _FORECAST_STEMS = frozenset({"expec", "forec", "estim", "predi"})
 _MONEY = frozenset({"dollar", "euro", "pound", "hryvnia", "rouble", "yuan"})
 # Counted nouns that may stand for any more specific one ("people" / "residents").
 _GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
+# The verb groups of a change in a figure (lexicon.py): about no thing in particular.
+_CHANGE_VERBS = frozenset({"v:rise", "v:fall"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +112,14 @@ def _stem(word: str) -> str:
 
 def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
     """What two slots are both about (words of ``a``'s context whose stem is in
-    ``b``'s, noun or verb alike), leaving out bounds and unit words."""
+    ``b``'s, noun or verb alike), leaving out bounds and unit words; nothing
+    when they share only a rise or a fall, which any two figures may do
+    ("claims increased by 51,000" / "the moving average rose by 750")."""
     stems = {_stem(w) for w in b.context if not w.startswith("@") and w not in UNIT_WORDS}
-    return frozenset(
+    shared = frozenset(
         w for w in a.context if not w.startswith("@") and w not in UNIT_WORDS and _stem(w) in stems
     )
+    return shared if shared - _CHANGE_VERBS else frozenset()
 
 
 def _closeness(shared: frozenset[str]) -> int:
@@ -180,6 +185,11 @@ def _is_part(slot: Slot, claim: Claim) -> bool:
     verbs = {w for w in slot.context if w.startswith("v:")}
     peers = [s for s in claim.slots if s is not slot and _same_measure(slot, s)]
     return len(peers) >= _LIST_PEERS or any(verbs & s.context for s in peers)
+
+
+def _by_place(claim: Claim, slot: Slot) -> bool:
+    """The claim gives figures of this measure for two places or more."""
+    return len({s.where for s in claim.slots if s.where and _same_measure(slot, s)}) >= 2
 
 
 def _same_count(a: Slot, b: Slot) -> bool:
@@ -286,14 +296,23 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             continue  # a forecast or a sum may name its thing differently
         if not _same_side_of_publication(a, b, sa, sb):
             continue
-        if (_is_part(sa, a) or _is_part(sb, b)) and not (sa.counted and sa.counted == sb.counted):
+        if sa.where and sb.where and sa.where != sb.where:
+            continue  # figures for two places ("7.7% in Virginia" / "6 percent of Georgia ...")
+        same_place = bool(sa.where) and sa.where == sb.where
+        same_part = (sa.counted and sa.counted == sb.counted) or same_place
+        if (_is_part(sa, a) or _is_part(sb, b)) and not same_part:
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
         # Less aligned claims still compare figures in a physical unit about
         # the same thing ("depth ... km"), or any two values that share two
         # words of what they are about ("94-1 vote" / "passed the Senate 92-6").
         close = _closeness(shared) >= 2 or (shared and _unit(sa) not in ("", "percent"))
         measured = close and score >= limits.measured
-        if (shared and score >= limits.aligned) or lone or measured or forecast or money:
+        # Two aligned breakdowns by place: a place's figures are rivals whatever
+        # words each phrase keeps ("7.7% in Virginia" / "nearly 8 percent of
+        # Virginia gas stations").
+        by_place = same_place and score >= limits.aligned and _by_place(a, sa) and _by_place(b, sb)
+        aligned = bool(shared) and score >= limits.aligned
+        if aligned or lone or measured or forecast or money or by_place:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
@@ -353,6 +372,17 @@ def _reports_value(slot: Slot, claims: Sequence[Claim], source: int, text: str) 
     )
 
 
+def _states_alike(slot: Slot, claims: Sequence[Claim], source: int) -> bool:
+    """Whether ``source`` states this very value of the same measure somewhere:
+    then a looser figure of its own is no softer version of it ("deficits in
+    excess of $1 trillion" beside its own "$6 trillion" budget)."""
+    return any(
+        other.source == source and _same_measure(slot, s) and _stated_alike(slot, s)
+        for other in claims
+        for s in other.slots
+    )
+
+
 def find_conflicts(
     claims: Sequence[Claim],
     scores: Matrix,
@@ -372,13 +402,15 @@ def find_conflicts(
             if _stated_alike(sa, sb):
                 continue
             pair = (Mention(i, sa), Mention(j, sb))
-            if compatible(sa, sb):
-                if sa.kind in ("number", "duration"):
-                    soft.append(pair)
-            elif not _reports_value(
-                sa, claims, b.source, source_texts[b.source]
-            ) and not _reports_value(sb, claims, a.source, source_texts[a.source]):
-                hard.append(pair)
+            if not compatible(sa, sb):
+                if not _reports_value(
+                    sa, claims, b.source, source_texts[b.source]
+                ) and not _reports_value(sb, claims, a.source, source_texts[a.source]):
+                    hard.append(pair)
+            elif sa.kind in ("number", "duration") and not (
+                _states_alike(sa, claims, b.source) or _states_alike(sb, claims, a.source)
+            ):
+                soft.append(pair)
     return _group(claims, hard, soft=False) + _group(claims, soft, soft=True)
 
 

@@ -1,0 +1,95 @@
+"""Causes of missed and false conflicts found on the real set's dev part (issue
+19), each on sentences written here: breakdowns by place, a change against a
+level, an earlier level ("from 406,000"), hedges spaCy leaves outside a figure,
+figures that share only a rise, and a looser figure beside the source's own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ohliad.compare import Comparison, compare_story
+from ohliad.compare.claims import extract_claims
+from ohliad.compare.values import parse_quantity
+from ohliad.models import Article, Story
+
+PUBLISHED = datetime.fromisoformat("2026-02-16T12:00:00+00:00")
+
+
+def _compare(*texts: str) -> Comparison:
+    articles = tuple(
+        Article(
+            title=f"Report {k}",
+            text=text,
+            url=f"https://outlet{k}.example/a",
+            outlet=f"Outlet {k}",
+            language="en",
+            id=k,
+            published=PUBLISHED,
+        )
+        for k, text in enumerate(texts, start=1)
+    )
+    comparison = compare_story(Story("s", articles))
+    assert comparison is not None
+    return comparison
+
+
+def _sides(comparison: Comparison, soft: bool) -> list[set[str]]:
+    return [{s.value for s in c.sides} for c in comparison.conflicts if c.soft == soft]
+
+
+def test_breakdowns_by_place_compare_each_place_with_itself() -> None:
+    comparison = _compare(
+        "As of Monday evening, 8.4% of pharmacies in Ohio and 6.9% in Iowa had no insulin, "
+        "according to figures from RxWatch.",
+        "As of Monday evening, nearly 7 percent of Iowa pharmacies, more than 5 percent of Ohio "
+        "pharmacies and more than 3 percent of Utah pharmacies were out of insulin, according "
+        "to RxWatch.",
+    )
+    soft = _sides(comparison, soft=True)
+    assert {"8.4%", "more than 5 percent"} in soft
+    assert {"6.9%", "nearly 7 percent"} in soft
+    assert len(comparison.conflicts) == 2
+
+
+def test_a_change_is_compared_with_a_change_not_with_a_level() -> None:
+    comparison = _compare(
+        "Home sales rose by 40,000 in January, to 610,000, the realtors' group said.",
+        "Home sales climbed by 55,000 in January, the realtors' group said.",
+    )
+    assert _sides(comparison, soft=False) == [{"40,000", "55,000"}]
+
+
+def test_an_earlier_level_is_no_rival_of_a_forecast() -> None:
+    comparison = _compare(
+        "The median estimate in a Bloomberg survey of economists called for 280,000 applications.",
+        "Economists had expected claims to fall to 300,000 from last week's 320,000.",
+    )
+    assert _sides(comparison, soft=False) == [{"280,000 applications", "300,000"}]
+
+
+def test_figures_sharing_only_a_rise_are_not_rivals() -> None:
+    comparison = _compare(
+        "The number of Americans filing new claims increased by 51,000 to 419,000.",
+        "The four-week moving average, a steadier gauge of layoffs, rose by 750 to 385,250.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_a_hedge_outside_the_figure_is_kept() -> None:
+    (claims,) = extract_claims(
+        [(["Applications dipped below 400,000 for the first time."], date(2026, 2, 16))]
+    )
+    (slot,) = [s for s in claims[0].slots if s.kind == "number"]
+    assert slot.text == "below 400,000"
+    quantity = parse_quantity("just 47%")
+    assert quantity is not None and (quantity.figure, quantity.hedge) == (47, "exact")
+
+
+def test_a_looser_figure_beside_the_source_s_own_is_no_soft_difference() -> None:
+    comparison = _compare(
+        "President Lee on Friday proposed a budget that would run deficits in excess of "
+        "$1 trillion for the next decade. Combined with other programs, the budget would "
+        "spend $6 trillion.",
+        "President Lee on Friday released his $6 trillion budget for next year.",
+    )
+    assert _sides(comparison, soft=True) == []
