@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ohliad.compare import Comparison, compare_story
-from ohliad.compare.claims import extract_claims
+from ohliad.compare.claims import Slot, extract_claims
+from ohliad.compare.conflicts import precision_only
 from ohliad.compare.values import parse_quantity
 from ohliad.models import Article, Story
 
@@ -93,3 +94,31 @@ def test_a_looser_figure_beside_the_source_s_own_is_no_soft_difference() -> None
         "President Lee on Friday released his $6 trillion budget for next year.",
     )
     assert _sides(comparison, soft=True) == []
+
+
+def test_two_bodies_estimates_of_one_figure_are_rivals() -> None:
+    comparison = _compare(
+        "That means some 9 million people will lose all benefits this week, according to an "
+        "estimate by The Century Foundation.",
+        "Oxford Economics estimates that roughly 11.2 million people will lose all benefits "
+        "this week.",
+    )
+    # Overlapping only through both hedges: different figures, not a difference in precision.
+    assert _sides(comparison, soft=False) == [
+        {"some 9 million people", "roughly 11.2 million people"}
+    ]
+    assert _sides(comparison, soft=True) == []
+
+
+def _slot(text: str) -> Slot:
+    quantity = parse_quantity(text)
+    assert quantity is not None
+    return Slot("number", text, quantity, frozenset(), 0, len(text))
+
+
+def test_a_difference_in_precision_has_one_figure_within_the_other() -> None:
+    assert precision_only(_slot("nearly 8 percent"), _slot("7.7%"))
+    assert precision_only(_slot("$1 trillion"), _slot("$1.2 trillion"))
+    assert precision_only(_slot("more than 178,000"), _slot("188,829"))
+    assert not precision_only(_slot("some 9 million"), _slot("roughly 11.2 million"))
+    assert not precision_only(_slot("387,000"), _slot("400,000"))
