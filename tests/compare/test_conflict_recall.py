@@ -122,3 +122,12 @@ def test_a_difference_in_precision_has_one_figure_within_the_other() -> None:
     assert precision_only(_slot("more than 178,000"), _slot("188,829"))
     assert not precision_only(_slot("some 9 million"), _slot("roughly 11.2 million"))
     assert not precision_only(_slot("387,000"), _slot("400,000"))
+
+
+def test_a_sentence_cut_before_any_verb_is_noted_not_unique() -> None:
+    comparison = _compare(
+        "The council approved the new stadium on Monday. The $400 million construction budget...",
+        "The city council approved the new stadium on Monday.",
+    )
+    assert not any("construction budget" in u.citation.quote for u in comparison.unique)
+    assert "Outlet 1: 1 sentence cut off before a verb ('...') not compared." in comparison.notes

@@ -74,6 +74,7 @@ _HEDGE_WORDS = re.compile(
 )
 # "Torres's", "Torres'": the possessive ending of a name (not its last letter).
 _POSSESSIVE = re.compile(r"['’]s?$")
+_ELLIPSIS = re.compile(r"(?:\.\.\.|…)[\s”\"]*$")
 QUOTE_RE = re.compile(r"[“\"]([^”\"]+)[”\"]")
 
 
@@ -130,6 +131,9 @@ class Claim:
     # times the sentence names that are not slots (when something was said).
     tense: str = "unknown"
     mentions: tuple[str, ...] = ()
+    # A sentence cut off with an ellipsis mid-phrase, as excerpts end: it
+    # states nothing whole (see ``_fragment``).
+    fragment: bool = False
 
 
 def entity_key(ent: Span) -> str:
@@ -587,6 +591,16 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
     return masked
 
 
+def _fragment(doc: Doc) -> bool:
+    """Cut off by an ellipsis before any verb ("The $1.9 trillion economic aid
+    package...", "who..."). A cut sentence with a verb often states something
+    (leaving out also those cut after a word like "the" or "that" lost 19 of
+    the real dev set's 233 unique details), so it stays."""
+    return _ELLIPSIS.search(doc.text) is not None and not any(
+        t.pos_ in ("VERB", "AUX") for t in doc
+    )
+
+
 def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> Claim:
     slots: list[Slot] = []
     for ent in doc.ents:
@@ -628,6 +642,7 @@ def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> C
             for e in doc.ents
             if e.label_ in ("DATE", "TIME") and not any(s.text == e.text for s in slots)
         ),
+        fragment=_fragment(doc),
         **_subject_predicate(doc),
     )
 
