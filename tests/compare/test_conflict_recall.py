@@ -131,3 +131,13 @@ def test_a_sentence_cut_before_any_verb_is_noted_not_unique() -> None:
     )
     assert not any("construction budget" in u.citation.quote for u in comparison.unique)
     assert "Outlet 1: 1 sentence cut off before a verb ('...') not compared." in comparison.notes
+
+
+def test_the_number_of_a_thing_is_about_that_thing() -> None:
+    comparison = _compare(
+        "Factory orders in Canada soared by nearly a million last week, the statistics office said.",
+        "The number of factory orders rose by about 1 million to 7.4 million, the statistics "
+        "office said.",
+    )
+    assert {"nearly a million", "about 1 million"} in _sides(comparison, soft=True)
+    assert _sides(comparison, soft=False) == []
