@@ -357,8 +357,9 @@ def _compare_sources(
         for agreement in found
     )
     placed = conflicting | {i for agreement in found for i in agreement.members}
-    # A fragment no source shares is no unique detail: it states nothing (the
-    # cut sentences of excerpts were 28 of the real dev set's 106 false ones).
+    # A fragment no source shares is no unique detail: it states nothing
+    # (leaving them out took 17 items off the real dev set's unique details,
+    # 16 of them false: precision 0.65 to 0.69).
     fragments = {i for i, c in enumerate(claims) if c.fragment} - placed
     placed |= fragments
     for k, source in enumerate(sources):

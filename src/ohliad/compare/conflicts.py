@@ -1,12 +1,14 @@
 """Conflicts: aligned claims of different sources whose slots about the same
-thing hold incompatible values.
+thing hold incompatible values (hard), or values that differ only in precision
+or hedging (soft).
 
 Precision first (a false contradiction costs an editor more than a missed one).
 Two slots are compared only when their claims align, they share what they are
 about (the counted noun, the act: "arrested"/"detained"), they sit in the same
-frame (dates, periods, places, organisations around them), neither is quoted
-speech, a time offset ("after five months"), an increment ("three more") or a
-part of a breakdown set against a total, and the other source does not itself
+frame (dates, periods, places around them), neither is quoted speech, a time
+offset ("after five months"), an increment ("three more"), a change set against
+a level ("rose by 1 million" / "to 9.3 million") or a part of a breakdown set
+against a total or another place's part, and the other source does not itself
 report the first value elsewhere.
 """
 
