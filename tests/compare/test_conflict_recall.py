@@ -141,3 +141,11 @@ def test_the_number_of_a_thing_is_about_that_thing() -> None:
     )
     assert {"nearly a million", "about 1 million"} in _sides(comparison, soft=True)
     assert _sides(comparison, soft=False) == []
+
+
+def test_a_change_with_or_without_by_is_one_measure() -> None:
+    comparison = _compare(
+        "Home sales fell by 9,000 last week, the realtors' group said.",
+        "Home sales dropped 14,000 last week, the realtors' group said.",
+    )
+    assert _sides(comparison, soft=False) == [{"9,000", "14,000"}]

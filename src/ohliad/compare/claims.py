@@ -297,20 +297,24 @@ _TWO_FIGURES = re.compile(r"\d\S*\s+(?:to|and|-|–)\s+\S*\d")
 _COMPOUND_ADJECTIVE = re.compile(r"\d-[a-z]|^\w+-(?:week|day|year|month|hour|magnitude)", re.I)
 
 
-# "rose by 1 million", "fell to 400,000 from last week's 406,000": a change and
-# an earlier level are other measures than the level a figure states (the
-# parse of such sentences is too loose to tell, the words before the figure do).
-_CHANGE_BEFORE = re.compile(r"\bby\s*$", re.IGNORECASE)
+# "fell to 400,000 from last week's 406,000": an earlier level is another
+# measure than the level a figure states (the parse of such sentences is too
+# loose to tell, the words before the figure do).
 _EARLIER_BEFORE = re.compile(r"\bfrom(?:\s+[^\s\d]+){0,3}\s*$", re.IGNORECASE)
+# The verb groups of a change in a figure (lexicon.py).
+_CHANGE_GROUPS = frozenset(["rise", "fall"])
 
 
-def _figure_bounds(before: str) -> frozenset[str]:
-    """'@by' for a change ("rose by 1 million"), '@from' for the level a change
-    started from ("to 400,000 from 406,000"), so that neither is compared with
-    a level."""
-    if _CHANGE_BEFORE.search(before):
+def _figure_bounds(doc: Doc, start: int) -> frozenset[str]:
+    """'@by' for a change ("rose by 1 million", "dropped 20,000"), '@from' for
+    the level a change started from ("to 400,000 from 406,000"), so that
+    neither is compared with a level ("to 9.3 million")."""
+    before = [t for t in doc if t.idx + len(t) <= start]
+    if before and (
+        before[-1].lower_ == "by" or canonical_verb(before[-1].lemma_.lower()) in _CHANGE_GROUPS
+    ):
         return frozenset({"@by"})
-    if _EARLIER_BEFORE.search(before):
+    if _EARLIER_BEFORE.search(doc.text[: start - doc[0].idx]):
         return frozenset({"@from"})
     return frozenset()
 
@@ -340,7 +344,7 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
     if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):
         return None  # "four-star general", "one of the most...": not a count
     text, start = _figure_text(ent, doc)
-    bounds = _figure_bounds(doc.text[: start - doc[0].idx])
+    bounds = _figure_bounds(doc, start)
     where = _figure_place(ent.root, doc)
     if ent.label_ == "CARDINAL" and ent.end < len(doc) and doc[ent.end].pos_ == "NOUN":
         with_unit = parse_quantity(f"{text} {doc[ent.end].text}")
