@@ -149,3 +149,11 @@ def test_a_change_with_or_without_by_is_one_measure() -> None:
         "Home sales dropped 14,000 last week, the realtors' group said.",
     )
     assert _sides(comparison, soft=False) == [{"9,000", "14,000"}]
+
+
+def test_figures_sharing_only_one_verb_of_change_are_not_rivals() -> None:
+    comparison = _compare(
+        "Nordwerk's shares fell 6 percent in Hamburg on Monday.",
+        "Quarterly operating profit fell 22 percent to 1.4 billion euros.",
+    )
+    assert comparison.conflicts == ()

@@ -301,8 +301,28 @@ _COMPOUND_ADJECTIVE = re.compile(r"\d-[a-z]|^\w+-(?:week|day|year|month|hour|mag
 # measure than the level a figure states (the parse of such sentences is too
 # loose to tell, the words before the figure do).
 _EARLIER_BEFORE = re.compile(r"\bfrom(?:\s+[^\s\d]+){0,3}\s*$", re.IGNORECASE)
-# The verb groups of a change in a figure (lexicon.py).
-_CHANGE_GROUPS = frozenset(["rise", "fall"])
+# Verbs of a change in a figure: the figure right after one is the change.
+CHANGE_VERBS = frozenset(
+    [
+        "rise",
+        "soar",
+        "jump",
+        "climb",
+        "increase",
+        "surge",
+        "grow",
+        "fall",
+        "drop",
+        "decline",
+        "decrease",
+        "sink",
+        "tumble",
+        "plunge",
+        "slide",
+        "dip",
+        "slip",
+    ]
+)
 
 
 def _figure_bounds(doc: Doc, start: int) -> frozenset[str]:
@@ -310,9 +330,7 @@ def _figure_bounds(doc: Doc, start: int) -> frozenset[str]:
     the level a change started from ("to 400,000 from 406,000"), so that
     neither is compared with a level ("to 9.3 million")."""
     before = [t for t in doc if t.idx + len(t) <= start]
-    if before and (
-        before[-1].lower_ == "by" or canonical_verb(before[-1].lemma_.lower()) in _CHANGE_GROUPS
-    ):
+    if before and (before[-1].lower_ == "by" or before[-1].lemma_.lower() in CHANGE_VERBS):
         return frozenset({"@by"})
     if _EARLIER_BEFORE.search(doc.text[: start - doc[0].idx]):
         return frozenset({"@from"})

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ohliad.compare.align import Matrix, aligned_pairs
-from ohliad.compare.claims import LAST_MEETING, QUOTE_RE, Claim, Slot
+from ohliad.compare.claims import CHANGE_VERBS, LAST_MEETING, QUOTE_RE, Claim, Slot
 from ohliad.compare.lexicon import is_country
 from ohliad.compare.values import UNIT_WORDS, DateSpan, Quantity
 
@@ -46,8 +46,6 @@ _FORECAST_STEMS = frozenset({"expec", "forec", "estim", "predi"})
 _MONEY = frozenset({"dollar", "euro", "pound", "hryvnia", "rouble", "yuan"})
 # Counted nouns that may stand for any more specific one ("people" / "residents").
 _GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
-# The verb groups of a change in a figure (lexicon.py): about no thing in particular.
-_CHANGE_VERBS = frozenset({"v:rise", "v:fall"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +127,13 @@ def _stem(word: str) -> str:
 def _shared_context(a: Slot, b: Slot) -> frozenset[str]:
     """What two slots are both about (words of ``a``'s context whose stem is in
     ``b``'s, noun or verb alike), leaving out bounds and unit words; nothing
-    when they share only a rise or a fall, which any two figures may do
-    ("claims increased by 51,000" / "the moving average rose by 750")."""
+    when they share only a verb of change, which any two figures may do
+    ("shares fell 4 percent" / "operating profit fell 31 percent")."""
     stems = {_stem(w) for w in b.context if not w.startswith("@") and w not in UNIT_WORDS}
     shared = frozenset(
         w for w in a.context if not w.startswith("@") and w not in UNIT_WORDS and _stem(w) in stems
     )
-    return shared if shared - _CHANGE_VERBS else frozenset()
+    return shared if any(w.removeprefix("v:") not in CHANGE_VERBS for w in shared) else frozenset()
 
 
 def _closeness(shared: frozenset[str]) -> int:
