@@ -157,3 +157,11 @@ def test_figures_sharing_only_one_verb_of_change_are_not_rivals() -> None:
         "Quarterly operating profit fell 22 percent to 1.4 billion euros.",
     )
     assert comparison.conflicts == ()
+
+
+def test_figures_for_places_sharing_a_name_are_rivals() -> None:
+    comparison = _compare(
+        "Some 12% of homes in New York had no power on Monday, the utility said.",
+        "About 20% of homes in New York City had no power on Monday, the utility said.",
+    )
+    assert _sides(comparison, soft=False) == [{"Some 12%", "About 20%"}]

@@ -202,7 +202,8 @@ def _is_part(slot: Slot, claim: Claim) -> bool:
 
 
 def _by_place(claim: Claim, slot: Slot) -> bool:
-    """The claim gives figures of this measure for two places or more."""
+    """The claim gives figures of this measure for two places or more (a
+    breakdown by place)."""
     return len({s.where for s in claim.slots if s.where and _same_measure(slot, s)}) >= 2
 
 
@@ -310,9 +311,10 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             continue  # a forecast or a sum may name its thing differently
         if not _same_side_of_publication(a, b, sa, sb):
             continue
-        if sa.where and sb.where and sa.where != sb.where:
+        places = _name_words([sa.where]), _name_words([sb.where])
+        if all(places) and not places[0] & places[1]:
             continue  # figures for two places ("7.7% in Virginia" / "6 percent of Georgia ...")
-        same_place = bool(sa.where) and sa.where == sb.where
+        same_place = all(places) and bool(places[0] & places[1])
         same_part = (sa.counted and sa.counted == sb.counted) or same_place
         if (_is_part(sa, a) or _is_part(sb, b)) and not same_part:
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
