@@ -357,6 +357,18 @@ def _compare_sources(
         for agreement in found
     )
     placed = conflicting | {i for agreement in found for i in agreement.members}
+    # A fragment no source shares is no unique detail: it states nothing
+    # (leaving them out took 17 items off the real dev set's unique details,
+    # 16 of them false: precision 0.65 to 0.69).
+    fragments = {i for i, c in enumerate(claims) if c.fragment} - placed
+    placed |= fragments
+    for k, source in enumerate(sources):
+        cut = sum(claims[i].source == k for i in fragments)
+        if cut:
+            notes.append(
+                f"{source.article.label}: {cut} sentence{'s' if cut > 1 else ''} cut off before "
+                "a verb ('...') not compared."
+            )
     unique = tuple(
         UniqueDetail(
             _citation(sources, claims[new.claim]),

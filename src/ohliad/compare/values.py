@@ -43,7 +43,14 @@ _HEDGES: tuple[tuple[str, str], ...] = (
     ("an estimated", "approx"),
     ("estimated", "approx"),
     ("some", "approx"),
+    # Emphasis, no hedge: spaCy keeps it in the figure ("just 47%", "only 12").
+    ("just", "exact"),
+    ("only", "exact"),
+    ("a mere", "exact"),
 )
+# The phrases, longest first, for finding a hedge before a figure.
+HEDGE_PHRASES = tuple(sorted((phrase for phrase, _ in _HEDGES), key=len, reverse=True))
+_HEDGE_OF = dict(_HEDGES)
 _APPROX_TOLERANCE = 0.15
 
 _UNITS_WORDS = {
@@ -190,9 +197,9 @@ def _readable_duration(seconds: float) -> str:
 def _hedge_of(text: str) -> tuple[str, str]:
     """The hedge at the start of ``text`` and the rest of it."""
     lowered = text.lower().strip()
-    for phrase, hedge in sorted(_HEDGES, key=lambda h: -len(h[0])):
+    for phrase in HEDGE_PHRASES:
         if lowered.startswith(phrase + " "):
-            return hedge, text.strip()[len(phrase) + 1 :]
+            return _HEDGE_OF[phrase], text.strip()[len(phrase) + 1 :]
     return "exact", text.strip()
 
 

@@ -1,0 +1,167 @@
+"""Causes of missed and false conflicts found on the real set's dev part (issue
+19), each on sentences written here: breakdowns by place, a change against a
+level, an earlier level ("from 406,000"), hedges spaCy leaves outside a figure,
+figures that share only a rise, and a looser figure beside the source's own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ohliad.compare import Comparison, compare_story
+from ohliad.compare.claims import Slot, extract_claims
+from ohliad.compare.conflicts import precision_only
+from ohliad.compare.values import parse_quantity
+from ohliad.models import Article, Story
+
+PUBLISHED = datetime.fromisoformat("2026-02-16T12:00:00+00:00")
+
+
+def _compare(*texts: str) -> Comparison:
+    articles = tuple(
+        Article(
+            title=f"Report {k}",
+            text=text,
+            url=f"https://outlet{k}.example/a",
+            outlet=f"Outlet {k}",
+            language="en",
+            id=k,
+            published=PUBLISHED,
+        )
+        for k, text in enumerate(texts, start=1)
+    )
+    comparison = compare_story(Story("s", articles))
+    assert comparison is not None
+    return comparison
+
+
+def _sides(comparison: Comparison, soft: bool) -> list[set[str]]:
+    return [{s.value for s in c.sides} for c in comparison.conflicts if c.soft == soft]
+
+
+def test_breakdowns_by_place_compare_each_place_with_itself() -> None:
+    comparison = _compare(
+        "As of Monday evening, 8.4% of pharmacies in Ohio and 6.9% in Iowa had no insulin, "
+        "according to figures from RxWatch.",
+        "As of Monday evening, nearly 7 percent of Iowa pharmacies, more than 5 percent of Ohio "
+        "pharmacies and more than 3 percent of Utah pharmacies were out of insulin, according "
+        "to RxWatch.",
+    )
+    soft = _sides(comparison, soft=True)
+    assert {"8.4%", "more than 5 percent"} in soft
+    assert {"6.9%", "nearly 7 percent"} in soft
+    assert len(comparison.conflicts) == 2
+
+
+def test_a_change_is_compared_with_a_change_not_with_a_level() -> None:
+    comparison = _compare(
+        "Home sales rose by 40,000 in January, to 610,000, the realtors' group said.",
+        "Home sales climbed by 55,000 in January, the realtors' group said.",
+    )
+    assert _sides(comparison, soft=False) == [{"40,000", "55,000"}]
+
+
+def test_an_earlier_level_is_no_rival_of_a_forecast() -> None:
+    comparison = _compare(
+        "The median estimate in a Bloomberg survey of economists called for 280,000 applications.",
+        "Economists had expected claims to fall to 300,000 from last week's 320,000.",
+    )
+    assert _sides(comparison, soft=False) == [{"280,000 applications", "300,000"}]
+
+
+def test_figures_sharing_only_a_rise_are_not_rivals() -> None:
+    comparison = _compare(
+        "The number of Americans filing new claims increased by 51,000 to 419,000.",
+        "The four-week moving average, a steadier gauge of layoffs, rose by 750 to 385,250.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_a_hedge_outside_the_figure_is_kept() -> None:
+    (claims,) = extract_claims(
+        [(["Applications dipped below 400,000 for the first time."], date(2026, 2, 16))]
+    )
+    (slot,) = [s for s in claims[0].slots if s.kind == "number"]
+    assert slot.text == "below 400,000"
+    quantity = parse_quantity("just 47%")
+    assert quantity is not None and (quantity.figure, quantity.hedge) == (47, "exact")
+
+
+def test_a_looser_figure_beside_the_source_s_own_is_no_soft_difference() -> None:
+    comparison = _compare(
+        "President Lee on Friday proposed a budget that would run deficits in excess of "
+        "$1 trillion for the next decade. Combined with other programs, the budget would "
+        "spend $6 trillion.",
+        "President Lee on Friday released his $6 trillion budget for next year.",
+    )
+    assert _sides(comparison, soft=True) == []
+
+
+def test_two_bodies_estimates_of_one_figure_are_rivals() -> None:
+    comparison = _compare(
+        "That means some 9 million people will lose all benefits this week, according to an "
+        "estimate by The Century Foundation.",
+        "Oxford Economics estimates that roughly 11.2 million people will lose all benefits "
+        "this week.",
+    )
+    # Overlapping only through both hedges: different figures, not a difference in precision.
+    assert _sides(comparison, soft=False) == [
+        {"some 9 million people", "roughly 11.2 million people"}
+    ]
+    assert _sides(comparison, soft=True) == []
+
+
+def _slot(text: str) -> Slot:
+    quantity = parse_quantity(text)
+    assert quantity is not None
+    return Slot("number", text, quantity, frozenset(), 0, len(text))
+
+
+def test_a_difference_in_precision_has_one_figure_within_the_other() -> None:
+    assert precision_only(_slot("nearly 8 percent"), _slot("7.7%"))
+    assert precision_only(_slot("$1 trillion"), _slot("$1.2 trillion"))
+    assert precision_only(_slot("more than 178,000"), _slot("188,829"))
+    assert not precision_only(_slot("some 9 million"), _slot("roughly 11.2 million"))
+    assert not precision_only(_slot("387,000"), _slot("400,000"))
+
+
+def test_a_sentence_cut_before_any_verb_is_noted_not_unique() -> None:
+    comparison = _compare(
+        "The council approved the new stadium on Monday. The $400 million construction budget...",
+        "The city council approved the new stadium on Monday.",
+    )
+    assert not any("construction budget" in u.citation.quote for u in comparison.unique)
+    assert "Outlet 1: 1 sentence cut off before a verb ('...') not compared." in comparison.notes
+
+
+def test_the_number_of_a_thing_is_about_that_thing() -> None:
+    comparison = _compare(
+        "Factory orders in Canada soared by nearly a million last week, the statistics office said.",
+        "The number of factory orders rose by about 1 million to 7.4 million, the statistics "
+        "office said.",
+    )
+    assert {"nearly a million", "about 1 million"} in _sides(comparison, soft=True)
+    assert _sides(comparison, soft=False) == []
+
+
+def test_a_change_with_or_without_by_is_one_measure() -> None:
+    comparison = _compare(
+        "Home sales fell by 9,000 last week, the realtors' group said.",
+        "Home sales dropped 14,000 last week, the realtors' group said.",
+    )
+    assert _sides(comparison, soft=False) == [{"9,000", "14,000"}]
+
+
+def test_figures_sharing_only_one_verb_of_change_are_not_rivals() -> None:
+    comparison = _compare(
+        "Nordwerk's shares fell 6 percent in Hamburg on Monday.",
+        "Quarterly operating profit fell 22 percent to 1.4 billion euros.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_figures_for_places_sharing_a_name_are_rivals() -> None:
+    comparison = _compare(
+        "Some 12% of homes in New York had no power on Monday, the utility said.",
+        "About 20% of homes in New York City had no power on Monday, the utility said.",
+    )
+    assert _sides(comparison, soft=False) == [{"Some 12%", "About 20%"}]
