@@ -130,7 +130,7 @@ def test_a_sentence_cut_before_any_verb_is_noted_not_unique() -> None:
         "The city council approved the new stadium on Monday.",
     )
     assert not any("construction budget" in u.citation.quote for u in comparison.unique)
-    assert "Outlet 1: 1 sentence cut off before a verb ('...') not compared." in comparison.notes
+    assert "Outlet 1: sentences cut off before a verb ('...') not compared: 1." in comparison.notes
 
 
 def test_the_number_of_a_thing_is_about_that_thing() -> None:

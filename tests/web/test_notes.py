@@ -79,6 +79,10 @@ from tests.web.conftest import build_digest_store
             "Англійських джерел менше двох: порівнювати нічого.",
         ),
         (
+            "Danube Herald: sentences cut off before a verb ('...') not compared: 2.",
+            "Danube Herald: речення, обірвані до дієслова («...»), не порівнювалися: 2.",
+        ),
+        (
             "Northern Ledger: compared its first 30 sentences.",
             "Northern Ledger: порівняно лише перші 30 речень.",
         ),

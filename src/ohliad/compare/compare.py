@@ -366,8 +366,8 @@ def _compare_sources(
         cut = sum(claims[i].source == k for i in fragments)
         if cut:
             notes.append(
-                f"{source.article.label}: {cut} sentence{'s' if cut > 1 else ''} cut off before "
-                "a verb ('...') not compared."
+                f"{source.article.label}: sentences cut off before a verb ('...') not "
+                f"compared: {cut}."
             )
     unique = tuple(
         UniqueDetail(

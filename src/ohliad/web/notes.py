@@ -161,6 +161,10 @@ NOTES: tuple[NoteTemplate, ...] = (
         "читає щонайбільше {most:речення|речення|речень} загалом).",
     ),
     NoteTemplate(
+        "{label:source}: sentences cut off before a verb ('...') not compared: {cut:number}.",
+        "{label}: речення, обірвані до дієслова («...»), не порівнювалися: {cut}.",
+    ),
+    NoteTemplate(
         "Fewer than two English sources: nothing to compare.",
         "Англійських джерел менше двох: порівнювати нічого.",
     ),
