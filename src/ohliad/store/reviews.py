@@ -173,7 +173,7 @@ class ReviewStore:
 
     # Reads ------------------------------------------------------------------
 
-    def _desk_entry(self, session: Session, row: StoryRow, review: ReviewRow | None) -> DeskEntry:
+    def _desk_entry(self, row: StoryRow, review: ReviewRow | None) -> DeskEntry:
         draft, published = _entry(row), _entry(row, review)
         new_sources: tuple[EntrySource, ...] = ()
         new_conflicts: tuple[Conflict, ...] = ()
@@ -197,7 +197,7 @@ class ReviewStore:
     def entry(self, key: str) -> DeskEntry:
         with self.store.transaction() as tx:
             row = self._story_row(tx.session, key)
-            return self._desk_entry(tx.session, row, reviews_by_key(tx.session, [key]).get(key))
+            return self._desk_entry(row, reviews_by_key(tx.session, [key]).get(key))
 
     def queue(
         self,
@@ -239,7 +239,7 @@ class ReviewStore:
         found = []
         with self.store.transaction() as tx:
             for row, review in tx.session.execute(query):
-                desk = self._desk_entry(tx.session, row, review)
+                desk = self._desk_entry(row, review)
                 if day is not None and desk.day != day:
                     continue
                 found.append(desk)
@@ -333,7 +333,7 @@ class ReviewStore:
                 changed["dropped_sources"] = list(after.dropped_sources)
             record_event(tx.session, key, "edit", by, changed)
             tx.session.flush()
-            return self._desk_entry(tx.session, row, review)
+            return self._desk_entry(row, review)
 
     def decide(self, key: str, status: ReviewStatus, *, by: str, note: str = "") -> DeskEntry:
         """Approve, reject or return to draft an entry not yet published."""
@@ -354,7 +354,7 @@ class ReviewStore:
             review.status = status
             record_event(tx.session, key, status, by, {"note": note} if note else {})
             tx.session.flush()
-            return self._desk_entry(tx.session, row, review)
+            return self._desk_entry(row, review)
 
     def publish(self, *, by: str, day: date | None = None) -> Edition:
         """Publish an edition: without ``day`` the next one (every approved
