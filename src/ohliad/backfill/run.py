@@ -273,7 +273,7 @@ def _compare_all(
         return workers
     keys = pipeline.store.pending_comparison_keys()
     batches = [
-        pipeline.stories_to_compare(keys[start : start + COMPARE_BATCH])
+        pipeline.existing_stories(keys[start : start + COMPARE_BATCH])
         for start in range(0, len(keys), COMPARE_BATCH)
     ]
     options = pipeline.compare_options()
