@@ -9,9 +9,9 @@ CPU: the backfill runs; a second worker node joins and the same backfill
 runs again into a fresh database. Measured, in the same run: articles a
 second through the stateless stages (reading, extraction, language ID,
 MinHash, features) with one and with two worker nodes, and their ratio; the
-time of the summary tier (in the driver) and of the comparisons (on the
-workers); CPU
-ms per article per stage on the workers; the single writer's own rate
+time of the summary tier and of the comparisons (both on the workers), and
+their ratios; CPU ms per article per stage on the workers; the single
+writer's own rate
 (stored articles a second, after its first batch); how many HTML pages
 became articles and why the others did not; the load average.
 
@@ -196,11 +196,12 @@ def write_results(
             "writer s",
             "writer articles/s",
             "writer CPU ms/article",
-            "summaries s (driver)",
+            "stories summarized",
+            "summaries s (workers)",
             "stories compared",
             "comparisons s (workers)",
         ),
-        _row(*["---"] * 11),
+        _row(*["---"] * 12),
     ]
     for (nodes, report, _, _), rate in zip(runs, rates, strict=True):
         lines.append(
@@ -213,6 +214,7 @@ def write_results(
                 f"{report.write_seconds:.1f}",
                 f"{report.writer_rate:,.0f}",
                 f"{1000 * report.write_cpu_seconds / max(1, report.stored.added):.2f}",
+                f"{report.summarized:,}",
                 f"{report.summary_seconds:.1f}",
                 f"{report.compared:,}",
                 f"{report.compare_seconds:.1f}",
@@ -222,6 +224,7 @@ def write_results(
         "",
         f"Two worker nodes: **{rates[1] / rates[0]:.2f}×** one node's articles/s on the "
         "stateless stages, "
+        f"{one.summary_seconds / max(two.summary_seconds, 1e-9):.2f}× on the summaries, "
         f"{one.compare_seconds / max(two.compare_seconds, 1e-9):.2f}× on the comparisons.",
         "",
         "CPU ms per article on the workers, by stage (each stage's CPU time divided by the "

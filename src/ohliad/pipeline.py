@@ -31,12 +31,13 @@ from ohliad.compare import CompareOptions, compare_stories, compare_story
 from ohliad.compare.records import Comparison
 from ohliad.dedup import NearDuplicateIndex
 from ohliad.ingest import IngestFailure, Outcome
-from ohliad.models import Article, DigestEntry, EntrySource, Story
+from ohliad.models import Article, CachedTranslation, DigestEntry, EntrySource, Story
 from ohliad.store import Store, Transaction, content_hash, is_transient
 from ohliad.store.history import StoryChangeRecord
 from ohliad.store.translations import StoreTranslationCache
 from ohliad.summarize import Summarizer, SummaryOptions, open_summarizer, summarize_story
 from ohliad.translate import TranslateOptions, Translator, UkrainianResult, ukrainian_for
+from ohliad.translate.cache import TranslationCache
 
 BATCH_SIZE = 32
 # A batch that meets a locked database or a serialization failure is tried
@@ -88,6 +89,9 @@ class IngestReport:
 
 # Called with each failure as a one-line message, or each refreshed story key.
 Progress = Callable[[str], None]
+# Stories' summary-tier entries by key, each with the articles it was made
+# from: a story whose articles changed since stays dirty when it is saved.
+Summaries = dict[str, tuple[DigestEntry, frozenset[int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,99 @@ def _members(story: Story) -> frozenset[int]:
     return frozenset(a.id for a in story.articles + story.copies if a.id is not None)
 
 
+class EntryMaker:
+    """Stories' digest entries from their articles, apart from the store: the
+    summarizer and the Ukrainian engine, each loaded once. ``Pipeline`` makes
+    its entries with one; each backfill worker holds one of its own."""
+
+    def __init__(
+        self,
+        options: PipelineOptions,
+        *,
+        translator: Translator | None,
+        summarizer: Summarizer | None = None,
+        cache: TranslationCache | None = None,
+    ) -> None:
+        """``translator`` writes the Ukrainian (None: Ukrainian is unavailable);
+        ``summarizer`` defaults to the engine ``options.summary`` names,
+        built on first use; ``cache`` keeps the translations made."""
+        self.options = options
+        self.translator = translator
+        self._summarizer = summarizer
+        self._cache = cache
+
+    @property
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            self._summarizer = open_summarizer(self.options.summary)
+        return self._summarizer
+
+    def compare_options(self) -> CompareOptions:
+        return CompareOptions(max_article_chars=self.options.max_article_chars)
+
+    def _readable_story(self, story: Story) -> Story:
+        limit = self.options.max_article_chars
+        return replace(
+            story,
+            articles=tuple(a.readable(limit) for a in story.articles),
+            copies=tuple(a.readable(limit) for a in story.copies),
+        )
+
+    def _notes(self, story: Story) -> tuple[str, ...]:
+        """What the reader should know about how the entry was made."""
+        limit = self.options.max_article_chars
+        return tuple(
+            f"{a.label}: only its first {limit:,} of {len(a.text):,} characters were read."
+            for a in story.articles + story.copies
+            if len(a.text) > limit
+        )
+
+    def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
+        """The story's digest entry; its comparison only with ``compare``."""
+        notes = self._notes(story)
+        whole, story = story, self._readable_story(story)
+        summary = summarize_story(story, self.options.summary, self.summarizer)
+        ukrainian: UkrainianResult = ukrainian_for(
+            summary,
+            story.articles,
+            self.translator,
+            options=self.options.translate,
+            cache=self._cache,
+        )
+        # The comparison cuts each article itself, and says so in its notes.
+        compared = compare and self.options.compare
+        comparison = compare_story(whole, self.compare_options()) if compared else None
+        sources = tuple(
+            EntrySource(
+                url=a.url,
+                outlet=a.outlet,
+                title=a.title,
+                published=a.published,
+                article_id=a.id,
+                copy_of=a.duplicate_of,
+            )
+            for a in story.articles + story.copies
+        )
+        return DigestEntry(
+            story_id=story.id,
+            summary=summary,
+            sources=sources,
+            article_ids=tuple(a.id for a in story.articles + story.copies if a.id is not None),
+            updated=story.updated,
+            ukrainian=ukrainian.text,
+            ukrainian_unavailable=ukrainian.unavailable,
+            comparison=comparison,
+            notes=notes + summary.notes,
+        )
+
+    def summarize_stories(self, stories: Iterable[Story]) -> Summaries:
+        """The summary tier of ``stories``: each one's entry without its
+        comparison, with the articles it was made from."""
+        return {
+            story.id: (self.build_entry(story, compare=False), _members(story)) for story in stories
+        }
+
+
 class Pipeline:
     """Holds the in-memory indexes (near-duplicates, story clusters) that the
     store alone cannot answer quickly, rebuilt from the store on start."""
@@ -153,9 +250,10 @@ class Pipeline:
         built on first use."""
         self.store = store
         self.options = options or PipelineOptions()
-        self.translator = translator
-        self._summarizer = summarizer
-        self._translation_cache = StoreTranslationCache(store)
+        self._translations = StoreTranslationCache(store)
+        self.entries = EntryMaker(
+            self.options, translator=translator, summarizer=summarizer, cache=self._translations
+        )
         self._clusterer: OnlineClusterer | None = None
         self._dedup: NearDuplicateIndex | None = None
         # The newest article the indexes know of (``Store.last_article_id``).
@@ -343,10 +441,12 @@ class Pipeline:
     # Story entries ----------------------------------------------------------
 
     @property
+    def translator(self) -> Translator | None:
+        return self.entries.translator
+
+    @property
     def summarizer(self) -> Summarizer:
-        if self._summarizer is None:
-            self._summarizer = open_summarizer(self.options.summary)
-        return self._summarizer
+        return self.entries.summarizer
 
     def _readable(self, article: Article) -> Article:
         """The article as the NLP stages read it: its text cut at
@@ -354,61 +454,11 @@ class Pipeline:
         return article.readable(self.options.max_article_chars)
 
     def compare_options(self) -> CompareOptions:
-        return CompareOptions(max_article_chars=self.options.max_article_chars)
-
-    def _readable_story(self, story: Story) -> Story:
-        return replace(
-            story,
-            articles=tuple(self._readable(a) for a in story.articles),
-            copies=tuple(self._readable(a) for a in story.copies),
-        )
-
-    def _notes(self, story: Story) -> tuple[str, ...]:
-        """What the reader should know about how the entry was made."""
-        limit = self.options.max_article_chars
-        return tuple(
-            f"{a.label}: only its first {limit:,} of {len(a.text):,} characters were read."
-            for a in story.articles + story.copies
-            if len(a.text) > limit
-        )
+        return self.entries.compare_options()
 
     def build_entry(self, story: Story, *, compare: bool = True) -> DigestEntry:
         """The story's digest entry; its comparison only with ``compare``."""
-        notes = self._notes(story)
-        whole, story = story, self._readable_story(story)
-        summary = summarize_story(story, self.options.summary, self.summarizer)
-        ukrainian: UkrainianResult = ukrainian_for(
-            summary,
-            story.articles,
-            self.translator,
-            options=self.options.translate,
-            cache=self._translation_cache,
-        )
-        # The comparison cuts each article itself, and says so in its notes.
-        compared = compare and self.options.compare
-        comparison = compare_story(whole, self.compare_options()) if compared else None
-        sources = tuple(
-            EntrySource(
-                url=a.url,
-                outlet=a.outlet,
-                title=a.title,
-                published=a.published,
-                article_id=a.id,
-                copy_of=a.duplicate_of,
-            )
-            for a in story.articles + story.copies
-        )
-        return DigestEntry(
-            story_id=story.id,
-            summary=summary,
-            sources=sources,
-            article_ids=tuple(a.id for a in story.articles + story.copies if a.id is not None),
-            updated=story.updated,
-            ukrainian=ukrainian.text,
-            ukrainian_unavailable=ukrainian.unavailable,
-            comparison=comparison,
-            notes=notes + summary.notes,
-        )
+        return self.entries.build_entry(story, compare=compare)
 
     def refresh_story(self, key: str) -> int | None:
         """Recompute one story's digest entry and comparison together; returns
@@ -435,11 +485,12 @@ class Pipeline:
         stories saved: not those merged into another meanwhile."""
         if not self.options.compare:
             return {}
-        stories = self.stories_to_compare(keys)
+        stories = self.existing_stories(keys)
         return self.save_comparisons(stories, compare_stories(stories, self.compare_options()))
 
-    def stories_to_compare(self, keys: Sequence[str]) -> list[Story]:
-        """The stories of ``keys`` that still exist (not merged into another)."""
+    def existing_stories(self, keys: Sequence[str]) -> list[Story]:
+        """The stories of ``keys`` that still exist (not merged into another),
+        in that order."""
         found = self.store.stories(keys)
         return [found[key] for key in keys if key in found]
 
@@ -457,24 +508,32 @@ class Pipeline:
                     saved[story.id] = members
         return saved
 
-    def refresh_summaries(self, *, progress: Progress | None = None) -> list[str]:
-        """The summary tier of every dirty story: everything but its comparison,
-        which is kept as it was (and left pending). Stories are read and saved
-        ``SUMMARY_BATCH`` at a time, each batch in one transaction. Returns
-        their keys."""
+    def summary_batches(self) -> list[list[str]]:
+        """The keys of every dirty story, ``SUMMARY_BATCH`` to a batch: the
+        stories read, summarized and saved together."""
         keys = self.store.dirty_story_keys()
+        return [keys[start : start + SUMMARY_BATCH] for start in range(0, len(keys), SUMMARY_BATCH)]
+
+    def save_summaries(
+        self, entries: Summaries, translations: Sequence[CachedTranslation] = ()
+    ) -> list[str]:
+        """Save a batch of summary-tier entries (made here or elsewhere) in one
+        transaction, each story's comparison kept as it was (and left
+        pending); ``translations`` made for them elsewhere go to the
+        translation cache first. Returns the keys saved."""
+        if translations:
+            self._translations.put_many(translations)
+        with self.store.transaction() as tx:
+            tx.save_entries(entries)
+        return list(entries)
+
+    def refresh_summaries(self, *, progress: Progress | None = None) -> list[str]:
+        """The summary tier of every dirty story: everything but its comparison.
+        Returns their keys."""
         done: list[str] = []
-        for start in range(0, len(keys), SUMMARY_BATCH):
-            batch = keys[start : start + SUMMARY_BATCH]
-            stories = self.store.stories(batch)
-            entries = {
-                key: (self.build_entry(stories[key], compare=False), _members(stories[key]))
-                for key in batch
-                if key in stories
-            }
-            with self.store.transaction() as tx:
-                tx.save_entries(entries)
-            for key in entries:
+        for keys in self.summary_batches():
+            entries = self.entries.summarize_stories(self.existing_stories(keys))
+            for key in self.save_summaries(entries):
                 done.append(key)
                 if progress:
                     progress(key)

@@ -1,14 +1,19 @@
 """A real Ray cluster on this machine, node by node, for the backfill tests
 and benchmark: a head started with ``ray start --head`` on loopback, and
 worker nodes joining it, each with an explicit CPU count, memory and object
-store (Ray over-reports memory on small machines); ``ray stop --force``
-stops them all."""
+store (Ray over-reports memory on small machines). The head listens on a free
+port, and ``stop`` stops this cluster's processes alone: ``ray stop --force``
+would stop every Ray cluster on the machine, those of other test runs too."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,9 +39,16 @@ def ray_environment(base: dict[str, str], token_file: Path) -> dict[str, str]:
     return env
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class LocalCluster:
-    def __init__(self, env: dict[str, str], port: int = 6390) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
         self.env = env
+        port = port or _free_port()
         self.address = f"127.0.0.1:{port}"
         self._port = str(port)
         # Short: Ray's socket paths must fit in 107 bytes.
@@ -107,8 +119,39 @@ class LocalCluster:
         self.nodes = nodes
 
     def stop(self) -> None:
-        subprocess.run([str(RAY), "stop", "--force"], capture_output=True, env=self.env)
+        """Kill the cluster's processes: every one names its temp folder
+        (worker nodes use the head's), and the workers are their children."""
+        own = processes_naming(str(self._temp))
+        for pid in [*children_of(own), *own]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self._temp, ignore_errors=True)
+
+
+def _processes() -> list[tuple[int, int, bytes]]:
+    """Each process's pid, parent pid and command line."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        found.append((int(proc.name), parent, command))
+    return found
+
+
+def processes_naming(text: str) -> list[int]:
+    """Other processes whose command line holds ``text``."""
+    return [
+        pid for pid, _, command in _processes() if text.encode() in command and pid != os.getpid()
+    ]
+
+
+def children_of(parents: list[int]) -> list[int]:
+    return [pid for pid, parent, _ in _processes() if parent in parents]
 
 
 def raylet_with_resource(resource: str) -> int | None:
@@ -129,14 +172,7 @@ def raylet_with_resource(resource: str) -> int | None:
 def busy_worker_of(raylet: int, method: str) -> int | None:
     """A worker process of that raylet running ``method`` now (Ray names the
     process after the task it runs: ``ray::ArchiveWorker.prepare``)."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (proc / "cmdline").read_bytes()
-        except (OSError, ValueError, IndexError):
-            continue
+    for pid, parent, command in _processes():
         if parent == raylet and command.startswith(f"ray::{method}".encode()):
-            return int(proc.name)
+            return pid
     return None

@@ -54,7 +54,8 @@ def stories(db: str) -> set[frozenset[str]]:
 
 
 def entries(db: str) -> dict[frozenset[str], tuple[object, ...]]:
-    """Each story's headline, summary and comparison, by its articles' URLs."""
+    """Each story's summary tier (headline, summary, sources, Ukrainian,
+    notes) and, last, its comparison, by its articles' URLs."""
     store = Store.open(db)
     try:
         found = {}
@@ -62,7 +63,15 @@ def entries(db: str) -> dict[frozenset[str], tuple[object, ...]]:
             entry = stored.entry
             assert entry is not None and not entry.comparison_pending
             urls = frozenset(source.url or "" for source in entry.sources)
-            found[urls] = (entry.summary.headline, entry.summary.sentences, entry.comparison)
+            found[urls] = (
+                entry.summary.headline,
+                entry.summary.sentences,
+                entry.sources,
+                entry.ukrainian,
+                entry.ukrainian_unavailable,
+                entry.notes,
+                entry.comparison,
+            )
         return found
     finally:
         store.close()
@@ -114,11 +123,12 @@ def test_backfill_stores_the_stories_a_sequential_run_makes(
 
     grouped = stories(str(distributed))
     assert grouped == stories(str(sequential))
-    # Summaries made by the driver: the sequential run's. Comparisons made on
-    # the workers: what compare_stories makes of the same stories here (the
-    # sequential run compares story by story, which may differ in detail).
+    # Summary tiers made on the workers: the sequential run's. Comparisons
+    # made on the workers: what compare_stories makes of the same stories here
+    # (the sequential run compares story by story, which may differ in detail).
     made, expected = entries(str(distributed)), entries(str(sequential))
-    assert {k: v[:2] for k, v in made.items()} == {k: v[:2] for k, v in expected.items()}
+    assert {k: v[:-1] for k, v in made.items()} == {k: v[:-1] for k, v in expected.items()}
+    assert {v[1][0].text for v in made.values()} and all(v[2] for v in made.values())
     store = Store.open(str(distributed))
     try:
         assert not store.dirty_story_keys() and not store.pending_comparison_keys()
@@ -126,14 +136,15 @@ def test_backfill_stores_the_stories_a_sequential_run_makes(
         compared = compare_stories(list(found.values()), CompareOptions())
         for story, comparison in zip(found.values(), compared, strict=True):
             assert (
-                made[frozenset(a.url or "" for a in story.articles + story.copies)][2] == comparison
+                made[frozenset(a.url or "" for a in story.articles + story.copies)][-1]
+                == comparison
             )
         # A story of one report (and its copies) has nothing to compare.
         assert [c is not None for c in compared] == [len(s.articles) > 1 for s in found.values()]
         assert any(compared)
     finally:
         store.close()
-    assert "8 stories compared on the workers" in done.stderr
+    assert "on the workers, 8 stories summarized and 8 compared" in done.stderr
     # Eight stories of three outlets each: the grouping did group.
     assert sorted(len(s) for s in grouped) == [3] * 8
 
@@ -236,6 +247,54 @@ def test_a_worker_node_killed_mid_run_loses_and_duplicates_nothing(
         assert {a.url for a in store.articles()} == {p.url for p in pages}
         members = store.story_members(include_copies=True)
         assert sorted(a.id for _, a in members) == sorted(a.id for a in store.articles())
+    finally:
+        store.close()
+
+
+def test_a_worker_node_killed_while_summarizing_loses_no_story(
+    tmp_path: Path, ray_env: dict[str, str], ray_cluster: str
+) -> None:
+    # A node joins the test cluster and its raylet is SIGKILLed while its
+    # worker summarizes a batch of stories: another worker summarizes it.
+    cluster = LocalCluster(ray_env)
+    cluster.address = ray_cluster
+    cluster.nodes = 2  # alive: the head and the worker node
+    cluster.add_worker_node(resource="summarizing")
+    raylet = raylet_with_resource("summarizing")
+    assert raylet is not None
+    # One report a story: 320 stories, five batches of 64 (a worker takes
+    # one in about 0.6 s) for the three workers (the head's, the worker
+    # node's, this one's) that three archives start.
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    pages = story_pages(range(320), variants=1)
+    for number in range(3):
+        write_warc(folder / f"{number}.warc.gz", pages[number::3])
+    db = str(tmp_path / "ohliad.db")
+    command = [sys.executable, "-m", "ohliad", "backfill", str(folder), "--db", db]
+    with subprocess.Popen(
+        [*command, "--ray-address", ray_cluster, "--translator", "none"],
+        env=ray_env,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as backfill:
+        deadline = time.monotonic() + 120
+        while busy_worker_of(raylet, "ArchiveWorker.summarize") is None:
+            assert backfill.poll() is None and time.monotonic() < deadline, (
+                "no summaries reached the node"
+            )
+            time.sleep(0.01)
+        os.kill(raylet, signal.SIGKILL)
+        _, stderr = backfill.communicate(timeout=300)
+    assert backfill.returncode == 0, stderr
+    assert "1 lost" in stderr, stderr
+    # Each story's summary tier saved once, by the workers left.
+    assert "on the workers, 320 stories summarized" in stderr, stderr
+    store = Store.open(db)
+    try:
+        stored = store.stored_stories()
+        assert len(stored) == 320 and not store.dirty_story_keys()
+        assert all(s.entry is not None and s.entry.summary.headline for s in stored)
     finally:
         store.close()
 

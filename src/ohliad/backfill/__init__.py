@@ -3,9 +3,10 @@
 The stateless, costly stages run on the cluster's workers, one actor per CPU
 with its engines loaded once (``workers.py``): reading WARC records,
 extraction, language ID, MinHash signatures and grouping features; after
-grouping, the changed stories' comparisons. One writer, the driver process, takes the prepared
-articles in publication order into the store, as ``ohliad ingest`` would,
-and makes the stories' summary tier (``run.py``). Ray is an extra
+grouping, the changed stories' summary tier and comparisons. One writer, the
+driver process, takes the prepared articles in publication order into the
+store, as ``ohliad ingest`` would, and saves what the workers make of the
+stories (``run.py``). Ray is an extra
 (``ohliad[ray]``) and is imported only here.
 """
 

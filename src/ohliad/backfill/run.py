@@ -1,5 +1,7 @@
 """The backfill's driver: joins (or starts) a Ray cluster, hands each archive
-to a worker actor, and is itself the one writer.
+to a worker actor, and is itself the one writer. After the articles, it
+hands the changed stories to the workers in batches, for their summary tier
+and then their comparisons, and saves each batch as it comes back.
 
 Grouping is order-sensitive, so the writer takes every prepared article of
 the run in publication order (the order ``ohliad ingest`` takes them in) and
@@ -18,7 +20,7 @@ import socket
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -27,13 +29,13 @@ from ohliad.backfill.workers import ArchiveResult, ArchiveWorker
 from ohliad.compare.records import Comparison
 from ohliad.errors import OhliadError
 from ohliad.ingest import IngestFailure, IngestOptions
-from ohliad.models import Story
+from ohliad.models import CachedTranslation, Story
 from ohliad.pipeline import (
     COMPARE_BATCH,
     IngestReport,
     Pipeline,
-    PipelineOptions,
     PreparedArticle,
+    Summaries,
 )
 
 Job = TypeVar("Job")
@@ -69,6 +71,7 @@ class BackfillReport:
     # CPU seconds per stage on the workers, and the writer's own time.
     cpu: dict[str, float] = field(default_factory=dict)
     startup_seconds: float = 0.0  # the workers started, their engines loaded
+    summarized: int = 0  # stories whose summary tier was saved
     compared: int = 0  # stories whose comparison was saved
     summary_seconds: float = 0.0
     compare_seconds: float = 0.0
@@ -127,17 +130,18 @@ def _worker_count(ray: Any) -> int:
 
 
 def _start_workers(
-    ray: Any, options: PipelineOptions, ingest: IngestOptions, count: int, report: BackfillReport
+    ray: Any, pipeline: Pipeline, ingest: IngestOptions, count: int, report: BackfillReport
 ) -> list[Any]:
     """``count`` worker actors, their engines loaded; a worker lost while
-    loading is left out."""
+    loading is left out, one whose engines cannot load stops the run."""
     actor = ray.remote(num_cpus=1, max_restarts=0)(ArchiveWorker)
-    # Only what the workers need travels (not the translator's settings and key).
-    worker_options = PipelineOptions(
-        cluster=options.cluster, max_article_chars=options.max_article_chars
-    )
+    # The workers call the summarizer and the Ukrainian engine themselves, so
+    # their settings travel, an LLM endpoint's key included; the grouping
+    # vectors' cache folder is the driver's.
+    options = replace(pipeline.options, state_dir=None)
+    ukrainian = pipeline.translator is not None
     started = time.perf_counter()
-    workers = [actor.remote(worker_options, ingest) for _ in range(count)]
+    workers = [actor.remote(options, ingest, ukrainian) for _ in range(count)]
     loading = [(worker, worker.ready.remote()) for worker in workers]
     ready = []
     for worker, loaded in loading:
@@ -146,6 +150,8 @@ def _start_workers(
         except _lost_errors(ray):
             report.workers_lost += 1
             continue
+        except ray.exceptions.RayTaskError as error:
+            raise BackfillError(f"a Ray worker cannot load its engines: {error.cause}") from None
         ready.append(worker)
     report.startup_seconds = time.perf_counter() - started
     return ready
@@ -204,8 +210,8 @@ def backfill(
     run_id: int | None = None,
 ) -> BackfillReport:
     """Store the articles of the archives ``inputs`` name, grouped into
-    stories, then the changed stories' summary tier (here) and comparisons
-    (on the workers)."""
+    stories, then the changed stories' summary tier and comparisons (both
+    on the workers)."""
     report = BackfillReport()
     archives: list[Path] = []
     for entry in archive_paths(inputs):
@@ -224,7 +230,7 @@ def backfill(
     _connect(ray, ray_address)
     try:
         count = min(_worker_count(ray), len(todo))
-        workers = _start_workers(ray, pipeline.options, ingest, count, report)
+        workers = _start_workers(ray, pipeline, ingest, count, report)
         report.workers = len(workers)
         results: dict[Path, ArchiveResult] = {}
 
@@ -246,9 +252,7 @@ def backfill(
                 report.cpu[stage] = report.cpu.get(stage, 0.0) + seconds
         _write(pipeline, in_order, progress, report, run_id)
         started = time.perf_counter()
-        keys = pipeline.store.dirty_story_keys()
-        progress.stage("Summarizing stories", len(keys))
-        pipeline.refresh_summaries(progress=lambda _key: progress.advance())
+        workers = _summarize_all(ray, workers, pipeline, progress, report)
         report.summary_seconds = time.perf_counter() - started
         started = time.perf_counter()
         workers = _compare_all(ray, workers, pipeline, progress, report)
@@ -258,6 +262,35 @@ def backfill(
     finally:
         ray.shutdown()
     return report
+
+
+def _summarize_all(
+    ray: Any,
+    workers: list[Any],
+    pipeline: Pipeline,
+    progress: BackfillProgress,
+    report: BackfillReport,
+) -> list[Any]:
+    """The summary tier of every dirty story, a batch of stories to a worker,
+    each batch saved in one transaction as it comes back (as
+    ``Pipeline.refresh_summaries`` does here). A batch is read from the store
+    as it is sent, so the driver holds one a worker, and a batch sent again
+    after its worker was lost is read afresh."""
+    batches = pipeline.summary_batches()
+    progress.stage("Summarizing stories", sum(map(len, batches)))
+
+    def save(keys: list[str], made: tuple[Summaries, list[CachedTranslation]]) -> None:
+        report.summarized += len(pipeline.save_summaries(*made))
+        progress.advance(len(keys))
+
+    return _spread(
+        ray,
+        workers,
+        batches,
+        lambda w, keys: w.summarize.remote(pipeline.existing_stories(keys)),
+        save,
+        report,
+    )
 
 
 def _compare_all(
@@ -273,7 +306,7 @@ def _compare_all(
         return workers
     keys = pipeline.store.pending_comparison_keys()
     batches = [
-        pipeline.stories_to_compare(keys[start : start + COMPARE_BATCH])
+        pipeline.existing_stories(keys[start : start + COMPARE_BATCH])
         for start in range(0, len(keys), COMPARE_BATCH)
     ]
     options = pipeline.compare_options()
@@ -354,5 +387,6 @@ def describe(report: BackfillReport) -> str:
         f"stored, {len(report.failures):,} failed; {report.workers} workers on "
         f"{report.nodes} nodes"
         + (f", {report.workers_lost} lost" if report.workers_lost else "")
-        + f"; {report.compared:,} stories compared on the workers."
+        + f"; on the workers, {report.summarized:,} stories summarized and "
+        f"{report.compared:,} compared."
     )

@@ -1,6 +1,7 @@
 """The stateless stages of a backfill, as a Ray actor: one per CPU, each with
-its engines (embedders, language ID; spaCy and MiniLM for comparisons) loaded
-once and kept for every archive and story it is given.
+its engines (embedders, language ID; the summarizer and the Ukrainian engine
+for the summary tier; spaCy and MiniLM for comparisons) loaded once and kept
+for every archive and story it is given.
 
 An archive is read in chunks of pages so that a worker holds at most one
 chunk's pages at a time; its prepared articles go back to the writer whole.
@@ -14,7 +15,7 @@ canonical URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from ohliad.compare.records import Comparison
 from ohliad.ingest import IngestFailure, IngestOptions, Outcome
 from ohliad.ingest.sources import finalized, path_name
 from ohliad.ingest.warc import WarcPage, page_outcomes, warc_pages
-from ohliad.models import Article, Story
-from ohliad.pipeline import ArticlePreparer, PipelineOptions, PreparedArticle
+from ohliad.models import Article, CachedTranslation, Story
+from ohliad.pipeline import ArticlePreparer, EntryMaker, PipelineOptions, PreparedArticle, Summaries
+from ohliad.translate import open_translator
 
 # Pages extracted and embedded together: the embedders batch them.
 CHUNK_PAGES = 128
@@ -61,21 +63,59 @@ class _Clock:
         self._last = now
 
 
-class ArchiveWorker:
-    """Reads archives into prepared articles (made a Ray actor by ``run.py``)."""
+class _NewTranslations:
+    """The translation cache of a worker: it keeps the translations made for
+    the driver to store (``Pipeline.save_summaries``) and finds none, as the
+    store's cache is the driver's. Nothing is kept past the batch, so a
+    worker's memory does not grow over a months-long backfill."""
 
-    def __init__(self, options: PipelineOptions, ingest: IngestOptions) -> None:
+    def __init__(self) -> None:
+        self._made: list[CachedTranslation] = []
+
+    def get_many(self, keys: Sequence[str]) -> Mapping[str, str]:
+        return {}
+
+    def put_many(self, entries: Sequence[CachedTranslation]) -> None:
+        self._made.extend(entries)
+
+    def take(self) -> list[CachedTranslation]:
+        made, self._made = self._made, []
+        return made
+
+
+class ArchiveWorker:
+    """Reads archives into prepared articles, and makes stories' summary tier
+    and comparisons (made a Ray actor by ``run.py``)."""
+
+    def __init__(self, options: PipelineOptions, ingest: IngestOptions, ukrainian: bool) -> None:
+        """``ukrainian``: whether the driver has a Ukrainian engine (else
+        Ukrainian is unavailable here too)."""
         # One BLAS/OpenMP thread: the cluster's parallelism is its actors.
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
+        self._options = options
         self._preparer = ArticlePreparer(options)
         self._ingest = ingest
+        self._ukrainian = ukrainian
+        self._translations = _NewTranslations()
+        self._entries: EntryMaker | None = None
 
     def ready(self) -> bool:
-        """Loads the engines (the first archive would otherwise pay for it)."""
-        self._preparer.features([Article(title="Warm-up", text="The engines load once.")])
+        """Loads the engines (the first archive and story would otherwise pay
+        for it); one that cannot load raises here, not in the middle of a run."""
+        warm_up = Article(title="Warm-up", text="The engines load once.")
+        self._preparer.features([warm_up])
+        translator = open_translator(self._options.translate) if self._ukrainian else None
+        self._entries = EntryMaker(self._options, translator=translator, cache=self._translations)
+        self._entries.summarizer.summarize(Story("warm-up", (warm_up,)), self._options.summary)
         return True
+
+    def summarize(self, stories: list[Story]) -> tuple[Summaries, list[CachedTranslation]]:
+        """The summary tier of a batch of stories (``EntryMaker.summarize_stories``),
+        and the translations made for it."""
+        assert self._entries is not None, "ready() loads the engines first"
+        return self._entries.summarize_stories(stories), self._translations.take()
 
     def compare(self, stories: list[Story], options: CompareOptions) -> list[Comparison | None]:
         """The comparison tier of a batch of stories (``compare_stories``)."""
