@@ -408,8 +408,9 @@ def backfill(
     """Store the news pages of web archives (WARC), grouped into stories, using a Ray cluster.
 
     Reading, extraction, language ID, MinHash and embeddings run on the cluster's workers;
-    one writer stores the articles in publication order. An archive stored to the end is
-    skipped on a rerun; one stopped part-way is read again without duplicates.
+    one writer stores the articles in publication order; then the changed stories' summaries
+    (with their Ukrainian) and comparisons run on the workers. An archive stored to the end
+    is skipped on a rerun; one stopped part-way is read again without duplicates.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
