@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ohliad.dates import assume_utc, utcnow
@@ -92,15 +92,23 @@ def record_event(
     )
 
 
+# Built once: it runs in every transaction of the write path.
+_MARK_STALE = (
+    update(table(ReviewRow))
+    .where(
+        table(ReviewRow).c.story_key.in_(
+            select(StoryRow.key).where(StoryRow.id.in_(bindparam("ids", expanding=True)))
+        ),
+        table(ReviewRow).c.baseline.is_not(None),
+    )
+    .values(stale=True)
+)
+
+
 def mark_stale(session: Session, story_ids: Iterable[int]) -> None:
     """The stories' articles changed: an edit or decision made before no
     longer covers them (a review with no baseline has nothing to go stale)."""
-    keys = select(StoryRow.key).where(StoryRow.id.in_(set(story_ids)))
-    session.execute(
-        update(ReviewRow)
-        .where(ReviewRow.story_key.in_(keys), ReviewRow.baseline.is_not(None))
-        .values(stale=True)
-    )
+    session.execute(_MARK_STALE, {"ids": sorted(set(story_ids))})
 
 
 def _moved(session: Session, row: ReviewRow, into_key: str, kind: str) -> None:
