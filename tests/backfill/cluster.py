@@ -103,12 +103,18 @@ class LocalCluster:
     def _alive(self) -> int:
         probe = (
             f"import ray; ray.init(address={self.address!r}, logging_level='ERROR');"
-            "print(sum(1 for n in ray.nodes() if n['Alive']))"
+            "print('alive nodes:', sum(1 for n in ray.nodes() if n['Alive']))"
         )
         done = subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, text=True, env=self.env, timeout=60
         )
-        return int(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else 0
+        # Ray prints warnings of its own to stdout ("raylet has lagging heartbeats").
+        counts = [
+            line.removeprefix("alive nodes:")
+            for line in done.stdout.splitlines()
+            if line.startswith("alive nodes:")
+        ]
+        return int(counts[-1]) if done.returncode == 0 and counts else 0
 
     def _wait_for(self, nodes: int) -> None:
         deadline = time.monotonic() + 60

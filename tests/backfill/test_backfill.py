@@ -224,22 +224,9 @@ def test_a_worker_node_killed_mid_run_loses_and_duplicates_nothing(
         write_warc(folder / f"{number:02}.warc.gz", pages[number * 60 : (number + 1) * 60])
     db = str(tmp_path / "ohliad.db")
     command = [sys.executable, "-m", "ohliad", "backfill", str(folder), "--db", db]
-    with subprocess.Popen(
-        [*command, "--ray-address", ray_cluster, "--translator", "none"],
-        env=ray_env,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as backfill:
-        deadline = time.monotonic() + 120
-        while busy_worker_of(raylet, "ArchiveWorker.prepare") is None:
-            assert backfill.poll() is None and time.monotonic() < deadline, (
-                "no work reached the node"
-            )
-            time.sleep(0.01)
-        os.kill(raylet, signal.SIGKILL)
-        _, stderr = backfill.communicate(timeout=300)
-    assert backfill.returncode == 0, stderr
-    assert "1 lost" in stderr, stderr
+    stderr = _backfill_killing(
+        [*command, "--ray-address", ray_cluster], ray_env, raylet, "ArchiveWorker.prepare"
+    )
     assert "360 new articles" in stderr, stderr
     # Every page stored once, each in one story.
     store = Store.open(db)
@@ -249,6 +236,25 @@ def test_a_worker_node_killed_mid_run_loses_and_duplicates_nothing(
         assert sorted(a.id for _, a in members) == sorted(a.id for a in store.articles())
     finally:
         store.close()
+
+
+def _backfill_killing(command: list[str], env: dict[str, str], raylet: int, method: str) -> str:
+    """Run ``ohliad backfill`` and SIGKILL ``raylet`` once its worker runs
+    ``method``; the run must finish all the same, one worker lost. Its stderr."""
+    with subprocess.Popen(
+        [*command, "--translator", "none"], env=env, stderr=subprocess.PIPE, text=True
+    ) as backfill:
+        deadline = time.monotonic() + 120
+        while busy_worker_of(raylet, method) is None:
+            assert backfill.poll() is None and time.monotonic() < deadline, (
+                f"no {method} reached the node"
+            )
+            time.sleep(0.01)
+        os.kill(raylet, signal.SIGKILL)
+        _, stderr = backfill.communicate(timeout=300)
+    assert backfill.returncode == 0, stderr
+    assert "1 lost" in stderr, stderr
+    return stderr
 
 
 def test_a_worker_node_killed_while_summarizing_loses_no_story(
@@ -272,22 +278,9 @@ def test_a_worker_node_killed_while_summarizing_loses_no_story(
         write_warc(folder / f"{number}.warc.gz", pages[number::3])
     db = str(tmp_path / "ohliad.db")
     command = [sys.executable, "-m", "ohliad", "backfill", str(folder), "--db", db]
-    with subprocess.Popen(
-        [*command, "--ray-address", ray_cluster, "--translator", "none"],
-        env=ray_env,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as backfill:
-        deadline = time.monotonic() + 120
-        while busy_worker_of(raylet, "ArchiveWorker.summarize") is None:
-            assert backfill.poll() is None and time.monotonic() < deadline, (
-                "no summaries reached the node"
-            )
-            time.sleep(0.01)
-        os.kill(raylet, signal.SIGKILL)
-        _, stderr = backfill.communicate(timeout=300)
-    assert backfill.returncode == 0, stderr
-    assert "1 lost" in stderr, stderr
+    stderr = _backfill_killing(
+        [*command, "--ray-address", ray_cluster], ray_env, raylet, "ArchiveWorker.summarize"
+    )
     # Each story's summary tier saved once, by the workers left.
     assert "on the workers, 320 stories summarized" in stderr, stderr
     store = Store.open(db)
