@@ -949,15 +949,12 @@ def review_list(
     for column in ("Id", "Status", "Day", "Sources", "Conflicts", "Headline"):
         table.add_column(column, overflow="fold")
     for found in entries:
-        review, entry = found.review, found.entry
-        marks = [review.status] + [
-            m for m, on in (("edited", review.edited), ("stale", review.stale)) if on
-        ]
+        entry = found.entry
         conflicts = len(entry.comparison.conflicts) if entry.comparison else 0
         headline = entry.ukrainian.headline if entry.ukrainian else entry.summary.headline
         table.add_row(
             escape(found.key),
-            ", ".join(marks),
+            ", ".join(found.review.marks),
             found.day.isoformat(),
             str(len(entry.sources)),
             str(conflicts) if conflicts else "",
@@ -982,10 +979,8 @@ def review_show(
     desk, settings = _desk(config, db)
     found = desk.entry(story_id)
     review = found.review
-    flags = [review.status] + [
-        m for m, on in (("edited", review.edited), ("stale", review.stale)) if on
-    ]
-    out.print(f"{found.key} · {', '.join(flags)} · {found.day.isoformat()}", markup=False)
+    marks = ", ".join(review.marks)
+    out.print(f"{found.key} · {marks} · {found.day.isoformat()}", markup=False)
     out.print(render_entry(found.entry), markup=False, highlight=False)
     if review.edited:
         out.print("\nThe machine's draft:", style="bold")

@@ -170,9 +170,13 @@ def _desk(settings: Settings) -> Iterator[Check]:
     else:
         todo = "set admin_tokens (OHLIAD_ADMIN_TOKENS=name:token,…) to open /desk"
         yield Check("desk", "note", "no admin token: the web desk is closed", todo)
-    missing = [k for k in ("smtp_host", "mail_from", "mail_to") if not getattr(settings, k)]
+    from ohliad.publish.mail import unset_settings
+
+    missing = unset_settings(
+        {k: getattr(settings, k) for k in ("smtp_host", "mail_from", "mail_to")}
+    )
     if missing:
-        todo = "set " + ", ".join(f"{k} (OHLIAD_{k.upper()})" for k in missing)
+        todo = "set " + ", ".join(missing)
         yield Check("desk: e-mail edition", "note", "not configured", todo)
     else:
         where = f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security})"

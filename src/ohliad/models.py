@@ -145,6 +145,12 @@ class Review:
     updated_by: str | None = None
     updated_at: datetime | None = None
 
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """The status, then "edited" and "stale" where they hold."""
+        flags = (("edited", self.edited), ("stale", self.stale))
+        return (self.status, *(name for name, holds in flags if holds))
+
 
 @dataclass(frozen=True, slots=True)
 class EntryEdit:

@@ -5,30 +5,18 @@ figures that share only a rise, and a looser figure beside the source's own."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from ohliad.compare import Comparison, compare_story
 from ohliad.compare.claims import Slot, extract_claims
 from ohliad.compare.conflicts import precision_only
 from ohliad.compare.values import parse_quantity
-from ohliad.models import Article, Story
-
-PUBLISHED = datetime.fromisoformat("2026-02-16T12:00:00+00:00")
+from ohliad.models import Story
+from tests.compare.test_issue19_examples import report
 
 
 def _compare(*texts: str) -> Comparison:
-    articles = tuple(
-        Article(
-            title=f"Report {k}",
-            text=text,
-            url=f"https://outlet{k}.example/a",
-            outlet=f"Outlet {k}",
-            language="en",
-            id=k,
-            published=PUBLISHED,
-        )
-        for k, text in enumerate(texts, start=1)
-    )
+    articles = tuple(report(k, text) for k, text in enumerate(texts, start=1))
     comparison = compare_story(Story("s", articles))
     assert comparison is not None
     return comparison

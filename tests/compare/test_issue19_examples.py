@@ -20,7 +20,7 @@ PUBLISHED = datetime.fromisoformat("2026-02-16T12:00:00+00:00")
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "ohliad" / "data" / "sample"
 
 
-def _article(article_id: int, text: str, published: datetime = PUBLISHED) -> Article:
+def report(article_id: int, text: str, published: datetime = PUBLISHED) -> Article:
     return Article(
         title=f"Report {article_id}",
         text=text,
@@ -34,7 +34,7 @@ def _article(article_id: int, text: str, published: datetime = PUBLISHED) -> Art
 
 def _compare(*texts: str, published: datetime = PUBLISHED) -> Comparison:
     comparison = compare_story(
-        Story("s", tuple(_article(k, t, published) for k, t in enumerate(texts, start=1)))
+        Story("s", tuple(report(k, t, published) for k, t in enumerate(texts, start=1)))
     )
     assert comparison is not None
     return comparison
@@ -205,8 +205,8 @@ def test_a_source_cut_at_the_character_cap_is_noted() -> None:
     story = Story(
         "long",
         (
-            _article(1, f"The ministers last met in Vienna in March. {filler}"),
-            _article(2, "The ministers were last in the same room in Tokyo in June."),
+            report(1, f"The ministers last met in Vienna in March. {filler}"),
+            report(2, "The ministers were last in the same room in Tokyo in June."),
         ),
     )
     comparison = compare_story(story, CompareOptions(max_article_chars=2_000))

@@ -16,7 +16,7 @@ import html
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -78,9 +78,7 @@ class SmtpSettings:
         }
         if settings.smtp_user:
             needed["smtp_password"] = password
-        missing = [
-            f"{key} ({ENV_PREFIX}{key.upper()})" for key, value in needed.items() if not value
-        ]
+        missing = unset_settings(needed)
         if missing or not settings.smtp_host:  # (the second test narrows the type)
             raise SettingsError(f"the e-mail edition is not configured: set {', '.join(missing)}")
         return cls(
@@ -94,6 +92,21 @@ class SmtpSettings:
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+def unset_settings(needed: Mapping[str, object]) -> list[str]:
+    """Each setting of ``needed`` without a value, named with its variable:
+    ``smtp_host (OHLIAD_SMTP_HOST)``."""
+    return [f"{key} ({ENV_PREFIX}{key.upper()})" for key, value in needed.items() if not value]
+
+
+def edition_addresses(settings: Settings) -> tuple[str, tuple[str, ...]]:
+    """The e-mail edition's sender and recipients (an edition written to a
+    file needs them, and no server)."""
+    if not settings.mail_from or not settings.mail_to:
+        missing = unset_settings({"mail_from": settings.mail_from, "mail_to": settings.mail_to})
+        raise SettingsError(f"the e-mail edition is not configured: set {', '.join(missing)}")
+    return settings.mail_from, settings.mail_to
 
 
 # The message ---------------------------------------------------------------------

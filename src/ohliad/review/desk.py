@@ -10,11 +10,11 @@ from datetime import date
 from email.message import EmailMessage
 
 from ohliad.models import DigestEntry
-from ohliad.publish.mail import SmtpSettings, email_edition, send_edition
+from ohliad.publish.mail import SmtpSettings, edition_addresses, email_edition, send_edition
 from ohliad.publish.telegram import telegram_lines, telegram_messages
 from ohliad.render.jsonout import render_json
 from ohliad.render.markdown import render_markdown
-from ohliad.settings import ENV_PREFIX, Settings, SettingsError
+from ohliad.settings import Settings
 from ohliad.store.reviews import Edition, ReviewStore
 from ohliad.translate.check import Suggestion, UkrainianChecker
 from ohliad.translate.localize import ukrainian_date
@@ -69,17 +69,8 @@ def render_edition(edition: Edition, fmt: str, settings: Settings) -> bytes:
     raise ValueError(f"unknown edition format {fmt!r}")
 
 
-def _addresses(settings: Settings) -> tuple[str, tuple[str, ...]]:
-    """The e-mail edition's sender and recipients, which the settings must give."""
-    if not settings.mail_from or not settings.mail_to:
-        missing = [k for k in ("mail_from", "mail_to") if not getattr(settings, k)]
-        named = ", ".join(f"{k} ({ENV_PREFIX}{k.upper()})" for k in missing)
-        raise SettingsError(f"the e-mail edition is not configured: set {named}")
-    return settings.mail_from, settings.mail_to
-
-
 def _email(entries: Sequence[DigestEntry], title: str, settings: Settings) -> EmailMessage:
-    sender, recipients = _addresses(settings)
+    sender, recipients = edition_addresses(settings)
     return email_edition(entries, title=title, sender=sender, recipients=recipients)
 
 

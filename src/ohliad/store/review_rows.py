@@ -55,10 +55,6 @@ def edit_of(row: ReviewRow) -> EntryEdit:
 _TEXT_FIELDS = ("headline_en", "summary_en", "headline_uk", "summary_uk")
 
 
-def approved_text(entry_texts: Mapping[str, str | None]) -> dict[str, str | None]:
-    return {field: entry_texts.get(field) for field in _TEXT_FIELDS}
-
-
 def published_edit(row: ReviewRow) -> EntryEdit:
     """The edit readers see: the editor's text, and for an approved or
     published entry the machine's text as approved where the editor wrote none."""

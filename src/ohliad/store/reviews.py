@@ -24,7 +24,6 @@ from ohliad.errors import OhliadError
 from ohliad.models import DigestEntry, EntryEdit, EntrySource, Review, ReviewStatus
 from ohliad.store.repository import Store, story_from_row
 from ohliad.store.review_rows import (
-    approved_text,
     baseline_articles,
     edit_of,
     record_event,
@@ -118,14 +117,12 @@ def search_text(edit: EntryEdit) -> str | None:
 
 def _texts(entry: DigestEntry) -> dict[str, str | None]:
     uk = entry.ukrainian
-    return approved_text(
-        {
-            "headline_en": entry.summary.headline,
-            "summary_en": entry.summary.text,
-            "headline_uk": uk.headline if uk else None,
-            "summary_uk": uk.summary if uk else None,
-        }
-    )
+    return {
+        "headline_en": entry.summary.headline,
+        "summary_en": entry.summary.text,
+        "headline_uk": uk.headline if uk else None,
+        "summary_uk": uk.summary if uk else None,
+    }
 
 
 def _entry(row: StoryRow, review: ReviewRow | None = None) -> DigestEntry:

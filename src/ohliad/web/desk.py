@@ -146,22 +146,24 @@ def queue(
     done: str | None = None,
 ) -> HTMLResponse:
     language = parse_lang(lang)
-    if _editor(request, settings) is None:
+    editor = _editor(request, settings)
+    if editor is None:
         return _page(request, "desk/login.html", language, enabled=bool(settings.admin_tokens))
     desk = _desk(store, settings)
-    chosen_day = _day(day, desk.today())
+    today = desk.today()
+    chosen_day = _day(day, today)
     statuses = _statuses(request.query_params.getlist("status"))
     entries = desk.queue(statuses=statuses, day=chosen_day, limit=_QUEUE_SIZE)
     return _page(
         request,
         "desk/queue.html",
         language,
-        editor=_editor(request, settings),
+        editor=editor,
         entries=entries,
         statuses=statuses,
         all_statuses=REVIEW_STATUSES,
         day=chosen_day,
-        today=desk.today(),
+        today=today,
         done=done,
         approved_waiting=len(desk.queue(statuses=["approved"], limit=_QUEUE_SIZE)),
     )
@@ -212,6 +214,7 @@ def _entry_page(
     settings: WebSettings,
     found: DeskEntry,
     language: Lang,
+    editor: str,
     *,
     error: str | None = None,
     saved: str | None = None,
@@ -223,7 +226,7 @@ def _entry_page(
         "desk/entry.html",
         language,
         status_code=400 if error else 200,
-        editor=_editor(request, settings),
+        editor=editor,
         found=found,
         suggestions=check_entry(found.entry, checker),
         comparison=comparison_view(found.draft.comparison),
@@ -246,13 +249,14 @@ def entry(
     saved: str | None = None,
 ) -> Response:
     language = parse_lang(lang)
-    if _editor(request, settings) is None:
+    editor = _editor(request, settings)
+    if editor is None:
         return RedirectResponse(f"/desk?lang={language}", status_code=303)
     try:
         found = _desk(store, settings).entry(key)
     except NoSuchStoryError as error:
         raise HTTPException(404, str(error)) from None
-    return _entry_page(request, store, settings, found, language, saved=saved)
+    return _entry_page(request, store, settings, found, language, editor, saved=saved)
 
 
 def _back(key: str, lang: Lang, saved: str) -> RedirectResponse:
@@ -297,7 +301,9 @@ async def edit(
     except NoSuchStoryError as error:
         raise HTTPException(404, str(error)) from None
     except ReviewError as error:
-        return _entry_page(request, store, settings, desk.entry(key), language, error=str(error))
+        return _entry_page(
+            request, store, settings, desk.entry(key), language, editor, error=str(error)
+        )
     return _back(key, language, "edit")
 
 
@@ -332,7 +338,9 @@ def decide(
     except NoSuchStoryError as error:
         raise HTTPException(404, str(error)) from None
     except ReviewError as error:
-        return _entry_page(request, store, settings, desk.entry(key), language, error=str(error))
+        return _entry_page(
+            request, store, settings, desk.entry(key), language, editor, error=str(error)
+        )
     return _back(key, language, action)
 
 
