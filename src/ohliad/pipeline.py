@@ -400,7 +400,9 @@ class Pipeline:
                 else:
                     signature = dedup.signature(self._readable(article).text)
                 original = dedup.original_of(signature)
-                stored = tx.add_article(replace(article, duplicate_of=original), run_id=run_id)
+                stored = tx.add_article(
+                    replace(article, duplicate_of=original), digest=digest, run_id=run_id
+                )
                 if stored is None:  # a writer that does not take the lock stored it
                     report.already_stored += 1
                     continue
@@ -428,10 +430,13 @@ class Pipeline:
             for change in changes:
                 _apply_change(tx, change, report)
             tx.record_changes([_change_record(change) for change in changes], run_id=run_id)
+            # Originals the clusterer has closed are looked up together.
+            originals = [copy.duplicate_of for copy in copies if copy.duplicate_of is not None]
+            stored_keys = tx.story_keys_of(o for o in originals if clusterer.story_of(o) is None)
             for copy in copies:
                 assert copy.id is not None and copy.duplicate_of is not None
                 original = copy.duplicate_of
-                key = clusterer.story_of(original) or tx.story_key_of(original)
+                key = clusterer.story_of(original) or stored_keys.get(original)
                 if key is not None:
                     tx.link(copy.id, key)
                     report.stories_touched.add(key)

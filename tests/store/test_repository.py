@@ -72,7 +72,7 @@ def test_links_written_before_a_merge_in_the_same_transaction_move_with_it(
         tx.link(b.id, "s2")
         tx.merge_stories("s1", ["s2"])  # the links above are not written yet
         tx.link(c.id, "s1")
-        assert tx.story_key_of(b.id) == "s1"
+        assert tx.story_keys_of([b.id, c.id]) == {b.id: "s1", c.id: "s1"}
     story = store.story("s1")
     assert story is not None and [x.id for x in story.articles] == [a.id, b.id, c.id]
     assert store.story("s2") is None

@@ -310,14 +310,20 @@ class Transaction:
                 update(ArticleRow).where(moved, on_site).values(outlet_id=self._outlet_id(name))
             )
 
-    def add_article(self, article: Article, *, run_id: int | None = None) -> Article | None:
+    def add_article(
+        self, article: Article, *, digest: str | None = None, run_id: int | None = None
+    ) -> Article | None:
         """Store an article the caller found new; returns it with its id, or
-        None when another writer stored its URL or content meanwhile."""
-        article_id = self.session.execute(
+        None when another writer stored its URL or content meanwhile.
+        ``digest`` is its ``content_hash``, where the caller has it already."""
+        # Core on the session's connection: the ORM session's execute costs
+        # more than the insert itself for a one-row statement.
+        connection = self.session.connection()
+        article_id = connection.execute(
             self._insert_article,
             {
                 "url": article.url,
-                "content_hash": content_hash(article),
+                "content_hash": content_hash(article) if digest is None else digest,
                 "title": article.title,
                 "text": article.text,
                 "published": article.published,
@@ -426,13 +432,21 @@ class Transaction:
         """Keep the record of merges and splits (``ohliad.store.history``)."""
         record_changes(self.session, changes, run_id)
 
-    def story_key_of(self, article_id: int) -> str | None:
+    def story_keys_of(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The stories these articles are in, by article id (those in none
+        are left out), in one query."""
+        wanted = set(article_ids)
+        if not wanted:
+            return {}
         self.write_links()
-        return self.session.scalar(
-            select(StoryRow.key)
-            .join(StoryArticleRow, StoryArticleRow.story_id == StoryRow.id)
-            .where(StoryArticleRow.article_id == article_id)
-        )
+        return {
+            article_id: key
+            for article_id, key in self.session.execute(
+                select(StoryArticleRow.article_id, StoryRow.key)
+                .join(StoryRow, StoryArticleRow.story_id == StoryRow.id)
+                .where(StoryArticleRow.article_id.in_(wanted))
+            )
+        }
 
     def _members(self, story_ids: Iterable[int]) -> dict[int, frozenset[int]]:
         """The stories' current articles, by story id."""
