@@ -8,10 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from ohliad.cli import app
+from ohliad.models import Article
 from ohliad.store import Store
+from ohliad.store.db import alembic_config, create_database_engine, database_url
 from ohliad.store.search import outlet_names
 
 BODY = "The river port handled a record {} tonnes of cargo in February, the port authority said."
@@ -48,4 +52,42 @@ def test_a_bare_domain_takes_the_sites_outlet_name(tmp_path: Path, named_first: 
     # Every story lists the outlet by its name.
     entries = store.digest_entries()
     assert {s.outlet for e in entries for s in e.sources} == {"Danube Herald"}
+    store.close()
+
+
+def test_upgrade_records_the_names_of_sites_already_stored(tmp_path: Path) -> None:
+    """A database stored before 0007 knows its sites' names by their articles;
+    after the upgrade a bare-domain article of one still gets the name."""
+    engine = create_database_engine(database_url(str(tmp_path / "old.db")))
+    command.upgrade(alembic_config(engine), "0006")
+    with engine.begin() as conn:
+        for outlet in ("Danube Herald", "herald.example", "Other Post"):
+            conn.execute(text("INSERT INTO outlets (name) VALUES (:n)"), {"n": outlet})
+        rows = [
+            ("https://www.herald.example/ports/1", "Danube Herald"),
+            ("https://herald.example/ports/2", "herald.example"),
+            ("https://post.example/1", "Other Post"),
+        ]
+        for n, (url, outlet) in enumerate(rows):
+            conn.execute(
+                text(
+                    "INSERT INTO articles (url, content_hash, title, text, outlet_id, extra,"
+                    " ingested_at) SELECT :url, :hash, 'T', 'B', id, '{}', '2026-03-01'"
+                    " FROM outlets WHERE name = :outlet"
+                ),
+                {"url": url, "hash": f"{n:064d}", "outlet": outlet},
+            )
+    engine.dispose()
+    store = Store.open(str(tmp_path / "old.db"))
+    with sqlite3.connect(tmp_path / "old.db") as connection:
+        sites = connection.execute(
+            "SELECT s.host, o.name FROM outlet_sites s JOIN outlets o ON o.id = s.outlet_id"
+            " ORDER BY s.host"
+        ).fetchall()
+    assert sites == [("post.example", "Other Post"), ("www.herald.example", "Danube Herald")]
+    with store.transaction() as tx:
+        bare = tx.add_article(
+            Article(title="T", text="New.", url="https://herald.example/3", outlet="herald.example")
+        )
+    assert bare is not None and bare.outlet == "Danube Herald"
     store.close()

@@ -62,6 +62,7 @@ from ohliad.store.schema import (
     ArchiveRow,
     ArticleRow,
     OutletRow,
+    OutletSiteRow,
     ReviewRow,
     RunRow,
     StoryArticleRow,
@@ -155,6 +156,7 @@ _ARTICLES = table(ArticleRow)
 _STORIES = table(StoryRow)
 _LINKS = table(StoryArticleRow)
 _OUTLETS = table(OutletRow)
+_SITES = table(OutletSiteRow)
 
 
 @functools.cache
@@ -162,7 +164,7 @@ def _insert_ignoring_conflicts(dialect: str, target: Table) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING in the dialect's words: a row another
     writer stored meanwhile is skipped, not an error that loses the batch."""
     insert_for = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert_for(target).on_conflict_do_nothing().returning(target.c.id)
+    return insert_for(target).on_conflict_do_nothing()
 
 
 # The columns to set come from the parameters passed with it.
@@ -208,8 +210,12 @@ class Transaction:
     def __init__(self, session: Session, outlet_ids: Mapping[str, int] | None = None) -> None:
         self.session = session
         dialect = session.get_bind().dialect.name
-        self._insert_article = _insert_ignoring_conflicts(dialect, _ARTICLES)
-        self._insert_outlet = _insert_ignoring_conflicts(dialect, _OUTLETS)
+        self._insert_article = _insert_ignoring_conflicts(dialect, _ARTICLES).returning(
+            _ARTICLES.c.id
+        )
+        self._insert_outlet = _insert_ignoring_conflicts(dialect, _OUTLETS).returning(_OUTLETS.c.id)
+        # A site keeps the first name recorded for it.
+        self._insert_site = _insert_ignoring_conflicts(dialect, _SITES)
         # Outlet ids known to be committed, and those looked up or added here:
         # a batch names the same outlets again and again, as does the next.
         self._outlet_ids: dict[str, int] = dict(outlet_ids or {})
@@ -271,17 +277,22 @@ class Transaction:
             return self._names_of_domains[name] or name
         if host not in self._named_hosts:
             self._named_hosts.add(host)
+            self.session.execute(
+                self._insert_site, {"host": host, "outlet_id": self._outlet_id(name)}
+            )
             self._rename_domains_of(host, name)
         return name
 
     def _name_for_domain(self, domain: str) -> str | None:
+        """The name recorded for a host on ``domain`` (the domain itself
+        first). Hosts, not stored addresses, are searched: a scan of the
+        addresses took 220 ms a lookup with 300,000 articles stored."""
+        on_domain = OutletSiteRow.host == domain
         query = (
             select(OutletRow.name)
-            .join(ArticleRow, ArticleRow.outlet_id == OutletRow.id)
-            .where(
-                OutletRow.name != domain,
-                or_(*(ArticleRow.url.like(p) for p in _domain_url_patterns(domain))),
-            )
+            .join(OutletSiteRow, OutletSiteRow.outlet_id == OutletRow.id)
+            .where(on_domain | OutletSiteRow.host.endswith("." + domain, autoescape=True))
+            .order_by(on_domain.desc(), OutletSiteRow.host)
             .limit(1)
         )
         return self.session.scalar(query)

@@ -45,6 +45,17 @@ class OutletRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class OutletSiteRow(Base):
+    """The outlet name a site's articles carry, by the host they come from:
+    what an article that names its site only by a bare domain is given,
+    looked up among hosts rather than by a scan of every stored address."""
+
+    __tablename__ = "outlet_sites"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"))
+
+
 class ArticleRow(Base):
     __tablename__ = "articles"
 
