@@ -67,7 +67,8 @@ class ArticleRow(Base):
     published: Mapped[datetime | None]
     language: Mapped[str | None] = mapped_column(String(16))
     author: Mapped[str | None] = mapped_column(String(500))
-    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"))
+    # Indexed for the renaming of a site's bare-domain articles (0007).
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"), index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     origin: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

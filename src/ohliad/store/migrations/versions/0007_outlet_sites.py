@@ -7,6 +7,10 @@ articles); this table answers it by host. Filled here from the articles
 already stored: the first real name (not a domain of the host) seen for each
 host, as the write path records it.
 
+Articles are indexed by outlet: a site named in a transaction has its
+bare-domain outlet's articles renamed, and finding them scanned every stored
+article (90 ms a transaction at 300,000) even once there were none left.
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05 05:00:00
@@ -31,6 +35,7 @@ def upgrade() -> None:
         sa.Column("host", sa.String(255), primary_key=True),
         sa.Column("outlet_id", sa.Integer(), sa.ForeignKey("outlets.id"), nullable=False),
     )
+    op.create_index("ix_articles_outlet_id", "articles", ["outlet_id"])
     stored = sa.text(
         "SELECT a.url, o.id, o.name FROM articles a JOIN outlets o ON o.id = a.outlet_id"
         " WHERE a.url IS NOT NULL ORDER BY a.id"
@@ -54,3 +59,4 @@ def _is_domain_of(name: str, host: str) -> bool:
 
 def downgrade() -> None:
     op.drop_table("outlet_sites")
+    op.drop_index("ix_articles_outlet_id", "articles")
