@@ -11,17 +11,20 @@ second through the stateless stages (reading, extraction, language ID,
 MinHash, features) with one and with two worker nodes, and their ratio; the
 time of the summary tier and of the comparisons (both on the workers), and
 their ratios; CPU ms per article per stage on the workers; the single
-writer's own rate
-(stored articles a second, after its first batch); how many HTML pages
+writer's own rate (stored articles a second, after its first batch), also
+into a database already holding ``--stored`` articles (where a scan of the
+articles table would show); how many HTML pages
 became articles and why the others did not; the load average.
 
 Usage: python bench/backfill.py [--articles 3000] [--archives 24] [--text real|synthetic]
+                                [--stored 300000]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import sys
@@ -34,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the cluster and archive helpers live with the tests
 
 from bench.watch import ALLSIDES, real_stories  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from tests.backfill.cluster import LocalCluster, ray_environment  # noqa: E402
 from tests.backfill.warcs import Record, page, story_page, write_warc  # noqa: E402
 
@@ -42,6 +46,7 @@ from ohliad.backfill import BackfillReport, backfill  # noqa: E402
 from ohliad.backfill.workers import STAGES, ArchiveResult  # noqa: E402
 from ohliad.ingest import canonical_url  # noqa: E402
 from ohliad.settings import Settings  # noqa: E402
+from ohliad.store import Store  # noqa: E402
 
 SCRAPINGHUB = ROOT.parent / "shared" / "data" / "extraction" / "scrapinghub"
 RESULTS = ROOT / "bench" / "results" / "backfill.md"
@@ -99,9 +104,34 @@ class Quiet:
         pass
 
 
+def prefill(db: Path, articles: int) -> None:
+    """A database already holding ``articles`` stored articles of 2,000
+    other sites (none in the backfill's time window)."""
+    store = Store.open(str(db))
+    with store.engine.begin() as connection:
+        connection.execute(text("INSERT INTO outlets (name) VALUES ('Earlier Outlet')"))
+        outlet = connection.execute(text("SELECT id FROM outlets")).scalar()
+        connection.execute(
+            text(
+                "INSERT INTO articles (url, content_hash, title, text, outlet_id, extra,"
+                " ingested_at) VALUES (:url, :digest, 'Earlier', 'Earlier text.', :outlet,"
+                " '{}', '2020-01-01')"
+            ),
+            [
+                {
+                    "url": f"https://site{n % 2000}.example/earlier/{n}",
+                    "digest": hashlib.sha256(b"%d" % n).hexdigest(),
+                    "outlet": outlet,
+                }
+                for n in range(articles)
+            ],
+        )
+    store.close()
+
+
 def run(folder: Path, db: Path, address: str) -> tuple[BackfillReport, Quiet, set[str]]:
-    """One backfill into a fresh database: its report, its failures by
-    reason, and the URLs stored (canonical, as given here)."""
+    """One backfill into a database: its report, its failures by reason,
+    and the URLs stored (canonical, as given here)."""
     settings = Settings.load(None, db=str(db), translator="none")
     pipeline = open_pipeline(settings)
     progress = Quiet()
@@ -126,6 +156,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--archives", type=int, default=24)
     parser.add_argument("--text", choices=("real", "synthetic"), default="real")
+    parser.add_argument("--stored", type=int, default=300_000, help="articles stored before")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.text == "real" and not (ALLSIDES.exists() and SCRAPINGHUB.exists()):
@@ -158,6 +189,10 @@ def main() -> None:
             report, progress, stored = run(folder, work / f"nodes-{nodes}.db", cluster.address)
             runs.append((nodes, report, progress, os.getloadavg()[0]))
             print(f"{nodes} worker node(s): {report.prepare_seconds:.1f} s", file=sys.stderr)
+        if args.stored:
+            prefill(work / "stored.db", args.stored)
+            report, progress, _ = run(folder, work / "stored.db", cluster.address)
+            runs.append((2, report, progress, os.getloadavg()[0]))
     finally:
         cluster.stop()
     news_stored = sum(1 for record in news if canonical_url(record.url) in stored)
@@ -183,7 +218,14 @@ def write_results(
         f"{len(records) - len(news):,} {kind} "
         "rendered as outlet pages. A Ray head with no CPUs for tasks, then one worker node "
         "(1 CPU, `ray start --num-cpus 1`), then a second; the same backfill into a fresh "
-        f"SQLite database each time. Machine: {os.cpu_count()} cores; load average "
+        "SQLite database each time"
+        + (
+            f", and last, with two nodes, into one already holding {args.stored:,} articles "
+            "of other sites"
+            if len(runs) > 2
+            else ""
+        )
+        + f". Machine: {os.cpu_count()} cores; load average "
         f"{load_start:.1f} at the start, {runs[0][3]:.1f} after one node's run, "
         f"{runs[1][3]:.1f} after two nodes' ({datetime.now(UTC):%Y-%m-%d}).",
         "",
@@ -203,10 +245,10 @@ def write_results(
         ),
         _row(*["---"] * 12),
     ]
-    for (nodes, report, _, _), rate in zip(runs, rates, strict=True):
+    for position, ((nodes, report, _, _), rate) in enumerate(zip(runs, rates, strict=True)):
         lines.append(
             _row(
-                nodes,
+                nodes if position < 2 else f"{nodes}, {args.stored:,} stored before",
                 f"{report.stored.added:,}",
                 f"{report.startup_seconds:.1f}",
                 f"{report.prepare_seconds:.1f}",
