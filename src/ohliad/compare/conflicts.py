@@ -91,6 +91,10 @@ def precision_only(a: Slot, b: Slot) -> bool:
     "$1 trillion" / "$1.2 trillion"). Two hedged figures that overlap only
     through both hedges ("some 9 million" / "roughly 11.2 million") give
     different figures: a hard conflict, as the real set's annotators judge it."""
+    if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
+        x, y = a.value, b.value
+        if x.figure == y.figure and x.unit == y.unit:
+            return True  # one figure hedged two ways ("nearly 8 percent" / "over 8%")
     if not compatible(a, b):
         return False
     if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
@@ -236,8 +240,10 @@ class Thresholds:
 def _is_offset(slot: Slot, text: str) -> bool:
     """'after five months', 'a month after', 'two weeks ago': a point in time
     measured from another, not how long something lasted."""
-    before = text[: slot.start].lower().split()[-1:]
-    after = text[slot.end :].lower().split()[:1]
+    # The entity may hold the offset word itself ("a year ago").
+    own = slot.text.lower().split()
+    before = text[: slot.start].lower().split()[-1:] + own[:1]
+    after = text[slot.end :].lower().split()[:1] + own[-1:]
     return bool(set(before) & _OFFSET_BEFORE or set(after) & _OFFSET_AFTER)
 
 
@@ -247,6 +253,8 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
     ("three more", "three other")."""
     if any(m.start() <= slot.start < m.end() for m in QUOTE_RE.finditer(claim.text)):
         return False
+    if "@source" in slot.context:
+        return False  # "according to two people": the informants, not the news
     if slot.kind == "place":
         return not is_country(str(slot.value))  # "in the U.S." contains "in NYC"
     if slot.kind == "duration" and _is_offset(slot, claim.text):
@@ -283,19 +291,24 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # same names: rivals whatever words surround them ("waited six hours"
         # / "waited in line to cast his ballot for seven hours").
         close_claims = score >= limits.lone and any(w.startswith("v:") for w in shared)
+        # Both figures name the size of a thing ("a $1 trillion bill") or
+        # neither does: "would add $256 billion to the deficit" is no size of
+        # the bill. (A duration's "four hours of talks" is how long they lasted.)
+        same_role = sa.kind != "number" or _counts_a_thing(sa, a) == _counts_a_thing(sb, b)
         alone = (
             sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
         lone = (
             alone
+            and same_role
             and score >= limits.lone
             and (bool(a.entities & b.entities) or _named_subject(a, b))
         )
         # A sum of money is rarer than a count: the only sum in each of two
         # aligned claims is the price of one thing, whatever each calls it ("a
         # roughly $1 trillion bill" / "a $1.2 trillion package").
-        money = alone and score >= limits.aligned and _unit(sa) in _MONEY
+        money = alone and same_role and score >= limits.aligned and _unit(sa) in _MONEY
         forecast = (
             alone
             and score >= limits.measured
@@ -327,11 +340,22 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # words each phrase keeps ("7.7% in Virginia" / "nearly 8 percent of
         # Virginia gas stations").
         by_place = same_place and score >= limits.aligned and _by_place(a, sa) and _by_place(b, sb)
-        aligned = bool(shared) and score >= limits.aligned
+        # A size set against another role shares more than one word of what
+        # it is about, not just "infrastructure" of "an infrastructure bill".
+        role_kept = same_role or _closeness(shared) >= 2
+        measured = measured and role_kept
+        aligned = bool(shared) and score >= limits.aligned and role_kept
         if aligned or lone or measured or forecast or money or by_place:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _counts_a_thing(slot: Slot, claim: Claim) -> bool:
+    """The figure counts or sizes a noun ("82,300 people", "a $1 trillion
+    bill", "4,500 of these Americans") rather than being what an act moves
+    ("would add $256 billion")."""
+    return bool(slot.counted) or claim.text[slot.end :].startswith(" of ")
 
 
 def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
