@@ -10,7 +10,7 @@ from datetime import date
 
 from ohliad.compare import Comparison, compare_story
 from ohliad.compare.claims import extract_claims
-from ohliad.compare.conflicts import _comparable_in, _same_measure
+from ohliad.compare.conflicts import _comparable_in, _same_measure, _same_order, precision_only
 from ohliad.models import Story
 from tests.compare.test_issue19_examples import report
 
@@ -89,3 +89,57 @@ def test_a_sum_an_act_moves_is_no_size_of_the_thing() -> None:
         "deficit over the next decade, budget analysts said.",
     )
     assert comparison.conflicts == ()
+
+
+def test_a_looser_figure_stays_within_the_order_of_the_other() -> None:
+    published = date(2026, 2, 16)
+    ((deaths,), (doses,), (exact,)) = extract_claims(
+        [
+            (["The outbreak has killed more than 2 million people."], published),
+            (["The pledge now stands at more than 900 million shots."], published),
+            (["The outbreak has killed 2,310,000 people."], published),
+        ]
+    )
+    looser, far, near = (
+        next(s for s in c.slots if s.kind == "number") for c in (deaths, doses, exact)
+    )
+    assert precision_only(looser, far)  # the bound alone would allow it
+    assert not _same_order(looser, far)
+    assert _same_order(looser, near)
+
+
+def test_one_item_of_a_list_is_no_rival_of_the_total() -> None:
+    comparison = _compare(
+        "Pharmacies have thrown away at least 14.2 million masks since March 1, according to "
+        "government data, a far larger number than previously known.",
+        "According to the self-reported numbers, Boots reported wasting 3.1 million masks, "
+        "Superdrug reported 2.4 million, Tesco reported 1.2 million and Asda reported 0.9 million.",
+        "The 14.2 million wasted masks might even be an undercount, according to the report.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_what_is_expected_is_no_rival_of_what_was() -> None:
+    comparison = _compare(
+        "The turbine brought in $2.1 billion in revenue in the first three months of this year, "
+        "Vestra reported.",
+        "Vestra said it expects its turbine to generate about $9 billion in revenue this year.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_two_named_bodies_acting_on_two_days_are_two_acts() -> None:
+    comparison = _compare(
+        "The European Medicines Agency gave emergency approval Thursday night for a second dose "
+        "of the malaria vaccine in young children.",
+        "The World Health Organization gave final approval Friday to start giving second doses "
+        "of the malaria vaccine to young children.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_a_figure_in_a_name_is_no_count() -> None:
+    (claims,) = extract_claims(
+        [(["The Group of 7 pledged 1 billion doses to poorer countries."], date(2026, 2, 16))]
+    )
+    assert [s.text for s in claims[0].slots if s.kind == "number"] == ["1 billion"]

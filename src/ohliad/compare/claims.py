@@ -376,6 +376,9 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
     following = doc[ent.end].lower_ if ent.end < len(doc) else ""
     if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):
         return None  # "four-star general", "one of the most...": not a count
+    named = ent.start >= 2 and doc[ent.start - 1].lower_ == "of"
+    if named and doc[ent.start - 2].pos_ == "PROPN" and doc[ent.start - 2].is_title:
+        return None  # "the Group of 7": part of a name
     text, start = _figure_text(ent, doc)
     bounds = _figure_bounds(doc, start) | _attribution_bound(ent)
     where = _figure_place(ent.root, doc)

@@ -33,6 +33,8 @@ _INCREMENT = re.compile(
 )
 _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
+# A looser figure lies within this factor of the one it stands for.
+_SAME_ORDER = 2
 # A claim with this many other figures of the same measure is a list.
 _LIST_PEERS = 2
 # Kinds whose values depend on a frame (a year, a country) that must match.
@@ -43,6 +45,7 @@ _SAME_TIME_DAYS = 14
 # estimate"), by their first letters: a story's forecasts of its one figure are
 # rivals whatever they call it ("360,000 applications" / "359,000 new claims").
 _FORECAST_STEMS = frozenset({"expec", "forec", "estim", "predi"})
+_EXPECTATION_STEMS = _FORECAST_STEMS - {"estim"}
 _MONEY = frozenset({"dollar", "euro", "pound", "hryvnia", "rouble", "yuan"})
 # Counted nouns that may stand for any more specific one ("people" / "residents").
 _GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
@@ -101,6 +104,15 @@ def precision_only(a: Slot, b: Slot) -> bool:
         x, y = a.value, b.value
         return x.low <= y.figure <= x.high or y.low <= x.figure <= y.high
     return True
+
+
+def _same_order(a: Slot, b: Slot) -> bool:
+    """Figures close enough for one to be a looser version of the other: no
+    one writes "more than 4 million" for a billion, though the bound allows it."""
+    if not (isinstance(a.value, Quantity) and isinstance(b.value, Quantity)):
+        return True
+    low, high = sorted((abs(a.value.figure), abs(b.value.figure)))
+    return high <= _SAME_ORDER * low
 
 
 def corroborates(a: Slot, b: Slot) -> bool:
@@ -202,7 +214,12 @@ def _is_part(slot: Slot, claim: Claim) -> bool:
     ('Walgreens wasted 2.6 million, CVS 2.2 million, Walmart 1.6 million')."""
     verbs = {w for w in slot.context if w.startswith("v:")}
     peers = [s for s in claim.slots if s is not slot and _same_measure(slot, s)]
-    return len(peers) >= _LIST_PEERS or any(verbs & s.context for s in peers)
+    return _in_list(slot, claim) or any(verbs & s.context for s in peers)
+
+
+def _in_list(slot: Slot, claim: Claim) -> bool:
+    """One of three or more figures of one measure in a claim."""
+    return sum(s is not slot and _same_measure(slot, s) for s in claim.slots) >= _LIST_PEERS
 
 
 def _by_place(claim: Claim, slot: Slot) -> bool:
@@ -318,16 +335,24 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         )
         if sa.kind == "date" and not (_same_act(a, b, shared) or close_claims):
             continue
+        if sa.kind == "date" and _named(a) and _named(b) and a.subject != b.subject:
+            continue  # "the FDA gave approval Thursday" / "the CDC gave approval Friday": two acts
         if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
-            continue
-        if not (forecast or money or _same_count(sa, sb)):
-            continue  # a forecast or a sum may name its thing differently
-        if not _same_side_of_publication(a, b, sa, sb):
             continue
         places = _name_words([sa.where]), _name_words([sb.where])
         if all(places) and not places[0] & places[1]:
             continue  # figures for two places ("7.7% in Virginia" / "6 percent of Georgia ...")
         same_place = all(places) and bool(places[0] & places[1])
+        if sa.kind == "number" and (
+            (_expected(sa) and not _forecast(sb)) or (_expected(sb) and not _forecast(sa))
+        ):
+            continue  # what is expected ("expects $26 billion this year") is no rival of what was
+        if (_in_list(sa, a) or _in_list(sb, b)) and not same_place:
+            continue  # one item of a list ("Walgreens 2.6 million, CVS 2.2 million") is no total
+        if not (forecast or money or _same_count(sa, sb)):
+            continue  # a forecast or a sum may name its thing differently
+        if not _same_side_of_publication(a, b, sa, sb):
+            continue
         same_part = (sa.counted and sa.counted == sb.counted) or same_place
         if (_is_part(sa, a) or _is_part(sb, b)) and not same_part:
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
@@ -368,8 +393,18 @@ def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
     return verb and (any(not w.startswith("v:") for w in shared) or a.subject == b.subject)
 
 
+def _named(claim: Claim) -> bool:
+    return claim.subject != "" and claim.subject in claim.entities
+
+
 def _forecast(slot: Slot) -> bool:
     return any(_stem(w) in _FORECAST_STEMS for w in slot.context)
+
+
+def _expected(slot: Slot) -> bool:
+    """A figure of the future ("expects", "forecast"), unlike an estimate of
+    the present ("police estimated")."""
+    return any(_stem(w) in _EXPECTATION_STEMS for w in slot.context)
 
 
 def _one_event(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
@@ -447,8 +482,10 @@ def find_conflicts(
                     sa, claims, b.source, source_texts[b.source]
                 ) and not _reports_value(sb, claims, a.source, source_texts[a.source]):
                     hard.append(pair)
-            elif sa.kind in ("number", "duration") and not (
-                _states_alike(sa, claims, b.source) or _states_alike(sb, claims, a.source)
+            elif (
+                sa.kind in ("number", "duration")
+                and _same_order(sa, sb)
+                and not (_states_alike(sa, claims, b.source) or _states_alike(sb, claims, a.source))
             ):
                 soft.append(pair)
     return _group(claims, hard, soft=False) + _group(claims, soft, soft=True)
