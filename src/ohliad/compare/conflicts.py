@@ -344,7 +344,7 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
             continue  # figures for two places ("7.7% in Virginia" / "6 percent of Georgia ...")
         same_place = all(places) and bool(places[0] & places[1])
         if sa.kind == "number" and (
-            (_expected(sa) and not _forecast(sb)) or (_expected(sb) and not _forecast(sa))
+            (_expected(sa) and not _of_future(sb, b)) or (_expected(sb) and not _of_future(sa, a))
         ):
             continue  # what is expected ("expects $26 billion this year") is no rival of what was
         if (_in_list(sa, a) or _in_list(sb, b)) and not same_place:
@@ -399,6 +399,11 @@ def _named(claim: Claim) -> bool:
 
 def _forecast(slot: Slot) -> bool:
     return any(_stem(w) in _FORECAST_STEMS for w in slot.context)
+
+
+def _of_future(slot: Slot, claim: Claim) -> bool:
+    """A forecast or estimate, or a figure said in the future tense ("will carry")."""
+    return _forecast(slot) or claim.tense == "future"
 
 
 def _expected(slot: Slot) -> bool:
