@@ -9,7 +9,7 @@ from datetime import date
 
 from ohliad.compare import Comparison, compare_story
 from ohliad.compare.claims import Slot, extract_claims
-from ohliad.compare.conflicts import precision_only
+from ohliad.compare.conflicts import _comparable_in, precision_only
 from ohliad.compare.values import parse_quantity
 from ohliad.models import Story
 from tests.compare.test_issue19_examples import report
@@ -153,3 +153,25 @@ def test_figures_for_places_sharing_a_name_are_rivals() -> None:
         "About 20% of homes in New York City had no power on Monday, the utility said.",
     )
     assert _sides(comparison, soft=False) == [{"Some 12%", "About 20%"}]
+
+
+def test_a_long_figure_written_in_digits_keeps_three_significant_digits() -> None:
+    written_out, other = parse_quantity("360,000"), parse_quantity("359,000")
+    assert written_out is not None and other is not None
+    assert not written_out.overlaps(other)
+    round_hedged = parse_quantity("about 12,000")
+    assert round_hedged is not None and round_hedged.low <= 12_500 <= round_hedged.high
+
+
+def test_a_forecast_of_new_claims_is_a_level_not_an_increment() -> None:
+    published = date(2026, 2, 16)
+    ((forecast,), (hires,)) = extract_claims(
+        [
+            (["The figure was below expectations of 268,000 new claims."], published),
+            (["The plant announced 300 new hires on Monday."], published),
+        ]
+    )
+    (level,) = [s for s in forecast.slots if s.kind == "number"]
+    (increment,) = [s for s in hires.slots if s.kind == "number"]
+    assert _comparable_in(level, forecast)
+    assert not _comparable_in(increment, hires)

@@ -28,9 +28,7 @@ _STEM = 5
 # Words of names this long tell bodies apart ("labor" does, "of" does not).
 _NAME_WORD = 4
 # "three more", "three other", "three fellow": an increment or a remainder, not a total.
-_INCREMENT = re.compile(
-    r"\s+(?:\w+\s+)?(?:more|additional|extra|new|other|fellow)\b", re.IGNORECASE
-)
+_INCREMENT = re.compile(r"\s+(?:\w+\s+)?(more|additional|extra|new|other|fellow)\b", re.IGNORECASE)
 _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
 # A looser figure lies within this factor of the one it stands for.
@@ -279,6 +277,8 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
     if slot.kind not in _SCOPED_KINDS:
         return True
     increment = _INCREMENT.match(claim.text[slot.end :])
+    if increment and increment.group(1).lower() == "new" and _forecast(slot):
+        return True  # "expectations of 359,000 new claims": a forecast is of a level
     return not increment and not claim.text[: slot.start].endswith("another ")
 
 
