@@ -175,3 +175,22 @@ def test_a_forecast_of_new_claims_is_a_level_not_an_increment() -> None:
     (increment,) = [s for s in hires.slots if s.kind == "number"]
     assert _comparable_in(level, forecast)
     assert not _comparable_in(increment, hires)
+
+
+def test_one_measurement_at_two_times_is_a_conflict_of_times() -> None:
+    comparison = _compare(
+        "The booster remains 85% effective against severe illness a year after it is given, "
+        "the study found. After four months, it is just 52% effective at preventing infection.",
+        "The booster's effectiveness against infection fades, falling from a peak of 91% a "
+        "month after the shot to 52% three months later, according to the study.",
+    )
+    assert _sides(comparison, soft=False) == [{"four months", "three months later"}]
+
+
+def test_an_offset_alone_is_still_no_duration_to_compare() -> None:
+    comparison = _compare(
+        "After four months, the booster is 52% effective at preventing infection, the study found.",
+        "Three months after the shot, the booster is 61% effective at preventing infection, "
+        "the study found.",
+    )
+    assert [c for c in comparison.conflicts if c.slot == "duration"] == []

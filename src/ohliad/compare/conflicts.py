@@ -285,13 +285,18 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
 def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
     """Slots of two aligned claims that speak of the same thing, each used once,
     those sharing most context first."""
+    timed = _same_figure_timed(a, b)
     candidates = [
         (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
         if _same_measure(sa, sb)
         # A capital is a place of its own where one event is placed ("in Tokyo").
-        and (_one_event(a, b, sa, sb) or (_comparable_in(sa, a) and _comparable_in(sb, b)))
+        and (
+            _one_event(a, b, sa, sb)
+            or (sa, sb) in timed
+            or (_comparable_in(sa, a) and _comparable_in(sb, b))
+        )
     ]
     # Closest first; on a tie the reading where the figures agree wins.
     candidates.sort(key=lambda c: (-_closeness(c[0]), not compatible(c[1], c[2])))
@@ -300,7 +305,7 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
     for shared, sa, sb in candidates:
         if id(sa) in used or id(sb) in used:
             continue
-        if _one_event(a, b, sa, sb):
+        if _one_event(a, b, sa, sb) or (sa, sb) in timed:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
             continue
@@ -381,6 +386,31 @@ def _counts_a_thing(slot: Slot, claim: Claim) -> bool:
     bill", "4,500 of these Americans") rather than being what an act moves
     ("would add $256 billion")."""
     return bool(slot.counted) or claim.text[slot.end :].startswith(" of ")
+
+
+def _offset_of(figure: Slot, claim: Claim) -> Slot | None:
+    """The time offset a figure is given at ("just 47% ... after five months",
+    "47% ... six months later"): the claim's only offset, else the one in the
+    figure's own clause (the same context)."""
+    offsets = [s for s in claim.slots if s.kind == "duration" and _is_offset(s, claim.text)]
+    if len(offsets) == 1:
+        return offsets[0]
+    own = [s for s in offsets if s.context == figure.context]
+    return own[0] if len(own) == 1 else None
+
+
+def _same_figure_timed(a: Claim, b: Claim) -> list[tuple[Slot, Slot]]:
+    """Offsets at which two claims give the same figure of one measure ("47%
+    effective after five months" / "47% six months later"): the figure is one
+    measurement, so its two times are rivals, though an offset is otherwise no
+    duration to compare."""
+    pairs = []
+    for x in a.slots:
+        for y in b.slots:
+            same = x.kind == y.kind == "number" and _same_measure(x, y) and _stated_alike(x, y)
+            if same and (ox := _offset_of(x, a)) and (oy := _offset_of(y, b)):
+                pairs.append((ox, oy))
+    return pairs
 
 
 def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
