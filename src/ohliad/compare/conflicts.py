@@ -9,7 +9,9 @@ frame (dates, periods, places around them), neither is quoted speech, a time
 offset ("after five months"), an increment ("three more"), a change set against
 a level ("rose by 1 million" / "to 9.3 million") or a part of a breakdown set
 against a total or another place's part, and the other source does not itself
-report the first value elsewhere.
+report the first value elsewhere. Nor are an expectation and an outcome, a
+list's item and a total, the dates of two named bodies' acts, a sum an act
+moves and the size of a thing, or a looser figure far from the other's order.
 """
 
 from __future__ import annotations
