@@ -9,7 +9,7 @@ from datetime import date
 
 from ohliad.compare import Comparison, compare_story
 from ohliad.compare.claims import Slot, extract_claims
-from ohliad.compare.conflicts import precision_only
+from ohliad.compare.conflicts import _comparable_in, precision_only
 from ohliad.compare.values import parse_quantity
 from ohliad.models import Story
 from tests.compare.test_issue19_examples import report
@@ -153,3 +153,44 @@ def test_figures_for_places_sharing_a_name_are_rivals() -> None:
         "About 20% of homes in New York City had no power on Monday, the utility said.",
     )
     assert _sides(comparison, soft=False) == [{"Some 12%", "About 20%"}]
+
+
+def test_a_long_figure_written_in_digits_keeps_three_significant_digits() -> None:
+    written_out, other = parse_quantity("360,000"), parse_quantity("359,000")
+    assert written_out is not None and other is not None
+    assert not written_out.overlaps(other)
+    round_hedged = parse_quantity("about 12,000")
+    assert round_hedged is not None and round_hedged.low <= 12_500 <= round_hedged.high
+
+
+def test_a_forecast_of_new_claims_is_a_level_not_an_increment() -> None:
+    published = date(2026, 2, 16)
+    ((forecast,), (hires,)) = extract_claims(
+        [
+            (["The figure was below expectations of 268,000 new claims."], published),
+            (["The plant announced 300 new hires on Monday."], published),
+        ]
+    )
+    (level,) = [s for s in forecast.slots if s.kind == "number"]
+    (increment,) = [s for s in hires.slots if s.kind == "number"]
+    assert _comparable_in(level, forecast)
+    assert not _comparable_in(increment, hires)
+
+
+def test_one_measurement_at_two_times_is_a_conflict_of_times() -> None:
+    comparison = _compare(
+        "The booster remains 85% effective against severe illness a year after it is given, "
+        "the study found. After four months, it is just 52% effective at preventing infection.",
+        "The booster's effectiveness against infection fades, falling from a peak of 91% a "
+        "month after the shot to 52% three months later, according to the study.",
+    )
+    assert _sides(comparison, soft=False) == [{"four months", "three months later"}]
+
+
+def test_an_offset_alone_is_still_no_duration_to_compare() -> None:
+    comparison = _compare(
+        "After four months, the booster is 52% effective at preventing infection, the study found.",
+        "Three months after the shot, the booster is 61% effective at preventing infection, "
+        "the study found.",
+    )
+    assert [c for c in comparison.conflicts if c.slot == "duration"] == []

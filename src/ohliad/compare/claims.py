@@ -58,6 +58,8 @@ _NAME_LABELS = frozenset(
 _FIGURE_LABELS = frozenset(["CARDINAL", "QUANTITY", "MONEY", "PERCENT"])
 _PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
 _PLACE_PREPOSITIONS = frozenset(["in", "at", "near"])
+# Nouns a date may modify and still date the act ("on Friday afternoon").
+_DAY_PARTS = frozenset(["morning", "afternoon", "evening", "night", "weekend", "session"])
 # Prepositions that make a date a bound rather than the date of the event.
 _BOUND_PREPOSITIONS = frozenset(
     ["since", "until", "till", "by", "from", "before", "after", "through"]
@@ -337,6 +339,19 @@ def _figure_bounds(doc: Doc, start: int) -> frozenset[str]:
     return frozenset()
 
 
+def _attribution_bound(ent: Span) -> frozenset[str]:
+    """'@source' for a figure that counts who a report is attributed to
+    ("according to two people familiar with it"): how many informants each
+    outlet had is no fact of the story to dispute."""
+    token = ent.root
+    if token.dep_ == "nummod" and token.head.pos_ in ("NOUN", "PROPN"):
+        token = token.head
+    to = token.head
+    if token.dep_ == "pobj" and to.lower_ == "to" and to.head.lower_ == "according":
+        return frozenset({"@source"})
+    return frozenset()
+
+
 def _figure_place(root: Token, doc: Doc) -> str:
     """The one place named in a figure's own phrase ("8.5% of gas stations in
     North Carolina", "nearly 8 percent of Virginia gas stations"), leaving out
@@ -361,8 +376,11 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
     following = doc[ent.end].lower_ if ent.end < len(doc) else ""
     if following == "-" or (following == "of" and ent.text.lower() in ("one", "two", "some")):
         return None  # "four-star general", "one of the most...": not a count
+    named = ent.start >= 2 and doc[ent.start - 1].lower_ == "of"
+    if named and doc[ent.start - 2].pos_ == "PROPN" and doc[ent.start - 2].is_title:
+        return None  # "the Group of 7": part of a name
     text, start = _figure_text(ent, doc)
-    bounds = _figure_bounds(doc, start)
+    bounds = _figure_bounds(doc, start) | _attribution_bound(ent)
     where = _figure_place(ent.root, doc)
     if ent.label_ == "CARDINAL" and ent.end < len(doc) and doc[ent.end].pos_ == "NOUN":
         with_unit = parse_quantity(f"{text} {doc[ent.end].text}")
@@ -394,6 +412,9 @@ def _figure_slot(ent: Span, doc: Doc, own: range) -> Slot | None:
 
 def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot | None:
     offsets = (ent.start_char - doc[0].idx, ent.end_char - doc[0].idx)
+    following = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    if ent.text.lower().endswith("old") or following == "old":
+        return None  # "a 38-year-old Floridian", "38 years old": an age, not a time
     if ent.label_ == "TIME" and (clock := parse_clock(ent.text)) is not None:
         return Slot("time", ent.text, clock, _context(ent.root, own), *offsets)
     quantity = parse_quantity(_figure_text(ent, doc)[0])
@@ -413,6 +434,12 @@ def _date_slot(ent: Span, doc: Doc, own: range, published: date | None) -> Slot 
     preposition = _preposition(ent.root)
     if preposition in _BOUND_PREPOSITIONS:
         context |= {f"@{preposition}"}
+    head = ent.root.head
+    attributive = ent.root.dep_ in ("nummod", "compound", "amod") and head.i == ent.end
+    if attributive and head.pos_ == "NOUN" and head.lemma_.lower() not in _DAY_PARTS:
+        # "an appeal of a 2020 ruling": the date of that thing, not of the act
+        # the sentence reports, so no rival of a date of the act ("on Monday").
+        context |= {"@noun"}
     return Slot("date", ent.text, span, context, *offsets)
 
 

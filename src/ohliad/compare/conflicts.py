@@ -9,7 +9,9 @@ frame (dates, periods, places around them), neither is quoted speech, a time
 offset ("after five months"), an increment ("three more"), a change set against
 a level ("rose by 1 million" / "to 9.3 million") or a part of a breakdown set
 against a total or another place's part, and the other source does not itself
-report the first value elsewhere.
+report the first value elsewhere. Nor are an expectation and an outcome, a
+list's item and a total, the dates of two named bodies' acts, a sum an act
+moves and the size of a thing, or a looser figure far from the other's order.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ _STEM = 5
 # Words of names this long tell bodies apart ("labor" does, "of" does not).
 _NAME_WORD = 4
 # "three more", "three other", "three fellow": an increment or a remainder, not a total.
-_INCREMENT = re.compile(
-    r"\s+(?:\w+\s+)?(?:more|additional|extra|new|other|fellow)\b", re.IGNORECASE
-)
+_INCREMENT = re.compile(r"\s+(?:\w+\s+)?(more|additional|extra|new|other|fellow)\b", re.IGNORECASE)
 _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
+# A looser figure lies within this factor of the one it stands for.
+_SAME_ORDER = 2
 # A claim with this many other figures of the same measure is a list.
 _LIST_PEERS = 2
 # Kinds whose values depend on a frame (a year, a country) that must match.
@@ -43,6 +45,7 @@ _SAME_TIME_DAYS = 14
 # estimate"), by their first letters: a story's forecasts of its one figure are
 # rivals whatever they call it ("360,000 applications" / "359,000 new claims").
 _FORECAST_STEMS = frozenset({"expec", "forec", "estim", "predi"})
+_EXPECTATION_STEMS = _FORECAST_STEMS - {"estim"}
 _MONEY = frozenset({"dollar", "euro", "pound", "hryvnia", "rouble", "yuan"})
 # Counted nouns that may stand for any more specific one ("people" / "residents").
 _GENERIC_COUNTED = frozenset({"people", "person", "resident", "civilian", "individual"})
@@ -91,12 +94,25 @@ def precision_only(a: Slot, b: Slot) -> bool:
     "$1 trillion" / "$1.2 trillion"). Two hedged figures that overlap only
     through both hedges ("some 9 million" / "roughly 11.2 million") give
     different figures: a hard conflict, as the real set's annotators judge it."""
+    if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
+        x, y = a.value, b.value
+        if x.figure == y.figure and x.unit == y.unit:
+            return True  # one figure hedged two ways ("nearly 8 percent" / "over 8%")
     if not compatible(a, b):
         return False
     if isinstance(a.value, Quantity) and isinstance(b.value, Quantity):
         x, y = a.value, b.value
         return x.low <= y.figure <= x.high or y.low <= x.figure <= y.high
     return True
+
+
+def _same_order(a: Slot, b: Slot) -> bool:
+    """Figures close enough for one to be a looser version of the other: no
+    one writes "more than 4 million" for a billion, though the bound allows it."""
+    if not (isinstance(a.value, Quantity) and isinstance(b.value, Quantity)):
+        return True
+    low, high = sorted((abs(a.value.figure), abs(b.value.figure)))
+    return high <= _SAME_ORDER * low
 
 
 def corroborates(a: Slot, b: Slot) -> bool:
@@ -198,7 +214,12 @@ def _is_part(slot: Slot, claim: Claim) -> bool:
     ('Walgreens wasted 2.6 million, CVS 2.2 million, Walmart 1.6 million')."""
     verbs = {w for w in slot.context if w.startswith("v:")}
     peers = [s for s in claim.slots if s is not slot and _same_measure(slot, s)]
-    return len(peers) >= _LIST_PEERS or any(verbs & s.context for s in peers)
+    return _in_list(slot, claim) or any(verbs & s.context for s in peers)
+
+
+def _in_list(slot: Slot, claim: Claim) -> bool:
+    """One of three or more figures of one measure in a claim."""
+    return sum(s is not slot and _same_measure(slot, s) for s in claim.slots) >= _LIST_PEERS
 
 
 def _by_place(claim: Claim, slot: Slot) -> bool:
@@ -236,8 +257,10 @@ class Thresholds:
 def _is_offset(slot: Slot, text: str) -> bool:
     """'after five months', 'a month after', 'two weeks ago': a point in time
     measured from another, not how long something lasted."""
-    before = text[: slot.start].lower().split()[-1:]
-    after = text[slot.end :].lower().split()[:1]
+    # The entity may hold the offset word itself ("a year ago").
+    own = slot.text.lower().split()
+    before = text[: slot.start].lower().split()[-1:] + own[:1]
+    after = text[slot.end :].lower().split()[:1] + own[-1:]
     return bool(set(before) & _OFFSET_BEFORE or set(after) & _OFFSET_AFTER)
 
 
@@ -247,6 +270,8 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
     ("three more", "three other")."""
     if any(m.start() <= slot.start < m.end() for m in QUOTE_RE.finditer(claim.text)):
         return False
+    if "@source" in slot.context:
+        return False  # "according to two people": the informants, not the news
     if slot.kind == "place":
         return not is_country(str(slot.value))  # "in the U.S." contains "in NYC"
     if slot.kind == "duration" and _is_offset(slot, claim.text):
@@ -254,19 +279,26 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
     if slot.kind not in _SCOPED_KINDS:
         return True
     increment = _INCREMENT.match(claim.text[slot.end :])
+    if increment and increment.group(1).lower() == "new" and _forecast(slot):
+        return True  # "expectations of 359,000 new claims": a forecast is of a level
     return not increment and not claim.text[: slot.start].endswith("another ")
 
 
 def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
     """Slots of two aligned claims that speak of the same thing, each used once,
     those sharing most context first."""
+    timed = _same_figure_timed(a, b)
     candidates = [
         (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
         if _same_measure(sa, sb)
         # A capital is a place of its own where one event is placed ("in Tokyo").
-        and (_one_event(a, b, sa, sb) or (_comparable_in(sa, a) and _comparable_in(sb, b)))
+        and (
+            _one_event(a, b, sa, sb)
+            or (sa, sb) in timed
+            or (_comparable_in(sa, a) and _comparable_in(sb, b))
+        )
     ]
     # Closest first; on a tie the reading where the figures agree wins.
     candidates.sort(key=lambda c: (-_closeness(c[0]), not compatible(c[1], c[2])))
@@ -275,7 +307,7 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
     for shared, sa, sb in candidates:
         if id(sa) in used or id(sb) in used:
             continue
-        if _one_event(a, b, sa, sb):
+        if _one_event(a, b, sa, sb) or (sa, sb) in timed:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
             continue
@@ -283,19 +315,24 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # same names: rivals whatever words surround them ("waited six hours"
         # / "waited in line to cast his ballot for seven hours").
         close_claims = score >= limits.lone and any(w.startswith("v:") for w in shared)
+        # Both figures name the size of a thing ("a $1 trillion bill") or
+        # neither does: "would add $256 billion to the deficit" is no size of
+        # the bill. (A duration's "four hours of talks" is how long they lasted.)
+        same_role = sa.kind != "number" or _counts_a_thing(sa, a) == _counts_a_thing(sb, b)
         alone = (
             sum(_same_measure(sa, s) for s in a.slots) == 1
             and sum(_same_measure(sb, s) for s in b.slots) == 1
         )
         lone = (
             alone
+            and same_role
             and score >= limits.lone
             and (bool(a.entities & b.entities) or _named_subject(a, b))
         )
         # A sum of money is rarer than a count: the only sum in each of two
         # aligned claims is the price of one thing, whatever each calls it ("a
         # roughly $1 trillion bill" / "a $1.2 trillion package").
-        money = alone and score >= limits.aligned and _unit(sa) in _MONEY
+        money = alone and same_role and score >= limits.aligned and _unit(sa) in _MONEY
         forecast = (
             alone
             and score >= limits.measured
@@ -305,16 +342,24 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         )
         if sa.kind == "date" and not (_same_act(a, b, shared) or close_claims):
             continue
+        if sa.kind == "date" and _named(a) and _named(b) and a.subject != b.subject:
+            continue  # "the FDA gave approval Thursday" / "the CDC gave approval Friday": two acts
         if sa.kind in _SCOPED_KINDS and _different_scope(a, b, sa, sb, lone):
-            continue
-        if not (forecast or money or _same_count(sa, sb)):
-            continue  # a forecast or a sum may name its thing differently
-        if not _same_side_of_publication(a, b, sa, sb):
             continue
         places = _name_words([sa.where]), _name_words([sb.where])
         if all(places) and not places[0] & places[1]:
             continue  # figures for two places ("7.7% in Virginia" / "6 percent of Georgia ...")
         same_place = all(places) and bool(places[0] & places[1])
+        if sa.kind == "number" and (
+            (_expected(sa) and not _of_future(sb, b)) or (_expected(sb) and not _of_future(sa, a))
+        ):
+            continue  # what is expected ("expects $26 billion this year") is no rival of what was
+        if (_in_list(sa, a) or _in_list(sb, b)) and not same_place:
+            continue  # one item of a list ("Walgreens 2.6 million, CVS 2.2 million") is no total
+        if not (forecast or money or _same_count(sa, sb)):
+            continue  # a forecast or a sum may name its thing differently
+        if not _same_side_of_publication(a, b, sa, sb):
+            continue
         same_part = (sa.counted and sa.counted == sb.counted) or same_place
         if (_is_part(sa, a) or _is_part(sb, b)) and not same_part:
             continue  # a part ("72 Afghans") is a rival only of the same part, not a total
@@ -327,10 +372,46 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         # words each phrase keeps ("7.7% in Virginia" / "nearly 8 percent of
         # Virginia gas stations").
         by_place = same_place and score >= limits.aligned and _by_place(a, sa) and _by_place(b, sb)
-        aligned = bool(shared) and score >= limits.aligned
+        # A size set against another role shares more than one word of what
+        # it is about, not just "infrastructure" of "an infrastructure bill".
+        role_kept = same_role or _closeness(shared) >= 2
+        measured = measured and role_kept
+        aligned = bool(shared) and score >= limits.aligned and role_kept
         if aligned or lone or measured or forecast or money or by_place:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
+    return pairs
+
+
+def _counts_a_thing(slot: Slot, claim: Claim) -> bool:
+    """The figure counts or sizes a noun ("82,300 people", "a $1 trillion
+    bill", "4,500 of these Americans") rather than being what an act moves
+    ("would add $256 billion")."""
+    return bool(slot.counted) or claim.text[slot.end :].startswith(" of ")
+
+
+def _offset_of(figure: Slot, claim: Claim) -> Slot | None:
+    """The time offset a figure is given at ("just 47% ... after five months",
+    "47% ... six months later"): the claim's only offset, else the one in the
+    figure's own clause (the same context)."""
+    offsets = [s for s in claim.slots if s.kind == "duration" and _is_offset(s, claim.text)]
+    if len(offsets) == 1:
+        return offsets[0]
+    own = [s for s in offsets if s.context == figure.context]
+    return own[0] if len(own) == 1 else None
+
+
+def _same_figure_timed(a: Claim, b: Claim) -> list[tuple[Slot, Slot]]:
+    """Offsets at which two claims give the same figure of one measure ("47%
+    effective after five months" / "47% six months later"): the figure is one
+    measurement, so its two times are rivals, though an offset is otherwise no
+    duration to compare."""
+    pairs = []
+    for x in a.slots:
+        for y in b.slots:
+            same = x.kind == y.kind == "number" and _same_measure(x, y) and _stated_alike(x, y)
+            if same and (ox := _offset_of(x, a)) and (oy := _offset_of(y, b)):
+                pairs.append((ox, oy))
     return pairs
 
 
@@ -344,8 +425,23 @@ def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
     return verb and (any(not w.startswith("v:") for w in shared) or a.subject == b.subject)
 
 
+def _named(claim: Claim) -> bool:
+    return claim.subject != "" and claim.subject in claim.entities
+
+
 def _forecast(slot: Slot) -> bool:
     return any(_stem(w) in _FORECAST_STEMS for w in slot.context)
+
+
+def _of_future(slot: Slot, claim: Claim) -> bool:
+    """A forecast or estimate, or a figure said in the future tense ("will carry")."""
+    return _forecast(slot) or claim.tense == "future"
+
+
+def _expected(slot: Slot) -> bool:
+    """A figure of the future ("expects", "forecast"), unlike an estimate of
+    the present ("police estimated")."""
+    return any(_stem(w) in _EXPECTATION_STEMS for w in slot.context)
 
 
 def _one_event(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
@@ -423,8 +519,10 @@ def find_conflicts(
                     sa, claims, b.source, source_texts[b.source]
                 ) and not _reports_value(sb, claims, a.source, source_texts[a.source]):
                     hard.append(pair)
-            elif sa.kind in ("number", "duration") and not (
-                _states_alike(sa, claims, b.source) or _states_alike(sb, claims, a.source)
+            elif (
+                sa.kind in ("number", "duration")
+                and _same_order(sa, sb)
+                and not (_states_alike(sa, claims, b.source) or _states_alike(sb, claims, a.source))
             ):
                 soft.append(pair)
     return _group(claims, hard, soft=False) + _group(claims, soft, soft=True)

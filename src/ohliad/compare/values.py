@@ -218,6 +218,10 @@ def _word_number(words: list[str]) -> float | None:
     return None
 
 
+_LONG_FIGURE = 5
+_WRITTEN_OUT_DIGITS = 3
+
+
 def _parse_figure(text: str) -> tuple[float, float, str] | None:
     """The first figure in ``text``: (value, rounding half-width, the text after it)."""
     match = _NUMBER_RE.search(text)
@@ -229,7 +233,10 @@ def _parse_figure(text: str) -> tuple[float, float, str] | None:
             half = 0.5 * 10 ** -len(decimals)
         else:
             trailing_zeros = len(digits) - len(digits.rstrip("0"))
-            half = 0.5 * 10 ** min(trailing_zeros, max(len(digits) - 2, 0))
+            # A long figure written out in digits ("360,000") keeps three
+            # significant digits: a rounder one would read "360 thousand".
+            kept = _WRITTEN_OUT_DIGITS if len(digits) >= _LONG_FIGURE else 2
+            half = 0.5 * 10 ** min(trailing_zeros, max(len(digits) - kept, 0))
         return value, half, text[match.end() :]
     words = text.replace("-", " ").split()
     if len(words) >= 2 and words[0].lower() in ("a", "an") and words[1].lower() in _SINGULAR_UNITS:
