@@ -272,3 +272,22 @@ def test_the_same_pair_joins_in_a_quiet_stream_and_not_in_a_busy_one(
     # cos 0.71: above the threshold less the prior of a quiet day, below a busy day's.
     [second] = clusterer.add_features([features(0, 1, hours=3)])
     assert (second.story_id == first.story_id) is joins
+
+
+@pytest.mark.parametrize(("undated_density", "joins"), [(100, True), (10_000, False)])
+def test_an_undated_stream_is_taken_to_come_at_the_undated_density(
+    undated_density: int, joins: bool
+) -> None:
+    config = replace(
+        EMBEDDING_ONLY,
+        join_threshold=0.6,
+        weight_density=0.1,
+        reference_density=100,
+        undated_density=undated_density,
+    )
+    clusterer = precomputed(config)
+    [first] = clusterer.add_features([replace(features(0), time=None)])
+    # cos 0.71: above the threshold at the reference rate (prior 0), below it
+    # less the prior of 10,000 a day (0.1 * log(10001 / 101) = 0.46).
+    [second] = clusterer.add_features([replace(features(0, 1), time=None)])
+    assert (second.story_id == first.story_id) is joins

@@ -80,10 +80,13 @@ class ClusterConfig:
     # The prior: weight_density * log((1 + articles within density_hours) /
     # (1 + reference_density)) is taken off every score before it meets a
     # threshold, so the thresholds are those of a stream as dense as the
-    # reference (and of an undated one, which gives no rate).
+    # reference.
     weight_density: float = _DEFAULT["thresholds"]["weight_density"]
     density_hours: float = 24.0
     reference_density: int = int(_DEFAULT["thresholds"]["reference_density"])
+    # The rate an undated stream is taken to come at: it gives no time
+    # evidence, so two reports on one topic need more shared content.
+    undated_density: int = int(_DEFAULT["thresholds"]["undated_density"])
     # The story-level pass covers every open story once per this many hours of
     # stream time (and the stories each batch touched, after every batch).
     full_pass_hours: float = 24.0
@@ -125,6 +128,7 @@ class ClusterConfig:
             weight_time=thresholds["weight_time"],
             weight_density=thresholds["weight_density"],
             reference_density=int(thresholds["reference_density"]),
+            undated_density=int(thresholds["undated_density"]),
             join_threshold=thresholds["join_threshold"],
             merge_threshold=thresholds["merge_threshold"],
             split_threshold=thresholds["split_threshold"],

@@ -383,10 +383,11 @@ class OnlineClusterer:
 
         A stream shorter than ``density_hours`` is extrapolated to it (a fresh
         start would otherwise look quiet and merge freely until its first day
-        is full). Undated articles give no rate: they are taken to come as
-        densely as the reference, the busy case the thresholds are set for."""
+        is full). Undated articles give no rate, and no time gap keeps two
+        events apart: they are taken to come at ``undated_density``, denser
+        than the reference (fitted on the undated calibration split)."""
         if self._clock is None or self._first_time is None:
-            return float(self.config.reference_density)
+            return float(self.config.undated_density)
         window = self.config.density_hours * 3600
         cutoff = self._clock - window
         while self._recent and self._recent[0] < cutoff:

@@ -167,6 +167,8 @@ class StoryState:
         "members",
         "numbers",
         "terms",
+        "time_sum",
+        "timed",
         "title",
     )
 
@@ -179,6 +181,9 @@ class StoryState:
         self.numbers = dict(first.numbers)
         self.first_time = first.time
         self.last_time = first.time
+        # Sum and count of the members' times, for the mean time.
+        self.time_sum = first.time or 0.0
+        self.timed = int(first.time is not None)
         self.members: dict[int, Member] = {first.key: first}
 
     @property
@@ -201,6 +206,9 @@ class StoryState:
         _added(self.entities, member.entities)
         _added(self.numbers, member.numbers)
         self.members[member.key] = member
+        if member.time is not None:
+            self.time_sum += member.time
+            self.timed += 1
         self._widen(member.time, member.time)
 
     def remove(self, member: Member) -> None:
@@ -211,6 +219,9 @@ class StoryState:
         _added(self.entities, member.entities, -1.0)
         _added(self.numbers, member.numbers, -1.0)
         del self.members[member.key]
+        if member.time is not None:
+            self.time_sum -= member.time
+            self.timed -= 1
         times = [m.time for m in self.members.values() if m.time is not None]
         self.first_time = min(times) if times else None
         self.last_time = max(times) if times else None
@@ -226,6 +237,8 @@ class StoryState:
         ):
             _added(mine, theirs)
         self.members.update(other.members)
+        self.time_sum += other.time_sum
+        self.timed += other.timed
         self._widen(other.first_time, other.last_time)
 
     def _widen(self, first: float | None, last: float | None) -> None:
@@ -233,6 +246,13 @@ class StoryState:
         self.first_time = min(times) if times else None
         times = [t for t in (self.last_time, last) if t is not None]
         self.last_time = max(times) if times else None
+
+
+def mean_hours_apart(a: StoryState, b: StoryState) -> float:
+    """Hours between the two stories' mean times (0 when either has none)."""
+    if not a.timed or not b.timed:
+        return 0.0
+    return abs(a.time_sum / a.timed - b.time_sum / b.timed) / 3600.0
 
 
 def hours_apart(a: StoryState, b: StoryState) -> float:
@@ -270,7 +290,8 @@ def similarity_bound(
     config: ClusterConfig, title: float, lead: float, hours: float, pairs: int
 ) -> float:
     """The highest score two stories can reach given their mean embedding
-    cosines and the hours between them (sparse cosines at most 1)."""
+    cosines and the hours between their spans (sparse cosines at most 1; the
+    spans' gap is never more than the mean times' distance)."""
     w = config.weights
     return (
         w.bias
@@ -285,19 +306,21 @@ def similarity_bound(
 
 
 def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
-    """The score of ``ScoreWeights`` (a log-odds) less the time penalty."""
-    return _score(config, pair_features(a, b), hours_apart(a, b))
+    """The score of ``ScoreWeights`` (a log-odds) less the time penalty on
+    the hours between the stories' mean times. The gap between their spans
+    would shrink as a story widens, so one early or late member would pull
+    it within reach of the day before's or after's events."""
+    return _score(config, pair_features(a, b), mean_hours_apart(a, b))
 
 
 def member_score(story: StoryState, member: Member, config: ClusterConfig) -> float:
     """``member``'s score against the rest of ``story`` (which holds it): the
     story's sums less the member's own, without copying them."""
     pairs = story.size - 1
-    others = [m.time for m in story.members.values() if m is not member and m.time is not None]
     hours = 0.0
+    others = story.timed - (member.time is not None)
     if others and member.time is not None:
-        gap = max(min(others) - member.time, member.time - max(others), 0.0)
-        hours = gap / 3600.0
+        hours = abs((story.time_sum - member.time) / others - member.time) / 3600.0
     features = (
         (float(np.dot(member.title, story.title)) - float(np.dot(member.title, member.title)))
         / pairs,
