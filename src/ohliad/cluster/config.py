@@ -58,8 +58,9 @@ class ClusterConfig:
     - weight_density * log((1 + articles within density_hours) / (1 + reference_density))
     is at least ``join_threshold``; two stories are merged when their score is
     at least ``merge_threshold`` (when one article links both, and in the
-    story-level pass after each batch); a member whose score against the rest
-    of its story falls below ``split_threshold`` leaves it.
+    story-level pass, where a story still of one article is merged into its
+    best neighbour); a member whose score against the rest of its story falls
+    below ``split_threshold`` leaves it.
     """
 
     # The embedder spec: an engine for title and lead, or ``text+title`` with
@@ -88,8 +89,10 @@ class ClusterConfig:
     # evidence, so two reports on one topic need more shared content.
     undated_density: int = int(_DEFAULT["thresholds"]["undated_density"])
     # The story-level pass covers every open story once per this many hours of
-    # stream time (and the stories each batch touched, after every batch).
-    full_pass_hours: float = 24.0
+    # stream time (and the stories each batch touched, after every batch). On
+    # the calibration split, 6 h against 24 h: dense pairwise / B-cubed F1
+    # 0.587 / 0.771 against 0.574 / 0.764, as dated the same.
+    full_pass_hours: float = 6.0
     join_threshold: float = _DEFAULT["thresholds"]["join_threshold"]
     merge_threshold: float = _DEFAULT["thresholds"]["merge_threshold"]
     split_threshold: float = _DEFAULT["thresholds"]["split_threshold"]

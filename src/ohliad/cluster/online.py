@@ -1,10 +1,11 @@
 """Online story grouping: each article joins the best-scoring open story or
 opens a new one; a story that an article links to another is merged with it
 when the two stories are close enough themselves. After each batch a
-story-level pass revisits the stories the batch touched: a member that no
-longer coheres with the rest of its story leaves it, and a story that tells
-the same event as a neighbouring one (a follow-up a day later) is merged
-into it. Every merge and split is handed to the caller as a ``StoryChange``."""
+story-level pass revisits the stories the batch touched, and every
+``full_pass_hours`` all open stories: a member that no longer coheres with the
+rest of its story leaves it, and a story still of one article that tells the
+same event as a neighbouring one (a follow-up a day later) is merged into it.
+Every merge and split is handed to the caller as a ``StoryChange``."""
 
 from __future__ import annotations
 
@@ -151,7 +152,7 @@ class OnlineClusterer:
             story for a in assignments if (story := self._index.story_of.get(a.article)) is not None
         ]
         if self._full_pass_due():
-            self.revise(merge=False)
+            self.revise()
         self.revise(touched)
         self._close_old_stories()
         return self._fold_placements(assignments, opened, first_change)
@@ -422,8 +423,13 @@ class OnlineClusterer:
         """The story-level pass over these stories (every open one by default):
         members that score below the split threshold against the rest of their
         story leave it (and are placed again, elsewhere), then, with ``merge``,
-        each story is merged with the neighbouring stories it scores at least
-        the merge threshold against, across days within the window."""
+        each story that is still one article is merged into the neighbouring
+        story it scores best against, at least the merge threshold, across
+        days within the window. Its partners may have come after it, so the
+        periodic pass gives it another look. Stories of several articles are
+        not merged with each other here: at the merge threshold that joined
+        same-topic events (calibration split, a pass every 24 h: dense pairwise F1
+        0.560 against 0.574, as dated 0.907 against 0.956)."""
         wanted = list(dict.fromkeys(self._stories if keys is None else keys))
         for key in wanted:
             story = self._stories.get(key)
@@ -433,7 +439,7 @@ class OnlineClusterer:
             return
         for key in wanted:
             story = self._stories.get(key)
-            if story is not None:
+            if story is not None and story.size == 1:
                 self._merge_neighbours(story)
 
     def _split(self, story: StoryState) -> None:
