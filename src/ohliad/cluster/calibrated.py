@@ -29,7 +29,7 @@ CALIBRATIONS: dict[str, dict[str, dict[str, float]]] = {
             "reference_density": 300,
             "undated_density": 1200,
             "join_threshold": 8.0,
-            "merge_threshold": 0.75,
+            "merge_threshold": 1.0,
             "split_threshold": -3.0,
         },
     },
