@@ -143,3 +143,13 @@ def test_a_space_before_a_fragment_does_not_end_the_canonical_url(url: str) -> N
     canonical = canonical_url(url)
     assert canonical == canonical_url(canonical)
     assert not canonical.endswith(" ")
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [("A://[::]", "a://[::]/"), ("http://[2001:DB8::1]:8080/x#f", "http://[2001:db8::1]:8080/x")],
+)
+def test_an_ipv6_host_keeps_its_brackets(url: str, canonical: str) -> None:
+    # Without them 'A://[::]' was stored as 'a://::/', which no parser reads back.
+    assert canonical_url(url) == canonical
+    assert checked_url(canonical_url(url)) == canonical
