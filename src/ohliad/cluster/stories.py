@@ -290,19 +290,20 @@ def similarity_bound(
     config: ClusterConfig, title: float, lead: float, hours: float, pairs: int
 ) -> float:
     """The highest score two stories can reach given their mean embedding
-    cosines and the hours between their spans (sparse cosines at most 1; the
-    spans' gap is never more than the mean times' distance)."""
+    cosines and the hours between their spans (the spans' gap is never more
+    than the mean times' distance)."""
+    features = (title, lead, *_sparse_extremes(config, highest=True), math.log(pairs))
+    return _score(config, features, hours)
+
+
+def _sparse_extremes(config: ClusterConfig, *, highest: bool) -> tuple[float, float, float]:
+    """The terms, entities and numbers cosines (each between 0 and 1) that
+    make the score highest, or lowest."""
     w = config.weights
-    return (
-        w.bias
-        + w.title * title
-        + w.lead * lead
-        + max(w.terms, 0.0)
-        + max(w.entities, 0.0)
-        + max(w.numbers, 0.0)
-        + w.size * math.log(pairs)
-        - _time_penalty(config, hours)
+    terms, entities, numbers = (
+        float((weight > 0) == highest) for weight in (w.terms, w.entities, w.numbers)
     )
+    return terms, entities, numbers
 
 
 def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
@@ -330,20 +331,14 @@ def member_score(story: StoryState, member: Member, config: ClusterConfig) -> fl
 
 
 def member_score_floor(story: StoryState, member: Member, config: ClusterConfig) -> float:
-    """The least ``member_score`` can be, from the embeddings alone: the
-    sparse cosines lie between 0 and 1. Cheaper by the six sparse dot products."""
-    w = config.weights
-    title, lead = _member_dense_features(story, member)
-    return (
-        w.bias
-        + w.title * title
-        + w.lead * lead
-        + min(w.terms, 0.0)
-        + min(w.entities, 0.0)
-        + min(w.numbers, 0.0)
-        + w.size * math.log(story.size - 1)
-        - _time_penalty(config, _member_hours(story, member))
+    """The least ``member_score`` can be, from the embeddings alone: cheaper
+    by the six sparse dot products."""
+    features = (
+        *_member_dense_features(story, member),
+        *_sparse_extremes(config, highest=False),
+        math.log(story.size - 1),
     )
+    return _score(config, features, _member_hours(story, member))
 
 
 def _member_dense_features(story: StoryState, member: Member) -> tuple[float, float]:
