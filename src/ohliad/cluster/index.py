@@ -49,10 +49,15 @@ class CandidateIndex:
         return int(self._ann.stats.nodes)
 
     def add_vectors(self, keys: Sequence[int], vectors: Vectors) -> None:
-        """Index the vectors of articles that are still assigned to a story."""
+        """Index the vectors of articles that are still assigned to a story.
+        On one thread: inserts on several build a different graph each run,
+        so the same stream gave other candidates and other stories (2 of 4
+        runs of the undated AllSides stream differed)."""
         live = [i for i, key in enumerate(keys) if key in self.story_of]
         if live:
-            self._ann.add(np.asarray([keys[i] for i in live], dtype=np.uint64), vectors[live])
+            self._ann.add(
+                np.asarray([keys[i] for i in live], dtype=np.uint64), vectors[live], threads=1
+            )
 
     def add_entities(self, key: int, entities: Iterable[str]) -> None:
         for entity in entities:
@@ -89,6 +94,7 @@ class CandidateIndex:
             fresh.add(
                 np.asarray([key for key, _ in live], dtype=np.uint64),
                 np.stack([vector for _, vector in live]),
+                threads=1,
             )
         self._ann = fresh
         self._removed = 0
