@@ -300,10 +300,10 @@ def _sparse_extremes(config: ClusterConfig, *, highest: bool) -> tuple[float, fl
     """The terms, entities and numbers cosines (each between 0 and 1) that
     make the score highest, or lowest."""
     w = config.weights
-    terms, entities, numbers = (
-        float((weight > 0) == highest) for weight in (w.terms, w.entities, w.numbers)
-    )
-    return terms, entities, numbers
+    # Spelled out: a generator here was 5% of the writer's time.
+    if highest:
+        return float(w.terms > 0), float(w.entities > 0), float(w.numbers > 0)
+    return float(w.terms <= 0), float(w.entities <= 0), float(w.numbers <= 0)
 
 
 def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
