@@ -431,12 +431,15 @@ class Pipeline:
                 _apply_change(tx, change, report)
             tx.record_changes([_change_record(change) for change in changes], run_id=run_id)
             # Originals the clusterer has closed are looked up together.
-            originals = [copy.duplicate_of for copy in copies if copy.duplicate_of is not None]
-            stored_keys = tx.story_keys_of(o for o in originals if clusterer.story_of(o) is None)
+            open_keys = {
+                copy.duplicate_of: clusterer.story_of(copy.duplicate_of)
+                for copy in copies
+                if copy.duplicate_of is not None
+            }
+            stored_keys = tx.story_keys_of(o for o, key in open_keys.items() if key is None)
             for copy in copies:
                 assert copy.id is not None and copy.duplicate_of is not None
-                original = copy.duplicate_of
-                key = clusterer.story_of(original) or stored_keys.get(original)
+                key = open_keys[copy.duplicate_of] or stored_keys.get(copy.duplicate_of)
                 if key is not None:
                     tx.link(copy.id, key)
                     report.stories_touched.add(key)

@@ -352,15 +352,14 @@ class OnlineClusterer:
         titles = np.stack([other.title for other, _ in stories]) @ story.title / pairs
         leads = np.stack([other.lead for other, _ in stories]) @ story.lead / pairs
         prior = self._prior
-        floor = threshold - _BOUND_MARGIN
-        terms_weight = self.config.weights.terms
+        floor = threshold - _BOUND_MARGIN + prior
         scored: list[tuple[float, StoryState]] = []
         for (other, hours), title, lead, count in zip(stories, titles, leads, pairs, strict=True):
-            bound = similarity_bound(self.config, float(title), float(lead), hours, int(count))
-            if bound - prior < floor:
+            dense = (self.config, float(title), float(lead), hours, int(count))
+            if similarity_bound(*dense) < floor:
                 continue
             terms = sparse_dot(story.terms, other.terms) / float(count)
-            if bound - max(terms_weight, 0.0) + terms_weight * terms - prior < floor:
+            if similarity_bound(*dense, terms=terms) < floor:
                 continue
             score = similarity(story, other, self.config) - prior
             if score >= threshold:

@@ -287,12 +287,25 @@ def _time_penalty(config: ClusterConfig, hours: float) -> float:
 
 
 def similarity_bound(
-    config: ClusterConfig, title: float, lead: float, hours: float, pairs: int
+    config: ClusterConfig,
+    title: float,
+    lead: float,
+    hours: float,
+    pairs: int,
+    terms: float | None = None,
 ) -> float:
     """The highest score two stories can reach given their mean embedding
-    cosines and the hours between their spans (the spans' gap is never more
-    than the mean times' distance)."""
-    features = (title, lead, *_sparse_extremes(config, highest=True), math.log(pairs))
+    cosines, the hours between their spans (the spans' gap is never more
+    than the mean times' distance) and, when known, their terms cosine."""
+    highest_terms, entities, numbers = _sparse_extremes(config, highest=True)
+    features = (
+        title,
+        lead,
+        highest_terms if terms is None else terms,
+        entities,
+        numbers,
+        math.log(pairs),
+    )
     return _score(config, features, hours)
 
 

@@ -167,6 +167,13 @@ def _insert_ignoring_conflicts(dialect: str, target: Table) -> Insert:
     return insert_for(target).on_conflict_do_nothing()
 
 
+@functools.cache
+def _insert_returning_id(dialect: str, target: Table) -> Insert:
+    """``_insert_ignoring_conflicts`` that returns the new row's id (none
+    when the row was skipped)."""
+    return _insert_ignoring_conflicts(dialect, target).returning(target.c.id)
+
+
 # The columns to set come from the parameters passed with it.
 _UPDATE_STORY = update(_STORIES).where(_STORIES.c.id == bindparam("story_id"))
 
@@ -210,10 +217,8 @@ class Transaction:
     def __init__(self, session: Session, outlet_ids: Mapping[str, int] | None = None) -> None:
         self.session = session
         dialect = session.get_bind().dialect.name
-        self._insert_article = _insert_ignoring_conflicts(dialect, _ARTICLES).returning(
-            _ARTICLES.c.id
-        )
-        self._insert_outlet = _insert_ignoring_conflicts(dialect, _OUTLETS).returning(_OUTLETS.c.id)
+        self._insert_article = _insert_returning_id(dialect, _ARTICLES)
+        self._insert_outlet = _insert_returning_id(dialect, _OUTLETS)
         # A site keeps the first name recorded for it.
         self._insert_site = _insert_ignoring_conflicts(dialect, _SITES)
         # Outlet ids known to be committed, and those looked up or added here:
