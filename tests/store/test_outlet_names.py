@@ -91,3 +91,30 @@ def test_upgrade_records_the_names_of_sites_already_stored(tmp_path: Path) -> No
         )
     assert bare is not None and bare.outlet == "Danube Herald"
     store.close()
+
+
+def test_what_a_rolled_back_transaction_learnt_of_a_site_is_not_kept(tmp_path: Path) -> None:
+    """Sites learnt in one transaction are taken on trust by the next only
+    once committed: a rolled-back one recorded nothing."""
+    store = Store.open(str(tmp_path / "d.db"))
+    named = Article(
+        title="T1", text="One.", url="https://www.herald.example/1", outlet="Danube Herald"
+    )
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        assert tx.add_article(named) is not None
+        raise RuntimeError("rolled back")
+    bare = Article(title="T2", text="Two.", url="https://herald.example/2", outlet="herald.example")
+    with store.transaction() as tx:
+        stored = tx.add_article(bare)
+    assert stored is not None and stored.outlet == "herald.example"
+    # Committed now: the bare-domain article takes the name, as does the next one.
+    with store.transaction() as tx:
+        assert tx.add_article(named) is not None
+    later = Article(
+        title="T3", text="Three.", url="https://herald.example/3", outlet="herald.example"
+    )
+    with store.transaction() as tx:
+        stored = tx.add_article(later)
+    assert stored is not None and stored.outlet == "Danube Herald"
+    assert outlet_names(store) == ["Danube Herald"]
+    store.close()

@@ -106,8 +106,13 @@ class CandidateIndex:
 
     def nearest_stories(self, vectors: Vectors, count: int) -> list[set[str]]:
         """For each vector, the stories of its ``count`` nearest articles."""
+        return [self.stories_of(keys) for keys in self.nearest_articles(vectors, count)]
+
+    def nearest_articles(self, vectors: Vectors, count: int) -> list[list[int]]:
+        """For each vector, the keys of its ``count`` nearest indexed articles
+        (some may have left their stories since: see ``stories_of``)."""
         if not len(self._ann) or not len(vectors):
-            return [set() for _ in range(len(vectors))]
+            return [[] for _ in range(len(vectors))]
         matches = self._ann.search(np.atleast_2d(vectors), count)
         if not isinstance(matches, BatchMatches):
             matches = BatchMatches(
@@ -115,11 +120,12 @@ class CandidateIndex:
                 np.atleast_2d(matches.distances),
                 np.array([len(matches.keys)]),
             )
-        keys, counts = matches.keys, matches.counts
-        return [
-            {self.story_of[int(k)] for k in row[:n] if int(k) in self.story_of}
-            for row, n in zip(keys, counts, strict=True)
-        ]
+        return [row[:n].tolist() for row, n in zip(matches.keys, matches.counts, strict=True)]
+
+    def stories_of(self, articles: Iterable[int]) -> set[str]:
+        """The stories these articles are in now."""
+        story_of = self.story_of
+        return {story_of[key] for key in articles if key in story_of}
 
     def entity_stories(self, entities: Iterable[str]) -> set[str]:
         stories: set[str] = set()

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -206,6 +206,21 @@ def _domain_url_patterns(domain: str) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class KnownOutlets:
+    """What committed transactions learnt of outlets, which no later write
+    changes: outlets and sites are never deleted or renamed, and a site keeps
+    the first name recorded for it. Writers take the writers' lock, so once a
+    host's site is recorded and its bare-domain articles renamed, every later
+    bare-domain article of it finds the name when stored. Looking these up
+    again in every transaction was 7% of the backfill writer's time
+    (bench/backfill.py, 87 transactions of 32 articles)."""
+
+    ids: Mapping[str, int] = field(default_factory=dict)  # outlet name -> id
+    named_hosts: frozenset[str] = frozenset()  # sites recorded, bare domains merged
+    domain_names: Mapping[str, str] = field(default_factory=dict)  # the domain's own site
+
+
 class Transaction:
     """Operations on one open transaction. Obtain with ``Store.transaction()``.
 
@@ -214,21 +229,25 @@ class Transaction:
     time. Story links are gathered and written together, before anything
     reads them and before the commit."""
 
-    def __init__(self, session: Session, outlet_ids: Mapping[str, int] | None = None) -> None:
+    def __init__(self, session: Session, known: KnownOutlets | None = None) -> None:
         self.session = session
         dialect = session.get_bind().dialect.name
         self._insert_article = _insert_returning_id(dialect, _ARTICLES)
         self._insert_outlet = _insert_returning_id(dialect, _OUTLETS)
         # A site keeps the first name recorded for it.
         self._insert_site = _insert_ignoring_conflicts(dialect, _SITES)
+        known = known or KnownOutlets()
         # Outlet ids known to be committed, and those looked up or added here:
         # a batch names the same outlets again and again, as does the next.
-        self._outlet_ids: dict[str, int] = dict(outlet_ids or {})
+        self._outlet_ids: dict[str, int] = dict(known.ids)
         self._links: list[tuple[int, str]] = []  # (article id, story key), not yet written
         # One outlet, one name: a site's domain standing for its outlet ("Danube
-        # Herald" for danubeherald.example), looked up or merged once a transaction.
-        self._names_of_domains: dict[str, str | None] = {}
-        self._named_hosts: set[str] = set()
+        # Herald" for danubeherald.example). What a committed transaction
+        # learnt holds for good (see KnownOutlets); the rest is looked up or
+        # merged once a transaction.
+        self._names_of_domains: dict[str, str | None] = dict(known.domain_names)
+        self._domain_names: dict[str, str] = dict(known.domain_names)
+        self._named_hosts: set[str] = set(known.named_hosts)
 
     def stored_matches(
         self, urls: Sequence[str], digests: Sequence[str]
@@ -266,8 +285,12 @@ class Transaction:
         return outlet_id
 
     @property
-    def outlet_ids(self) -> Mapping[str, int]:
-        return self._outlet_ids
+    def known_outlets(self) -> KnownOutlets:
+        """What this transaction knows of outlets, to be taken on trust by
+        later ones once it has committed."""
+        return KnownOutlets(
+            self._outlet_ids, frozenset(self._named_hosts), dict(self._domain_names)
+        )
 
     def _outlet_name(self, article: Article) -> str | None:
         """The article's outlet under one name: a bare domain (what ingest puts
@@ -294,13 +317,19 @@ class Transaction:
         addresses took 220 ms a lookup with 300,000 articles stored."""
         on_domain = OutletSiteRow.host == domain
         query = (
-            select(OutletRow.name)
+            select(OutletRow.name, OutletSiteRow.host)
             .join(OutletSiteRow, OutletSiteRow.outlet_id == OutletRow.id)
             .where(on_domain | OutletSiteRow.host.endswith("." + domain, autoescape=True))
             .order_by(on_domain.desc(), OutletSiteRow.host)
             .limit(1)
         )
-        return self.session.scalar(query)
+        found = self.session.execute(query).first()
+        if found is None:
+            return None
+        name, host = found
+        if host == domain:  # the domain's own site: its name never changes
+            self._domain_names[domain] = name
+        return str(name)
 
     def _rename_domains_of(self, host: str, name: str) -> None:
         """Articles of ``host``'s site stored under its bare domain move to
@@ -575,7 +604,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._outlet_ids: Mapping[str, int] = {}
+        self._known_outlets = KnownOutlets()
 
     @classmethod
     def open(cls, db: str | URL | None = None, *, must_exist: bool = False) -> Store:
@@ -610,7 +639,7 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         try:
             with self._sessions() as session, session.begin():
-                tx = Transaction(session, self._outlet_ids)
+                tx = Transaction(session, self._known_outlets)
                 yield tx
                 tx.write_links()
         except (OperationalError, DBAPIError) as error:
@@ -618,9 +647,9 @@ class Store:
             if reason is None:
                 raise
             raise DatabaseWriteError(f"cannot write to {self.url}: {reason}") from error
-        # Committed: its outlets may be taken on trust by later transactions
-        # (outlets are never deleted; one added by a rolled-back transaction is not).
-        self._outlet_ids = tx.outlet_ids
+        # Committed: what it learnt of outlets may be taken on trust by later
+        # transactions (what a rolled-back transaction added is not there).
+        self._known_outlets = tx.known_outlets
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
