@@ -97,12 +97,14 @@ Summaries = dict[str, tuple[DigestEntry, frozenset[int]]]
 @dataclass(frozen=True, slots=True)
 class PreparedArticle:
     """An article with what the writer would otherwise compute for it: its
-    MinHash signature and its grouping features. Made by ``ArticlePreparer``,
-    anywhere (a Ray worker), so that the one writer only looks up and scores."""
+    MinHash signature, its grouping features and its ``content_hash``. Made
+    by ``ArticlePreparer``, anywhere (a Ray worker), so that the one writer
+    only looks up and scores."""
 
     article: Article
     signature: MinHash | None
     features: ArticleFeatures
+    digest: str
 
 
 class ArticlePreparer:
@@ -383,7 +385,10 @@ class Pipeline:
             fresh: list[Article] = []
             fresh_features: list[ArticleFeatures] = []
             copies: list[Article] = []
-            digests = [content_hash(article) for article in articles]
+            digests = [
+                content_hash(article) if prepared is None else prepared[position].digest
+                for position, article in enumerate(articles)
+            ]
             seen_urls, seen_hashes = tx.stored_identities(
                 [a.url for a in articles if a.url], digests
             )

@@ -26,6 +26,7 @@ from ohliad.ingest.sources import finalized, path_name
 from ohliad.ingest.warc import WarcPage, page_outcomes, warc_pages
 from ohliad.models import Article, CachedTranslation, Story
 from ohliad.pipeline import ArticlePreparer, EntryMaker, PipelineOptions, PreparedArticle, Summaries
+from ohliad.store import content_hash
 from ohliad.translate import open_translator
 
 # Pages extracted and embedded together: the embedders batch them.
@@ -153,13 +154,15 @@ class ArchiveWorker:
                 result.failures.append(str(done))
             else:
                 articles.append(done)
+        digests = [content_hash(article) for article in articles]
         clock.mark("finalize")
         signatures = self._preparer.signatures(articles)
         clock.mark("minhash")
         features = self._preparer.features(articles)
         clock.mark("features")
         result.prepared.extend(
-            PreparedArticle(a, s, f) for a, s, f in zip(articles, signatures, features, strict=True)
+            PreparedArticle(a, s, f, d)
+            for a, s, f, d in zip(articles, signatures, features, digests, strict=True)
         )
 
 

@@ -58,10 +58,16 @@ class WindowedFrequencies:
 
     def forget_before(self, time: float) -> None:
         cutoff = int(time // _DAY)
+        counts = self.counts
         for day in [d for d in self._days if d < cutoff]:
-            self.counts.subtract(self._days.pop(day))
+            gone = self._days.pop(day)
+            counts.subtract(gone)
             self.documents -= self._day_docs.pop(day)
-        self.counts = +self.counts  # drop zero counts
+            # Only the day's own keys can have fallen to zero: rebuilding the
+            # whole window's counts instead cost 2% of the backfill writer's time.
+            for key in gone:
+                if counts[key] <= 0:
+                    del counts[key]
         self._refresh()
 
     def _refresh(self) -> None:
