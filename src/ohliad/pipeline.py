@@ -17,8 +17,10 @@ transaction, so a story is never half-updated.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -124,6 +126,20 @@ class ArticlePreparer:
     def features(self, articles: Sequence[Article]) -> list[ArticleFeatures]:
         limit = self.options.max_article_chars
         return self._clusterer.featurize([a.readable(limit) for a in articles])
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """What is alive now (the articles to store, the open stories, the
+    indexes) lives through the bulk store: the cyclic collector leaves it
+    alone meanwhile rather than scan it again at every full collection:
+    0.93-0.98 CPU ms an article stored against 0.99-1.03 (bench/backfill.py's
+    pages, grouped from precomputed features)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _publication_order(article: Article) -> tuple[bool, datetime]:
@@ -328,7 +344,8 @@ class Pipeline:
         transactions. ``stored`` is called with each batch once committed."""
         ordered = sorted(prepared, key=lambda p: _publication_order(p.article))
         report = IngestReport()
-        self._store_in_order([p.article for p in ordered], ordered, report, run_id, stored)
+        with _long_lived_frozen():
+            self._store_in_order([p.article for p in ordered], ordered, report, run_id, stored)
         return report
 
     def _store_in_order(
