@@ -194,3 +194,44 @@ def test_an_offset_alone_is_still_no_duration_to_compare() -> None:
         "the study found.",
     )
     assert [c for c in comparison.conflicts if c.slot == "duration"] == []
+
+
+def test_a_participle_of_the_counted_noun_is_the_act_it_counts() -> None:
+    comparison = _compare(
+        "The regional health office raised the number of wounded residents to 4,700 on Monday.",
+        "The landslide killed more than 300 people and injured at least 2,500 more, the "
+        "regional health office said on Monday.",
+    )
+    assert _sides(comparison, soft=True) == [{"4,700", "at least 2,500"}]
+
+
+def test_more_after_a_figure_of_another_act_is_no_increment() -> None:
+    published = date(2026, 2, 16)
+    ((others,), (increment,)) = extract_claims(
+        [
+            (["The blast killed 12 workers and injured 40 more."], published),
+            (["Rescuers found 40 more bodies on Monday."], published),
+        ]
+    )
+    injured = next(s for s in others.slots if s.text == "40")
+    bodies = next(s for s in increment.slots if s.text == "40")
+    assert _comparable_in(injured, others)
+    assert not _comparable_in(bodies, increment)
+
+
+def test_one_distinctive_figure_hedged_two_ways_is_compared_at_weak_alignment() -> None:
+    comparison = _compare(
+        "Nearly 64% of renters are set to get the rebate without having to take any further step.",
+        "The housing law, signed by the governor in March, will mail quarterly checks to "
+        "families including 64% of renters, starting in October.",
+    )
+    assert _sides(comparison, soft=True) == [{"Nearly 64%", "64%"}]
+
+
+def test_a_small_figure_stated_alike_is_not_taken_for_one_figure() -> None:
+    comparison = _compare(
+        "Nearly 6% of renters are set to get the rebate without having to take any further step.",
+        "The housing law, signed by the governor in March, will mail quarterly checks to "
+        "families including 6% of renters, starting in October.",
+    )
+    assert comparison.conflicts == ()

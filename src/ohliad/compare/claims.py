@@ -12,7 +12,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ohliad.compare.lexicon import canonical_actor, canonical_place, canonical_verb
+from ohliad.compare.lexicon import canonical_actor, canonical_place, canonical_verb, verb_group
 from ohliad.compare.values import (
     HEDGE_PHRASES,
     DateSpan,
@@ -200,6 +200,7 @@ def _context(root: Token, own: range) -> frozenset[str]:
         if head.pos_ in ("NOUN", "PROPN") and head.i not in own:
             words.add(head.lemma_.lower())
             words.update(c.lemma_.lower() for c in head.children if c.dep_ == "compound")
+            words.update(_participles(head))
         if head.pos_ in ("VERB", "AUX"):
             if (verb := _verb_key(head)) not in _GENERIC_LEMMAS:
                 words.add(f"v:{verb}")
@@ -236,7 +237,40 @@ def _counted_words(noun: Token) -> set[str]:
             for grand in child.children
             if grand.dep_ == "pobj" and grand.pos_ in ("NOUN", "PROPN")
         )
+        words.update(
+            word
+            for child in noun.children
+            if child.lower_ == "of"
+            for grand in child.children
+            if grand.dep_ == "pobj"
+            for word in _participles(grand)
+        )
     return words
+
+
+# A participle this short is no verb ("red", "bed").
+_PARTICIPLE_LENGTH = 6
+
+
+def _participles(noun: Token) -> set[str]:
+    """The acts a counted noun's participles name, as verbs ("the number of
+    injured people": 'v:injure'), so that the figure is about the act as much
+    as a figure whose verb it is ("injured at least 6,000")."""
+    acts = set()
+    for child in noun.children:
+        word = child.lower_
+        participle = child.tag_ == "VBN" or (
+            child.tag_ == "JJ" and word.endswith("ed") and len(word) >= _PARTICIPLE_LENGTH
+        )
+        if child.dep_ != "amod" or not participle:
+            continue
+        # spaCy lemmatises a participle tagged as an adjective as itself:
+        # "injured" is "injure", "wounded" "wound"; a known group decides, else
+        # the stems match ("vaccinat-").
+        lemmas = [child.lemma_.lower()] if child.tag_ == "VBN" else [word[:-1], word[:-2]]
+        grouped = [verb_group(lemma) for lemma in lemmas]
+        acts.add(f"v:{next((g for g in grouped if g), lemmas[0])}")
+    return acts - {f"v:{lemma}" for lemma in _GENERIC_LEMMAS}
 
 
 def _infinitive(verb: Token) -> bool:

@@ -35,6 +35,8 @@ _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
 # A looser figure lies within this factor of the one it stands for.
 _SAME_ORDER = 2
+# A figure this large, stated alike by two sources, is taken for one figure.
+_DISTINCTIVE_FIGURE = 10
 # A claim with this many other figures of the same measure is a list.
 _LIST_PEERS = 2
 # Kinds whose values depend on a frame (a year, a country) that must match.
@@ -171,6 +173,18 @@ def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
     )
 
 
+def _clause_frames(slot: Slot, frames: Sequence[Slot]) -> list[Slot]:
+    """The frames that may date the figure: those of its own verb, or of no
+    verb, not a date of another clause ("the bill passed this year will deliver
+    payments to 88% of children, starting in July")."""
+    verbs = {w for w in slot.context if w.startswith("v:")}
+    return [
+        f
+        for f in frames
+        if not verbs or not (own := {w for w in f.context if w.startswith("v:")}) or own & verbs
+    ]
+
+
 def _named_subject(a: Claim, b: Claim) -> bool:
     """Both claims are about the same named subject ("Rogers")."""
     return a.subject != "" and a.subject == b.subject and a.subject in a.entities
@@ -179,7 +193,8 @@ def _named_subject(a: Claim, b: Claim) -> bool:
 def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False) -> bool:
     """The claims set their values in different frames, so they may not be rivals:
     incompatible other dates or periods ('next year' / '2021', 'a month after' /
-    'after five months'), a time far from publication on one side only ('a vote
+    'after five months'), a time far from publication on one side only, in the figure's
+    own clause ('a vote
     in May'), and for figures different places."""
     for kind in ("date", "duration"):
         frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
@@ -189,7 +204,10 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False)
         # A date on one side only may set that claim at another time; not so
         # for the lone values of two close claims (one just gives the date).
         one_sided = kind == "date" and not lone and bool(frames_a) != bool(frames_b)
-        if one_sided and (_other_time(a, frames_a) or _other_time(b, frames_b)):
+        elsewhen = _other_time(a, _clause_frames(sa, frames_a)) or _other_time(
+            b, _clause_frames(sb, frames_b)
+        )
+        if one_sided and elsewhen:
             return True
     if sa.kind == "place" or (lone and _named_subject(a, b)):
         return False  # other places are incidental when the claims are about one named actor
@@ -281,7 +299,24 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
     increment = _INCREMENT.match(claim.text[slot.end :])
     if increment and increment.group(1).lower() == "new" and _forecast(slot):
         return True  # "expectations of 359,000 new claims": a forecast is of a level
+    if increment and _others_of_another_act(slot, claim):
+        return True  # "killed 1,400 and injured 6,000 more": more people, all the injured
     return not increment and not claim.text[: slot.start].endswith("another ")
+
+
+def _others_of_another_act(slot: Slot, claim: Claim) -> bool:
+    """A figure with "more" or "other" after a figure of the same measure that
+    another verb governs ("killed 1,400 residents and injured 6,000 more"): the
+    word sets the second group apart from the first, it adds nothing to the
+    second's own count (unlike "three more died")."""
+    verbs = {w for w in slot.context if w.startswith("v:")}
+    return bool(verbs) and any(
+        s.end <= slot.start
+        and _same_measure(s, slot)
+        and (earlier := {w for w in s.context if w.startswith("v:")})
+        and not earlier & verbs
+        for s in claim.slots
+    )
 
 
 def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
@@ -377,10 +412,25 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         role_kept = same_role or _closeness(shared) >= 2
         measured = measured and role_kept
         aligned = bool(shared) and score >= limits.aligned and role_kept
-        if aligned or lone or measured or forecast or money or by_place:
+        # One distinctive figure about the same thing, however the sentences
+        # around it differ ("Nearly 88% of children are set to receive" /
+        # "payments to households including 88% of children"): the same claim.
+        same_figure = (
+            bool(shared) and score >= limits.measured and role_kept and _same_figure(sa, sb)
+        )
+        if aligned or lone or measured or forecast or money or by_place or same_figure:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _same_figure(a: Slot, b: Slot) -> bool:
+    """The same figure in the same unit, one too large to recur by chance
+    ("88%", "9,900"; not "two" or "5")."""
+    if not (isinstance(a.value, Quantity) and isinstance(b.value, Quantity)):
+        return False
+    x, y = a.value, b.value
+    return x.figure == y.figure and x.unit == y.unit and abs(x.figure) >= _DISTINCTIVE_FIGURE
 
 
 def _counts_a_thing(slot: Slot, claim: Claim) -> bool:
