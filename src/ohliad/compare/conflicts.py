@@ -193,9 +193,8 @@ def _named_subject(a: Claim, b: Claim) -> bool:
 def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False) -> bool:
     """The claims set their values in different frames, so they may not be rivals:
     incompatible other dates or periods ('next year' / '2021', 'a month after' /
-    'after five months'), a time far from publication on one side only, in the figure's
-    own clause ('a vote
-    in May'), and for figures different places."""
+    'after five months'), a time far from publication on one side only, in the
+    figure's own clause ('a vote in May'), and for figures different places."""
     for kind in ("date", "duration"):
         frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
