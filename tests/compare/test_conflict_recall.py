@@ -235,3 +235,22 @@ def test_a_small_figure_stated_alike_is_not_taken_for_one_figure() -> None:
         "families including 6% of renters, starting in October.",
     )
     assert comparison.conflicts == ()
+
+
+def test_the_days_of_one_milestone_are_rivals_before_and_after_it() -> None:
+    comparison = _compare(
+        "In the next few days, the state will pass 40,000 cases of measles, the most in decades.",
+        "The state recorded a sad milestone on Monday with more than 40,000 cases of measles, "
+        "according to the health department.",
+    )
+    assert [{s.value for s in c.sides} for c in comparison.conflicts if c.slot == "date"] == [
+        {"the next few days", "Monday"}
+    ]
+
+
+def test_a_date_of_another_clause_does_not_date_a_milestone() -> None:
+    comparison = _compare(
+        "The outbreak, which began in late 2024, has infected 40,000 people in the state.",
+        "The outbreak infected more than 40,000 people in the state on Monday, officials said.",
+    )
+    assert [c for c in comparison.conflicts if c.slot == "date"] == []

@@ -461,7 +461,38 @@ def _same_figure_timed(a: Claim, b: Claim) -> list[tuple[Slot, Slot]]:
             same = x.kind == y.kind == "number" and _same_measure(x, y) and _stated_alike(x, y)
             if same and (ox := _offset_of(x, a)) and (oy := _offset_of(y, b)):
                 pairs.append((ox, oy))
+            elif _one_milestone(x, y, a, b) and (dx := _date_of(x, a)) and (dy := _date_of(y, b)):
+                pairs.append((dx, dy))
     return pairs
+
+
+def _one_milestone(x: Slot, y: Slot, a: Claim, b: Claim) -> bool:
+    """Two claims give one distinctive figure of the same counted noun, both
+    can be true ("will surpass 600,000 deaths" / "over 600,000 deaths"): the
+    figure is one milestone, so the days each source gives it are rivals,
+    whether it is still to come in one report and past in another."""
+    return (
+        x.kind == y.kind == "number"
+        and _same_measure(x, y)
+        and _same_figure(x, y)
+        and x.counted != ""
+        and x.counted == y.counted
+        and precision_only(x, y)
+        and _comparable_in(x, a)
+        and _comparable_in(y, b)
+    )
+
+
+def _date_of(figure: Slot, claim: Claim) -> Slot | None:
+    """The claim's one date when it dates the figure's own verb ("recorded a
+    grim milestone Tuesday with over 600,000 deaths", not "COVID-19, which
+    emerged in late 2019, has killed 3.34 million"), and is no bound ("since
+    May") or date of a thing ("a 2020 ruling")."""
+    dates = [s for s in claim.slots if s.kind == "date"]
+    if len(dates) != 1 or _bounds(dates[0]) or not _comparable_in(dates[0], claim):
+        return None
+    verbs = {w for w in figure.context if w.startswith("v:")}
+    return dates[0] if verbs & dates[0].context else None
 
 
 def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:
