@@ -254,3 +254,21 @@ def test_a_date_of_another_clause_does_not_date_a_milestone() -> None:
         "The outbreak infected more than 40,000 people in the state on Monday, officials said.",
     )
     assert [c for c in comparison.conflicts if c.slot == "date"] == []
+
+
+def test_a_place_that_only_modifies_another_noun_does_not_frame_a_figure() -> None:
+    comparison = _compare(
+        "Denver-based Frontier Airlines canceled more than 700 flights on Sunday, leaving "
+        "passengers stranded across the country.",
+        "Frontier Airlines canceled at least 1,200 domestic flights and delayed another 1,500 "
+        "flights on Sunday, leaving thousands of U.S. travelers stranded.",
+    )
+    assert _sides(comparison, soft=True) == [{"more than 700 flights", "at least 1,200"}]
+
+
+def test_a_place_modifying_what_a_figure_is_about_still_frames_it() -> None:
+    comparison = _compare(
+        "Ohio voters cast 5.2 million ballots in the election, officials said.",
+        "Texas voters cast 11 million ballots in the election, officials said.",
+    )
+    assert comparison.conflicts == ()

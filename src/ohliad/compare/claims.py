@@ -136,6 +136,10 @@ class Claim:
     # A sentence cut off with an ellipsis mid-phrase, as excerpts end: it
     # states nothing whole (see ``_fragment``).
     fragment: bool = False
+    # Places named only as a modifier of a noun, with that noun's lemma
+    # ("U.S. travelers": ("u.s.", "traveler")): they place the noun, not
+    # every figure of the sentence.
+    modifier_places: frozenset[tuple[str, str]] = frozenset()
 
 
 def entity_key(ent: Span) -> str:
@@ -674,6 +678,29 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
     return masked
 
 
+_MODIFIER_DEPS = frozenset(["compound", "amod", "npadvmod", "nmod"])
+
+
+def _modifier_places(doc: Doc) -> frozenset[tuple[str, str]]:
+    """Places named only to modify a noun ("U.S. travelers", "Dallas-based
+    Southwest Airlines"), each with the noun's lemma; not a place also named
+    otherwise ("in the U.S.")."""
+    found = set()
+    framing = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC"):
+            continue
+        noun = ent.root.head
+        if noun.pos_ == "ADJ" and noun.dep_ == "amod":  # "Dallas-based": through "based"
+            noun = noun.head
+        modifier = ent.root.dep_ in _MODIFIER_DEPS and noun.pos_ in ("NOUN", "PROPN")
+        if modifier and noun.i not in range(ent.start, ent.end):
+            found.add((entity_key(ent), noun.lemma_.lower()))
+        else:
+            framing.add(entity_key(ent))
+    return frozenset((key, noun) for key, noun in found if key not in framing)
+
+
 def _fragment(doc: Doc) -> bool:
     """Cut off by an ellipsis before any verb ("The $1.9 trillion economic aid
     package...", "who..."). A cut sentence with a verb often states something
@@ -726,6 +753,7 @@ def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> C
             if e.label_ in ("DATE", "TIME") and not any(s.text == e.text for s in slots)
         ),
         fragment=_fragment(doc),
+        modifier_places=_modifier_places(doc),
         **_subject_predicate(doc),
     )
 

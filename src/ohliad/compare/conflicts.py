@@ -214,9 +214,17 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False)
     # estimates of one figure ("some 9 million ..., according to The Century
     # Foundation" / "Oxford Economics estimates that roughly 11.2 million")
     # are rivals to the real set's annotators (2 of its 22 dev conflicts).
-    words_a = _name_words(key for label, key in a.names if label in ("GPE", "LOC"))
-    words_b = _name_words(key for label, key in b.names if label in ("GPE", "LOC"))
+    words_a = _name_words(_framing_places(a, sa))
+    words_b = _name_words(_framing_places(b, sb))
     return bool(words_a and words_b and not words_a & words_b)
+
+
+def _framing_places(claim: Claim, slot: Slot) -> list[str]:
+    """The places that may frame a figure: every place the claim names but one
+    that only modifies a noun the figure is not about ("leaving U.S. travelers
+    stranded" does not place "canceled at least 1,800 flights")."""
+    aside = {key for key, noun in claim.modifier_places if noun not in slot.context}
+    return [key for label, key in claim.names if label in ("GPE", "LOC") and key not in aside]
 
 
 def _name_words(keys: Iterable[str]) -> set[str]:
