@@ -10,7 +10,7 @@ from datetime import date
 from ohliad.compare import Comparison, compare_story
 from ohliad.compare.claims import Slot, extract_claims
 from ohliad.compare.conflicts import _comparable_in, precision_only
-from ohliad.compare.values import parse_quantity
+from ohliad.compare.values import Quantity, parse_quantity
 from ohliad.models import Story
 from tests.compare.test_issue19_examples import report
 
@@ -272,3 +272,26 @@ def test_a_place_modifying_what_a_figure_is_about_still_frames_it() -> None:
         "Texas voters cast 11 million ballots in the election, officials said.",
     )
     assert comparison.conflicts == ()
+
+
+def test_a_date_of_another_clause_sets_no_figure_apart() -> None:
+    comparison = _compare(
+        "The virus, which emerged in late 2024, has killed 41,300 people in the region.",
+        "The virus had killed more than 41,300 people in the region on Monday, the ministry said.",
+    )
+    assert _sides(comparison, soft=True) == [{"41,300 people", "more than 41,300 people"}]
+
+
+def test_up_to_after_a_verb_of_change_is_no_hedge() -> None:
+    published = date(2026, 2, 16)
+    ((moved,), (bounded,)) = extract_claims(
+        [
+            (["The jobless rate ticked up to 4.4% in January."], published),
+            (["The plant will hire up to 500 workers."], published),
+        ]
+    )
+    (level,) = [s for s in moved.slots if s.kind == "number"]
+    (most,) = [s for s in bounded.slots if s.kind == "number"]
+    assert isinstance(level.value, Quantity) and level.value.hedge == "exact"
+    assert level.text == "4.4%"
+    assert isinstance(most.value, Quantity) and most.value.hedge == "atmost"

@@ -325,7 +325,18 @@ def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
     if hedge and not _HEDGE_WORDS.match(ent.text):
         text = f"{hedge.group(1)} {text}"
         start_char = ent.start_char - (len(before) - hedge.start())
+    if text.lower().startswith("up to ") and _moved_up(doc, start_char):
+        # "ticked up to 6.1%": the level a figure moved to, no "at most"
+        # ("will hire up to 500 workers").
+        start_char += len("up to ")
+        text = text[len("up to ") :]
     return text, start_char
+
+
+def _moved_up(doc: Doc, up_char: int) -> bool:
+    """The word before the "up" at ``up_char`` is a verb of change."""
+    before = [t for t in doc if t.idx < up_char]
+    return bool(before) and before[-1].lemma_.lower() in _UPWARD_VERBS
 
 
 # "by 1,000 to 405,000", "10 to 15": two figures in one entity, a change or a
@@ -363,6 +374,9 @@ CHANGE_VERBS = frozenset(
         "slip",
     ]
 )
+
+# Verbs whose "up to" is where a figure went ("ticked up to 6.1%").
+_UPWARD_VERBS = CHANGE_VERBS | {"tick", "go", "move", "edge", "inch", "creep", "shoot", "bump"}
 
 
 def _figure_bounds(doc: Doc, start: int) -> frozenset[str]:

@@ -198,15 +198,17 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False)
     for kind in ("date", "duration"):
         frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
-        if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
+        # A date of another clause does not date the value ("COVID-19, which
+        # emerged in late 2019, has killed 3.34 million").
+        own_a, own_b = frames_a, frames_b
+        if kind == "date":
+            own_a, own_b = _clause_frames(sa, frames_a), _clause_frames(sb, frames_b)
+        if own_a and own_b and not any(compatible(x, y) for x in own_a for y in own_b):
             return True
         # A date on one side only may set that claim at another time; not so
         # for the lone values of two close claims (one just gives the date).
         one_sided = kind == "date" and not lone and bool(frames_a) != bool(frames_b)
-        elsewhen = _other_time(a, _clause_frames(sa, frames_a)) or _other_time(
-            b, _clause_frames(sb, frames_b)
-        )
-        if one_sided and elsewhen:
+        if one_sided and (_other_time(a, own_a) or _other_time(b, own_b)):
             return True
     if sa.kind == "place" or (lone and _named_subject(a, b)):
         return False  # other places are incidental when the claims are about one named actor
