@@ -12,6 +12,12 @@ against a total or another place's part, and the other source does not itself
 report the first value elsewhere. Nor are an expectation and an outcome, a
 list's item and a total, the dates of two named bodies' acts, a sum an act
 moves and the size of a thing, or a looser figure far from the other's order.
+
+Claims that align weakly are still compared when they state the same thing: one
+distinctive figure hedged two ways ("Nearly 88% of children" / "88% of
+children"), figures sharing their act and what they count, and the days two
+sources give one milestone ("will surpass 600,000 deaths in the next few days"
+/ "recorded ... Tuesday with over 600,000 deaths").
 """
 
 from __future__ import annotations
