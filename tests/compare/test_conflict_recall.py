@@ -10,7 +10,7 @@ from datetime import date
 from ohliad.compare import Comparison, compare_story
 from ohliad.compare.claims import Slot, extract_claims
 from ohliad.compare.conflicts import _comparable_in, precision_only
-from ohliad.compare.values import parse_quantity
+from ohliad.compare.values import Quantity, parse_quantity
 from ohliad.models import Story
 from tests.compare.test_issue19_examples import report
 
@@ -194,3 +194,104 @@ def test_an_offset_alone_is_still_no_duration_to_compare() -> None:
         "the study found.",
     )
     assert [c for c in comparison.conflicts if c.slot == "duration"] == []
+
+
+def test_a_participle_of_the_counted_noun_is_the_act_it_counts() -> None:
+    comparison = _compare(
+        "The regional health office raised the number of wounded residents to 4,700 on Monday.",
+        "The landslide killed more than 300 people and injured at least 2,500 more, the "
+        "regional health office said on Monday.",
+    )
+    assert _sides(comparison, soft=True) == [{"4,700", "at least 2,500"}]
+
+
+def test_more_after_a_figure_of_another_act_is_no_increment() -> None:
+    published = date(2026, 2, 16)
+    ((others,), (increment,)) = extract_claims(
+        [
+            (["The blast killed 12 workers and injured 40 more."], published),
+            (["Rescuers found 40 more bodies on Monday."], published),
+        ]
+    )
+    injured = next(s for s in others.slots if s.text == "40")
+    bodies = next(s for s in increment.slots if s.text == "40")
+    assert _comparable_in(injured, others)
+    assert not _comparable_in(bodies, increment)
+
+
+def test_one_distinctive_figure_hedged_two_ways_is_compared_at_weak_alignment() -> None:
+    comparison = _compare(
+        "Nearly 64% of renters are set to get the rebate without having to take any further step.",
+        "The housing law, signed by the governor in March, will mail quarterly checks to "
+        "families including 64% of renters, starting in October.",
+    )
+    assert _sides(comparison, soft=True) == [{"Nearly 64%", "64%"}]
+
+
+def test_a_small_figure_stated_alike_is_not_taken_for_one_figure() -> None:
+    comparison = _compare(
+        "Nearly 6% of renters are set to get the rebate without having to take any further step.",
+        "The housing law, signed by the governor in March, will mail quarterly checks to "
+        "families including 6% of renters, starting in October.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_the_days_of_one_milestone_are_rivals_before_and_after_it() -> None:
+    comparison = _compare(
+        "In the next few days, the state will pass 40,000 cases of measles, the most in decades.",
+        "The state recorded a sad milestone on Monday with more than 40,000 cases of measles, "
+        "according to the health department.",
+    )
+    assert [{s.value for s in c.sides} for c in comparison.conflicts if c.slot == "date"] == [
+        {"the next few days", "Monday"}
+    ]
+
+
+def test_a_date_of_another_clause_does_not_date_a_milestone() -> None:
+    comparison = _compare(
+        "The outbreak, which began in late 2024, has infected 40,000 people in the state.",
+        "The outbreak infected more than 40,000 people in the state on Monday, officials said.",
+    )
+    assert [c for c in comparison.conflicts if c.slot == "date"] == []
+
+
+def test_a_place_that_only_modifies_another_noun_does_not_frame_a_figure() -> None:
+    comparison = _compare(
+        "Denver-based Frontier Airlines canceled more than 700 flights on Sunday, leaving "
+        "passengers stranded across the country.",
+        "Frontier Airlines canceled at least 1,200 domestic flights and delayed another 1,500 "
+        "flights on Sunday, leaving thousands of U.S. travelers stranded.",
+    )
+    assert _sides(comparison, soft=True) == [{"more than 700 flights", "at least 1,200"}]
+
+
+def test_a_place_modifying_what_a_figure_is_about_still_frames_it() -> None:
+    comparison = _compare(
+        "Ohio voters cast 5.2 million ballots in the election, officials said.",
+        "Texas voters cast 11 million ballots in the election, officials said.",
+    )
+    assert comparison.conflicts == ()
+
+
+def test_a_date_of_another_clause_sets_no_figure_apart() -> None:
+    comparison = _compare(
+        "The virus, which emerged in late 2024, has killed 41,300 people in the region.",
+        "The virus had killed more than 41,300 people in the region on Monday, the ministry said.",
+    )
+    assert _sides(comparison, soft=True) == [{"41,300 people", "more than 41,300 people"}]
+
+
+def test_up_to_after_a_verb_of_change_is_no_hedge() -> None:
+    published = date(2026, 2, 16)
+    ((moved,), (bounded,)) = extract_claims(
+        [
+            (["The jobless rate ticked up to 4.4% in January."], published),
+            (["The plant will hire up to 500 workers."], published),
+        ]
+    )
+    (level,) = [s for s in moved.slots if s.kind == "number"]
+    (most,) = [s for s in bounded.slots if s.kind == "number"]
+    assert isinstance(level.value, Quantity) and level.value.hedge == "exact"
+    assert level.text == "4.4%"
+    assert isinstance(most.value, Quantity) and most.value.hedge == "atmost"

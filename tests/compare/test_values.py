@@ -85,6 +85,8 @@ def test_durations_compare_across_units() -> None:
         ("March 2024", "past", "2024-03"),
         ("last year", "past", "2025"),
         ("last week", "past", "2026-02-09/2026-02-15"),
+        ("the next few days", "future", "2026-02-17/2026-02-23"),
+        ("the coming days", "unknown", "2026-02-17/2026-02-23"),
     ],
 )
 def test_dates_resolve_against_publication(text: str, tense: str, expected: str) -> None:
@@ -107,6 +109,7 @@ def test_the_week_ended_a_day_is_that_week() -> None:
 def test_spans_without_calendar_date_are_none() -> None:
     assert resolve_date("five years", MONDAY) is None
     assert resolve_date("overnight", MONDAY) is None
+    assert resolve_date("the past 30 days", MONDAY) is None
 
 
 def test_clock_times() -> None:

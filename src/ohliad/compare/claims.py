@@ -12,7 +12,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ohliad.compare.lexicon import canonical_actor, canonical_place, canonical_verb
+from ohliad.compare.lexicon import canonical_actor, canonical_place, canonical_verb, verb_group
 from ohliad.compare.values import (
     HEDGE_PHRASES,
     DateSpan,
@@ -136,6 +136,10 @@ class Claim:
     # A sentence cut off with an ellipsis mid-phrase, as excerpts end: it
     # states nothing whole (see ``_fragment``).
     fragment: bool = False
+    # Places named only as a modifier of a noun, with that noun's lemma
+    # ("U.S. travelers": ("u.s.", "traveler")): they place the noun, not
+    # every figure of the sentence.
+    modifier_places: frozenset[tuple[str, str]] = frozenset()
 
 
 def entity_key(ent: Span) -> str:
@@ -200,6 +204,7 @@ def _context(root: Token, own: range) -> frozenset[str]:
         if head.pos_ in ("NOUN", "PROPN") and head.i not in own:
             words.add(head.lemma_.lower())
             words.update(c.lemma_.lower() for c in head.children if c.dep_ == "compound")
+            words.update(_participles(head))
         if head.pos_ in ("VERB", "AUX"):
             if (verb := _verb_key(head)) not in _GENERIC_LEMMAS:
                 words.add(f"v:{verb}")
@@ -236,7 +241,40 @@ def _counted_words(noun: Token) -> set[str]:
             for grand in child.children
             if grand.dep_ == "pobj" and grand.pos_ in ("NOUN", "PROPN")
         )
+        words.update(
+            word
+            for child in noun.children
+            if child.lower_ == "of"
+            for grand in child.children
+            if grand.dep_ == "pobj"
+            for word in _participles(grand)
+        )
     return words
+
+
+# A participle this short is no verb ("red", "bed").
+_PARTICIPLE_LENGTH = 6
+
+
+def _participles(noun: Token) -> set[str]:
+    """The acts a counted noun's participles name, as verbs ("the number of
+    injured people": 'v:injure'), so that the figure is about the act as much
+    as a figure whose verb it is ("injured at least 6,000")."""
+    acts = set()
+    for child in noun.children:
+        word = child.lower_
+        participle = child.tag_ == "VBN" or (
+            child.tag_ == "JJ" and word.endswith("ed") and len(word) >= _PARTICIPLE_LENGTH
+        )
+        if child.dep_ != "amod" or not participle:
+            continue
+        # spaCy lemmatises a participle tagged as an adjective as itself:
+        # "injured" is "injure", "wounded" "wound"; a known group decides, else
+        # the stems match ("vaccinat-").
+        lemmas = [child.lemma_.lower()] if child.tag_ == "VBN" else [word[:-1], word[:-2]]
+        grouped = [verb_group(lemma) for lemma in lemmas]
+        acts.add(f"v:{next((g for g in grouped if g), lemmas[0])}")
+    return acts - {f"v:{lemma}" for lemma in _GENERIC_LEMMAS}
 
 
 def _infinitive(verb: Token) -> bool:
@@ -287,7 +325,18 @@ def _figure_text(ent: Span, doc: Doc) -> tuple[str, int]:
     if hedge and not _HEDGE_WORDS.match(ent.text):
         text = f"{hedge.group(1)} {text}"
         start_char = ent.start_char - (len(before) - hedge.start())
+    if text.lower().startswith("up to ") and _moved_up(doc, start_char):
+        # "ticked up to 6.1%": the level a figure moved to, no "at most"
+        # ("will hire up to 500 workers").
+        start_char += len("up to ")
+        text = text[len("up to ") :]
     return text, start_char
+
+
+def _moved_up(doc: Doc, up_char: int) -> bool:
+    """The word before the "up" at ``up_char`` is a verb of change."""
+    before = [t for t in doc if t.idx < up_char]
+    return bool(before) and before[-1].lemma_.lower() in _UPWARD_VERBS
 
 
 # "by 1,000 to 405,000", "10 to 15": two figures in one entity, a change or a
@@ -325,6 +374,9 @@ CHANGE_VERBS = frozenset(
         "slip",
     ]
 )
+
+# Verbs whose "up to" is where a figure went ("ticked up to 6.1%").
+_UPWARD_VERBS = CHANGE_VERBS | {"tick", "go", "move", "edge", "inch", "creep", "shoot", "bump"}
 
 
 def _figure_bounds(doc: Doc, start: int) -> frozenset[str]:
@@ -640,6 +692,29 @@ def _mask(text: str, slots: Sequence[Slot]) -> str:
     return masked
 
 
+_MODIFIER_DEPS = frozenset(["compound", "amod", "npadvmod", "nmod"])
+
+
+def _modifier_places(doc: Doc) -> frozenset[tuple[str, str]]:
+    """Places named only to modify a noun ("U.S. travelers", "Dallas-based
+    Southwest Airlines"), each with the noun's lemma; not a place also named
+    otherwise ("in the U.S.")."""
+    found = set()
+    framing = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC"):
+            continue
+        noun = ent.root.head
+        if noun.pos_ == "ADJ" and noun.dep_ == "amod":  # "Dallas-based": through "based"
+            noun = noun.head
+        modifier = ent.root.dep_ in _MODIFIER_DEPS and noun.pos_ in ("NOUN", "PROPN")
+        if modifier and noun.i not in range(ent.start, ent.end):
+            found.add((entity_key(ent), noun.lemma_.lower()))
+        else:
+            framing.add(entity_key(ent))
+    return frozenset((key, noun) for key, noun in found if key not in framing)
+
+
 def _fragment(doc: Doc) -> bool:
     """Cut off by an ellipsis before any verb ("The $1.9 trillion economic aid
     package...", "who..."). A cut sentence with a verb often states something
@@ -692,6 +767,7 @@ def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> C
             if e.label_ in ("DATE", "TIME") and not any(s.text == e.text for s in slots)
         ),
         fragment=_fragment(doc),
+        modifier_places=_modifier_places(doc),
         **_subject_predicate(doc),
     )
 

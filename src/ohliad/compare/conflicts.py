@@ -12,6 +12,12 @@ against a total or another place's part, and the other source does not itself
 report the first value elsewhere. Nor are an expectation and an outcome, a
 list's item and a total, the dates of two named bodies' acts, a sum an act
 moves and the size of a thing, or a looser figure far from the other's order.
+
+Claims that align weakly are still compared when they state the same thing: one
+distinctive figure hedged two ways ("Nearly 88% of children" / "88% of
+children"), figures sharing their act and what they count, and the days two
+sources give one milestone ("will surpass 600,000 deaths in the next few days"
+/ "recorded ... Tuesday with over 600,000 deaths").
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ _OFFSET_BEFORE = frozenset({"after", "within", "in", "before", "by"})
 _OFFSET_AFTER = frozenset({"after", "later", "ago", "earlier", "before", "into"})
 # A looser figure lies within this factor of the one it stands for.
 _SAME_ORDER = 2
+# A figure this large, stated alike by two sources, is taken for one figure.
+_DISTINCTIVE_FIGURE = 10
 # A claim with this many other figures of the same measure is a list.
 _LIST_PEERS = 2
 # Kinds whose values depend on a frame (a year, a country) that must match.
@@ -171,6 +179,18 @@ def _other_time(claim: Claim, frames: Sequence[Slot]) -> bool:
     )
 
 
+def _clause_frames(slot: Slot, frames: Sequence[Slot]) -> list[Slot]:
+    """The frames that may date the figure: those of its own verb, or of no
+    verb, not a date of another clause ("the bill passed this year will deliver
+    payments to 88% of children, starting in July")."""
+    verbs = {w for w in slot.context if w.startswith("v:")}
+    return [
+        f
+        for f in frames
+        if not verbs or not (own := {w for w in f.context if w.startswith("v:")}) or own & verbs
+    ]
+
+
 def _named_subject(a: Claim, b: Claim) -> bool:
     """Both claims are about the same named subject ("Rogers")."""
     return a.subject != "" and a.subject == b.subject and a.subject in a.entities
@@ -179,17 +199,22 @@ def _named_subject(a: Claim, b: Claim) -> bool:
 def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False) -> bool:
     """The claims set their values in different frames, so they may not be rivals:
     incompatible other dates or periods ('next year' / '2021', 'a month after' /
-    'after five months'), a time far from publication on one side only ('a vote
-    in May'), and for figures different places."""
+    'after five months'), a time far from publication on one side only, in the
+    figure's own clause ('a vote in May'), and for figures different places."""
     for kind in ("date", "duration"):
         frames_a = [s for s in a.slots if s.kind == kind and s is not sa]
         frames_b = [s for s in b.slots if s.kind == kind and s is not sb]
-        if frames_a and frames_b and not any(compatible(x, y) for x in frames_a for y in frames_b):
+        # A date of another clause does not date the value ("COVID-19, which
+        # emerged in late 2019, has killed 3.34 million").
+        own_a, own_b = frames_a, frames_b
+        if kind == "date":
+            own_a, own_b = _clause_frames(sa, frames_a), _clause_frames(sb, frames_b)
+        if own_a and own_b and not any(compatible(x, y) for x in own_a for y in own_b):
             return True
         # A date on one side only may set that claim at another time; not so
         # for the lone values of two close claims (one just gives the date).
         one_sided = kind == "date" and not lone and bool(frames_a) != bool(frames_b)
-        if one_sided and (_other_time(a, frames_a) or _other_time(b, frames_b)):
+        if one_sided and (_other_time(a, own_a) or _other_time(b, own_b)):
             return True
     if sa.kind == "place" or (lone and _named_subject(a, b)):
         return False  # other places are incidental when the claims are about one named actor
@@ -197,9 +222,17 @@ def _different_scope(a: Claim, b: Claim, sa: Slot, sb: Slot, lone: bool = False)
     # estimates of one figure ("some 9 million ..., according to The Century
     # Foundation" / "Oxford Economics estimates that roughly 11.2 million")
     # are rivals to the real set's annotators (2 of its 22 dev conflicts).
-    words_a = _name_words(key for label, key in a.names if label in ("GPE", "LOC"))
-    words_b = _name_words(key for label, key in b.names if label in ("GPE", "LOC"))
+    words_a = _name_words(_framing_places(a, sa))
+    words_b = _name_words(_framing_places(b, sb))
     return bool(words_a and words_b and not words_a & words_b)
+
+
+def _framing_places(claim: Claim, slot: Slot) -> list[str]:
+    """The places that may frame a figure: every place the claim names but one
+    that only modifies a noun the figure is not about ("leaving U.S. travelers
+    stranded" does not place "canceled at least 1,800 flights")."""
+    aside = {key for key, noun in claim.modifier_places if noun not in slot.context}
+    return [key for label, key in claim.names if label in ("GPE", "LOC") and key not in aside]
 
 
 def _name_words(keys: Iterable[str]) -> set[str]:
@@ -281,7 +314,24 @@ def _comparable_in(slot: Slot, claim: Claim) -> bool:
     increment = _INCREMENT.match(claim.text[slot.end :])
     if increment and increment.group(1).lower() == "new" and _forecast(slot):
         return True  # "expectations of 359,000 new claims": a forecast is of a level
+    if increment and _others_of_another_act(slot, claim):
+        return True  # "killed 1,400 and injured 6,000 more": more people, all the injured
     return not increment and not claim.text[: slot.start].endswith("another ")
+
+
+def _others_of_another_act(slot: Slot, claim: Claim) -> bool:
+    """A figure with "more" or "other" after a figure of the same measure that
+    another verb governs ("killed 1,400 residents and injured 6,000 more"): the
+    word sets the second group apart from the first, it adds nothing to the
+    second's own count (unlike "three more died")."""
+    verbs = {w for w in slot.context if w.startswith("v:")}
+    return bool(verbs) and any(
+        s.end <= slot.start
+        and _same_measure(s, slot)
+        and (earlier := {w for w in s.context if w.startswith("v:")})
+        and not earlier & verbs
+        for s in claim.slots
+    )
 
 
 def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tuple[Slot, Slot]]:
@@ -377,10 +427,25 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         role_kept = same_role or _closeness(shared) >= 2
         measured = measured and role_kept
         aligned = bool(shared) and score >= limits.aligned and role_kept
-        if aligned or lone or measured or forecast or money or by_place:
+        # One distinctive figure about the same thing, however the sentences
+        # around it differ ("Nearly 88% of children are set to receive" /
+        # "payments to households including 88% of children"): the same claim.
+        same_figure = (
+            bool(shared) and score >= limits.measured and role_kept and _same_figure(sa, sb)
+        )
+        if aligned or lone or measured or forecast or money or by_place or same_figure:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _same_figure(a: Slot, b: Slot) -> bool:
+    """The same figure in the same unit, one too large to recur by chance
+    ("88%", "9,900"; not "two" or "5")."""
+    if not (isinstance(a.value, Quantity) and isinstance(b.value, Quantity)):
+        return False
+    x, y = a.value, b.value
+    return x.figure == y.figure and x.unit == y.unit and abs(x.figure) >= _DISTINCTIVE_FIGURE
 
 
 def _counts_a_thing(slot: Slot, claim: Claim) -> bool:
@@ -412,7 +477,38 @@ def _same_figure_timed(a: Claim, b: Claim) -> list[tuple[Slot, Slot]]:
             same = x.kind == y.kind == "number" and _same_measure(x, y) and _stated_alike(x, y)
             if same and (ox := _offset_of(x, a)) and (oy := _offset_of(y, b)):
                 pairs.append((ox, oy))
+            elif _one_milestone(x, y, a, b) and (dx := _date_of(x, a)) and (dy := _date_of(y, b)):
+                pairs.append((dx, dy))
     return pairs
+
+
+def _one_milestone(x: Slot, y: Slot, a: Claim, b: Claim) -> bool:
+    """Two claims give one distinctive figure of the same counted noun, both
+    can be true ("will surpass 600,000 deaths" / "over 600,000 deaths"): the
+    figure is one milestone, so the days each source gives it are rivals,
+    whether it is still to come in one report and past in another."""
+    return (
+        x.kind == y.kind == "number"
+        and _same_measure(x, y)
+        and _same_figure(x, y)
+        and x.counted != ""
+        and x.counted == y.counted
+        and precision_only(x, y)
+        and _comparable_in(x, a)
+        and _comparable_in(y, b)
+    )
+
+
+def _date_of(figure: Slot, claim: Claim) -> Slot | None:
+    """The claim's one date when it dates the figure's own verb ("recorded a
+    grim milestone Tuesday with over 600,000 deaths", not "COVID-19, which
+    emerged in late 2019, has killed 3.34 million"), and is no bound ("since
+    May") or date of a thing ("a 2020 ruling")."""
+    dates = [s for s in claim.slots if s.kind == "date"]
+    if len(dates) != 1 or _bounds(dates[0]) or not _comparable_in(dates[0], claim):
+        return None
+    verbs = {w for w in figure.context if w.startswith("v:")}
+    return dates[0] if verbs & dates[0].context else None
 
 
 def _same_act(a: Claim, b: Claim, shared: frozenset[str]) -> bool:

@@ -248,6 +248,11 @@ def canonical_verb(lemma: str) -> str:
     return _VERB_CANON.get(lemma, lemma)
 
 
+def verb_group(lemma: str) -> str | None:
+    """'detain' -> 'arrest', 'arrest' -> 'arrest'; None for a verb in no group."""
+    return _VERB_CANON.get(lemma)
+
+
 _SPELLING_RE = re.compile(
     r"\b(" + "|".join(sorted(_PLACE_CANON, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )

@@ -444,8 +444,16 @@ def _year_for_month(month: int, published: date, direction: str) -> int:
     return published.year if ahead <= behind else published.year - 1
 
 
+# "The next few days", "the coming days": after the publication day, up to a week on.
+_FEW_DAYS = 7
+_AHEAD_WORDS = frozenset({"next", "coming"})
+_VAGUE_COUNTS = frozenset({"few", "several", "coming"})
+
+
 def _relative_period(words: list[str], published: date, text: str) -> DateSpan | None:
-    """'last week', 'this month', 'last year', 'next year'."""
+    """'last week', 'this month', 'last year', 'next year', 'the next few days'."""
+    if "days" in words and _AHEAD_WORDS & set(words) and _VAGUE_COUNTS & set(words):
+        return DateSpan(published + timedelta(days=1), published + timedelta(days=_FEW_DAYS), text)
     offsets = {"last": -1, "this": 0, "next": 1}
     offset = next((offsets[w] for w in words if w in offsets), None)
     if offset is None:
