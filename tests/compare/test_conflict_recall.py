@@ -295,3 +295,33 @@ def test_up_to_after_a_verb_of_change_is_no_hedge() -> None:
     assert isinstance(level.value, Quantity) and level.value.hedge == "exact"
     assert level.text == "4.4%"
     assert isinstance(most.value, Quantity) and most.value.hedge == "atmost"
+
+
+def test_a_demonstrative_subject_stands_for_the_noun_before_it() -> None:
+    published = date(2026, 2, 16)
+    ((_, level), (_, event)) = extract_claims(
+        [
+            (["Economists prefer the four-week average.", "This rose to 612,000."], published),
+            (
+                ["Weekly benefits ended in June.", "This will help fill 10.1 million jobs."],
+                published,
+            ),
+        ]
+    )
+    (figure,) = [s for s in level.slots if s.kind == "number"]
+    assert {"average", "week"} <= figure.context
+    assert level.subject == "average"
+    # "This will help ..." speaks of the event before, not of its last noun.
+    (jobs,) = [s for s in event.slots if s.kind == "number"]
+    assert "benefit" not in jobs.context
+    assert event.subject == "this"
+
+
+def test_one_subject_described_alike_gives_rival_levels() -> None:
+    comparison = _compare(
+        "The four-week moving average was 612,000, a decrease of 3,500 from the previous "
+        "week's revised average.",
+        "Claims swing from week to week, so economists like to look at the four-week average. "
+        "This fell to 598,000, the lowest since the storm struck last March.",
+    )
+    assert _sides(comparison, soft=False) == [{"612,000", "598,000"}]

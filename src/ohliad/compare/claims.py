@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.language import Language
@@ -232,7 +232,7 @@ def _counted_words(noun: Token) -> set[str]:
     """A subject's compounds ("job openings") and, for a measure noun, what it
     measures ("the number of available jobs"), so that two figures of jobs
     share a word however each names them."""
-    words = {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
+    words = _modifier_nouns(noun)
     if noun.lemma_.lower() in _MEASURE_NOUNS:
         words.update(
             grand.lemma_.lower()
@@ -250,6 +250,12 @@ def _counted_words(noun: Token) -> set[str]:
             for word in _participles(grand)
         )
     return words
+
+
+def _modifier_nouns(noun: Token) -> set[str]:
+    """The nouns that say which kind of thing a noun is: compounds ("job
+    openings") and noun modifiers ("the four-week moving average": "week")."""
+    return {c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "nmod")}
 
 
 # A participle this short is no verb ("red", "bed").
@@ -725,7 +731,66 @@ def _fragment(doc: Doc) -> bool:
     )
 
 
-def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> Claim:
+# Pronouns that, as a sentence's subject, stand for what the sentence before
+# ended on ("... look at the four-week average. This fell to 534,000").
+_DEMONSTRATIVES = frozenset(["this", "that"])
+_LEVEL_VERBS = CHANGE_VERBS | {"be", "stand", "remain", "reach", "hit", "total"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Antecedent:
+    """What a demonstrative subject stands for: the previous sentence's last
+    noun phrase, its words, and the verb the pronoun is the subject of."""
+
+    pronoun: Token
+    text: str
+    noun: str
+    words: frozenset[str]
+    verb: str
+
+
+def _antecedent(doc: Doc, previous: Doc | None) -> _Antecedent | None:
+    """A bare "This" or "That" as the subject of a main verb of a level refers back to the
+    last noun phrase of the sentence before, so that the figure it governs is
+    about that noun ("This fell to 5340,000" after "... the four-week
+    average"); None otherwise (a pronoun before a noun is a determiner)."""
+    if previous is None:
+        return None
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    # Only for a verb of a level or its change: "This will help fill ..." or
+    # "That means ..." speak of the whole event before, not of its last noun.
+    if root is None or root.lemma_.lower() not in _LEVEL_VERBS:
+        return None
+    pronoun = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if pronoun is None or pronoun.lower_ not in _DEMONSTRATIVES or pronoun.pos_ != "PRON":
+        return None
+    chunks = [c for c in previous.noun_chunks if c.root.pos_ == "NOUN"]
+    if not chunks:
+        return None
+    noun = chunks[-1].root
+    words = {noun.lemma_.lower()} | _modifier_nouns(noun)
+    return _Antecedent(
+        pronoun, chunks[-1].text, noun.lemma_.lower(), frozenset(words), f"v:{_verb_key(root)}"
+    )
+
+
+def _resolved(slots: Sequence[Slot], antecedent: _Antecedent | None) -> list[Slot]:
+    """Slots of the main verb made about the antecedent the pronoun stands for."""
+    if antecedent is None:
+        return list(slots)
+    return [
+        replace(s, context=s.context | antecedent.words) if antecedent.verb in s.context else s
+        for s in slots
+    ]
+
+
+def _claim(
+    position: int,
+    doc: Doc,
+    published: date | None,
+    voices: Voices,
+    previous: Doc | None = None,
+) -> Claim:
     slots: list[Slot] = []
     for ent in doc.ents:
         own = range(ent.start, ent.end)
@@ -743,17 +808,28 @@ def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> C
     slots = [s for s in slots if not any(t.start <= s.start < t.end for t in tallies)]
     slots.extend(tallies)
     slots.extend(_initiator_slots(doc))
+    antecedent = _antecedent(doc, previous)
+    slots = _resolved(slots, antecedent)
     placed = [s for s in slots if s.kind != "initiator"]
     lemmas = {
         t.lemma_.lower()
         for t in doc
         if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not t.is_stop
     }
+    masked = _mask(doc.text.rstrip(), placed)
+    subject_predicate = _subject_predicate(doc)
+    if antecedent is not None:
+        # Aligned as if the noun stood in the pronoun's place.
+        at = antecedent.pronoun.idx - doc[0].idx
+        at += sum(len(s.kind) - (s.end - s.start) for s in placed if s.end <= at)
+        masked = masked[:at] + antecedent.text + masked[at + len(antecedent.pronoun) :]
+        lemmas |= antecedent.words
+        subject_predicate["subject"] = antecedent.noun
     return Claim(
         source=0,
         position=position,
         text=doc.text.rstrip(),
-        masked=_mask(doc.text.rstrip(), placed),
+        masked=masked,
         entities=frozenset(_name_keys(doc)),
         names=frozenset((e.label_, entity_key(e)) for e in doc.ents if e.label_ in _NAME_LABELS),
         values=frozenset(f"{s.kind}:{normalized(s)}" for s in slots),
@@ -768,7 +844,7 @@ def _claim(position: int, doc: Doc, published: date | None, voices: Voices) -> C
         ),
         fragment=_fragment(doc),
         modifier_places=_modifier_places(doc),
-        **_subject_predicate(doc),
+        **subject_predicate,
     )
 
 
@@ -838,6 +914,7 @@ def _article_claims(docs: Sequence[Doc], published: date | None) -> list[Claim]:
     claims: list[Claim] = []
     voices = Voices()
     for position, doc in enumerate(docs):
-        claims.append(_claim(position, doc, published, voices))
+        previous = docs[position - 1] if position else None
+        claims.append(_claim(position, doc, published, voices, previous))
         voices = _voices_after(doc, claims[-1], voices)
     return claims

@@ -17,7 +17,9 @@ Claims that align weakly are still compared when they state the same thing: one
 distinctive figure hedged two ways ("Nearly 88% of children" / "88% of
 children"), figures sharing their act and what they count, and the days two
 sources give one milestone ("will surpass 600,000 deaths in the next few days"
-/ "recorded ... Tuesday with over 600,000 deaths").
+/ "recorded ... Tuesday with over 600,000 deaths"), and the figures two claims
+give of one subject described alike ("The four-week moving average was
+534,000" / "the four-week average. This fell to 5340,000").
 """
 
 from __future__ import annotations
@@ -433,10 +435,22 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
         same_figure = (
             bool(shared) and score >= limits.measured and role_kept and _same_figure(sa, sb)
         )
-        if aligned or lone or measured or forecast or money or by_place or same_figure:
+        level = score >= limits.measured and role_kept and _same_subject_level(a, b, sa, sb)
+        if aligned or lone or measured or forecast or money or by_place or same_figure or level:
             used.update((id(sa), id(sb)))
             pairs.append((sa, sb))
     return pairs
+
+
+def _same_subject_level(a: Claim, b: Claim, sa: Slot, sb: Slot) -> bool:
+    """Two claims whose subject is one noun described alike, each giving a
+    figure of it ("The four-week moving average was 534,000" / "[the four-week
+    average] This fell to 5340,000"): the words of the subject's phrase count,
+    a unit word among them too ("four-week" is what the average is, no unit)."""
+    if a.subject == "" or a.subject != b.subject or a.subject in a.entities:
+        return False
+    words = {w for w in sa.context & sb.context if not w.startswith(("@", "v:"))}
+    return a.subject in words and len(words) >= 2
 
 
 def _same_figure(a: Slot, b: Slot) -> bool:
