@@ -325,3 +325,23 @@ def test_one_subject_described_alike_gives_rival_levels() -> None:
         "This fell to 598,000, the lowest since the storm struck last March.",
     )
     assert _sides(comparison, soft=False) == [{"612,000", "598,000"}]
+
+
+def test_figures_dated_to_one_month_are_one_level() -> None:
+    comparison = _compare(
+        "Weekly applications have fallen steadily this year from more than 700,000 at the "
+        "start of the year.",
+        "Jobless claims have been more than halved this year after reaching a peak of 712,000 "
+        "in January.",
+    )
+    assert _sides(comparison, soft=True) == [{"more than 700,000", "712,000"}]
+
+
+def test_figures_dated_to_other_months_are_no_rivals() -> None:
+    comparison = _compare(
+        "Weekly applications have fallen steadily this year from more than 700,000 at the "
+        "start of the year.",
+        "Jobless claims have been more than halved this year after reaching a peak of 712,000 "
+        "in March.",
+    )
+    assert comparison.conflicts == ()

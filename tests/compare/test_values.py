@@ -87,6 +87,8 @@ def test_durations_compare_across_units() -> None:
         ("last week", "past", "2026-02-09/2026-02-15"),
         ("the next few days", "future", "2026-02-17/2026-02-23"),
         ("the coming days", "unknown", "2026-02-17/2026-02-23"),
+        ("the start of the year", "past", "2026-01"),
+        ("the beginning of last year", "past", "2025-01"),
     ],
 )
 def test_dates_resolve_against_publication(text: str, tense: str, expected: str) -> None:

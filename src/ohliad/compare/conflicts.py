@@ -19,7 +19,9 @@ children"), figures sharing their act and what they count, and the days two
 sources give one milestone ("will surpass 600,000 deaths in the next few days"
 / "recorded ... Tuesday with over 600,000 deaths"), and the figures two claims
 give of one subject described alike ("The four-week moving average was
-534,000" / "the four-week average. This fell to 5340,000").
+534,000" / "the four-week average. This fell to 5340,000"), and a level each
+dates to one month in its own words ("from more than 900,000 at the start of
+the year" / "a peak of 904,000 in January").
 """
 
 from __future__ import annotations
@@ -340,11 +342,15 @@ def _pair_slots(a: Claim, b: Claim, score: float, limits: Thresholds) -> list[tu
     """Slots of two aligned claims that speak of the same thing, each used once,
     those sharing most context first."""
     timed = _same_figure_timed(a, b)
+    # A level a change starts from ("from more than 900,000 at ...") is a
+    # level at its date: such pairs are of one measure whatever their bounds.
+    dated = _dated_levels(a, b) if score >= limits.measured else []
+    timed += dated
     candidates = [
         (_shared_context(sa, sb), sa, sb)
         for sa in a.slots
         for sb in b.slots
-        if _same_measure(sa, sb)
+        if (_same_measure(sa, sb) or (sa, sb) in dated)
         # A capital is a place of its own where one event is placed ("in Tokyo").
         and (
             _one_event(a, b, sa, sb)
@@ -494,6 +500,57 @@ def _same_figure_timed(a: Claim, b: Claim) -> list[tuple[Slot, Slot]]:
             elif _one_milestone(x, y, a, b) and (dx := _date_of(x, a)) and (dy := _date_of(y, b)):
                 pairs.append((dx, dy))
     return pairs
+
+
+# "904,000 in January", "more than 900,000 at the start of the year": a
+# figure with its date right after it.
+_DATED = re.compile(r"\s+(?:at|in|on|during)\s+$")
+
+
+def _dated_levels(a: Claim, b: Claim) -> list[tuple[Slot, Slot]]:
+    """Two distinctive figures each dated in its own words to one month ("fallen
+    from more than 900,000 at the start of the year" / "a peak of 904,000 in
+    January"), one a looser version of the other: one level at one time, so a
+    soft rival however each sentence words what it counts. A level a change
+    starts from ("from") is still a level at its date; the figures' own dates
+    both fall in the same month or shorter span."""
+    pairs = []
+    for x in a.slots:
+        for y in b.slots:
+            levels = x.kind == y.kind == "number" and _unit(x) == _unit(y)
+            if not (levels and _bounds(x) | _bounds(y) <= {"@from"}):
+                continue
+            if not (_same_order(x, y) and precision_only(x, y) and not _stated_alike(x, y)):
+                continue
+            if not (_distinctive(x) and _distinctive(y)):
+                continue
+            if not (_comparable_in(x, a) and _comparable_in(y, b)):
+                continue
+            dx, dy = _own_date(x, a), _own_date(y, b)
+            if dx is not None and dy is not None and dx.overlaps(dy):
+                pairs.append((x, y))
+    return pairs
+
+
+def _distinctive(slot: Slot) -> bool:
+    return isinstance(slot.value, Quantity) and abs(slot.value.figure) >= _DISTINCTIVE_FIGURE
+
+
+# A span this long (a year) dates no single level.
+_LEVEL_DAYS = 31
+
+
+def _own_date(figure: Slot, claim: Claim) -> DateSpan | None:
+    """The date right after a figure ("904,000 in January"), a month or less,
+    no bound ("since May"); None otherwise."""
+    for slot in claim.slots:
+        value = slot.value
+        if slot.kind != "date" or not isinstance(value, DateSpan) or _bounds(slot):
+            continue
+        between = claim.text[figure.end : slot.start]
+        if _DATED.fullmatch(between) and (value.end - value.start).days < _LEVEL_DAYS:
+            return value
+    return None
 
 
 def _one_milestone(x: Slot, y: Slot, a: Claim, b: Claim) -> bool:

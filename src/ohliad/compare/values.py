@@ -448,6 +448,7 @@ def _year_for_month(month: int, published: date, direction: str) -> int:
 _FEW_DAYS = 7
 _AHEAD_WORDS = frozenset({"next", "coming"})
 _VAGUE_COUNTS = frozenset({"few", "several", "coming"})
+_YEAR_START = frozenset({"start", "beginning"})
 
 
 def _relative_period(words: list[str], published: date, text: str) -> DateSpan | None:
@@ -456,6 +457,10 @@ def _relative_period(words: list[str], published: date, text: str) -> DateSpan |
         return DateSpan(published + timedelta(days=1), published + timedelta(days=_FEW_DAYS), text)
     offsets = {"last": -1, "this": 0, "next": 1}
     offset = next((offsets[w] for w in words if w in offsets), None)
+    if "year" in words and _YEAR_START & set(words):
+        # "at the start of the year", "the beginning of last year": its first month.
+        start, end = _month_span(published.year + (offset or 0), 1)
+        return DateSpan(start, end, text)
     if offset is None:
         return None
     if "year" in words:
