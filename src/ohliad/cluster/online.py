@@ -113,6 +113,9 @@ class OnlineClusterer:
         self._last_full_pass: float | None = None
         self._next_generated_key = _FIRST_GENERATED_KEY
         self._changes: list[StoryChange] = []
+        # The config that scores: the time weight eased in a busy stream
+        # (``_refresh_scoring``), refreshed once per batch and pass.
+        self._scoring = self.config
 
     @property
     def open_stories(self) -> int:
@@ -152,10 +155,12 @@ class OnlineClusterer:
         which the pass then merged into another is assigned to that other
         story: that is a placement, not a merge of stories anyone has seen."""
         first_change = len(self._changes)
+        self._refresh_scoring()
         assignments, opened = self._place_batch(batch, keys)
         touched = [
             story for a in assignments if (story := self._index.story_of.get(a.article)) is not None
         ]
+        self._refresh_scoring()
         if self._full_pass_due():
             self.revise()
         self.revise(touched)
@@ -355,13 +360,13 @@ class OnlineClusterer:
         floor = threshold - _BOUND_MARGIN + prior
         scored: list[tuple[float, StoryState]] = []
         for (other, hours), title, lead, count in zip(stories, titles, leads, pairs, strict=True):
-            dense = (self.config, float(title), float(lead), hours, int(count))
+            dense = (self._scoring, float(title), float(lead), hours, int(count))
             if similarity_bound(*dense) < floor:
                 continue
             terms = sparse_dot(story.terms, other.terms) / float(count)
             if similarity_bound(*dense, terms=terms) < floor:
                 continue
-            score = similarity(story, other, self.config) - prior
+            score = similarity(story, other, self._scoring) - prior
             if score >= threshold:
                 scored.append((score, other))
         scored.sort(key=lambda pair: -pair[0])
@@ -373,8 +378,23 @@ class OnlineClusterer:
         self._index.assign([member.key], best.key)
         threshold = self.config.merge_threshold
         prior = self._prior
-        close = [(similarity(best, story, self.config) - prior, story) for story in others]
+        close = [(similarity(best, story, self._scoring) - prior, story) for story in others]
         return self._merge(best, [(score, story) for score, story in close if score >= threshold])
+
+    def _refresh_scoring(self) -> None:
+        """Ease the time weight by (reference density / density) **
+        ``time_density_exponent`` when the stream is busier than the reference.
+        The time gap tells events apart by how far apart in time other events'
+        reports are: in a quiet stream the next candidate is another day's
+        event, in a busy one most candidates are of the same day, and the
+        hours between two reports of one event say less."""
+        exponent = self.config.time_density_exponent
+        if not exponent:
+            return
+        busy = (1 + self.config.reference_density) / (1 + self._density())
+        weight = self.config.weight_time * min(1.0, busy) ** exponent
+        if weight != self._scoring.weight_time:
+            self._scoring = replace(self.config, weight_time=weight)
 
     @property
     def _prior(self) -> float:
@@ -456,13 +476,13 @@ class OnlineClusterer:
         floor = self.config.split_threshold + prior + _BOUND_MARGIN
         while story.size > 1:
             if all(
-                member_score_floor(story, member, self.config) >= floor
+                member_score_floor(story, member, self._scoring) >= floor
                 for member in story.members.values()
             ):
                 return
             score, worst = min(
                 (
-                    (member_score(story, member, self.config) - prior, member)
+                    (member_score(story, member, self._scoring) - prior, member)
                     for member in story.members.values()
                 ),
                 key=lambda pair: pair[0],
