@@ -354,3 +354,30 @@ def test_the_time_gap_weighs_less_in_a_busy_stream(
     # (0.46, below the threshold), about a third of that in the busy one (0.62).
     [second] = clusterer.add_features([replace(features(0, 1, hours=24), entities=named)])
     assert (second.story_id == first.story_id) is joins
+
+
+def test_a_member_moves_to_a_story_it_scores_higher_against() -> None:
+    clusterer = precomputed(replace(EMBEDDING_ONLY, merge_threshold=0.5))
+    # Stored before the story of its event had formed, it shares nothing with
+    # the rest of its story (cos 0) and scores 0.71 against the other.
+    stored = [("early", features(0)), ("early", features(2, 3)), ("later", features(2))]
+    clusterer.restore_features([*stored, ("later", features(3))], [1, 2, 3, 4])
+    clusterer.revise()
+    [move] = clusterer.take_changes()
+    assert (move.kind, move.story, move.other, move.articles) == ("split", "early", "later", (2,))
+    assert move.score == pytest.approx(0.0, abs=1e-6)
+    assert [clusterer.story_of(key) for key in (1, 2, 3, 4)] == ["early", *["later"] * 3]
+
+
+@pytest.mark.parametrize(("every", "moves"), [(4, True), (64, False)])
+def test_an_undated_stream_gets_the_full_pass_by_article_count(every: int, moves: bool) -> None:
+    config = replace(EMBEDDING_ONLY, merge_threshold=0.5, undated_pass_articles=every)
+    clusterer = precomputed(config)
+    stored = [("early", features(0)), ("early", features(2, 3)), ("later", features(2))]
+    clusterer.restore_features(
+        [(story, replace(f, time=None)) for story, f in [*stored, ("later", features(3))]],
+        [1, 2, 3, 4],
+    )
+    # Four unrelated undated reports: no batch touches either story.
+    clusterer.add_features([replace(features(10 + i), time=None) for i in range(4)])
+    assert (clusterer.story_of(2) == "later") is moves
