@@ -105,9 +105,10 @@ class ClusterConfig:
     # the calibration split, 6 h against 24 h: dense pairwise / B-cubed F1
     # 0.587 / 0.771 against 0.574 / 0.764, as dated the same.
     full_pass_hours: float = 6.0
-    # An undated stream's pass comes every this many articles (calibration
-    # split, undated: pairwise / B-cubed F1 0.629 / 0.802 at 64, 0.613 / 0.800
-    # at 256, 0.603 / 0.791 with none).
+    # An undated stream's full pass comes every this many articles
+    # (calibration split, undated, with all members looked at for a move:
+    # pairwise / B-cubed F1 0.629 / 0.802 at 64, 0.613 / 0.800 at 256,
+    # 0.603 / 0.791 with none).
     undated_pass_articles: int = 64
     join_threshold: float = _DEFAULT["thresholds"]["join_threshold"]
     merge_threshold: float = _DEFAULT["thresholds"]["merge_threshold"]

@@ -106,8 +106,15 @@ class CandidateIndex:
 
     def nearest_stories(self, vectors: Vectors, count: int) -> list[set[str]]:
         """For each vector, the stories of its ``count`` nearest articles."""
+        return [
+            {self.story_of[key] for key in keys} for keys in self.nearest_articles(vectors, count)
+        ]
+
+    def nearest_articles(self, vectors: Vectors, count: int) -> list[list[int]]:
+        """For each vector, the keys of its ``count`` nearest articles (those
+        still in a story)."""
         if not len(self._ann) or not len(vectors):
-            return [set() for _ in range(len(vectors))]
+            return [[] for _ in range(len(vectors))]
         matches = self._ann.search(np.atleast_2d(vectors), count)
         if not isinstance(matches, BatchMatches):
             matches = BatchMatches(
@@ -117,7 +124,7 @@ class CandidateIndex:
             )
         keys, counts = matches.keys, matches.counts
         return [
-            {self.story_of[int(k)] for k in row[:n] if int(k) in self.story_of}
+            [key for k in row[:n] if (key := int(k)) in self.story_of]
             for row, n in zip(keys, counts, strict=True)
         ]
 
