@@ -176,7 +176,10 @@ class OnlineClusterer:
             # pass's cost per article bounded as the window fills.
             near_new, self._near_new = self._near_new, set()
             self._revise(list(self._stories), movers=near_new)
-        self.revise(touched)
+        # Moves are left to the periodic pass: in the batch's they changed
+        # nothing measurable (calibration split objective 0.7712 against
+        # 0.7709) and cost a look at every member of each touched story.
+        self._revise(list(dict.fromkeys(touched)), movers=())
         self._close_old_stories()
         return self._fold_placements(assignments, opened, first_change)
 
