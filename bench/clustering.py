@@ -493,6 +493,7 @@ def train(corpus: Corpus, embedder: str) -> ScoreWeights:
 
 SEARCH_SPACE: dict[str, Sequence[float]] = {
     "weight_time": (0.0, 1.0, 2.0, 4.0, 8.0, 16.0),
+    "time_density_exponent": (0.0, 0.5, 1.0, 1.5, 2.0),
     "weight_density": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
     "reference_density": (100, 300, 1000, 3000),
     "undated_density": (300, 600, 1200, 2400),

@@ -327,3 +327,57 @@ def test_an_undated_stream_is_taken_to_come_at_the_undated_density(
     # less the prior of 10,000 a day (0.1 * log(10001 / 101) = 0.46).
     [second] = clusterer.add_features([replace(features(0, 1), time=None)])
     assert (second.story_id == first.story_id) is joins
+
+
+@pytest.mark.parametrize(
+    ("others", "exponent", "joins"), [(0, 1.0, False), (300, 1.0, True), (300, 0.0, False)]
+)
+def test_the_time_gap_weighs_less_in_a_busy_stream(
+    others: int, exponent: float, joins: bool
+) -> None:
+    config = replace(
+        EMBEDDING_ONLY,
+        join_threshold=0.55,
+        weight_time=1.0,
+        reference_density=100,
+        time_density_exponent=exponent,
+    )
+    clusterer = precomputed(config)
+    # Unrelated reports over the day: about 300 a day, three times the reference.
+    busy = [features(10 + i, hours=23 * i / max(others, 1)) for i in range(others)]
+    clusterer.restore_features([(f"other-{i}", f) for i, f in enumerate(busy)])
+    # A shared name makes each the other's candidate (entities weigh 0 here):
+    # among 300 equidistant vectors the nearest-neighbour graph may miss it.
+    named = frozenset({"lublin"})
+    [first] = clusterer.add_features([replace(features(0, hours=0), entities=named)])
+    # cos 0.71 a day later: less 24 / 96 of the time weight in a quiet stream
+    # (0.46, below the threshold), about a third of that in the busy one (0.62).
+    [second] = clusterer.add_features([replace(features(0, 1, hours=24), entities=named)])
+    assert (second.story_id == first.story_id) is joins
+
+
+def test_a_member_moves_to_a_story_it_scores_higher_against() -> None:
+    clusterer = precomputed(replace(EMBEDDING_ONLY, merge_threshold=0.5))
+    # Stored before the story of its event had formed, it shares nothing with
+    # the rest of its story (cos 0) and scores 0.71 against the other.
+    stored = [("early", features(0)), ("early", features(2, 3)), ("later", features(2))]
+    clusterer.restore_features([*stored, ("later", features(3))], [1, 2, 3, 4])
+    clusterer.revise()
+    [move] = clusterer.take_changes()
+    assert (move.kind, move.story, move.other, move.articles) == ("split", "early", "later", (2,))
+    assert move.score == pytest.approx(0.0, abs=1e-6)
+    assert [clusterer.story_of(key) for key in (1, 2, 3, 4)] == ["early", *["later"] * 3]
+
+
+@pytest.mark.parametrize(("every", "moves"), [(4, True), (64, False)])
+def test_an_undated_stream_gets_the_full_pass_by_article_count(every: int, moves: bool) -> None:
+    config = replace(EMBEDDING_ONLY, merge_threshold=0.5, undated_pass_articles=every)
+    clusterer = precomputed(config)
+    stored = [("early", features(0)), ("early", features(2, 3)), ("later", features(2))]
+    clusterer.restore_features(
+        [(story, replace(f, time=None)) for story, f in [*stored, ("later", features(3))]],
+        [1, 2, 3, 4],
+    )
+    # Four unrelated undated reports: no batch touches either story.
+    clusterer.add_features([replace(features(10 + i), time=None) for i in range(4)])
+    assert (clusterer.story_of(2) == "later") is moves

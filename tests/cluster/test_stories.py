@@ -23,7 +23,15 @@ from ohliad.cluster.stories import (
 )
 
 WEIGHTS = ScoreWeights(
-    bias=-2.0, title=1.5, lead=1.0, terms=4.0, entities=0.5, numbers=1.0, size=-0.1
+    bias=-2.0,
+    title=1.5,
+    lead=1.0,
+    terms=4.0,
+    entities=0.5,
+    numbers=1.0,
+    size=-0.1,
+    numbers_present=-0.5,
+    days_present=-0.7,
 )
 CONFIG = ClusterConfig(weights=WEIGHTS, weight_time=1.0)
 UNTIMED = replace(CONFIG, weight_time=0.0)
@@ -40,17 +48,18 @@ def features(seed: int, words: str, names: str, numbers: str, hour: float) -> Ar
         title=unit(seed + 100),
         terms=Counter(words.split()),
         entities=frozenset(names.split()),
-        numbers=frozenset(numbers.split()),
+        # Comma-separated: a day of the month holds a space ("jul 30").
+        numbers=frozenset(numbers.split(",")) - {""},
         time=hour * 3600,
     )
 
 
 ARTICLES = [
     features(1, "court ruling emissions power plant", "EPA Roberts", "6-3", 0),
-    features(2, "court emissions coal ruling ruling", "EPA Kagan", "6-3 2030", 2),
+    features(2, "court emissions coal ruling ruling", "EPA Kagan", "6-3,2030", 2),
     features(3, "climate ruling carbon plant", "EPA", "", 5),
-    features(4, "farm bill senate vote", "Senate", "867", 30),
-    features(5, "senate bill vote subsidies farm", "Senate Thune", "867 2023", 31),
+    features(4, "farm bill senate vote", "Senate", "867,jul 30", 30),
+    features(5, "senate bill vote subsidies farm", "Senate Thune", "867,2023", 31),
 ]
 
 
@@ -86,7 +95,9 @@ def test_story_features_are_the_mean_of_their_article_pair_features(
 
 def test_the_score_is_the_learned_log_odds_of_the_features(members: list[Member]) -> None:
     a, b = story([0], members), story([1], members)
-    title, lead, terms, entities, numbers, _size = pair_features(a, b)
+    title, lead, terms, entities, numbers, numbers_present, days_present, _size = pair_features(
+        a, b
+    )
     expected = (
         WEIGHTS.bias
         + WEIGHTS.title * title
@@ -94,9 +105,30 @@ def test_the_score_is_the_learned_log_odds_of_the_features(members: list[Member]
         + WEIGHTS.terms * terms
         + WEIGHTS.entities * entities
         + WEIGHTS.numbers * numbers
+        + WEIGHTS.numbers_present * numbers_present
+        + WEIGHTS.days_present * days_present
     )
     assert similarity(a, b, UNTIMED) == pytest.approx(expected, abs=1e-6)
     assert numbers > 0  # both name "6-3"
+    assert (numbers_present, days_present) == (1.0, 0.0)  # neither names a day
+
+
+def test_the_presence_features_count_members_that_mention_numbers_and_days(
+    members: list[Member],
+) -> None:
+    # Article 2 names no number; article 3 names a day of the month.
+    assert [(m.mentions_numbers, m.mentions_days) for m in members] == [
+        (1, 0),
+        (1, 0),
+        (0, 0),
+        (1, 1),
+        (1, 0),
+    ]
+    *_, numbers_present, days_present, _size = pair_features(
+        story([0, 2], members), story([3], members)
+    )
+    # One pair of two where both mention numbers; none where both mention days.
+    assert (numbers_present, days_present) == (0.5, 0.0)
 
 
 def test_time_gap_is_between_the_two_stories_mean_times(members: list[Member]) -> None:

@@ -3,9 +3,11 @@ opens a new one; a story that an article links to another is merged with it
 when the two stories are close enough themselves. After each batch a
 story-level pass revisits the stories the batch touched, and every
 ``full_pass_hours`` all open stories: a member that no longer coheres with the
-rest of its story leaves it, and a story still of one article that tells the
-same event as a neighbouring one (a follow-up a day later) is merged into it.
-Every merge and split is handed to the caller as a ``StoryChange``."""
+rest of its story leaves it, a story still of one article that tells the
+same event as a neighbouring one (a follow-up a day later) is merged into it,
+and a member that scores higher against a neighbouring story than against
+the rest of its own moves there. Every merge and split is handed to the
+caller as a ``StoryChange``."""
 
 from __future__ import annotations
 
@@ -59,9 +61,11 @@ class Assignment:
 class StoryChange:
     """A merge or a split, for the record. A merge took ``articles``, all of
     ``other``'s, into ``story`` (``other`` no longer exists); a split moved
-    ``articles`` out of ``story`` into ``other``. ``score`` is the story-level
-    score that decided it (merges at or above the merge threshold, splits
-    below the split threshold)."""
+    ``articles`` out of ``story`` into ``other`` (a new story or an open
+    one). ``score`` is the story-level score that decided it: merges at or
+    above the merge threshold; splits below the split threshold, or, for a
+    member that moved to a story it scores higher against, its score against
+    the rest of the story it left."""
 
     kind: Literal["merge", "split"]
     story: str
@@ -113,6 +117,13 @@ class OnlineClusterer:
         self._last_full_pass: float | None = None
         self._next_generated_key = _FIRST_GENERATED_KEY
         self._changes: list[StoryChange] = []
+        self._placed_since_pass = 0
+        # Articles near those placed since the last full pass: the ones that
+        # pass looks at for a better story.
+        self._near_new: set[int] = set()
+        # The config that scores: the time weight eased in a busy stream
+        # (``_refresh_scoring``), refreshed once per batch and pass.
+        self._scoring = self.config
 
     @property
     def open_stories(self) -> int:
@@ -152,13 +163,25 @@ class OnlineClusterer:
         which the pass then merged into another is assigned to that other
         story: that is a placement, not a merge of stories anyone has seen."""
         first_change = len(self._changes)
+        self._refresh_scoring()
         assignments, opened = self._place_batch(batch, keys)
+        self._placed_since_pass += len(batch)
         touched = [
             story for a in assignments if (story := self._index.story_of.get(a.article)) is not None
         ]
+        self._refresh_scoring()
         if self._full_pass_due():
-            self.revise()
-        self.revise(touched)
+            # A better story for a member can only have formed from articles
+            # placed since the last full pass, so only their neighbours are
+            # looked at for a move: the cost per article stays bounded as
+            # the window fills.
+            near_new, self._near_new = self._near_new, set()
+            self._revise(list(self._stories), movers=near_new)
+        # Moves are left to the periodic pass: adding them to the batch's
+        # pass changed nothing measurable (calibration split objective
+        # 0.7712 with them, 0.7709 without) and costs a look at every member
+        # of each touched story.
+        self._revise(list(dict.fromkeys(touched)), movers=())
         self._close_old_stories()
         return self._fold_placements(assignments, opened, first_change)
 
@@ -191,9 +214,17 @@ class OnlineClusterer:
     def _full_pass_due(self) -> bool:
         """Whether ``full_pass_hours`` of stream time have passed since the
         last pass over every open story: a story's members can drift apart, or
-        two stories meet, through articles that were placed in neither."""
+        two stories meet, through articles that were placed in neither. An
+        undated stream has no stream time: it gets the pass every
+        ``undated_pass_articles`` articles, or every eighth of its open stories'
+        number when that is more (it keeps every story open, and the pass
+        covers them all, so its cost per article stays bounded)."""
         if self._clock is None or self._first_time is None:
-            return False
+            every = max(self.config.undated_pass_articles, len(self._stories) // 8)
+            if self._placed_since_pass < every:
+                return False
+            self._placed_since_pass = 0
+            return True
         if self._last_full_pass is None:
             self._last_full_pass = self._first_time
         if self._clock - self._last_full_pass < self.config.full_pass_hours * 3600:
@@ -209,7 +240,11 @@ class OnlineClusterer:
         if not batch:
             return [], opened
         vectors = np.stack([f.vector for f in batch])
-        indexed_neighbours = self._index.nearest_stories(vectors, self.config.ann_candidates)
+        nearest = self._index.nearest_articles(vectors, self.config.ann_candidates)
+        indexed_neighbours = [self._index.stories_of(near) for near in nearest]
+        # Their neighbours may belong with them more than where they are.
+        for near in nearest:
+            self._near_new.update(near)
         # Batch-mates are not in the ANN index yet: compare them directly.
         batch_similarity = vectors @ vectors.T
         batch_keys: list[int] = []
@@ -355,13 +390,13 @@ class OnlineClusterer:
         floor = threshold - _BOUND_MARGIN + prior
         scored: list[tuple[float, StoryState]] = []
         for (other, hours), title, lead, count in zip(stories, titles, leads, pairs, strict=True):
-            dense = (self.config, float(title), float(lead), hours, int(count))
+            dense = (self._scoring, float(title), float(lead), hours, int(count))
             if similarity_bound(*dense) < floor:
                 continue
             terms = sparse_dot(story.terms, other.terms) / float(count)
             if similarity_bound(*dense, terms=terms) < floor:
                 continue
-            score = similarity(story, other, self.config) - prior
+            score = similarity(story, other, self._scoring) - prior
             if score >= threshold:
                 scored.append((score, other))
         scored.sort(key=lambda pair: -pair[0])
@@ -373,8 +408,23 @@ class OnlineClusterer:
         self._index.assign([member.key], best.key)
         threshold = self.config.merge_threshold
         prior = self._prior
-        close = [(similarity(best, story, self.config) - prior, story) for story in others]
+        close = [(similarity(best, story, self._scoring) - prior, story) for story in others]
         return self._merge(best, [(score, story) for score, story in close if score >= threshold])
+
+    def _refresh_scoring(self) -> None:
+        """Ease the time weight by (reference density / density) **
+        ``time_density_exponent`` when the stream is busier than the reference.
+        The time gap tells events apart by how far apart in time other events'
+        reports are: in a quiet stream the next candidate is another day's
+        event, in a busy one most candidates are of the same day, and the
+        hours between two reports of one event say less."""
+        exponent = self.config.time_density_exponent
+        if not exponent:
+            return
+        busy = (1 + self.config.reference_density) / (1 + self._density())
+        weight = self.config.weight_time * min(1.0, busy) ** exponent
+        if weight != self._scoring.weight_time:
+            self._scoring = replace(self.config, weight_time=weight)
 
     @property
     def _prior(self) -> float:
@@ -437,14 +487,35 @@ class OnlineClusterer:
         periodic pass gives it another look. Stories of several articles are
         not merged with each other here: at the merge threshold that joined
         same-topic events (calibration split, a pass every 24 h: dense pairwise F1
-        0.560 against 0.574, as dated 0.907 against 0.956)."""
-        wanted = list(dict.fromkeys(self._stories if keys is None else keys))
+        0.560 against 0.574, as dated 0.907 against 0.956). Last, members of
+        these stories move where they score higher (``_move_member``)."""
+        self._revise(list(dict.fromkeys(self._stories if keys is None else keys)), merge)
+
+    def _revise(
+        self, wanted: list[str], merge: bool = True, movers: Iterable[int] | None = None
+    ) -> None:
+        """``revise`` over the stories ``wanted``; ``movers`` are the articles
+        looked at for a better story (by default, the members of those)."""
         for key in wanted:
             story = self._stories.get(key)
             if story is not None:
                 self._split(story)
         if not merge:
             return
+        self._merge_singletons(wanted)
+        if movers is None:
+            movers = [
+                article
+                for key in wanted
+                if (story := self._stories.get(key)) is not None
+                for article in story.members
+            ]
+        for article in list(movers):
+            self._move_member(article)
+
+    def _merge_singletons(self, wanted: list[str]) -> None:
+        """Each of these stories still of one article merged into the
+        neighbouring story it scores best against, at least the merge threshold."""
         alone = [key for key in wanted if key in self._stories and self._stories[key].size == 1]
         if not alone:
             return
@@ -465,13 +536,13 @@ class OnlineClusterer:
         floor = self.config.split_threshold + prior + _BOUND_MARGIN
         while story.size > 1:
             if all(
-                member_score_floor(story, member, self.config) >= floor
+                member_score_floor(story, member, self._scoring) >= floor
                 for member in story.members.values()
             ):
                 return
             score, worst = min(
                 (
-                    (member_score(story, member, self.config) - prior, member)
+                    (member_score(story, member, self._scoring) - prior, member)
                     for member in story.members.values()
                 ),
                 key=lambda pair: pair[0],
@@ -486,6 +557,45 @@ class OnlineClusterer:
             moved_to = self._settle(worst, candidates)
             self._schedule_expiry(story)
             self._changes.append(StoryChange("split", story.key, moved_to.key, score, (worst.key,)))
+
+    def _move_member(self, article: int) -> None:
+        """Move the article to the neighbouring story it scores highest
+        against, when that is higher than against the rest of its own story
+        and at least the merge threshold. An article is placed with the
+        stories open when it comes; the story of its event may form later,
+        from reports that came after it, and the full pass finds it there
+        (calibration split, dense pairwise / B-cubed F1 0.652 / 0.814 against
+        0.602 / 0.782 without moves; as dated 0.956 / 0.972 against 0.953 /
+        0.969). A member that scores at least ``settled_score`` against the
+        rest of its story is not looked at: each look is a nearest-neighbour
+        query."""
+        key = self._index.story_of.get(article)
+        story = None if key is None else self._stories.get(key)
+        if story is None or story.size == 1:
+            return
+        member = story.members[article]
+        prior = self._prior
+        settled = self.config.settled_score
+        if member_score_floor(story, member, self._scoring) - prior >= settled:
+            return
+        own = member_score(story, member, self._scoring) - prior
+        if own >= settled:
+            return
+        [candidates] = self._index.nearest_stories(
+            member.vector[None, :], self.config.ann_candidates
+        )
+        candidates.discard(story.key)
+        threshold = max(own + _BOUND_MARGIN, self.config.merge_threshold)
+        better = self._scored(StoryState(story.key, member), candidates, threshold)
+        if not better:
+            return
+        target = better[0][1]
+        story.remove(member)
+        target.add(member)
+        self._index.assign([member.key], target.key)
+        self._schedule_expiry(story)
+        self._schedule_expiry(target)
+        self._changes.append(StoryChange("split", story.key, target.key, own, (member.key,)))
 
     def _merge_neighbours(self, story: StoryState, candidates: set[str]) -> None:
         close = self._scored(story, candidates, self.config.merge_threshold)

@@ -120,6 +120,13 @@ class Member:
     entities: Mapping[str, float]
     numbers: Mapping[str, float]
     time: float | None
+    # 1 when the article mentions any number or date, and any day of the
+    # month: reports of a recurring event (weekly claims, daily advances)
+    # share the topic and differ in these, so two that both mention some and
+    # share none are less likely one event (the score weighs the presence of
+    # both against the ``numbers`` cosine).
+    mentions_numbers: int
+    mentions_days: int
 
     @classmethod
     def of(cls, key: int, features: ArticleFeatures, frequencies: Frequencies) -> Member:
@@ -131,6 +138,8 @@ class Member:
             frequencies.entities.unit_vector(dict.fromkeys(features.entities, 1)),
             frequencies.numbers.unit_vector(dict.fromkeys(features.numbers, 1)),
             features.time,
+            int(bool(features.numbers)),
+            int(any(" " in number for number in features.numbers)),
         )
 
     @property
@@ -173,6 +182,8 @@ class StoryState:
         "last_time",
         "lead",
         "members",
+        "mentions_days",
+        "mentions_numbers",
         "numbers",
         "terms",
         "time_sum",
@@ -192,6 +203,9 @@ class StoryState:
         # Sum and count of the members' times, for the mean time.
         self.time_sum = first.time or 0.0
         self.timed = int(first.time is not None)
+        # How many members mention numbers, and days of the month.
+        self.mentions_numbers = first.mentions_numbers
+        self.mentions_days = first.mentions_days
         self.members: dict[int, Member] = {first.key: first}
 
     @property
@@ -213,6 +227,8 @@ class StoryState:
         _added(self.terms, member.terms)
         _added(self.entities, member.entities)
         _added(self.numbers, member.numbers)
+        self.mentions_numbers += member.mentions_numbers
+        self.mentions_days += member.mentions_days
         self.members[member.key] = member
         if member.time is not None:
             self.time_sum += member.time
@@ -226,6 +242,8 @@ class StoryState:
         _added(self.terms, member.terms, -1.0)
         _added(self.entities, member.entities, -1.0)
         _added(self.numbers, member.numbers, -1.0)
+        self.mentions_numbers -= member.mentions_numbers
+        self.mentions_days -= member.mentions_days
         del self.members[member.key]
         if member.time is not None:
             self.time_sum -= member.time
@@ -245,6 +263,8 @@ class StoryState:
         ):
             _added(mine, theirs)
         self.members.update(other.members)
+        self.mentions_numbers += other.mentions_numbers
+        self.mentions_days += other.mentions_days
         self.time_sum += other.time_sum
         self.timed += other.timed
         self._widen(other.first_time, other.last_time)
@@ -273,7 +293,16 @@ def hours_apart(a: StoryState, b: StoryState) -> float:
     return gap / 3600.0
 
 
-FEATURE_NAMES = ("title", "lead", "terms", "entities", "numbers", "size")
+FEATURE_NAMES = (
+    "title",
+    "lead",
+    "terms",
+    "entities",
+    "numbers",
+    "numbers_present",
+    "days_present",
+    "size",
+)
 
 
 def pair_features(a: StoryState, b: StoryState) -> tuple[float, ...]:
@@ -286,6 +315,8 @@ def pair_features(a: StoryState, b: StoryState) -> tuple[float, ...]:
         sparse_dot(a.terms, b.terms) / pairs,
         sparse_dot(a.entities, b.entities) / pairs,
         sparse_dot(a.numbers, b.numbers) / pairs,
+        a.mentions_numbers * b.mentions_numbers / pairs,
+        a.mentions_days * b.mentions_days / pairs,
         math.log(pairs),
     )
 
@@ -305,26 +336,33 @@ def similarity_bound(
     """The highest score two stories can reach given their mean embedding
     cosines, the hours between their spans (the spans' gap is never more
     than the mean times' distance) and, when known, their terms cosine."""
-    highest_terms, entities, numbers = _sparse_extremes(config, highest=True)
-    features = (
-        title,
-        lead,
-        highest_terms if terms is None else terms,
-        entities,
-        numbers,
-        math.log(pairs),
-    )
+    highest_terms, *sparse = _sparse_extremes(config, highest=True)
+    features = (title, lead, highest_terms if terms is None else terms, *sparse, math.log(pairs))
     return _score(config, features, hours)
 
 
-def _sparse_extremes(config: ClusterConfig, *, highest: bool) -> tuple[float, float, float]:
-    """The terms, entities and numbers cosines (each between 0 and 1) that
-    make the score highest, or lowest."""
+def _sparse_extremes(
+    config: ClusterConfig, *, highest: bool
+) -> tuple[float, float, float, float, float]:
+    """The terms, entities and numbers cosines and the two presence shares
+    (each between 0 and 1) that make the score highest, or lowest."""
     w = config.weights
     # Spelled out: a generator here was 5% of the writer's time.
     if highest:
-        return float(w.terms > 0), float(w.entities > 0), float(w.numbers > 0)
-    return float(w.terms <= 0), float(w.entities <= 0), float(w.numbers <= 0)
+        return (
+            float(w.terms > 0),
+            float(w.entities > 0),
+            float(w.numbers > 0),
+            float(w.numbers_present > 0),
+            float(w.days_present > 0),
+        )
+    return (
+        float(w.terms <= 0),
+        float(w.entities <= 0),
+        float(w.numbers <= 0),
+        float(w.numbers_present <= 0),
+        float(w.days_present <= 0),
+    )
 
 
 def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
@@ -346,6 +384,8 @@ def member_score(story: StoryState, member: Member, config: ClusterConfig) -> fl
         / pairs,
         (sparse_dot(member.numbers, story.numbers) - sparse_dot(member.numbers, member.numbers))
         / pairs,
+        member.mentions_numbers * (story.mentions_numbers - member.mentions_numbers) / pairs,
+        member.mentions_days * (story.mentions_days - member.mentions_days) / pairs,
         math.log(pairs),
     )
     return _score(config, features, _member_hours(story, member))
@@ -380,7 +420,7 @@ def _member_hours(story: StoryState, member: Member) -> float:
 
 def _score(config: ClusterConfig, features: tuple[float, ...], hours: float) -> float:
     w = config.weights
-    title, lead, terms, entities, numbers, size = features
+    title, lead, terms, entities, numbers, numbers_present, days_present, size = features
     return (
         w.bias
         + w.title * title
@@ -388,6 +428,8 @@ def _score(config: ClusterConfig, features: tuple[float, ...], hours: float) -> 
         + w.terms * terms
         + w.entities * entities
         + w.numbers * numbers
+        + w.numbers_present * numbers_present
+        + w.days_present * days_present
         + w.size * size
         - _time_penalty(config, hours)
     )
