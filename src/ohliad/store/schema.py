@@ -69,7 +69,8 @@ class ArticleRow(Base):
     author: Mapped[str | None] = mapped_column(String(500))
     # Indexed for the renaming of a site's bare-domain articles (0007).
     outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"), index=True)
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    # Indexed: a story-level move takes the moved article's copies (0008).
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     origin: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
