@@ -91,10 +91,10 @@ class WindowedFrequencies:
 
 def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     # The shared keys found by the sets' C loop, not a Python loop over the
-    # smaller vector: 1.7x faster on a 120-term article against a 600-term
-    # story, and this is the grouping's hottest line. fsum: the sum of a
-    # set's items in any order (it follows the per-process string hash)
-    # rounds the same, so the same stream gives the same stories.
+    # smaller vector: 1.2-1.5x faster (a 120-term article against a 600-term
+    # story, 50 against 50), and this is the grouping's hottest line. fsum:
+    # the sum of a set's items in any order (it follows the per-process
+    # string hash) rounds the same, so the same stream gives the same stories.
     return math.fsum([a[key] * b[key] for key in a.keys() & b.keys()])
 
 
