@@ -64,7 +64,7 @@ class WindowedFrequencies:
             counts.subtract(gone)
             self.documents -= self._day_docs.pop(day)
             # Only the day's own keys can have fallen to zero: rebuilding the
-            # whole window's counts instead cost 2% of the backfill writer's time.
+            # whole window's counts instead was 1.3% of the backfill writer's cProfile.
             for key in gone:
                 if counts[key] <= 0:
                     del counts[key]
