@@ -396,7 +396,7 @@ class OnlineClusterer:
             terms = sparse_dot(story.terms, other.terms) / float(count)
             if similarity_bound(*dense, terms=terms) < floor:
                 continue
-            score = similarity(story, other, self._scoring) - prior
+            score = similarity(story, other, self._scoring, terms) - prior
             if score >= threshold:
                 scored.append((score, other))
         scored.sort(key=lambda pair: -pair[0])

@@ -127,19 +127,32 @@ class Member:
     # both against the ``numbers`` cosine).
     mentions_numbers: int
     mentions_days: int
+    # The squared norms of terms, entities and numbers (1 or 0 up to
+    # rounding; the exact values, as member_score subtracts them), kept:
+    # member_score is called again and again for one member by the story-level
+    # pass, and these were half its sparse dot products.
+    sparse_norms: tuple[float, float, float]
 
     @classmethod
     def of(cls, key: int, features: ArticleFeatures, frequencies: Frequencies) -> Member:
+        terms = frequencies.terms.unit_vector(features.terms)
+        entities = frequencies.entities.unit_vector(dict.fromkeys(features.entities, 1))
+        numbers = frequencies.numbers.unit_vector(dict.fromkeys(features.numbers, 1))
         return cls(
             key,
             features.lead,
             features.title,
-            frequencies.terms.unit_vector(features.terms),
-            frequencies.entities.unit_vector(dict.fromkeys(features.entities, 1)),
-            frequencies.numbers.unit_vector(dict.fromkeys(features.numbers, 1)),
+            terms,
+            entities,
+            numbers,
             features.time,
             int(bool(features.numbers)),
             int(any(" " in number for number in features.numbers)),
+            (
+                sparse_dot(terms, terms),
+                sparse_dot(entities, entities),
+                sparse_dot(numbers, numbers),
+            ),
         )
 
     @property
@@ -305,14 +318,15 @@ FEATURE_NAMES = (
 )
 
 
-def pair_features(a: StoryState, b: StoryState) -> tuple[float, ...]:
+def pair_features(a: StoryState, b: StoryState, terms: float | None = None) -> tuple[float, ...]:
     """The mean of each feature over all pairs of one article from each story
-    (the sums' dot product over the number of pairs), in ``FEATURE_NAMES`` order."""
+    (the sums' dot product over the number of pairs), in ``FEATURE_NAMES``
+    order; ``terms`` is the terms feature, where the caller has it already."""
     pairs = a.size * b.size
     return (
         float(np.dot(a.title, b.title)) / pairs,
         float(np.dot(a.lead, b.lead)) / pairs,
-        sparse_dot(a.terms, b.terms) / pairs,
+        sparse_dot(a.terms, b.terms) / pairs if terms is None else terms,
         sparse_dot(a.entities, b.entities) / pairs,
         sparse_dot(a.numbers, b.numbers) / pairs,
         a.mentions_numbers * b.mentions_numbers / pairs,
@@ -365,25 +379,27 @@ def _sparse_extremes(
     )
 
 
-def similarity(a: StoryState, b: StoryState, config: ClusterConfig) -> float:
+def similarity(
+    a: StoryState, b: StoryState, config: ClusterConfig, terms: float | None = None
+) -> float:
     """The score of ``ScoreWeights`` (a log-odds) less the time penalty on
     the hours between the stories' mean times. The gap between their spans
     would shrink as a story widens, so one early or late member would pull
-    it within reach of the day before's or after's events."""
-    return _score(config, pair_features(a, b), mean_hours_apart(a, b))
+    it within reach of the day before's or after's events. ``terms``: as
+    in ``pair_features``."""
+    return _score(config, pair_features(a, b, terms), mean_hours_apart(a, b))
 
 
 def member_score(story: StoryState, member: Member, config: ClusterConfig) -> float:
     """``member``'s score against the rest of ``story`` (which holds it): the
     story's sums less the member's own, without copying them."""
     pairs = story.size - 1
+    terms, entities, numbers = member.sparse_norms
     features = (
         *_member_dense_features(story, member),
-        (sparse_dot(member.terms, story.terms) - sparse_dot(member.terms, member.terms)) / pairs,
-        (sparse_dot(member.entities, story.entities) - sparse_dot(member.entities, member.entities))
-        / pairs,
-        (sparse_dot(member.numbers, story.numbers) - sparse_dot(member.numbers, member.numbers))
-        / pairs,
+        (sparse_dot(member.terms, story.terms) - terms) / pairs,
+        (sparse_dot(member.entities, story.entities) - entities) / pairs,
+        (sparse_dot(member.numbers, story.numbers) - numbers) / pairs,
         member.mentions_numbers * (story.mentions_numbers - member.mentions_numbers) / pairs,
         member.mentions_days * (story.mentions_days - member.mentions_days) / pairs,
         math.log(pairs),
