@@ -402,10 +402,11 @@ class Pipeline:
             fresh: list[Article] = []
             fresh_features: list[ArticleFeatures] = []
             copies: list[Article] = []
-            digests = [
-                content_hash(article) if prepared is None else prepared[position].digest
-                for position, article in enumerate(articles)
-            ]
+            digests = (
+                [content_hash(article) for article in articles]
+                if prepared is None
+                else [ready.digest for ready in prepared]
+            )
             seen_urls, seen_hashes = tx.stored_identities(
                 [a.url for a in articles if a.url], digests
             )

@@ -38,7 +38,7 @@ from ohliad.cluster.stories import (
 )
 from ohliad.cluster.vector_cache import CachedEmbedder
 from ohliad.models import Article
-from ohliad.nlp.embedders import Embedder, PrefetchingEmbedder, Vectors, get_embedder
+from ohliad.nlp.embedders import Embedder, PrefetchingEmbedder, get_embedder, normalise
 
 _BATCH = 256
 # How far below a threshold a score bound from float32 products may fall
@@ -523,7 +523,7 @@ class OnlineClusterer:
         # the writer's cProfile): merges change which story an article is in,
         # never the vectors indexed, so each story's nearest articles are the
         # same either way.
-        vectors = np.stack([_unit(self._stories[key].vector) for key in alone])
+        vectors = normalise(np.stack([self._stories[key].vector for key in alone]))
         neighbours = self._index.nearest_articles(vectors, self.config.ann_candidates)
         for key, articles in zip(alone, neighbours, strict=True):
             story = self._stories.get(key)
@@ -635,10 +635,6 @@ class OnlineClusterer:
         if previous_day != time // 86_400:
             self._frequencies.forget_before(cutoff)
             self._index.prune_postings()
-
-
-def _unit(vector: Vectors) -> Vectors:
-    return vector / np.linalg.norm(vector)
 
 
 def _prefetching(embedder: Embedder) -> Embedder:
