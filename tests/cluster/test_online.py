@@ -381,3 +381,66 @@ def test_an_undated_stream_gets_the_full_pass_by_article_count(every: int, moves
     # Four unrelated undated reports: no batch touches either story.
     clusterer.add_features([replace(features(10 + i), time=None) for i in range(4)])
     assert (clusterer.story_of(2) == "later") is moves
+
+
+class ForgetfulScores(dict[tuple[int, int], tuple[float, float, bool]]):
+    """Known scores that know nothing: every pair is scored afresh."""
+
+    def __setitem__(self, key: tuple[int, int], value: tuple[float, float, bool]) -> None:
+        pass
+
+
+class CountedScores(dict[tuple[int, int], tuple[float, float, bool]]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reused = 0
+
+    def get(self, key: tuple[int, int], default: object = None) -> object:  # type: ignore[override]
+        found = super().get(key, default)
+        self.reused += found is not None
+        return found
+
+
+def test_scores_reused_between_passes_make_the_same_stories() -> None:
+    # A busy stream of 40 topics over three days, with words and names, under
+    # the calibrated score: the periodic pass looks at the same singletons and
+    # movers again and again, and the time weight eases as the stream fills.
+    rng = np.random.default_rng(7)
+    topics = rng.normal(size=(40, 384)).astype(np.float32)
+    stream = []
+    for i in range(480):
+        topic = int(rng.integers(40))
+        vector = topics[topic] + rng.normal(scale=0.9, size=384).astype(np.float32)
+        vector /= np.linalg.norm(vector)
+        words = [f"t{topic}w{int(w)}" for w in rng.integers(12, size=8)] + [f"x{i}"]
+        stream.append(
+            ArticleFeatures(
+                lead=vector,
+                title=vector,
+                terms=Counter(words),
+                entities=frozenset({f"E{topic}", f"E{int(rng.integers(80))}"}),
+                numbers=frozenset({str(topic)}),
+                time=(MONDAY + timedelta(hours=float(i) * 0.15)).timestamp(),
+            )
+        )
+
+    def grouped(known: dict[tuple[int, int], tuple[float, float, bool]]) -> list[object]:
+        """The stream's final stories as first-seen numbers, and its changes."""
+        clusterer = precomputed(ClusterConfig())
+        clusterer._known_scores = known
+        assignments: list[Assignment] = []
+        changes: list[StoryChange] = []
+        for start in range(0, len(stream), 32):
+            assignments += clusterer.add_features(stream[start : start + 32])
+            changes += clusterer.take_changes()
+        numbers: dict[str, int] = {}
+        stories = [
+            numbers.setdefault(key, len(numbers)) for key in final_story_keys(assignments, changes)
+        ]
+        return [stories, [(c.kind, c.articles, c.score) for c in changes]]
+
+    counted = CountedScores()
+    made = grouped(counted)
+    assert made == grouped(ForgetfulScores())
+    assert counted.reused > 1_000
+    assert 5 < len(set(made[0])) < 400  # neither one story nor all apart

@@ -161,3 +161,21 @@ def test_removing_a_member_undoes_adding_it(members: list[Member]) -> None:
         similarity(plain, other, CONFIG), abs=1e-6
     )
     assert grown.last_time == plain.last_time
+
+
+def test_a_story_gets_a_new_state_number_whenever_its_members_change(
+    members: list[Member],
+) -> None:
+    grown = story([0], members)
+    numbers = [grown.state]
+    grown.add(members[1])
+    numbers.append(grown.state)
+    grown.absorb(story([2], members))
+    numbers.append(grown.state)
+    grown.remove(members[2])
+    numbers.append(grown.state)
+    assert len(set(numbers)) == 4
+    # Every story of one member alone has the same sums, hence one number.
+    alone, again = StoryState.of_member("a", members[3]), StoryState.of_member("b", members[3])
+    assert alone.state == again.state != StoryState.of_member("a", members[4]).state
+    assert similarity(alone, grown, CONFIG) == similarity(again, grown, CONFIG)

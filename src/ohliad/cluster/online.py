@@ -30,11 +30,15 @@ from ohliad.cluster.stories import (
     Member,
     StoryState,
     hours_apart,
+    mean_hours_apart,
     member_score,
     member_score_floor,
     similarity,
-    similarity_bound,
     sparse_dot,
+    time_penalty,
+    untimed_bound,
+    untimed_bounds,
+    untimed_similarity,
 )
 from ohliad.cluster.vector_cache import CachedEmbedder
 from ohliad.models import Article
@@ -46,6 +50,9 @@ _BATCH = 256
 _BOUND_MARGIN = 1e-4
 # Keys for articles that have no store id; store ids stay far below.
 _FIRST_GENERATED_KEY = 1 << 62
+# Known pair scores kept at most (about 150 bytes each); past it they are
+# dropped all at once, and scored again when asked for.
+_KNOWN_SCORES = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +128,11 @@ class OnlineClusterer:
         # Articles near those placed since the last full pass: the ones that
         # pass looks at for a better story.
         self._near_new: set[int] = set()
+        # (state of the story scored, state of the candidate) -> the score
+        # before the time penalty, or a bound on it, the hours the penalty is
+        # taken on, and whether it is exact: the periodic pass scores most
+        # singletons and movers against the same unchanged neighbours again.
+        self._known_scores: dict[tuple[int, int], tuple[float, float, bool]] = {}
         # The config that scores: the time weight eased in a busy stream
         # (``_refresh_scoring``), refreshed once per batch and pass.
         self._scoring = self.config
@@ -369,37 +381,73 @@ class OnlineClusterer:
     ) -> list[tuple[float, StoryState]]:
         """Open candidate stories within the window scoring at least
         ``threshold`` against ``story``, with their scores, best first."""
-        stories: list[tuple[StoryState, float]] = []
-        for key in candidates:
+        scoring, prior, known = self._scoring, self._prior, self._known_scores
+        # A bound below this rules a candidate out. The bounds come from
+        # float32 products, hence the margin.
+        floor = threshold - _BOUND_MARGIN + prior
+        scored: list[tuple[float, int, StoryState]] = []
+        unknown: list[tuple[int, StoryState, float]] = []
+        for position, key in enumerate(candidates):
             other = self._stories.get(key)
             if other is None or other is story:
                 continue
             hours = hours_apart(story, other)
-            if hours <= self.config.window_hours:
-                stories.append((other, hours))
-        if not stories:
-            return []
+            if hours > self.config.window_hours:
+                continue
+            seen = known.get((story.state, other.state))
+            if seen is None:
+                unknown.append((position, other, hours))
+                continue
+            untimed, seen_hours, exact = seen
+            score = untimed - time_penalty(scoring, seen_hours)
+            if exact:
+                if score - prior >= threshold:
+                    scored.append((score - prior, position, other))
+            elif score >= floor:
+                unknown.append((position, other, hours))
+        if unknown:
+            if len(known) > _KNOWN_SCORES:
+                known.clear()
+            scored.extend(self._score_unknown(story, unknown, threshold, floor))
+        scored.sort(key=lambda found: (-found[0], found[1]))
+        return [(score, other) for score, _, other in scored]
+
+    def _score_unknown(
+        self,
+        story: StoryState,
+        unknown: list[tuple[int, StoryState, float]],
+        threshold: float,
+        floor: float,
+    ) -> list[tuple[float, int, StoryState]]:
+        """``_scored`` for the candidates (position, story, hours between the
+        spans) whose score against ``story`` is not known, noting it."""
+        scoring, prior, known = self._scoring, self._prior, self._known_scores
         # Two matrix products rule out most candidates before the costlier
         # scores, then the terms cosine (the heaviest sparse feature) most of
-        # the rest: sparse dot products were a third of the writer's time. The
-        # bounds come from float32 products, hence the margin.
-        pairs = np.array([other.size * story.size for other, _ in stories], dtype=np.float32)
-        titles = np.stack([other.title for other, _ in stories]) @ story.title / pairs
-        leads = np.stack([other.lead for other, _ in stories]) @ story.lead / pairs
-        prior = self._prior
-        floor = threshold - _BOUND_MARGIN + prior
-        scored: list[tuple[float, StoryState]] = []
-        for (other, hours), title, lead, count in zip(stories, titles, leads, pairs, strict=True):
-            dense = (self._scoring, float(title), float(lead), hours, int(count))
-            if similarity_bound(*dense) < floor:
+        # the rest: sparse dot products were a third of the writer's time.
+        pairs = np.array([other.size * story.size for _, other, _ in unknown], dtype=np.float32)
+        titles = np.stack([other.title for _, other, _ in unknown]) @ story.title / pairs
+        leads = np.stack([other.lead for _, other, _ in unknown]) @ story.lead / pairs
+        bounds = untimed_bounds(scoring, titles, leads, pairs)
+        scored: list[tuple[float, int, StoryState]] = []
+        for (position, other, hours), bound, title, lead, count in zip(
+            unknown, bounds.tolist(), titles.tolist(), leads.tolist(), pairs.tolist(), strict=True
+        ):
+            pair = (story.state, other.state)
+            if bound - time_penalty(scoring, hours) < floor:
+                known[pair] = (bound, hours, False)
                 continue
-            terms = sparse_dot(story.terms, other.terms) / float(count)
-            if similarity_bound(*dense, terms=terms) < floor:
+            terms = sparse_dot(story.terms, other.terms) / count
+            bound = untimed_bound(scoring, title, lead, int(count), terms)
+            if bound - time_penalty(scoring, hours) < floor:
+                known[pair] = (bound, hours, False)
                 continue
-            score = similarity(story, other, self._scoring, terms) - prior
+            untimed = untimed_similarity(story, other, scoring, terms)
+            mean_hours = mean_hours_apart(story, other)
+            known[pair] = (untimed, mean_hours, True)
+            score = untimed - time_penalty(scoring, mean_hours) - prior
             if score >= threshold:
-                scored.append((score, other))
-        scored.sort(key=lambda pair: -pair[0])
+                scored.append((score, position, other))
         return scored
 
     def _join(self, member: Member, linked: list[StoryState]) -> StoryState:
@@ -587,7 +635,7 @@ class OnlineClusterer:
         )
         candidates.discard(story.key)
         threshold = max(own + _BOUND_MARGIN, self.config.merge_threshold)
-        better = self._scored(StoryState(story.key, member), candidates, threshold)
+        better = self._scored(StoryState.of_member(story.key, member), candidates, threshold)
         if not better:
             return
         target = better[0][1]

@@ -14,6 +14,7 @@ formula (``similarity``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -183,10 +184,17 @@ class Frequencies:
             table.forget_before(time)
 
 
+# Every change of a story's members gives it a state number never used
+# before: two stories' score is a function of their states, so a score can be
+# reused while neither has changed (``OnlineClusterer``'s known scores).
+_state_numbers = itertools.count()
+
+
 class StoryState:
     """The running profile of one open story: sums of its members' unit
     vectors (both embeddings, tf-idf of terms, idf-weighted entities and
-    numbers), its time span and its members' keys."""
+    numbers), its time span and its members' keys; ``state`` numbers its
+    present members (see ``_state_numbers``)."""
 
     __slots__ = (
         "entities",
@@ -198,6 +206,7 @@ class StoryState:
         "mentions_days",
         "mentions_numbers",
         "numbers",
+        "state",
         "terms",
         "time_sum",
         "timed",
@@ -220,6 +229,16 @@ class StoryState:
         self.mentions_numbers = first.mentions_numbers
         self.mentions_days = first.mentions_days
         self.members: dict[int, Member] = {first.key: first}
+        self.state = next(_state_numbers)
+
+    @classmethod
+    def of_member(cls, key: str, member: Member) -> StoryState:
+        """A story of ``member`` alone, numbered by the member (every such
+        story has the same sums): the story-level pass scores a member
+        against its neighbours pass after pass."""
+        story = cls(key, member)
+        story.state = -1 - member.key
+        return story
 
     @property
     def size(self) -> int:
@@ -247,6 +266,7 @@ class StoryState:
             self.time_sum += member.time
             self.timed += 1
         self._widen(member.time, member.time)
+        self.state = next(_state_numbers)
 
     def remove(self, member: Member) -> None:
         """Take one member out (the story must keep at least one)."""
@@ -264,6 +284,7 @@ class StoryState:
         times = [m.time for m in self.members.values() if m.time is not None]
         self.first_time = min(times) if times else None
         self.last_time = max(times) if times else None
+        self.state = next(_state_numbers)
 
     def absorb(self, other: StoryState) -> None:
         """Take ``other``'s members; ``other`` is discarded afterwards."""
@@ -281,6 +302,7 @@ class StoryState:
         self.time_sum += other.time_sum
         self.timed += other.timed
         self._widen(other.first_time, other.last_time)
+        self.state = next(_state_numbers)
 
     def _widen(self, first: float | None, last: float | None) -> None:
         times = [t for t in (self.first_time, first) if t is not None]
@@ -335,24 +357,47 @@ def pair_features(a: StoryState, b: StoryState, terms: float | None = None) -> t
     )
 
 
-def _time_penalty(config: ClusterConfig, hours: float) -> float:
+def time_penalty(config: ClusterConfig, hours: float) -> float:
+    """What the score loses for ``hours`` between two stories."""
     return config.weight_time * hours / config.window_hours
 
 
-def similarity_bound(
-    config: ClusterConfig,
-    title: float,
-    lead: float,
-    hours: float,
-    pairs: int,
-    terms: float | None = None,
+def untimed_bound(
+    config: ClusterConfig, title: float, lead: float, pairs: int, terms: float | None = None
 ) -> float:
-    """The highest score two stories can reach given their mean embedding
-    cosines, the hours between their spans (the spans' gap is never more
-    than the mean times' distance) and, when known, their terms cosine."""
+    """The highest score before the time penalty that two stories can reach
+    given their mean embedding cosines and, when known, their terms cosine.
+    Less ``time_penalty`` on the hours between their spans (never more than
+    the mean times' distance), it bounds ``similarity``."""
     highest_terms, *sparse = _sparse_extremes(config, highest=True)
     features = (title, lead, highest_terms if terms is None else terms, *sparse, math.log(pairs))
-    return _score(config, features, hours)
+    return _untimed_score(config, features)
+
+
+def untimed_bounds(
+    config: ClusterConfig, titles: np.ndarray, leads: np.ndarray, pairs: np.ndarray
+) -> np.ndarray:
+    """``untimed_bound`` of many candidates at once, from the embeddings alone
+    (one array operation, not a call a candidate: most candidates end here)."""
+    w = config.weights
+    highest_terms, entities, numbers, numbers_present, days_present = _sparse_extremes(
+        config, highest=True
+    )
+    rest = (
+        w.terms * highest_terms
+        + w.entities * entities
+        + w.numbers * numbers
+        + w.numbers_present * numbers_present
+        + w.days_present * days_present
+    )
+    bounds: np.ndarray = (
+        w.bias
+        + w.title * titles.astype(np.float64)
+        + w.lead * leads.astype(np.float64)
+        + rest
+        + w.size * np.log(pairs.astype(np.float64))
+    )
+    return bounds
 
 
 def _sparse_extremes(
@@ -387,7 +432,14 @@ def similarity(
     would shrink as a story widens, so one early or late member would pull
     it within reach of the day before's or after's events. ``terms``: as
     in ``pair_features``."""
-    return _score(config, pair_features(a, b, terms), mean_hours_apart(a, b))
+    return untimed_similarity(a, b, config, terms) - time_penalty(config, mean_hours_apart(a, b))
+
+
+def untimed_similarity(
+    a: StoryState, b: StoryState, config: ClusterConfig, terms: float | None = None
+) -> float:
+    """``similarity`` before the time penalty."""
+    return _untimed_score(config, pair_features(a, b, terms))
 
 
 def member_score(story: StoryState, member: Member, config: ClusterConfig) -> float:
@@ -435,6 +487,10 @@ def _member_hours(story: StoryState, member: Member) -> float:
 
 
 def _score(config: ClusterConfig, features: tuple[float, ...], hours: float) -> float:
+    return _untimed_score(config, features) - time_penalty(config, hours)
+
+
+def _untimed_score(config: ClusterConfig, features: tuple[float, ...]) -> float:
     w = config.weights
     title, lead, terms, entities, numbers, numbers_present, days_present, size = features
     return (
@@ -447,5 +503,4 @@ def _score(config: ClusterConfig, features: tuple[float, ...], hours: float) -> 
         + w.numbers_present * numbers_present
         + w.days_present * days_present
         + w.size * size
-        - _time_penalty(config, hours)
     )
