@@ -50,8 +50,9 @@ _BATCH = 256
 _BOUND_MARGIN = 1e-4
 # Keys for articles that have no store id; store ids stay far below.
 _FIRST_GENERATED_KEY = 1 << 62
-# Known pair scores kept at most (about 150 bytes each); past it they are
-# dropped all at once, and scored again when asked for.
+# Known pair scores kept at most (285 bytes each, 57 MB in all); past it they
+# are dropped all at once, and scored again when asked for. The writer's dense
+# stream (2,778 articles, dates packed into three days) kept 117,394.
 _KNOWN_SCORES = 200_000
 
 
