@@ -31,13 +31,14 @@ from ohliad.cluster.stories import (
     StoryState,
     hours_apart,
     mean_hours_apart,
-    member_score,
+    member_hours,
     member_score_floor,
     similarity,
     sparse_dot,
     time_penalty,
     untimed_bound,
     untimed_bounds,
+    untimed_member_score,
     untimed_similarity,
 )
 from ohliad.cluster.vector_cache import CachedEmbedder
@@ -134,6 +135,10 @@ class OnlineClusterer:
         # taken on, and whether it is exact: the periodic pass scores most
         # singletons and movers against the same unchanged neighbours again.
         self._known_scores: dict[tuple[int, int], tuple[float, float, bool]] = {}
+        # (state of the story, member) -> member_score before the time
+        # penalty: the pass looks at most members again while their story is
+        # unchanged (6,065 looks at 2,390 pairs on the backfill writer's pages).
+        self._known_own_scores: dict[tuple[int, int], float] = {}
         self._prior_at: tuple[float | None, int] | None = None
         self._prior_value = 0.0
         # The config that scores: the time weight eased in a busy stream
@@ -600,7 +605,7 @@ class OnlineClusterer:
                 return
             score, worst = min(
                 (
-                    (member_score(story, member, self._scoring) - prior, member)
+                    (self._own_score(story, member) - prior, member)
                     for member in story.members.values()
                 ),
                 key=lambda pair: pair[0],
@@ -615,6 +620,17 @@ class OnlineClusterer:
             moved_to = self._settle(worst, candidates)
             self._schedule_expiry(story)
             self._changes.append(StoryChange("split", story.key, moved_to.key, score, (worst.key,)))
+
+    def _own_score(self, story: StoryState, member: Member) -> float:
+        """``member_score`` under the scoring of the moment."""
+        pair = (story.state, member.key)
+        untimed = self._known_own_scores.get(pair)
+        if untimed is None:
+            if len(self._known_own_scores) > _KNOWN_SCORES:
+                self._known_own_scores.clear()
+            untimed = untimed_member_score(story, member, self._scoring)
+            self._known_own_scores[pair] = untimed
+        return untimed - time_penalty(self._scoring, member_hours(story, member))
 
     def _move_member(self, article: int) -> None:
         """Move the article to the neighbouring story it scores highest
@@ -636,7 +652,7 @@ class OnlineClusterer:
         settled = self.config.settled_score
         if member_score_floor(story, member, self._scoring) - prior >= settled:
             return
-        own = member_score(story, member, self._scoring) - prior
+        own = self._own_score(story, member) - prior
         if own >= settled:
             return
         [candidates] = self._index.nearest_stories(

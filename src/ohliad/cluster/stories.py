@@ -445,6 +445,12 @@ def untimed_similarity(
 def member_score(story: StoryState, member: Member, config: ClusterConfig) -> float:
     """``member``'s score against the rest of ``story`` (which holds it): the
     story's sums less the member's own, without copying them."""
+    untimed = untimed_member_score(story, member, config)
+    return untimed - time_penalty(config, member_hours(story, member))
+
+
+def untimed_member_score(story: StoryState, member: Member, config: ClusterConfig) -> float:
+    """``member_score`` before the time penalty."""
     pairs = story.size - 1
     terms, entities, numbers = member.sparse_norms
     features = (
@@ -456,7 +462,7 @@ def member_score(story: StoryState, member: Member, config: ClusterConfig) -> fl
         member.mentions_days * (story.mentions_days - member.mentions_days) / pairs,
         math.log(pairs),
     )
-    return _score(config, features, _member_hours(story, member))
+    return _untimed_score(config, features)
 
 
 def member_score_floor(story: StoryState, member: Member, config: ClusterConfig) -> float:
@@ -467,7 +473,7 @@ def member_score_floor(story: StoryState, member: Member, config: ClusterConfig)
         *_sparse_extremes(config, highest=False),
         math.log(story.size - 1),
     )
-    return _score(config, features, _member_hours(story, member))
+    return _score(config, features, member_hours(story, member))
 
 
 def _member_dense_features(story: StoryState, member: Member) -> tuple[float, float]:
@@ -479,7 +485,8 @@ def _member_dense_features(story: StoryState, member: Member) -> tuple[float, fl
     )
 
 
-def _member_hours(story: StoryState, member: Member) -> float:
+def member_hours(story: StoryState, member: Member) -> float:
+    """Hours between ``member`` and the mean time of the rest of ``story``."""
     others = story.timed - (member.time is not None)
     if not others or member.time is None:
         return 0.0
