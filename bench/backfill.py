@@ -126,6 +126,9 @@ def prefill(db: Path, articles: int) -> None:
                 for n in range(articles)
             ],
         )
+    # As ohliad would have left them: in the full-text index (migration 0009).
+    with store.transaction() as tx:
+        tx.index_pending_text()
     store.close()
 
 
