@@ -12,11 +12,13 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from ohliad.assembly import open_pipeline
 from ohliad.models import Article
 from ohliad.settings import Settings
 from ohliad.store import Store
+from ohliad.store.search import Filters, find_articles
 
 # Seconds each (processes, servers, models): left out of make test-fast.
 pytestmark = pytest.mark.slow
@@ -109,6 +111,17 @@ def test_two_writers_on_sqlite(tmp_path: Path) -> None:
     db = str(tmp_path / "together.db")
     _run_together(db)
     _check(db, str(tmp_path / "one-after-the-other.db"))
+    # Each article once in the full-text index, none left in its queue
+    # (migration 0009); integrity-check with rank 1 also compares the index
+    # with the articles' text.
+    store = Store.open(db)
+    with store.engine.begin() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM articles_fts_pending")) == 0
+        connection.execute(
+            text("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        )
+    assert len(find_articles(store, Filters(text="reported"))) == 48
+    store.close()
 
 
 def test_two_writers_on_postgresql(new_postgres_database: Callable[[], str]) -> None:
