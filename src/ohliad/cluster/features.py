@@ -1,5 +1,6 @@
 """What the clusterer knows about one article: two embeddings (title and lead,
-title alone), content terms, named entities, numbers and dates, and a time.
+title and first sentence), content terms, named entities, numbers and dates,
+and a time.
 
 Entities come from a cheap proper-noun tagger by default (runs of capitalised
 words), because statistical NER on every article costs as much as the
@@ -45,7 +46,7 @@ class ArticleFeatures:
     """One article as the clusterer sees it (both vectors are unit length)."""
 
     lead: Vectors  # title and lead, through the text engine
-    title: Vectors  # the title alone, through the title engine
+    title: Vectors  # the title and first sentence (``headline_text``), through the title engine
     terms: Counter[str]
     entities: frozenset[str]
     numbers: frozenset[str]
@@ -64,6 +65,15 @@ def embedding_text(article: Article, lead_chars: int) -> str:
     if len(lead) > lead_chars:
         lead = lead[:lead_chars].rsplit(" ", 1)[0] if lead_chars else ""
     return f"{article.title}. {lead}".strip(". ")
+
+
+def headline_text(article: Article) -> str:
+    """The title and the text's first sentence (at most 300 characters), the
+    transformer's text. The first sentence says who did what, where, more
+    often than the title alone: on the calibration split, with the weights
+    retrained, objective 0.7709 -> 0.7766 (0.7741 with two sentences)."""
+    first = _SENTENCE_END.split(article.text.strip(), 1)[0][:300]
+    return f"{article.title}. {first}".strip(". ")
 
 
 def content_terms(text: str) -> Counter[str]:
@@ -170,12 +180,13 @@ def _timestamp(published: datetime | None) -> float | None:
 @dataclass(frozen=True, slots=True)
 class ArticleEmbedder:
     """How an article becomes its two vectors: title and lead through
-    ``text``, the title alone through ``title``.
+    ``text``, the title and first sentence (``headline_text``) through ``title``.
 
-    The title names the event, and a long lead would otherwise drown its few
-    words. Two engines let each part take the engine it needs: static vectors
-    are cheap enough for the lead, while a transformer on the title alone (a
-    dozen word pieces) still catches paraphrased headlines.
+    The title and first sentence name the event, and a long lead would
+    otherwise drown their few words. Two engines let each part take the
+    engine it needs: static vectors are cheap enough for the lead, while a
+    transformer on the headline (a few dozen word pieces) still catches
+    paraphrased reports of one event.
     """
 
     text: Embedder
@@ -190,12 +201,12 @@ class ArticleEmbedder:
         if isinstance(self.text, Prefetcher):
             self.text.prefetch([embedding_text(a, lead_chars) for a in articles])
         if self.title is not self.text and isinstance(self.title, Prefetcher):
-            self.title.prefetch([a.title for a in articles])
+            self.title.prefetch([headline_text(a) for a in articles])
 
     def embed(self, articles: Sequence[Article], lead_chars: int) -> tuple[Vectors, Vectors]:
-        """The title-and-lead vectors and the titles' vectors."""
+        """The title-and-lead vectors and the headlines' vectors."""
         leads = self.text.embed([embedding_text(a, lead_chars) for a in articles])
-        return leads, self.title.embed([a.title for a in articles])
+        return leads, self.title.embed([headline_text(a) for a in articles])
 
 
 def featurize(
