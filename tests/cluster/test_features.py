@@ -103,3 +103,9 @@ def test_numbers_and_days_of_the_month_are_kept_one_digit_numbers_not() -> None:
         "people found work; 3 states reported on Sept. 2."
     )
     assert numbers == {"34000", "444000", "13", "4.2%", "may 13", "sep 2"}
+
+
+def test_weekdays_are_kept_with_the_numbers() -> None:
+    numbers = numbers_mentioned("The Taliban took Kandahar on Friday, and Herat by Saturday night.")
+    assert numbers == {"friday", "saturday"}
+    assert numbers_mentioned("The monday meeting was moved.") == frozenset()

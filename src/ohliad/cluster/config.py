@@ -21,7 +21,7 @@ class ScoreWeights:
 
     score = bias + title * cos(headline vectors) + lead * cos(title-and-lead vectors)
           + terms * cos(tf-idf of content words) + entities * cos(idf of names)
-          + numbers * cos(idf of numbers and dates)
+          + numbers * cos(idf of numbers, dates and weekdays)
           + numbers_present * share(both mention numbers)
           + days_present * share(both mention days of the month) + size * log(|A| * |B|)
 

@@ -38,6 +38,8 @@ _MONTHS = (
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _DAY_OF_MONTH = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})\b", re.IGNORECASE)
+# Capitalised only: news capitalises a weekday it dates an event by.
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _HALF = float(np.sqrt(0.5))
 
 
@@ -90,13 +92,17 @@ def content_terms(text: str) -> Counter[str]:
 
 
 def numbers_mentioned(text: str) -> frozenset[str]:
-    """Counts, amounts and days of the month the text names ("473,000", "4.2%",
-    "may 13"): reports of a recurring event (weekly jobless claims, monthly
-    inflation) share the topic and the words, and differ in these."""
+    """Counts, amounts, days of the month and weekdays the text names
+    ("473,000", "4.2%", "may 13", "tuesday"): reports of a recurring event
+    (weekly jobless claims, monthly inflation, a war's daily advances) share
+    the topic and the words, and differ in these. Weekdays, on the
+    calibration split with the weights retrained: objective 0.7834 -> 0.7884
+    (roundup-val average precision 0.810 -> 0.818)."""
     numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
     days = {f"{month.lower()[:3]} {int(day)}" for month, day in _DAY_OF_MONTH.findall(text)}
+    weekdays = {match.lower() for match in _WEEKDAY.findall(text)}
     # One-digit numbers are in every text ("3 people", "the 2 sides").
-    return frozenset(n for n in numbers if len(n.rstrip("%")) > 1) | days
+    return frozenset(n for n in numbers if len(n.rstrip("%")) > 1) | days | weekdays
 
 
 def _is_title_case(title: str) -> bool:
