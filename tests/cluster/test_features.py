@@ -11,6 +11,7 @@ from ohliad.cluster.features import (
     content_terms,
     embedding_text,
     featurize,
+    headline_text,
     numbers_mentioned,
     proper_noun_entities,
 )
@@ -76,7 +77,7 @@ def test_the_title_can_come_from_another_engine() -> None:
     features = featurize(pair, hybrid, lead_chars=600, entity_extractor="proper-nouns")
     assert hybrid.dim == static.dim + minilm.dim == features[0].vector.size
     lead = static.embed([embedding_text(a, 600) for a in pair])
-    titles = minilm.embed([a.title for a in pair])
+    titles = minilm.embed([headline_text(a) for a in pair])
     np.testing.assert_allclose(features[0].lead, lead[0], atol=1e-6)
     np.testing.assert_allclose(features[1].title, titles[1], atol=1e-6)
     # The candidate-search vector is unit length, its inner product the mean of both cosines.
@@ -85,9 +86,26 @@ def test_the_title_can_come_from_another_engine() -> None:
     assert float(np.linalg.norm(features[0].vector)) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_the_headline_is_the_title_and_the_first_sentence() -> None:
+    article = Article(
+        title="Jobless claims fall to 473,000",
+        text="Initial claims fell by 74,000 last week. Economists had expected 540,000.",
+    )
+    assert headline_text(article) == (
+        "Jobless claims fall to 473,000. Initial claims fell by 74,000 last week"
+    )
+    assert headline_text(Article(title="Fed raises rates", text="")) == "Fed raises rates"
+
+
 def test_numbers_and_days_of_the_month_are_kept_one_digit_numbers_not() -> None:
     numbers = numbers_mentioned(
         "Jobless claims fell 34,000 to 444,000 in the week to May 13, and 4.2% more "
         "people found work; 3 states reported on Sept. 2."
     )
     assert numbers == {"34000", "444000", "13", "4.2%", "may 13", "sep 2"}
+
+
+def test_weekdays_are_kept_with_the_numbers() -> None:
+    numbers = numbers_mentioned("The Taliban took Kandahar on Friday, and Herat by Saturday night.")
+    assert numbers == {"friday", "saturday"}
+    assert numbers_mentioned("The monday meeting was moved.") == frozenset()

@@ -19,9 +19,9 @@ class ScoreWeights:
     """A logistic model of "these two reports tell the same event", over the
     mean of each feature across all article pairs of two stories:
 
-    score = bias + title * cos(title vectors) + lead * cos(title-and-lead vectors)
+    score = bias + title * cos(headline vectors) + lead * cos(title-and-lead vectors)
           + terms * cos(tf-idf of content words) + entities * cos(idf of names)
-          + numbers * cos(idf of numbers and dates)
+          + numbers * cos(idf of numbers, dates and weekdays)
           + numbers_present * share(both mention numbers)
           + days_present * share(both mention days of the month) + size * log(|A| * |B|)
 
@@ -71,7 +71,7 @@ class ClusterConfig:
     """
 
     # The embedder spec: an engine for title and lead, or ``text+title`` with
-    # another engine for the title alone.
+    # another engine for the headline (title and first sentence).
     embedder: str = calibrated.DEFAULT_EMBEDDER
     entity_extractor: str = "proper-nouns"
     # Characters of article text embedded after the title (the lead).
@@ -121,7 +121,7 @@ class ClusterConfig:
 
     @property
     def engines(self) -> tuple[str, str]:
-        """The engine for title and lead, and the one for titles alone."""
+        """The engine for title and lead, and the one for headlines."""
         text, _, title = self.embedder.partition("+")
         return text, title or text
 

@@ -1,5 +1,6 @@
 """What the clusterer knows about one article: two embeddings (title and lead,
-title alone), content terms, named entities, numbers and dates, and a time.
+title and first sentence), content terms, named entities, numbers and dates,
+and a time.
 
 Entities come from a cheap proper-noun tagger by default (runs of capitalised
 words), because statistical NER on every article costs as much as the
@@ -37,6 +38,8 @@ _MONTHS = (
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _DAY_OF_MONTH = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})\b", re.IGNORECASE)
+# Capitalised only: news capitalises a weekday it dates an event by.
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _HALF = float(np.sqrt(0.5))
 
 
@@ -45,7 +48,7 @@ class ArticleFeatures:
     """One article as the clusterer sees it (both vectors are unit length)."""
 
     lead: Vectors  # title and lead, through the text engine
-    title: Vectors  # the title alone, through the title engine
+    title: Vectors  # the title and first sentence (``headline_text``), through the title engine
     terms: Counter[str]
     entities: frozenset[str]
     numbers: frozenset[str]
@@ -66,6 +69,15 @@ def embedding_text(article: Article, lead_chars: int) -> str:
     return f"{article.title}. {lead}".strip(". ")
 
 
+def headline_text(article: Article) -> str:
+    """The title and the text's first sentence (at most 300 characters), the
+    transformer's text. The first sentence says who did what, where, more
+    often than the title alone: on the calibration split, with the weights
+    retrained, objective 0.7709 -> 0.7766 (0.7741 with two sentences)."""
+    first = _SENTENCE_END.split(article.text.strip(), 1)[0][:300]
+    return f"{article.title}. {first}".strip(". ")
+
+
 def content_terms(text: str) -> Counter[str]:
     """Lower-cased content words, light plural folding, stop words dropped."""
     terms: Counter[str] = Counter()
@@ -80,13 +92,17 @@ def content_terms(text: str) -> Counter[str]:
 
 
 def numbers_mentioned(text: str) -> frozenset[str]:
-    """Counts, amounts and days of the month the text names ("473,000", "4.2%",
-    "may 13"): reports of a recurring event (weekly jobless claims, monthly
-    inflation) share the topic and the words, and differ in these."""
+    """Counts, amounts, days of the month and weekdays the text names
+    ("473,000", "4.2%", "may 13", "tuesday"): reports of a recurring event
+    (weekly jobless claims, monthly inflation, a war's daily advances) share
+    the topic and the words, and differ in these. Weekdays, on the
+    calibration split with the weights retrained: objective 0.7834 -> 0.7884
+    (roundup-val average precision 0.810 -> 0.818)."""
     numbers = {match.replace(",", "") for match in _NUMBER.findall(text)}
     days = {f"{month.lower()[:3]} {int(day)}" for month, day in _DAY_OF_MONTH.findall(text)}
+    weekdays = {match.lower() for match in _WEEKDAY.findall(text)}
     # One-digit numbers are in every text ("3 people", "the 2 sides").
-    return frozenset(n for n in numbers if len(n.rstrip("%")) > 1) | days
+    return frozenset(n for n in numbers if len(n.rstrip("%")) > 1) | days | weekdays
 
 
 def _is_title_case(title: str) -> bool:
@@ -170,12 +186,13 @@ def _timestamp(published: datetime | None) -> float | None:
 @dataclass(frozen=True, slots=True)
 class ArticleEmbedder:
     """How an article becomes its two vectors: title and lead through
-    ``text``, the title alone through ``title``.
+    ``text``, the title and first sentence (``headline_text``) through ``title``.
 
-    The title names the event, and a long lead would otherwise drown its few
-    words. Two engines let each part take the engine it needs: static vectors
-    are cheap enough for the lead, while a transformer on the title alone (a
-    dozen word pieces) still catches paraphrased headlines.
+    The title and first sentence name the event, and a long lead would
+    otherwise drown their few words. Two engines let each part take the
+    engine it needs: static vectors are cheap enough for the lead, while a
+    transformer on the headline (a few dozen word pieces) still catches
+    paraphrased reports of one event.
     """
 
     text: Embedder
@@ -190,12 +207,12 @@ class ArticleEmbedder:
         if isinstance(self.text, Prefetcher):
             self.text.prefetch([embedding_text(a, lead_chars) for a in articles])
         if self.title is not self.text and isinstance(self.title, Prefetcher):
-            self.title.prefetch([a.title for a in articles])
+            self.title.prefetch([headline_text(a) for a in articles])
 
     def embed(self, articles: Sequence[Article], lead_chars: int) -> tuple[Vectors, Vectors]:
-        """The title-and-lead vectors and the titles' vectors."""
+        """The title-and-lead vectors and the headlines' vectors."""
         leads = self.text.embed([embedding_text(a, lead_chars) for a in articles])
-        return leads, self.title.embed([a.title for a in articles])
+        return leads, self.title.embed([headline_text(a) for a in articles])
 
 
 def featurize(
