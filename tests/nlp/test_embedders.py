@@ -3,6 +3,7 @@ against real MiniLM files."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ohliad.nlp.embedders import (
     embedders,
     get_embedder,
     minilm_files,
+    thread_budget,
 )
 from ohliad.nlp.quantized import quantized_model_file
 from ohliad.nlp.static import distilled_model_dir, reduce_and_weight
@@ -147,3 +149,18 @@ def test_reduce_and_weight_keeps_shape_signs_and_downweights_frequent_pieces() -
     ratio = np.linalg.norm(reduced, axis=1) / np.linalg.norm(unweighted, axis=1)
     assert ratio[0] < ratio[-1]
     assert np.all(np.diff(ratio) >= -1e-6)
+
+
+@pytest.mark.parametrize(
+    ("omp_threads", "expected"), [("1", 1), ("3", 3), (None, None), ("0", None), ("two", None)]
+)
+def test_an_embedder_runs_on_the_threads_omp_num_threads_gives(
+    monkeypatch: pytest.MonkeyPatch, omp_threads: str | None, expected: int | None
+) -> None:
+    # Ray sets OMP_NUM_THREADS to an actor's CPUs; unset or unusable, the machine's cores.
+    if omp_threads is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", omp_threads)
+    cores = os.cpu_count() or 1
+    assert thread_budget() == (cores if expected is None else expected)

@@ -87,6 +87,17 @@ def minilm_files() -> tuple[Path, Path]:
     )
 
 
+def thread_budget() -> int:
+    """The threads an embedder runs on: ``OMP_NUM_THREADS`` where it is set,
+    as Ray sets it to an actor's CPUs, else the machine's cores. A backfill
+    worker of one CPU ran MiniLM on both cores of the machine, so one worker
+    node stored 126 articles/s and two only 1.36 times as many."""
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if threads.isdigit() and int(threads) > 0:
+        return int(threads)
+    return os.cpu_count() or 1
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2, int8 ONNX, mean pooling over the last hidden state.
 
@@ -119,7 +130,7 @@ class MiniLMEmbedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._batch_size = batch_size
         self._pool = ThreadPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1, thread_name_prefix="minilm"
+            max_workers=workers or thread_budget(), thread_name_prefix="minilm"
         )
 
     @staticmethod
