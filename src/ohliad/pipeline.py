@@ -407,8 +407,10 @@ class Pipeline:
     ) -> IngestReport:
         """Store, deduplicate and group one batch, in one transaction; with
         ``prepared`` (the articles' precomputed signatures and features, in
-        the same order), nothing is hashed or embedded here. Without
-        ``index_text`` its articles stay queued for the full-text index."""
+        the same order), nothing is hashed or embedded here. With
+        ``index_text`` the full-text index takes every queued article, this
+        batch's and those of batches before it that deferred (even when this
+        one stores none); without, this batch's stay queued."""
         report = IngestReport()
         clusterer, dedup = self._indexes()
         with self.store.transaction() as tx:
@@ -481,6 +483,8 @@ class Pipeline:
                 if key is not None:
                     tx.link(copy.id, key)
                     report.stories_touched.add(key)
+            if index_text:
+                tx.index_pending_text()
         self._synced = max([self._synced, *(a.id for a in fresh + copies if a.id is not None)])
         return report
 

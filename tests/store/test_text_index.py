@@ -127,3 +127,21 @@ def test_a_run_of_ingest_batches_indexes_every_few_batches_and_after_its_last(
     assert queue_after_batches == [size, 0, size, 0, 0]
     assert len(found(store, "officials")) == 5 * size
     assert_index_consistent(store)
+
+
+def test_a_run_whose_last_batch_stores_nothing_still_indexes_the_batches_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline_module, "TEXT_INDEX_BATCHES", 4)
+    pipeline = open_pipeline(Settings(db=str(tmp_path / "run.db"), translator="none"))
+    size = pipeline_module.BATCH_SIZE
+    stored_before = [report(1_000 + n, f"earlier {n}") for n in range(size)]
+    pipeline.ingest(stored_before)
+    fresh = [report(n, f"event {n}") for n in range(size)]
+    # In publication order: a batch of new reports (deferred), then a last
+    # batch of reports already stored, which stores nothing.
+    made = pipeline.ingest([*fresh, *stored_before])
+    assert (made.added, made.already_stored) == (size, size)
+    assert queued(pipeline.store) == 0
+    assert len(found(pipeline.store, "event")) == size
+    assert_index_consistent(pipeline.store)

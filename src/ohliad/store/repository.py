@@ -245,7 +245,8 @@ class Transaction:
         dialect = session.get_bind().dialect.name
         self._dialect = dialect
         self._insert_article = _insert_returning_id(dialect, _ARTICLES)
-        self._stored_articles = False
+        # Articles stored here and not yet indexed (SQLite's full-text queue).
+        self._unindexed = False
         self._text_index_deferred = False
         self._insert_outlet = _insert_returning_id(dialect, _OUTLETS)
         # A site keeps the first name recorded for it.
@@ -397,7 +398,7 @@ class Transaction:
         ).scalar()
         if article_id is None:
             return None
-        self._stored_articles = True
+        self._unindexed = True
         return replace(
             article, id=article_id, outlet=outlet, published=assume_utc(article.published)
         )
@@ -413,12 +414,15 @@ class Transaction:
     @property
     def indexes_text_at_commit(self) -> bool:
         """Whether ``Store.transaction`` indexes the queued articles' text
-        before it commits: when this one stored articles and did not defer."""
-        return self._stored_articles and not self._text_index_deferred
+        before it commits: when this one stored articles since it last
+        indexed, and did not defer."""
+        return self._unindexed and not self._text_index_deferred
 
     def index_pending_text(self) -> None:
-        """Put every article queued for SQLite's full-text index into it, in
-        one statement, and empty the queue (PostgreSQL indexes as it stores)."""
+        """Put every article queued for SQLite's full-text index into it,
+        this transaction's and earlier ones', in one statement, and empty
+        the queue (PostgreSQL indexes as it stores)."""
+        self._unindexed = False
         if self._dialect != "sqlite":
             return
         self.session.execute(_INDEX_QUEUED_TEXT)
