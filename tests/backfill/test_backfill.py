@@ -244,7 +244,9 @@ def _backfill_killing(command: list[str], env: dict[str, str], raylet: int, meth
     with subprocess.Popen(
         [*command, "--translator", "none"], env=env, stderr=subprocess.PIPE, text=True
     ) as backfill:
-        deadline = time.monotonic() + 120
+        # Generous: under load (CI beside other work on 2 cores) the workers'
+        # start and the stages before ``method`` took over 120 s once.
+        deadline = time.monotonic() + 400
         while busy_worker_of(raylet, method) is None:
             assert backfill.poll() is None and time.monotonic() < deadline, (
                 f"no {method} reached the node"
