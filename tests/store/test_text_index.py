@@ -105,11 +105,18 @@ def test_a_queued_article_can_be_edited_and_deleted(store: Store) -> None:
     assert_index_consistent(store)
 
 
+def indexing_every(
+    batches: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> pipeline_module.Pipeline:
+    """A pipeline on a new database that indexes every ``batches`` ingest batches."""
+    monkeypatch.setattr(pipeline_module, "TEXT_INDEX_BATCHES", batches)
+    return open_pipeline(Settings(db=str(tmp_path / "run.db"), translator="none"))
+
+
 def test_a_run_of_ingest_batches_indexes_every_few_batches_and_after_its_last(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline_module, "TEXT_INDEX_BATCHES", 2)
-    pipeline = open_pipeline(Settings(db=str(tmp_path / "run.db"), translator="none"))
+    pipeline = indexing_every(2, tmp_path, monkeypatch)
     store = pipeline.store
     queue_after_batches: list[int] = []
     original = pipeline._store_batch
@@ -132,8 +139,7 @@ def test_a_run_of_ingest_batches_indexes_every_few_batches_and_after_its_last(
 def test_a_run_whose_last_batch_stores_nothing_still_indexes_the_batches_before_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline_module, "TEXT_INDEX_BATCHES", 4)
-    pipeline = open_pipeline(Settings(db=str(tmp_path / "run.db"), translator="none"))
+    pipeline = indexing_every(4, tmp_path, monkeypatch)
     size = pipeline_module.BATCH_SIZE
     stored_before = [report(1_000 + n, f"earlier {n}") for n in range(size)]
     pipeline.ingest(stored_before)
