@@ -1071,8 +1071,11 @@ def _write_section(heading: str, section: list[str]) -> None:
     order = ["## Quality and speed", "## Encoders", "## Scale", "## Notes"]  # Notes: by hand
     body = ["# Story grouping benchmark (bench/clustering.py)", ""]
     for name in order:
-        if sections.get(name):
-            body += [*sections[name], ""]
+        lines = sections.get(name, [])
+        while lines and not lines[-1].strip():  # a section's own trailing blank lines
+            lines.pop()
+        if lines:
+            body += [*lines, ""]
     RESULT.write_text("\n".join(body).rstrip() + "\n")
 
 
