@@ -444,3 +444,13 @@ def test_scores_reused_between_passes_make_the_same_stories() -> None:
     assert made == grouped(ForgetfulScores())
     assert counted.reused > 1_000
     assert 5 < len(set(made[0])) < 400  # neither one story nor all apart
+
+
+def test_a_restored_store_keeps_only_the_last_day_of_times_for_the_density() -> None:
+    # A week of stored reports, one an hour: only the last day's count
+    # toward the density, and they are dropped at the restore, not one by
+    # one at the first decision after it.
+    clusterer = precomputed(EMBEDDING_ONLY)
+    week = [features(i % 300, hours=hour) for i, hour in enumerate(range(7 * 24))]
+    clusterer.restore_features([(f"story-{i}", f) for i, f in enumerate(week)])
+    assert len(clusterer._recent) == 25  # hours 143 to 167, the newest's day included
