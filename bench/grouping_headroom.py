@@ -28,7 +28,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +57,8 @@ from bench.clustering import (  # noqa: E402
 
 from ohliad.cluster import ClusterConfig  # noqa: E402
 from ohliad.cluster.features import ArticleFeatures  # noqa: E402
-from ohliad.cluster.stories import FEATURE_NAMES, Frequencies, Member  # noqa: E402
+from ohliad.cluster.online import eased_time_weight  # noqa: E402
+from ohliad.cluster.stories import FEATURE_NAMES, Frequencies, Member, time_penalty  # noqa: E402
 
 RESULT = ROOT / "bench" / "results" / "grouping_headroom.md"
 ROWS = ("dense", "undated")
@@ -116,15 +117,13 @@ def pair_matrices(features: Sequence[ArticleFeatures]) -> PairMatrices:
 
 
 def eased_weight_time(config: ClusterConfig, features: Sequence[ArticleFeatures]) -> float:
-    """The clusterer's eased time weight at the stream's mean density
-    (articles a day), as ``OnlineClusterer._refresh_scoring`` takes it."""
+    """The clusterer's eased time weight (``eased_time_weight``) at the
+    stream's mean density."""
     times = [f.time for f in features if f.time is not None]
     if not times:
         return 0.0
     days = max((max(times) - min(times)) / 86400.0, 1.0 / 24)
-    density = len(times) * (config.density_hours / 24.0) / days
-    busy = (1 + config.reference_density) / (1 + density)
-    return config.weight_time * min(1.0, busy) ** config.time_density_exponent
+    return eased_time_weight(config, len(times) * (config.density_hours / 24.0) / days)
 
 
 def ohliad_scores(matrices: PairMatrices, config: ClusterConfig, weight_time: float) -> np.ndarray:
@@ -132,7 +131,7 @@ def ohliad_scores(matrices: PairMatrices, config: ClusterConfig, weight_time: fl
     total = np.full_like(matrices.hours, w.bias)
     for name, matrix in zip(FEATURE_NAMES, matrices.features, strict=True):
         total += getattr(w, name) * matrix
-    return total - weight_time * matrices.hours / config.window_hours
+    return total - time_penalty(replace(config, weight_time=weight_time), matrices.hours)
 
 
 def refitted_scores(
